@@ -1,0 +1,54 @@
+/**
+ * The contract every bench/*.bench.ts file follows: it exports a Suite, and runs it
+ * (printing its tables) when executed directly. bench/index.ts runs them all.
+ */
+import { pathToFileURL } from 'node:url';
+import type { SuiteResult, Table } from '../src/report/result.js';
+import { formatTable } from '../src/report/text.js';
+
+export interface SuiteContext {
+  /** Shorter runs for CI (`--quick`). */
+  quick: boolean;
+  /** Explicit prtip binary (--prtip), if given. */
+  prtip?: string;
+  /** Aborted on Ctrl-C: suites stop and return what they have. */
+  signal: AbortSignal;
+  /** Progress line for long suites (quiet when not a TTY or in CI). */
+  progress(message: string, done?: number, total?: number): void;
+  /** Results of suites that already ran (the comparison uses the micro-benchmarks). */
+  previous: ReadonlyMap<string, SuiteResult>;
+}
+
+export interface Suite {
+  name: string;
+  title: string;
+  run(ctx: SuiteContext): Promise<SuiteResult>;
+}
+
+/** A context for running one suite on its own. */
+export function standaloneContext(argv: readonly string[] = process.argv.slice(2)): SuiteContext {
+  const prtipAt = argv.indexOf('--prtip');
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return {
+    quick: argv.includes('--quick'),
+    ...(prtipAt >= 0 && argv[prtipAt + 1] ? { prtip: argv[prtipAt + 1]! } : {}),
+    signal: controller.signal,
+    progress: () => {},
+    previous: new Map(),
+  };
+}
+
+export function printSuite(result: SuiteResult): void {
+  console.log(`\n== ${result.title} (${result.status}${result.reason ? `: ${result.reason}` : ''}) ==`);
+  for (const table of result.tables) console.log(formatTable(table as Table));
+  for (const w of result.warnings) console.log(`warning: ${w}`);
+}
+
+/** Runs the suite when its module is the program's entry point. */
+export async function runIfMain(moduleUrl: string, suite: Suite): Promise<void> {
+  if (process.argv[1] === undefined || pathToFileURL(process.argv[1]).href !== moduleUrl) return;
+  const result = await suite.run(standaloneContext());
+  printSuite(result);
+  if (result.status === 'failed') process.exitCode = 1;
+}

@@ -1,0 +1,21 @@
+{
+  # Every .cc under native/ is part of the addon: adding a file needs no edit here.
+  # CPU features are dispatched at run time (function target attributes), so no -m flags.
+  "targets": [
+    {
+      "target_name": "prtip_perf",
+      "sources": [
+        "<!@(node -e \"const fs=require('fs'),p=require('path');const w=d=>fs.readdirSync(d,{withFileTypes:true}).flatMap(e=>e.isDirectory()?w(p.join(d,e.name)):e.name.endsWith('.cc')?[p.join(d,e.name)]:[]);console.log(w('native').sort().join(' '))\")"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "native"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags": ["-Wall", "-Wextra", "-O2"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}

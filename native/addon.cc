@@ -1,0 +1,25 @@
+// Module init only: each concern registers its own functions.
+#include <napi.h>
+
+#include "common/errors.h"
+#include "counters/counters_napi.h"
+#include "packet/packet_napi.h"
+#include "process/process_napi.h"
+#include "rawio/rawio_napi.h"
+#include "timing/timing_napi.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("setErrorClass", Napi::Function::New(env, prtip::SetErrorClass, "setErrorClass"));
+  prtip::InitTiming(env, exports);
+  prtip::InitCounters(env, exports);
+  prtip::InitPacket(env, exports);
+  prtip::InitRawIo(env, exports);
+  prtip::InitProcess(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(prtip_perf, Init)

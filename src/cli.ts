@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * prtip-perf: the command line.
+ *   prtip-perf events [--json]          what can be counted here, and why not
+ *   prtip-perf stat [options] -- cmd…   perf stat -r for any command (see --help)
+ *   prtip-perf bench [options]          every suite (the same as npm run bench)
+ */
+import { listEvents } from './counters.js';
+import { PerfError } from './errors.js';
+
+const USAGE = `usage: prtip-perf <command> [options]
+
+commands:
+  events [--json]            list every event with supported / unsupported and the reason
+  stat [options] -- cmd ...  run a command repeatedly with counters on it (prtip-perf stat --help)
+  bench [options]            run the benchmark suites (prtip-perf bench --help)`;
+
+function eventsCommand(argv: string[]): number {
+  for (const a of argv) {
+    if (a !== '--json') throw new RangeError(`events: unknown option "${a}" (expected --json)`);
+  }
+  const events = listEvents();
+  if (argv.includes('--json')) {
+    process.stdout.write(JSON.stringify(events, null, 2) + '\n');
+    return 0;
+  }
+  const width = Math.max(...events.map((e) => e.name.length));
+  for (const e of events) {
+    const state = e.supported ? 'supported' : 'unsupported';
+    console.log(`${e.name.padEnd(width)}  ${e.kind.padEnd(14)}  ${state}${e.reason ? `  (${e.reason})` : ''}`);
+  }
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'events':
+      return eventsCommand(rest);
+    case 'stat': {
+      const { statCommand } = await import('./runner/stat-command.js');
+      return statCommand(rest);
+    }
+    case 'bench': {
+      const { benchCommand } = await import('../bench/index.js');
+      return benchCommand(rest);
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`prtip-perf: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof PerfError || err instanceof TypeError || err instanceof RangeError) {
+      const code = err instanceof PerfError ? ` [${err.code}]` : '';
+      console.error(`prtip-perf: ${err.message}${code}`);
+    } else {
+      console.error(err);
+    }
+    process.exitCode = 1;
+  },
+);

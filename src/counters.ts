@@ -1,0 +1,359 @@
+/**
+ * The counter engine's TypeScript side: event names, groups, and the arithmetic
+ * that turns two cumulative group reads into honest per-window counts.
+ *
+ * Every counter is in one of three states, never a fake zero:
+ * - "counted": opened and scheduled; `value` is scaled by enabled/running time;
+ * - "not-counted": opened, but the kernel never scheduled it in this window (running time 0);
+ * - "unsupported": it could not be opened here; `reason` says why and how to fix it.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PerfError } from './errors.js';
+import { type CoreNative, type NativeCounterGroup, nativeAddon } from './native.js';
+import { describe, expectBoolean, expectInteger, expectObject, nearNames } from './validate.js';
+
+/** The kinds of event, as perf list groups them. */
+export type EventKind = 'hardware' | 'hardware-cache' | 'software' | 'tracepoint' | 'raw';
+
+/** One event as probed on this machine. */
+export interface EventInfo {
+  name: string;
+  kind: EventKind;
+  /** Whether it opened on this machine, for this process, just now. */
+  supported: boolean;
+  /** Why not, with the fix where there is one ("" when supported). */
+  reason: string;
+}
+
+/** Where and how a group counts. */
+export interface CounterOptions {
+  /** Also count threads (and children) created after the group opens. Default false. */
+  inherit?: boolean;
+  /** Count another task instead of the calling thread. */
+  pid?: number;
+  /** Start counting at that task's next execve (for a child that has not exec'd yet). */
+  enableOnExec?: boolean;
+  /** Force user-only counting; by default kernel work is counted whenever allowed. */
+  excludeKernel?: boolean;
+}
+
+/** The three states of a counter; see the module comment. */
+export type CounterState = 'counted' | 'not-counted' | 'unsupported';
+
+/** One event's count over one window. */
+export interface CounterValue {
+  name: string;
+  kind: EventKind;
+  state: CounterState;
+  /** Scaled count (raw × enabled / running); null unless counted. */
+  value: number | null;
+  /** The unscaled delta; null when unsupported. */
+  raw: number | null;
+  /** Time the event was enabled in this window, ns. */
+  enabledNs: number;
+  /** Time it was actually on a counter in this window, ns. */
+  runningNs: number;
+  /** running / enabled: 1 means never multiplexed; null when not counted. */
+  runningRatio: number | null;
+  /** Why it is unsupported ("" otherwise). */
+  reason: string;
+  /** errno name for unsupported events, e.g. "ENOENT" ("" otherwise). */
+  code: string;
+}
+
+/** One cumulative read of a group, as `Counters.snapshot()` returns it. */
+export interface CounterSnapshot {
+  enabledNs: number;
+  runningNs: number;
+  /** Raw cumulative values, one per native counter. */
+  values: Float64Array;
+}
+
+/** perf's own limit on a group is the PMU's; this keeps fd use and read size sane. */
+export const MAX_EVENTS = 32;
+
+/** Tracepoints the suites use; listEvents() probes them beside the named table. */
+export const SUITE_TRACEPOINTS = [
+  'raw_syscalls:sys_enter',
+  'syscalls:sys_enter_sendmmsg',
+  'syscalls:sys_enter_sendto',
+  'syscalls:sys_enter_recvmmsg',
+  'syscalls:sys_enter_recvfrom',
+  'syscalls:sys_enter_futex',
+  'syscalls:sys_enter_connect',
+  'syscalls:sys_enter_brk',
+  'syscalls:sys_enter_mmap',
+  'net:net_dev_xmit',
+  'net:netif_receive_skb',
+  'skb:kfree_skb',
+] as const;
+
+function core(): CoreNative {
+  return nativeAddon<CoreNative>();
+}
+
+let namedCache: { name: string; kind: EventKind }[] | undefined;
+function namedEvents(): { name: string; kind: EventKind }[] {
+  namedCache ??= core().namedEvents() as { name: string; kind: EventKind }[];
+  return namedCache;
+}
+
+/** The mounted tracefs ("" when none): /sys/kernel/tracing or the debugfs copy. */
+export function tracefsRoot(): string {
+  return core().tracefsRoot();
+}
+
+/** The privilege facts that decide what may be counted. */
+export function counterPrivileges(): { paranoid: number; privileged: boolean; countKernel: boolean } {
+  return core().privileges();
+}
+
+/**
+ * Every named event plus the suites' tracepoints (and any `extra` names), each opened
+ * once on this thread to say whether it works here and, if not, why.
+ */
+export function listEvents(extra: readonly string[] = []): EventInfo[] {
+  const names = [...namedEvents().map((e) => e.name), ...SUITE_TRACEPOINTS, ...extra];
+  return core()
+    .probeEvents([...new Set(names)])
+    .map((p) => ({ name: p.name, kind: p.kind as EventKind, supported: p.supported, reason: p.reason }));
+}
+
+function isTracepointName(name: string): boolean {
+  return /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/.test(name);
+}
+
+function isRawName(name: string): boolean {
+  return /^r[0-9a-fA-F]{1,16}$/.test(name);
+}
+
+/**
+ * Checks an event list at the boundary: an array of 1..MAX_EVENTS distinct known names.
+ * Unknown names get a RangeError with near names; a tracepoint whose category exists
+ * in tracefs but whose event does not is unknown too.
+ */
+export function validateEvents(events: unknown, param = 'events'): string[] {
+  if (!Array.isArray(events)) throw new TypeError(`${param} must be an array of event names, got ${describe(events)}`);
+  if (events.length === 0) throw new RangeError(`${param} must name at least one event, got an empty array`);
+  if (events.length > MAX_EVENTS) {
+    throw new RangeError(`${param} may name at most ${MAX_EVENTS} events (one fd each), got ${events.length}`);
+  }
+  const seen = new Set<string>();
+  const table = namedEvents().map((e) => e.name);
+  const root = tracefsRoot();
+  events.forEach((name, i) => {
+    if (typeof name !== 'string') throw new TypeError(`${param}[${i}] must be an event name (string), got ${describe(name)}`);
+    if (seen.has(name)) throw new RangeError(`${param}[${i}]: "${name}" is listed twice`);
+    seen.add(name);
+    if (table.includes(name) || isRawName(name)) return;
+    if (isTracepointName(name)) {
+      if (root === '') return; // cannot check here; it is reported unsupported with the reason
+      const [category, event] = name.split(':') as [string, string];
+      if (existsSync(join(root, 'events', category, event, 'id'))) return;
+      throw new RangeError(`${param}[${i}]: no tracepoint "${name}" under ${join(root, 'events')}${suggest(name, tracepointNames(root, category))}`);
+    }
+    throw new RangeError(
+      `${param}[${i}]: unknown event "${name}"; expected a perf event name (see "prtip-perf events"), ` +
+        `"category:name" for a tracepoint, or rNNNN for a raw event${suggest(name, [...table, ...SUITE_TRACEPOINTS])}`,
+    );
+  });
+  return events as string[];
+}
+
+function suggest(name: string, candidates: readonly string[]): string {
+  const near = nearNames(name, candidates);
+  return near.length > 0 ? ` (did you mean ${near.map((n) => `"${n}"`).join(' or ')}?)` : '';
+}
+
+function tracepointNames(root: string, category: string): string[] {
+  try {
+    return readdirSync(join(root, 'events', category)).map((e) => `${category}:${e}`);
+  } catch {
+    return []; // no such category: nothing to suggest
+  }
+}
+
+/** Validates CounterOptions at the boundary. */
+export function validateCounterOptions(options: unknown, param = 'options'): CounterOptions {
+  if (options === undefined) return {};
+  const o = expectObject(param, options);
+  const out: CounterOptions = {};
+  for (const key of Object.keys(o)) {
+    if (!['inherit', 'pid', 'enableOnExec', 'excludeKernel'].includes(key)) {
+      throw new RangeError(`${param}.${key} is not an option; expected inherit, pid, enableOnExec or excludeKernel`);
+    }
+  }
+  if (o.inherit !== undefined) out.inherit = expectBoolean(`${param}.inherit`, o.inherit);
+  if (o.pid !== undefined) out.pid = expectInteger(`${param}.pid`, o.pid, 1, 2 ** 22);
+  if (o.enableOnExec !== undefined) out.enableOnExec = expectBoolean(`${param}.enableOnExec`, o.enableOnExec);
+  if (o.excludeKernel !== undefined) out.excludeKernel = expectBoolean(`${param}.excludeKernel`, o.excludeKernel);
+  return out;
+}
+
+/**
+ * Scales a raw window count for multiplexing: value × enabled / running.
+ * Returns null value/ratio when the counter never ran in the window.
+ */
+export function scaleCount(raw: number, enabledNs: number, runningNs: number): { value: number | null; ratio: number | null } {
+  if (runningNs <= 0) return { value: null, ratio: null };
+  if (enabledNs <= 0 || runningNs >= enabledNs) return { value: raw, ratio: 1 };
+  return { value: (raw * enabledNs) / runningNs, ratio: runningNs / enabledNs };
+}
+
+interface Slot {
+  name: string;
+  kind: EventKind;
+  /** Index into the native group's values, or -1 when unsupported. */
+  nativeIndex: number;
+  reason: string;
+  code: string;
+}
+
+/**
+ * An open counter group. Read it as often as needed; one read is one syscall.
+ * Close it (or use `using`) to release its fds; a finalizer closes it otherwise.
+ */
+export class Counters implements Disposable {
+  /** Event names in the order given. */
+  readonly events: readonly string[];
+  /** Whether kernel-mode work is excluded (decided from perf_event_paranoid and privileges). */
+  readonly excludeKernel: boolean;
+  private readonly group: NativeCounterGroup | null;
+  private readonly slots: Slot[];
+  private readonly buffer: Float64Array;
+  private closed = false;
+
+  /** @internal use openCounters() */
+  constructor(events: string[], options: CounterOptions) {
+    this.events = Object.freeze([...events]);
+    const root = tracefsRoot();
+    const nativeNames: string[] = [];
+    this.slots = events.map((name) => {
+      if (isTracepointName(name) && root === '' && !namedEvents().some((e) => e.name === name)) {
+        return {
+          name, kind: 'tracepoint' as EventKind, nativeIndex: -1, code: 'NO_TRACEFS',
+          reason: 'tracefs is not mounted (as root: mount -t tracefs nodev /sys/kernel/tracing)',
+        };
+      }
+      nativeNames.push(name);
+      return { name, kind: 'software' as EventKind, nativeIndex: nativeNames.length - 1, reason: '', code: '' };
+    });
+    this.group = nativeNames.length > 0 ? new (core().CounterGroup)(nativeNames, options) : null;
+    const infos = this.group?.describe() ?? [];
+    for (const slot of this.slots) {
+      if (slot.nativeIndex < 0) continue;
+      const info = infos[slot.nativeIndex]!;
+      slot.kind = info.kind as EventKind;
+      if (!info.opened) {
+        slot.reason = info.reason;
+        slot.code = info.code;
+        slot.nativeIndex = -1;
+      }
+    }
+    this.excludeKernel = this.group?.excludeKernel ?? false;
+    this.buffer = new Float64Array(nativeNames.length + 2);
+  }
+
+  /** Events that could not be opened here, with reasons. */
+  get unsupported(): { name: string; code: string; reason: string }[] {
+    return this.slots.filter((s) => s.nativeIndex < 0).map(({ name, code, reason }) => ({ name, code, reason }));
+  }
+
+  /** Starts counting (all members at once). */
+  enable(): void {
+    this.ensureOpen('enable');
+    this.group?.enable();
+  }
+
+  /** Stops counting; values are kept. */
+  disable(): void {
+    this.ensureOpen('disable');
+    this.group?.disable();
+  }
+
+  /** Zeroes the counts (time enabled/running keep running). */
+  reset(): void {
+    this.ensureOpen('reset');
+    this.group?.reset();
+  }
+
+  /** One cumulative read of the whole group. */
+  snapshot(): CounterSnapshot {
+    this.ensureOpen('read');
+    this.group?.readInto(this.buffer);
+    return { enabledNs: this.buffer[0]!, runningNs: this.buffer[1]!, values: this.buffer.slice(2) };
+  }
+
+  /** Zero-allocation read into a caller-owned array (length ≥ size + 2): [enabled, running, ...raw]. */
+  readInto(out: Float64Array): void {
+    this.ensureOpen('read');
+    this.group?.readInto(out);
+  }
+
+  /** Length the array given to readInto() needs. */
+  get readLength(): number {
+    return this.buffer.length;
+  }
+
+  /** The counts between two snapshots, keyed by event name, in the order given. */
+  delta(before: CounterSnapshot, after: CounterSnapshot): Record<string, CounterValue> {
+    return this.deltaFromRaw(
+      after.enabledNs - before.enabledNs,
+      after.runningNs - before.runningNs,
+      (i) => after.values[i]! - before.values[i]!,
+    );
+  }
+
+  /** Same as delta(), from raw per-native-index deltas (used by sample()). */
+  deltaFromRaw(enabledNs: number, runningNs: number, rawDelta: (nativeIndex: number) => number): Record<string, CounterValue> {
+    const out: Record<string, CounterValue> = {};
+    for (const slot of this.slots) {
+      if (slot.nativeIndex < 0) {
+        out[slot.name] = {
+          name: slot.name, kind: slot.kind, state: 'unsupported', value: null, raw: null,
+          enabledNs: 0, runningNs: 0, runningRatio: null, reason: slot.reason, code: slot.code,
+        };
+        continue;
+      }
+      const raw = rawDelta(slot.nativeIndex);
+      const { value, ratio } = scaleCount(raw, enabledNs, runningNs);
+      out[slot.name] = {
+        name: slot.name, kind: slot.kind, state: value === null ? 'not-counted' : 'counted', value, raw,
+        enabledNs, runningNs, runningRatio: ratio, reason: '', code: '',
+      };
+    }
+    return out;
+  }
+
+  /** Native index of an event (-1 when unsupported). */
+  indexOf(name: string): number {
+    const slot = this.slots.find((s) => s.name === name);
+    return slot === undefined || slot.nativeIndex < 0 ? -1 : slot.nativeIndex;
+  }
+
+  /** Releases the fds. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.group?.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  private ensureOpen(what: string): void {
+    if (this.closed) throw new PerfError(`cannot ${what}: the counter group is closed`, { code: 'GROUP_CLOSED' });
+  }
+}
+
+/**
+ * Opens a group counting `events` on the calling thread (or `options.pid`).
+ * It starts disabled: call enable(), or use sample().
+ */
+export function openCounters(events: readonly string[], options?: CounterOptions): Counters {
+  const names = validateEvents(events);
+  const opts = validateCounterOptions(options);
+  return new Counters(names, opts);
+}

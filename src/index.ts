@@ -1,0 +1,13 @@
+/**
+ * prtip-perf's library entry point. See README.md for the tour.
+ */
+export { PerfError } from './errors.js';
+export {
+  type CounterOptions, type CounterSnapshot, type CounterState, type CounterValue, Counters, type EventInfo, type EventKind,
+  MAX_EVENTS, SUITE_TRACEPOINTS, counterPrivileges, listEvents, openCounters, scaleCount, tracefsRoot,
+} from './counters.js';
+export { type BracketOverhead, type SampleCounter, type SampleOptions, type SampleResult, calibrateBracket, sample } from './sample.js';
+export { CountedBench, type TaskCounters } from './tinybench-counters.js';
+export { monotonicNs, noop, tscHz } from './timing.js';
+export * as stats from './stats.js';
+export type { ClaimRow, Metric, SuiteResult, Table, Verdict } from './report/result.js';

@@ -1,0 +1,99 @@
+/**
+ * The typed loader. It finds build/Release/prtip_perf.node (from src/ under vitest
+ * or dist/src/ once compiled), hands the addon our error class once, and exposes the
+ * native surface with types. Each concern declares its own native interface next to
+ * its TS module and asks for it with `nativeAddon<T>()`.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PerfError } from './errors.js';
+
+/** One counter as the native group describes it. */
+export interface NativeCounterInfo {
+  name: string;
+  kind: string;
+  opened: boolean;
+  errno: number;
+  code: string;
+  reason: string;
+}
+
+export interface NativeCounterGroup {
+  enable(): void;
+  disable(): void;
+  reset(): void;
+  /** Fills out with [timeEnabledNs, timeRunningNs, value0, value1, ...], cumulative since open. */
+  readInto(out: Float64Array): void;
+  describe(): NativeCounterInfo[];
+  close(): void;
+  readonly excludeKernel: boolean;
+  readonly size: number;
+}
+
+export interface NativeGroupOptions {
+  pid?: number;
+  inherit?: boolean;
+  enableOnExec?: boolean;
+  excludeKernel?: boolean;
+}
+
+/** The core native surface: errors, timing, counters. */
+export interface CoreNative {
+  setErrorClass(ctor: typeof PerfError): void;
+  noop(): void;
+  monotonicNs(): number;
+  tscHz(): number;
+  readTsc(): number;
+  CounterGroup: new (events: string[], options: NativeGroupOptions) => NativeCounterGroup;
+  namedEvents(): { name: string; kind: string }[];
+  probeEvents(names: string[]): { name: string; kind: string; supported: boolean; code: string; reason: string }[];
+  privileges(): { paranoid: number; privileged: boolean; countKernel: boolean };
+  tracefsRoot(): string;
+}
+
+const ADDON_FILE = join('build', 'Release', 'prtip_perf.node');
+
+/** The package root: the nearest folder upwards that holds package.json and native/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'native'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new PerfError('cannot find the prtip-perf package root above ' + fileURLToPath(import.meta.url), { code: 'NO_PACKAGE_ROOT' });
+    dir = parent;
+  }
+}
+
+let loaded: unknown;
+
+function load(): unknown {
+  const root = packageRoot();
+  const file = join(root, ADDON_FILE);
+  if (!existsSync(file)) {
+    throw new PerfError(
+      `the native addon is not built (${file} is missing). Build it with "npm install" ` +
+        '(node-gyp, headers from this Node) or "npm run build:cmake" (cmake-js), in ' + root,
+      { code: 'ADDON_NOT_BUILT' },
+    );
+  }
+  const require = createRequire(import.meta.url);
+  let addon: CoreNative;
+  try {
+    addon = require(file) as CoreNative;
+  } catch (cause) {
+    throw new PerfError(`the native addon ${file} failed to load: ${(cause as Error).message}; rebuild it with "npm run build:addon"`, {
+      code: 'ADDON_LOAD_FAILED',
+      cause,
+    });
+  }
+  addon.setErrorClass(PerfError);
+  return addon;
+}
+
+/** The addon, typed as the caller's slice of it. Loaded on first use. */
+export function nativeAddon<T = CoreNative>(): T {
+  if (loaded === undefined) loaded = load();
+  return loaded as T;
+}

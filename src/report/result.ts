@@ -1,0 +1,63 @@
+/**
+ * The serialisable result of a benchmark run: this type is the JSON schema's source
+ * of truth. Every suite returns a SuiteResult; the main job collects them into a
+ * BenchResult (see the results issue for machine metadata, exports and baselines).
+ */
+
+/** A printed table. Cells are already in display units; `notes` explain them. */
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+  notes?: string[];
+}
+
+/**
+ * One tracked number (for baselines, the CI gate and github-action-benchmark).
+ * `samples` are the per-repetition values the median comes from, so a baseline
+ * comparison can give a confidence interval and a p-value.
+ */
+export interface Metric {
+  /** Stable id, e.g. "checksum/avx512/1500B". */
+  name: string;
+  /** e.g. "ns/op", "B/cycle", "pps". */
+  unit: string;
+  /** The median of `samples`. */
+  value: number;
+  better: 'smaller' | 'bigger';
+  samples: number[];
+}
+
+/** What a claim from ProRT-IP's documents came to on this machine. */
+export type Verdict = 'holds' | 'does-not-hold' | 'cannot-tell';
+
+export interface ClaimRow {
+  /** Stable id, e.g. "checksum-simd-8x". */
+  id: string;
+  /** The claim as the documents state it. */
+  claim: string;
+  /** Which seed document (e.g. "003 Sprint 5.5.5 analysis"). */
+  source: string;
+  /** What was measured here, with units and spread. */
+  measured: string;
+  verdict: Verdict;
+  /** Why that verdict (for cannot-tell: what is missing here). */
+  reason: string;
+}
+
+export interface SuiteResult {
+  /** File-stem id: "counters", "checksum", "packet-crafting", "batch-size", "prtip". */
+  suite: string;
+  title: string;
+  status: 'ok' | 'skipped' | 'failed';
+  /** Why skipped or failed (and how to enable it). */
+  reason?: string;
+  /** How long the suite took, ms. */
+  durationMs: number;
+  tables: Table[];
+  metrics: Metric[];
+  claims: ClaimRow[];
+  warnings: string[];
+  /** Suite-specific raw data for the reports (plots). */
+  data?: Record<string, unknown>;
+}

@@ -1,0 +1,22 @@
+/** Plain-text tables for terminals and logs. */
+import type { Table } from './result.js';
+
+function cell(v: string | number | null): string {
+  if (v === null) return '—';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return String(v);
+    if (Number.isInteger(v)) return v.toLocaleString('en-US');
+    const abs = Math.abs(v);
+    return v.toFixed(abs >= 100 ? 1 : abs >= 1 ? 2 : 3);
+  }
+  return v;
+}
+
+export function formatTable(table: Table): string {
+  const rows = table.rows.map((r) => r.map(cell));
+  const widths = table.columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const out = [table.title, line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  for (const note of table.notes ?? []) out.push(`  ${note}`);
+  return out.join('\n');
+}

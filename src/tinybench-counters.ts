@@ -1,0 +1,81 @@
+/**
+ * Counters for tinybench. The group is read once before and once after each task's
+ * measured phase (tinybench's beforeAll/afterAll hooks) and divided by the task's
+ * runs: per-call reads would cost more than a sub-microsecond task itself.
+ * What is counted per op therefore includes tinybench's own per-iteration work
+ * (timer reads, sample bookkeeping); compare with an empty task to see that floor.
+ */
+import type { Bench, FnOptions, Task } from 'tinybench';
+import { type CounterOptions, type CounterValue, type Counters, openCounters } from './counters.js';
+import { expectFunction, expectString } from './validate.js';
+
+/** Counters per op for one task. */
+export interface TaskCounters {
+  task: string;
+  runs: number;
+  /** Scaled count per op, or null when not counted / unsupported. */
+  perOp: Record<string, number | null>;
+  /** The whole-phase counts, with states and reasons. */
+  window: Record<string, CounterValue>;
+}
+
+/**
+ * A tinybench Bench whose tasks are counted. Add tasks through it (not through the
+ * bench), run it, then read `results`. Close it when done (or `using`).
+ */
+export class CountedBench implements Disposable {
+  readonly bench: Bench;
+  readonly group: Counters;
+  private readonly results = new Map<string, TaskCounters>();
+
+  constructor(bench: Bench, events: readonly string[], options?: CounterOptions) {
+    this.bench = bench;
+    this.group = openCounters(events, options);
+    this.group.enable();
+  }
+
+  /** Same as bench.add(), with the counter hooks wrapped around the user's. */
+  add(name: string, fn: () => unknown, fnOpts: FnOptions = {}): this {
+    expectString('name', name);
+    expectFunction('fn', fn);
+    const group = this.group, results = this.results;
+    let before = group.snapshot();
+    this.bench.add(name, fn, {
+      ...fnOpts,
+      async beforeAll(this: Task, mode) {
+        if (fnOpts.beforeAll) await fnOpts.beforeAll.call(this, mode);
+        if (mode === 'run') before = group.snapshot();
+      },
+      async afterAll(this: Task, mode) {
+        if (mode === 'run') {
+          const window = group.delta(before, group.snapshot());
+          const runs = this.runs;
+          const perOp: Record<string, number | null> = {};
+          for (const [event, v] of Object.entries(window)) perOp[event] = v.value === null || runs === 0 ? null : v.value / runs;
+          results.set(name, { task: name, runs, perOp, window });
+        }
+        if (fnOpts.afterAll) await fnOpts.afterAll.call(this, mode);
+      },
+    });
+    return this;
+  }
+
+  /** Runs the bench; returns counters per task in the order added. */
+  async run(): Promise<TaskCounters[]> {
+    await this.bench.run();
+    return this.counters();
+  }
+
+  /** Counters per task so far, in the order added. */
+  counters(): TaskCounters[] {
+    return this.bench.tasks.map((t) => this.results.get(t.name) ?? { task: t.name, runs: 0, perOp: {}, window: {} });
+  }
+
+  close(): void {
+    this.group.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
