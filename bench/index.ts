@@ -8,7 +8,13 @@ import { formatTable } from '../src/report/text.js';
 import { type Suite, printSuite, standaloneContext } from './suite.js';
 
 async function loadSuites(): Promise<Suite[]> {
-  const modules = [await import('./counters.bench.js')];
+  const modules = [
+    await import('./counters.bench.js'),
+    await import('./checksum.bench.js'),
+    await import('./packet-crafting.bench.js'),
+    await import('./batch-size.bench.js'),
+    await import('./prtip.bench.js'),
+  ];
   return modules.map((m) => m.suite);
 }
 

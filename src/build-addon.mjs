@@ -35,7 +35,9 @@ if (mode === 'gyp') {
     }
   }
   const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-  run(process.execPath, [nodeGyp, 'rebuild', `--nodedir=${prefix}`, '--release', '--jobs=max']);
+  // configure + build rather than rebuild: configure re-globs native/ (new files), build is incremental.
+  run(process.execPath, [nodeGyp, 'configure', `--nodedir=${prefix}`, '--release']);
+  run(process.execPath, [nodeGyp, 'build', `--nodedir=${prefix}`, '--release', '--jobs=max']);
 } else if (mode === 'cmake') {
   if (spawnSync('cmake', ['--version'], { stdio: 'ignore' }).error) fail('"cmake" is not installed (apt-get install cmake)');
   let cmakeJs;
