@@ -46,6 +46,10 @@ export interface CoreNative {
   monotonicNs(): number;
   tscHz(): number;
   readTsc(): number;
+  /** Known-count workloads for checking counters: n fresh pages, n getppid syscalls, k loop iterations. */
+  touchFreshPages(n: number): number;
+  makeSyscalls(n: number): number;
+  busyLoop(k: number): number;
   CounterGroup: new (events: string[], options: NativeGroupOptions) => NativeCounterGroup;
   namedEvents(): { name: string; kind: string }[];
   probeEvents(names: string[]): { name: string; kind: string; supported: boolean; code: string; reason: string }[];

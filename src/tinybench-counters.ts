@@ -26,7 +26,8 @@ export interface TaskCounters {
 export class CountedBench implements Disposable {
   readonly bench: Bench;
   readonly group: Counters;
-  private readonly results = new Map<string, TaskCounters>();
+  /** Counts over each task's measured phase; divided by its runs once tinybench has set them. */
+  private readonly windows = new Map<string, Record<string, CounterValue>>();
 
   constructor(bench: Bench, events: readonly string[], options?: CounterOptions) {
     this.bench = bench;
@@ -38,7 +39,7 @@ export class CountedBench implements Disposable {
   add(name: string, fn: () => unknown, fnOpts: FnOptions = {}): this {
     expectString('name', name);
     expectFunction('fn', fn);
-    const group = this.group, results = this.results;
+    const group = this.group, windows = this.windows;
     let before = group.snapshot();
     this.bench.add(name, fn, {
       ...fnOpts,
@@ -47,13 +48,7 @@ export class CountedBench implements Disposable {
         if (mode === 'run') before = group.snapshot();
       },
       async afterAll(this: Task, mode) {
-        if (mode === 'run') {
-          const window = group.delta(before, group.snapshot());
-          const runs = this.runs;
-          const perOp: Record<string, number | null> = {};
-          for (const [event, v] of Object.entries(window)) perOp[event] = v.value === null || runs === 0 ? null : v.value / runs;
-          results.set(name, { task: name, runs, perOp, window });
-        }
+        if (mode === 'run') windows.set(name, group.delta(before, group.snapshot()));
         if (fnOpts.afterAll) await fnOpts.afterAll.call(this, mode);
       },
     });
@@ -68,7 +63,13 @@ export class CountedBench implements Disposable {
 
   /** Counters per task so far, in the order added. */
   counters(): TaskCounters[] {
-    return this.bench.tasks.map((t) => this.results.get(t.name) ?? { task: t.name, runs: 0, perOp: {}, window: {} });
+    return this.bench.tasks.map((t) => {
+      const window = this.windows.get(t.name) ?? {};
+      const runs = t.runs; // tinybench sets it after afterAll, so divide here rather than in the hook
+      const perOp: Record<string, number | null> = {};
+      for (const [event, v] of Object.entries(window)) perOp[event] = v.value === null || runs === 0 ? null : v.value / runs;
+      return { task: t.name, runs, perOp, window };
+    });
   }
 
   close(): void {

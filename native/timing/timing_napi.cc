@@ -25,6 +25,7 @@ void InitTiming(Napi::Env env, Napi::Object exports) {
   exports.Set("monotonicNs", Napi::Function::New(env, MonotonicNsJs, "monotonicNs"));
   exports.Set("tscHz", Napi::Function::New(env, TscHzJs, "tscHz"));
   exports.Set("readTsc", Napi::Function::New(env, ReadTscJs, "readTsc"));
+  InitWorkloads(env, exports);
 }
 
 }  // namespace prtip

@@ -1,0 +1,169 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MAX_EVENTS, listEvents, openCounters, scaleCount, tracefsRoot } from '../src/counters.js';
+import { PerfError } from '../src/errors.js';
+import { type CoreNative, nativeAddon } from '../src/native.js';
+
+const native = nativeAddon<CoreNative>();
+const supported = new Map(listEvents().map((e) => [e.name, e]));
+const hasTracefs = tracefsRoot() !== '' && supported.get('raw_syscalls:sys_enter')?.supported === true;
+
+/** Counts `events` around fn() with one group; returns the scaled values. */
+function countAround(events: string[], fn: () => void): Record<string, number | null> {
+  using group = openCounters(events);
+  group.enable();
+  const before = group.snapshot();
+  fn();
+  const after = group.snapshot();
+  group.disable();
+  return Object.fromEntries(Object.entries(group.delta(before, after)).map(([k, v]) => [k, v.value]));
+}
+
+describe('ground truth', () => {
+  it('touching N fresh pages raises page-faults by at least N', () => {
+    const N = 2000;
+    const counts = countAround(['page-faults', 'minor-faults'], () => native.touchFreshPages(N));
+    expect(counts['page-faults']).toBeGreaterThanOrEqual(N);
+    expect(counts['minor-faults']).toBeGreaterThanOrEqual(N);
+  });
+
+  it.skipIf(!hasTracefs)('N syscalls raise raw_syscalls:sys_enter by at least N (needs tracefs and privileges)', () => {
+    const N = 5000;
+    const counts = countAround(['raw_syscalls:sys_enter', 'task-clock'], () => native.makeSyscalls(N));
+    expect(counts['raw_syscalls:sys_enter']).toBeGreaterThanOrEqual(N);
+    // ...and not wildly more: the bracket itself makes only a handful.
+    expect(counts['raw_syscalls:sys_enter']).toBeLessThan(N + 200);
+  });
+
+  it('task-clock agrees with process.cpuUsage() within 20% over a 50 ms busy loop', () => {
+    let cpuUsedNs = 0;
+    const counts = countAround(['task-clock'], () => {
+      const u0 = process.cpuUsage();
+      const end = performance.now() + 50;
+      let x = 0;
+      while (performance.now() < end) x += Math.sqrt(x + 1);
+      const u1 = process.cpuUsage(u0);
+      cpuUsedNs = (u1.user + u1.system) * 1000;
+      expect(x).toBeGreaterThan(0);
+    });
+    const taskClock = counts['task-clock']!;
+    expect(taskClock).toBeGreaterThan(0);
+    // cpuUsage covers every thread of the process; during a tight loop the others are nearly idle.
+    expect(Math.abs(taskClock - cpuUsedNs) / cpuUsedNs).toBeLessThan(0.2);
+  });
+
+  it('context-switches rise across sleeps', () => {
+    const sleeps = 5;
+    const counts = countAround(['context-switches'], () => {
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      for (let i = 0; i < sleeps; i++) Atomics.wait(cell, 0, 0, 5);
+    });
+    expect(counts['context-switches']).toBeGreaterThanOrEqual(sleeps);
+  });
+});
+
+describe('hardware events', () => {
+  const instructions = supported.get('instructions')!;
+
+  it.runIf(!instructions.supported)('without a PMU: unsupported with the reason, and the rest still count', () => {
+    expect(instructions.kind).toBe('hardware');
+    expect(instructions.reason).toMatch(/PMU/);
+    using group = openCounters(['instructions', 'cycles', 'task-clock']);
+    expect(group.unsupported.map((u) => u.name)).toEqual(['instructions', 'cycles']);
+    expect(group.unsupported[0]!.code).toBe('ENOENT');
+    group.enable();
+    const before = group.snapshot();
+    native.busyLoop(1e6);
+    const d = group.delta(before, group.snapshot());
+    expect(d.instructions!.state).toBe('unsupported');
+    expect(d.instructions!.value).toBeNull(); // never a fake zero
+    expect(d['task-clock']!.state).toBe('counted');
+    expect(d['task-clock']!.value).toBeGreaterThan(0);
+  });
+
+  it.runIf(instructions.supported)('with a PMU: instructions for K loop iterations is at least K', () => {
+    const K = 1e6;
+    const counts = countAround(['instructions'], () => native.busyLoop(K));
+    expect(counts.instructions).toBeGreaterThanOrEqual(K);
+  });
+});
+
+describe('scaling arithmetic', () => {
+  it('scales by enabled/running when multiplexed', () => {
+    expect(scaleCount(1000, 200, 100)).toEqual({ value: 2000, ratio: 0.5 });
+    expect(scaleCount(300, 400, 100)).toEqual({ value: 1200, ratio: 0.25 });
+  });
+  it('leaves a never-multiplexed count alone', () => {
+    expect(scaleCount(1234, 500, 500)).toEqual({ value: 1234, ratio: 1 });
+  });
+  it('says "not counted" (null), not zero, when the counter never ran', () => {
+    expect(scaleCount(0, 500, 0)).toEqual({ value: null, ratio: null });
+  });
+  it('reports states through delta()', () => {
+    using group = openCounters(['task-clock']);
+    const never = group.delta(group.snapshot(), group.snapshot());
+    expect(never['task-clock']!.state).toBe('not-counted'); // opened but not enabled
+    expect(never['task-clock']!.value).toBeNull();
+  });
+});
+
+describe('bad input', () => {
+  it('rejects a non-array', () => {
+    expect(() => openCounters('task-clock' as never)).toThrow(TypeError);
+    expect(() => openCounters('task-clock' as never)).toThrow(/events must be an array/);
+  });
+  it('rejects an empty list', () => {
+    expect(() => openCounters([])).toThrow(RangeError);
+  });
+  it('rejects unknown names and suggests near ones', () => {
+    expect(() => openCounters(['task-clok'])).toThrow(RangeError);
+    expect(() => openCounters(['task-clok'])).toThrow(/events\[0\].*task-clock/);
+    expect(() => openCounters(['instrucions'])).toThrow(/did you mean "instructions"/);
+  });
+  it.skipIf(!hasTracefs)('rejects an unknown tracepoint and suggests one of its category', () => {
+    expect(() => openCounters(['raw_syscalls:sys_entr'])).toThrow(/raw_syscalls:sys_enter/);
+  });
+  it('rejects duplicates', () => {
+    expect(() => openCounters(['task-clock', 'page-faults', 'task-clock'])).toThrow(/events\[2\].*twice/);
+  });
+  it('rejects too many events', () => {
+    const many = Array.from({ length: MAX_EVENTS + 1 }, (_, i) => `r${(i + 1).toString(16)}`);
+    expect(() => openCounters(many)).toThrow(RangeError);
+  });
+  it('rejects non-string names and bad options', () => {
+    expect(() => openCounters([42 as never])).toThrow(/events\[0\] must be an event name/);
+    expect(() => openCounters(['task-clock'], { inherit: 'yes' as never })).toThrow(/options.inherit must be a boolean/);
+    expect(() => openCounters(['task-clock'], { colour: true } as never)).toThrow(/options.colour is not an option/);
+  });
+  it('native failures arrive as PerfError with a code', () => {
+    let caught: unknown;
+    try {
+      new native.CounterGroup(['no-such-event'], {});
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(PerfError);
+    expect((caught as PerfError).code).toBe('UNKNOWN_EVENT');
+  });
+  it('a closed group refuses to read, with a code', () => {
+    const group = openCounters(['task-clock']);
+    group.close();
+    group.close(); // twice is fine
+    expect(() => group.snapshot()).toThrow(PerfError);
+    expect(() => group.snapshot()).toThrow(/closed/);
+  });
+});
+
+describe('resources', () => {
+  it('the fd count is back to baseline after 10,000 open/close cycles', () => {
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const baseline = fds();
+    for (let i = 0; i < 10_000; i++) {
+      const group = openCounters(['task-clock', 'page-faults']);
+      group.enable();
+      group.snapshot();
+      group.close();
+    }
+    expect(fds()).toBe(baseline);
+  });
+});
