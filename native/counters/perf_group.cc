@@ -112,6 +112,11 @@ void PerfGroup::Open(const std::vector<EventSpec>& specs, const GroupOptions& op
     if (fd < 0) {
       counter.err = errno;
       counter.reason = ReasonForErrno(counter.err, spec, privileges);
+      bool on_pmu = spec.kind == EventKind::Hardware || spec.kind == EventKind::HardwareCache || spec.kind == EventKind::Raw;
+      if (counter.err == EINVAL && on_pmu && !is_leader) {
+        // x86 and arm PMUs validate that the whole group fits their counters when a member is added.
+        counter.reason = "the PMU cannot count this many hardware events in one group: open fewer at once";
+      }
     } else {
       counter.fd = fd;
       if (ioctl(fd, PERF_EVENT_IOC_ID, &counter.id) != 0) {
