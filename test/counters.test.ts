@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { MAX_EVENTS, listEvents, openCounters, scaleCount, tracefsRoot } from '../src/counters.js';
 import { PerfError } from '../src/errors.js';
@@ -151,6 +152,34 @@ describe('bad input', () => {
     group.close(); // twice is fine
     expect(() => group.snapshot()).toThrow(PerfError);
     expect(() => group.snapshot()).toThrow(/closed/);
+  });
+});
+
+describe('scope', () => {
+  /** Page faults the calling thread's group sees while a new thread touches `pages` fresh pages. */
+  async function faultsWhileAThreadTouches(pages: number, inherit: boolean): Promise<number> {
+    using group = openCounters(['page-faults'], { inherit });
+    group.enable();
+    const before = group.snapshot();
+    const worker = new Worker(
+      `const b = new Uint8Array(${pages} * 4096); for (let i = 0; i < b.length; i += 4096) b[i] = 1; require('node:worker_threads').parentPort.postMessage(b[4096]);`,
+      { eval: true },
+    );
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    return group.delta(before, group.snapshot())['page-faults']!.value!;
+  }
+
+  it('counts threads created later only with inherit', async () => {
+    const pages = 20_000;
+    const inherited = await faultsWhileAThreadTouches(pages, true);
+    const own = await faultsWhileAThreadTouches(pages, false);
+    // Transparent huge pages may fold a thread's faults, so compare the two rather than demand `pages`.
+    expect(inherited).toBeGreaterThan(own + pages / 600);
+    expect(own).toBeLessThan(pages / 2);
   });
 });
 
