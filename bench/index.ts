@@ -1,38 +1,320 @@
 /**
- * npm run bench: every suite in order, their tables, and the claims table.
- * (Results files, baselines and the HTML report come with the results issue.)
+ * npm run bench (= prtip-perf bench): every suite in order, their tables and the claims
+ * table on the terminal, and the results folder: JSON (schema-checked), Markdown, HTML,
+ * CSV, github-action-benchmark arrays and hyperfine JSON. Optional baselines and a CI gate.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SuiteResult } from '../src/report/result.js';
+import {
+  type BaselineComparison, DEFAULT_BASELINE_DIR, DEFAULT_NOISE_THRESHOLD_PCT, compareResults, comparisonTable, loadBaseline,
+  regressionsBeyond, saveBaseline, validateBaselineName, verdictCounts,
+} from '../src/baseline.js';
+import { machineInfo, machineSummary } from '../src/machine.js';
+import { ProgressLine } from '../src/progress.js';
+import { claimsTable, gatherClaims } from '../src/report/claims.js';
+import { claimsCsv, comparisonCsv, metricsCsv, tablesCsv } from '../src/report/csv.js';
+import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
+import { htmlReport } from '../src/report/html.js';
+import { hyperfineExport } from '../src/report/hyperfine.js';
+import { stringifyBenchResult } from '../src/report/json.js';
+import { markdownReport } from '../src/report/markdown.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { formatTable } from '../src/report/text.js';
-import { type Suite, printSuite, standaloneContext } from './suite.js';
+import { nearNames } from '../src/validate.js';
+import { type Suite, type SuiteContext, printSuite } from './suite.js';
 
-async function loadSuites(): Promise<Suite[]> {
-  const modules = [
-    await import('./counters.bench.js'),
-    await import('./checksum.bench.js'),
-    await import('./packet-crafting.bench.js'),
-    await import('./batch-size.bench.js'),
-    await import('./prtip.bench.js'),
-  ];
-  return modules.map((m) => m.suite);
+/** Every suite, in run order (the comparison suite, prtip, reads the earlier ones). */
+const SUITES: readonly { name: string; load: () => Promise<Suite> }[] = [
+  { name: 'counters', load: async () => (await import('./counters.bench.js')).suite },
+  { name: 'checksum', load: async () => (await import('./checksum.bench.js')).suite },
+  { name: 'packet-crafting', load: async () => (await import('./packet-crafting.bench.js')).suite },
+  { name: 'batch-size', load: async () => (await import('./batch-size.bench.js')).suite },
+  { name: 'prtip', load: async () => (await import('./prtip.bench.js')).suite },
+];
+
+/** Exit codes, so CI can tell a regression from a broken run. */
+export const EXIT = { ok: 0, suiteFailed: 1, usage: 2, regression: 3, interrupted: 130 } as const;
+
+const DEFAULT_OUT = 'results';
+const GOAL_MS = { quick: 60_000, full: 180_000 };
+
+const USAGE = `usage: prtip-perf bench [options]      (also: npm run bench -- [options])
+
+Runs every benchmark suite (${SUITES.map((s) => s.name).join(', ')}), prints their tables
+and the claims table, and writes the results folder.
+
+options:
+  --quick                     shorter runs (about a minute, for CI)
+  --suite NAME                run only this suite (repeatable)
+  --prtip PATH                the prtip binary for the whole-binary suite
+  --out DIR                   where results go (default ${DEFAULT_OUT}/)
+  --save-baseline NAME        keep this run as baseline NAME
+  --baseline NAME             compare every metric with baseline NAME
+  --baseline-dir DIR          where baselines are kept (default ${DEFAULT_BASELINE_DIR})
+  --noise-threshold PCT       changes within ±PCT % are "no change" (default ${DEFAULT_NOISE_THRESHOLD_PCT})
+  --fail-on-regression PCT    exit ${EXIT.regression} when a metric regressed by PCT % or more (needs --baseline)
+  -h, --help                  this text
+
+files written to --out: bench.json (schema: src/report/bench-result.schema.json), bench.md,
+bench.html, metrics.csv, claims.csv, tables.csv, comparison.csv (with --baseline),
+github-action-benchmark-smaller.json / -bigger.json (customSmallerIsBetter /
+customBiggerIsBetter), hyperfine.json (whole-binary runs, when any ran).
+
+exit status: 0 ok, ${EXIT.suiteFailed} a suite failed, ${EXIT.usage} bad options, ${EXIT.regression} regression beyond
+--fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (finished results are still written).`;
+
+/** The parsed command line. */
+export interface BenchOptions {
+  help: boolean;
+  quick: boolean;
+  suites: string[];
+  prtip?: string;
+  out: string;
+  saveBaseline?: string;
+  baseline?: string;
+  baselineDir: string;
+  noiseThresholdPct: number;
+  failOnRegressionPct?: number;
 }
 
+const VALUE_OPTIONS = ['--suite', '--prtip', '--out', '--save-baseline', '--baseline', '--baseline-dir', '--noise-threshold', '--fail-on-regression'];
+const FLAG_OPTIONS = ['--quick', '--help', '-h'];
+
+function percent(option: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1000) throw new RangeError(`${option}: expected a percentage between 0 and 1000, got "${text}"`);
+  return v;
+}
+
+/** Parses bench's options; a RangeError names the offending option. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const o: BenchOptions = { help: false, quick: false, suites: [], out: DEFAULT_OUT, baselineDir: DEFAULT_BASELINE_DIR, noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let value: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (FLAG_OPTIONS.includes(arg)) {
+      if (value !== undefined) throw new RangeError(`${arg} takes no value (got "${value}")`);
+      if (arg === '--quick') o.quick = true;
+      else o.help = true;
+      continue;
+    }
+    if (!VALUE_OPTIONS.includes(arg)) {
+      const near = nearNames(arg, [...VALUE_OPTIONS, ...FLAG_OPTIONS]);
+      throw new RangeError(`unknown option "${arg}"${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; see --help`);
+    }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new RangeError(`${arg} needs a value`);
+    }
+    switch (arg) {
+      case '--suite': {
+        for (const name of value.split(',').filter((n) => n)) {
+          const known = SUITES.map((s) => s.name);
+          if (!known.includes(name)) {
+            const near = nearNames(name, known);
+            throw new RangeError(`--suite: unknown suite "${name}"${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}; suites: ${known.join(', ')}`);
+          }
+          if (!o.suites.includes(name)) o.suites.push(name);
+        }
+        break;
+      }
+      case '--prtip': o.prtip = value; break;
+      case '--out': o.out = value; break;
+      case '--save-baseline': o.saveBaseline = validateBaselineName(value, '--save-baseline'); break;
+      case '--baseline': o.baseline = validateBaselineName(value, '--baseline'); break;
+      case '--baseline-dir': o.baselineDir = value; break;
+      case '--noise-threshold': o.noiseThresholdPct = percent(arg, value); break;
+      case '--fail-on-regression': o.failOnRegressionPct = percent(arg, value); break;
+    }
+  }
+  if (o.failOnRegressionPct !== undefined && o.baseline === undefined && !o.help) {
+    throw new RangeError('--fail-on-regression needs --baseline NAME (what would it compare with?)');
+  }
+  return o;
+}
+
+/** Ctrl-C handling: the first aborts the suites and lets them clean up; the third forces an exit. */
+function interruptHandler(controller: AbortController, line: ProgressLine, running: () => string): () => void {
+  let presses = 0;
+  const onSigint = (): void => {
+    presses++;
+    line.clear();
+    if (presses === 1) {
+      console.error(`\nprtip-perf bench: interrupted; letting ${running() || 'the current suite'} clean up, then writing the finished results (Ctrl-C twice more to force)`);
+      controller.abort(new Error('interrupted by Ctrl-C'));
+    } else if (presses === 2) {
+      console.error(`prtip-perf bench: still waiting for ${running() || 'the current suite'} to stop; one more Ctrl-C exits at once (it may leave namespaces or children behind)`);
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  return () => process.off('SIGINT', onSigint);
+}
+
+function notRun(name: string, reason: string): SuiteResult {
+  return { suite: name, title: name, status: 'skipped', reason, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
+}
+
+async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext): Promise<SuiteResult> {
+  const started = Date.now();
+  let suite: Suite;
+  try {
+    suite = await entry.load();
+  } catch (err) {
+    return { ...notRun(entry.name, ''), status: 'failed', reason: `cannot load the suite: ${(err as Error).message}` };
+  }
+  try {
+    const result = await suite.run(ctx);
+    return ctx.signal.aborted && result.status === 'ok' ? { ...result, warnings: [...result.warnings, 'interrupted by Ctrl-C: this suite may be incomplete'] } : result;
+  } catch (err) {
+    const e = err as Error;
+    return {
+      ...notRun(entry.name, ''), title: suite.title, status: 'failed', durationMs: Date.now() - started,
+      reason: ctx.signal.aborted ? `interrupted: ${e.message}` : `${e.name}: ${e.message}`,
+      warnings: e.stack ? [e.stack.split('\n').slice(0, 4).join(' | ')] : [],
+    };
+  }
+}
+
+/** Writes every export into `dir`; returns the files written. */
+export function writeResults(dir: string, result: BenchResult, comparison?: BaselineComparison): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['bench.json', stringifyBenchResult(result)],
+    ['bench.md', markdownReport(result, comparison)],
+    ['bench.html', htmlReport(result, comparison)],
+    ['metrics.csv', metricsCsv(result)],
+    ['claims.csv', claimsCsv(result)],
+    ['tables.csv', tablesCsv(result)],
+  ];
+  if (comparison) files.push(['comparison.csv', comparisonCsv(comparison)]);
+  const { smaller, bigger } = actionBenchmarkArrays(result);
+  files.push(['github-action-benchmark-smaller.json', JSON.stringify(smaller, null, 2) + '\n']);
+  files.push(['github-action-benchmark-bigger.json', JSON.stringify(bigger, null, 2) + '\n']);
+  const hyperfine = hyperfineExport(result);
+  if (hyperfine.results.length > 0) files.push(['hyperfine.json', JSON.stringify(hyperfine, null, 2) + '\n']);
+  return files.map(([name, text]) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  });
+}
+
+/** `prtip-perf bench`: returns the exit status (see USAGE). */
 export async function benchCommand(argv: string[]): Promise<number> {
-  const ctx = standaloneContext(argv);
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(argv);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    console.error(`prtip-perf bench: ${err.message}`);
+    return EXIT.usage;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  let baseline: BenchResult | undefined;
+  if (options.baseline !== undefined) {
+    try {
+      baseline = loadBaseline(options.baseline, options.baselineDir);
+    } catch (err) {
+      console.error(`prtip-perf bench: --baseline: ${(err as Error).message}`);
+      return EXIT.usage;
+    }
+  }
+
+  const startedAt = new Date();
+  const selected = SUITES.filter((s) => options.suites.length === 0 || options.suites.includes(s.name));
+  const machine = await machineInfo();
+  console.log(`prtip-perf bench${options.quick ? ' --quick' : ''}: ${selected.map((s) => s.name).join(', ')}\nmachine: ${machineSummary(machine)}`);
+
+  const line = new ProgressLine();
+  const controller = new AbortController();
+  let running = '';
+  const removeHandler = interruptHandler(controller, line, () => running);
   const results = new Map<string, SuiteResult>();
-  let failed = false;
-  for (const suite of await loadSuites()) {
-    const result = await suite.run({ ...ctx, previous: results });
-    results.set(suite.name, result);
-    printSuite(result);
-    failed ||= result.status === 'failed';
+  try {
+    for (const [i, entry] of selected.entries()) {
+      if (controller.signal.aborted) {
+        results.set(entry.name, notRun(entry.name, 'not run: interrupted by Ctrl-C'));
+        continue;
+      }
+      running = entry.name;
+      line.begin(`${i + 1}/${selected.length} ${entry.name}`);
+      const ctx: SuiteContext = {
+        quick: options.quick,
+        ...(options.prtip !== undefined ? { prtip: options.prtip } : {}),
+        signal: controller.signal,
+        progress: (message, done, total) => line.update(message, done, total),
+        previous: results,
+      };
+      const result = await runSuite(entry, ctx);
+      line.clear();
+      results.set(entry.name, result);
+      printSuite(result);
+    }
+  } finally {
+    running = '';
+    line.clear();
+    removeHandler();
   }
-  const claims = [...results.values()].flatMap((r) => r.claims);
-  if (claims.length > 0) {
-    console.log('\n' + formatTable({ title: 'Claims from ProRT-IP\'s documents, measured here', columns: ['claim', 'measured', 'verdict', 'why'], rows: claims.map((c) => [c.claim, c.measured, c.verdict, c.reason]) }));
+
+  const suites = [...results.values()];
+  const result: BenchResult = {
+    kind: 'prtip-perf/bench-result',
+    version: BENCH_RESULT_VERSION,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    options: { quick: options.quick, suites: selected.map((s) => s.name), prtip: options.prtip ?? null },
+    interrupted: controller.signal.aborted,
+    machine,
+    suites,
+    claims: gatherClaims(suites),
+  };
+
+  console.log('\n' + formatTable(claimsTable(result.claims)));
+  if (result.claims.length === 0) console.log('  (no suite stated a claim in this run)');
+
+  let comparison: BaselineComparison | undefined;
+  if (baseline !== undefined && options.baseline !== undefined) {
+    comparison = compareResults(baseline, result, options.baseline, { noiseThresholdPct: options.noiseThresholdPct });
+    const counts = verdictCounts(comparison);
+    console.log('\n' + formatTable(comparisonTable(comparison)));
+    console.log(`  ${counts.improved} improved, ${counts.regressed} regressed, ${counts['no change']} no change, ${counts.new} new, ${counts.missing} missing`);
   }
-  return failed ? 1 : 0;
+
+  const outDir = resolve(options.out);
+  const written = writeResults(outDir, result, comparison);
+  console.log(`\nwrote ${written.length} files to ${outDir}: ${written.map((f) => f.slice(outDir.length + 1)).join(', ')}`);
+
+  if (options.saveBaseline !== undefined) {
+    if (result.interrupted) console.error(`not saving baseline "${options.saveBaseline}": the run was interrupted, so it is incomplete`);
+    else console.log(`saved baseline "${options.saveBaseline}" to ${saveBaseline(result, options.saveBaseline, options.baselineDir)}`);
+  }
+
+  const goal = options.quick ? GOAL_MS.quick : GOAL_MS.full;
+  const selectedAll = selected.length === SUITES.length;
+  console.log(`took ${(result.durationMs / 1000).toFixed(1)} s${selectedAll && !result.interrupted ? ` (goal ≤ ${goal / 1000} s: ${result.durationMs <= goal ? 'met' : 'missed'})` : ''}`);
+
+  if (result.interrupted) return EXIT.interrupted;
+  if (comparison && options.failOnRegressionPct !== undefined) {
+    const bad = regressionsBeyond(comparison, options.failOnRegressionPct);
+    if (bad.length > 0) {
+      console.error(`\nregression gate: ${bad.length} metric(s) regressed by ${options.failOnRegressionPct}% or more against "${comparison.baselineName}":`);
+      for (const r of bad) console.error(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}% (${r.better} is better, p=${r.p === null ? 'n/a' : r.p.toPrecision(2)})`);
+      return EXIT.regression;
+    }
+    console.log(`regression gate: no metric regressed by ${options.failOnRegressionPct}% or more`);
+  }
+  return suites.some((s) => s.status === 'failed') ? EXIT.suiteFailed : EXIT.ok;
 }
 
 if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url) {

@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import type { SuiteResult, Table } from '../src/report/result.js';
 import { formatTable } from '../src/report/text.js';
+import { ProgressLine } from '../src/progress.js';
 
 export interface SuiteContext {
   /** Shorter runs for CI (`--quick`). */
@@ -25,8 +26,11 @@ export interface Suite {
   run(ctx: SuiteContext): Promise<SuiteResult>;
 }
 
-/** A context for running one suite on its own. */
-export function standaloneContext(argv: readonly string[] = process.argv.slice(2)): SuiteContext {
+/**
+ * A context for running one suite on its own: --quick and --prtip from `argv`, Ctrl-C
+ * aborts `signal`, progress goes to `line` (a TTY-only status line by default).
+ */
+export function standaloneContext(argv: readonly string[] = process.argv.slice(2), line: ProgressLine = new ProgressLine()): SuiteContext {
   const prtipAt = argv.indexOf('--prtip');
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -34,11 +38,12 @@ export function standaloneContext(argv: readonly string[] = process.argv.slice(2
     quick: argv.includes('--quick'),
     ...(prtipAt >= 0 && argv[prtipAt + 1] ? { prtip: argv[prtipAt + 1]! } : {}),
     signal: controller.signal,
-    progress: () => {},
+    progress: (message, done, total) => line.update(message, done, total),
     previous: new Map(),
   };
 }
 
+/** Prints a suite's heading, tables and warnings. */
 export function printSuite(result: SuiteResult): void {
   console.log(`\n== ${result.title} (${result.status}${result.reason ? `: ${result.reason}` : ''}) ==`);
   for (const table of result.tables) console.log(formatTable(table as Table));
@@ -48,7 +53,10 @@ export function printSuite(result: SuiteResult): void {
 /** Runs the suite when its module is the program's entry point. */
 export async function runIfMain(moduleUrl: string, suite: Suite): Promise<void> {
   if (process.argv[1] === undefined || pathToFileURL(process.argv[1]).href !== moduleUrl) return;
-  const result = await suite.run(standaloneContext());
+  const line = new ProgressLine();
+  line.begin(suite.name);
+  const result = await suite.run(standaloneContext(process.argv.slice(2), line));
+  line.clear();
   printSuite(result);
   if (result.status === 'failed') process.exitCode = 1;
 }

@@ -3,6 +3,7 @@
  * of truth. Every suite returns a SuiteResult; the main job collects them into a
  * BenchResult (see the results issue for machine metadata, exports and baselines).
  */
+import type { MachineInfo } from '../machine.js';
 
 /** A printed table. Cells are already in display units; `notes` explain them. */
 export interface Table {
@@ -60,4 +61,32 @@ export interface SuiteResult {
   warnings: string[];
   /** Suite-specific raw data for the reports (plots). */
   data?: Record<string, unknown>;
+}
+
+/** The version of the BenchResult layout; bumped on any incompatible change. */
+export const BENCH_RESULT_VERSION = 1;
+
+/**
+ * One `npm run bench` run: every suite's result, the machine it ran on and the
+ * claims gathered from all suites. Written as results/bench.json and kept as a
+ * baseline. src/report/bench-result.schema.json is its JSON Schema.
+ */
+export interface BenchResult {
+  /** Always "prtip-perf/bench-result". */
+  kind: 'prtip-perf/bench-result';
+  /** BENCH_RESULT_VERSION at the time of writing. */
+  version: number;
+  /** ISO time the run started. */
+  startedAt: string;
+  /** Wall time of the whole run, ms. */
+  durationMs: number;
+  /** What was asked for: quick mode, the suites selected, the prtip binary. */
+  options: { quick: boolean; suites: string[]; prtip: string | null };
+  /** True when Ctrl-C stopped the run: the suites that finished are still here. */
+  interrupted: boolean;
+  /** Where it ran: CPU, kernel, perf facts, versions, git commit. */
+  machine: MachineInfo;
+  suites: SuiteResult[];
+  /** Every suite's claims, in suite order. */
+  claims: ClaimRow[];
 }

@@ -1,7 +1,8 @@
 /** Plain-text tables for terminals and logs. */
 import type { Table } from './result.js';
 
-function cell(v: string | number | null): string {
+/** A table cell for display: integers grouped, fractions with 1-3 decimals, null as a dash. */
+export function formatCell(v: string | number | null): string {
   if (v === null) return '—';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return String(v);
@@ -12,8 +13,9 @@ function cell(v: string | number | null): string {
   return v;
 }
 
+/** A table as aligned plain text, title first and notes last. */
 export function formatTable(table: Table): string {
-  const rows = table.rows.map((r) => r.map(cell));
+  const rows = table.rows.map((r) => r.map(formatCell));
   const widths = table.columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const out = [table.title, line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];

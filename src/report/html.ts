@@ -1,0 +1,261 @@
+/**
+ * The HTML report: one self-contained file (inline CSS and SVG, no script, and a
+ * Content-Security-Policy that forbids fetching anything), with the four charts the
+ * results issue asks for, the claims, the baseline comparison and every table.
+ */
+import { type BaselineComparison, comparisonTable } from '../baseline.js';
+import { machineSummary } from '../machine.js';
+import { type DataRecord, type RecordSet, findRecordSet, keysOf, recordSets, toNumber } from './chart-data.js';
+import { claimsTable } from './claims.js';
+import type { BenchResult, SuiteResult, Table } from './result.js';
+import { type BarChart, type LineSeries, barChartSvg, emptyChart, escapeXml, lineChartSvg } from './svg.js';
+import { formatCell } from './text.js';
+
+/** One chart section: its SVG (or the "not measured" note) and where the numbers came from. */
+export interface ChartSection {
+  id: string;
+  title: string;
+  /** SVG elements or a not-measured note. */
+  html: string;
+  /** Which suite and record set fed it, or why nothing did. */
+  caption: string;
+  drawn: boolean;
+}
+
+function suiteOf(r: BenchResult, name: string): SuiteResult | undefined {
+  return r.suites.find((s) => s.suite === name);
+}
+
+function absent(suite: SuiteResult | undefined, name: string): string {
+  if (suite === undefined) return `not measured: the ${name} suite did not run`;
+  if (suite.status !== 'ok') return `not measured: the ${name} suite was ${suite.status}${suite.reason ? ` (${suite.reason})` : ''}`;
+  return `not measured: the ${name} suite recorded no rows this chart can read`;
+}
+
+/** The first key of `keys` (not in `exclude`) matching a pattern, patterns in order. */
+function pick(keys: readonly string[], patterns: readonly RegExp[], exclude: readonly (string | undefined)[] = []): string | undefined {
+  for (const p of patterns) {
+    const k = keys.find((key) => p.test(key) && !exclude.includes(key));
+    if (k !== undefined) return k;
+  }
+  return undefined;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+const BATCH = [/^batch(Size)?$/i, /batch/i];
+const PPS = [/^pps$/i, /^pps\b/i, /pps|packets.?per.?s/i];
+const SYSCALLS_PER_PACKET = [/syscalls.?per.?packet/i, /syscalls?\s*\/\s*(packet|pkt)/i, /syscalls?.?per/i];
+const FAMILY = [/^family$/i, /family/i, /^ip(v)?$/i];
+
+function familyLabel(v: unknown): string {
+  if (v === 4 || v === '4' || v === 'ipv4' || v === 'IPv4') return 'IPv4';
+  if (v === 6 || v === '6' || v === 'ipv6' || v === 'IPv6') return 'IPv6';
+  return v === undefined || v === null ? 'all' : String(v);
+}
+
+function batchSeries(set: RecordSet, batchField: string, yField: string): LineSeries[] {
+  const keys = keysOf(set);
+  const familyField = pick(keys, FAMILY);
+  const methodField = pick(keys, [/^method$/i]);
+  const points = set.records.map((r) => {
+    const batchRaw = r[batchField];
+    const method = methodField ? String(r[methodField]) : '';
+    const sendto = /sendto/i.test(String(batchRaw)) || /sendto/i.test(method);
+    return {
+      series: `${familyLabel(familyField ? r[familyField] : undefined)}${sendto ? ' sendto (reference)' : ''}`,
+      x: sendto && !Number.isFinite(toNumber(batchRaw)) ? 1 : toNumber(batchRaw),
+      y: toNumber(r[yField]),
+    };
+  });
+  return [...groupBy(points, (p) => p.series)].map(([name, ps]) => ({ name, points: ps.map(({ x, y }) => ({ x, y })) }));
+}
+
+function batchCharts(r: BenchResult): ChartSection[] {
+  const suite = suiteOf(r, 'batch-size');
+  const found = suite?.status === 'ok' ? findRecordSet(recordSets(suite), { batch: BATCH, pps: PPS }) : undefined;
+  const title1 = 'sendmmsg batch size vs packets per second';
+  const title2 = 'sendmmsg batch size vs syscalls per packet';
+  if (!found) {
+    const why = absent(suite, 'batch-size');
+    return [
+      { id: 'batch-pps', title: title1, html: emptyChart(title1, why), caption: why, drawn: false },
+      { id: 'batch-syscalls', title: title2, html: emptyChart(title2, why), caption: why, drawn: false },
+    ];
+  }
+  const caption = `from the batch-size suite, ${found.set.source}`;
+  const pps = batchSeries(found.set, found.fields.batch, found.fields.pps);
+  const sysField = pick(keysOf(found.set), SYSCALLS_PER_PACKET);
+  const sys = sysField ? batchSeries(found.set, found.fields.batch, sysField) : [];
+  const ppsSvg = lineChartSvg({ title: title1, xLabel: 'packets per sendmmsg call', yLabel: 'packets per second', series: pps, logX: true });
+  const sysSvg = sysField ? lineChartSvg({ title: title2, xLabel: 'packets per sendmmsg call', yLabel: 'syscalls per packet (counted by the kernel)', series: sys, logX: true }) : emptyChart(title2, 'not measured: the batch-size suite recorded no syscalls per packet');
+  return [
+    { id: 'batch-pps', title: title1, html: ppsSvg, caption, drawn: ppsSvg.startsWith('<svg') },
+    { id: 'batch-syscalls', title: title2, html: sysSvg, caption, drawn: sysSvg.startsWith('<svg') },
+  ];
+}
+
+function checksumChart(r: BenchResult): ChartSection {
+  const suite = suiteOf(r, 'checksum');
+  const title = 'Checksum bytes per cycle vs buffer size, one line per variant';
+  const found = suite?.status === 'ok'
+    ? findRecordSet(recordSets(suite), {
+      size: [/^size(Bytes)?$/i, /^bytes$/i, /^size/i, /length|^len/i],
+      perCycle: [/^b(ytes)?\s*\/\s*cycle/i, /bytes.?per.?(tsc.?)?cycle/i, /per.?cycle/i, /\/\s*cycle/i],
+      variant: [/^variant$/i, /variant|impl/i],
+    })
+    : undefined;
+  if (!found) {
+    const why = absent(suite, 'checksum');
+    return { id: 'checksum', title, html: emptyChart(title, why), caption: why, drawn: false };
+  }
+  const { size, perCycle, variant } = found.fields;
+  const series = [...groupBy(found.set.records, (rec) => String(rec[variant]))].map(([name, recs]) => ({
+    name,
+    points: recs.map((rec) => ({ x: toNumber(rec[size]), y: toNumber(rec[perCycle]) })),
+  }));
+  const svg = lineChartSvg({ title, xLabel: 'buffer size, bytes', yLabel: `${perCycle} (reference TSC cycles)`, series, logX: true });
+  return { id: 'checksum', title, html: svg, caption: `from the checksum suite, ${found.set.source}`, drawn: svg.startsWith('<svg') };
+}
+
+function craftingChart(r: BenchResult): ChartSection {
+  const suite = suiteOf(r, 'packet-crafting');
+  const title = 'Packet-crafting strategies side by side (ns per packet)';
+  const sets = suite?.status === 'ok' ? recordSets(suite) : [];
+  let chart: BarChart | undefined;
+  let source = '';
+  for (const set of sets) {
+    const keys = keysOf(set);
+    const strategy = pick(keys, [/^strategy$/i, /strategy/i]);
+    const ns = pick(keys, [/^ns\s*\/\s*(packet|pkt|op)/i, /ns.?per.?(packet|pkt|op)/i, /^median.?ns/i, /^ns\b/i, /ns/i], [strategy]);
+    if (strategy === undefined || ns === undefined) continue;
+    const packet = pick(keys, [/^packet$/i, /^(packet.?)?kind$/i, /^packet/i, /kind|type|proto/i], [strategy, ns]);
+    const count = pick(keys, [/^count$/i, /packets.?per.?(call|iter)/i, /^n$/i], [strategy, ns, packet]);
+    let records: DataRecord[] = set.records.filter((rec) => Number.isFinite(toNumber(rec[ns])));
+    if (count !== undefined) {
+      // One figure per packet and strategy: the largest batch, where the N-API crossing is most amortised.
+      const biggest = Math.max(...records.map((rec) => toNumber(rec[count])).filter(Number.isFinite));
+      if (Number.isFinite(biggest)) records = records.filter((rec) => toNumber(rec[count]) === biggest);
+    }
+    if (records.length === 0) continue;
+    const byPacket = groupBy(records, (rec) => (packet ? String(rec[packet]) : 'packet'));
+    chart = {
+      title,
+      yLabel: 'ns per packet',
+      logY: true,
+      groups: [...byPacket].map(([label, recs]) => ({ label, bars: recs.map((rec) => ({ name: String(rec[strategy]), value: toNumber(rec[ns]) })) })),
+    };
+    source = `${set.source}${count !== undefined ? ` (the largest ${count})` : ''}`;
+    break;
+  }
+  if (!chart) {
+    const why = absent(suite, 'packet-crafting');
+    return { id: 'crafting', title, html: emptyChart(title, why), caption: why, drawn: false };
+  }
+  const svg = barChartSvg(chart);
+  return { id: 'crafting', title, html: svg, caption: `from the packet-crafting suite, ${source}`, drawn: svg.startsWith('<svg') };
+}
+
+function wholeBinaryChart(r: BenchResult): ChartSection {
+  const suite = suiteOf(r, 'prtip');
+  const title = 'Whole-binary scenarios vs the in-process floors (ms)';
+  const sets = suite?.status === 'ok' ? recordSets(suite) : [];
+  for (const set of sets) {
+    const keys = keysOf(set);
+    const scenario = pick(keys, [/^scenario$/i, /scenario/i]);
+    if (scenario === undefined) continue;
+    // The binary's own CPU (or wall) time and every floor the suite gives, all in ms.
+    const measured = pick(keys, [/^cpu.?ms$/i, /cpu.*ms/i, /cpu/i, /wall.*ms/i, /wall/i], [scenario]);
+    const floors = keys.filter((k) => k !== scenario && k !== measured && /floor|craft|checksum|send/i.test(k) && !/%|pct|percent|share|explain/i.test(k));
+    if (measured === undefined || floors.length === 0) continue;
+    const chart: BarChart = {
+      title,
+      yLabel: 'ms',
+      logY: true,
+      groups: set.records.map((rec) => ({
+        label: String(rec[scenario]),
+        bars: [measured, ...floors].map((f) => ({ name: f === measured ? `prtip: ${f}` : f, value: toNumber(rec[f]) })),
+      })),
+    };
+    const svg = barChartSvg(chart);
+    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: `from the prtip suite, ${set.source}`, drawn: true };
+  }
+  const why = absent(suite, 'prtip');
+  return { id: 'whole-binary', title, html: emptyChart(title, why), caption: why, drawn: false };
+}
+
+/** The report's chart sections, in order; each says "not measured" when its suite gave nothing. */
+export function chartSections(r: BenchResult): ChartSection[] {
+  return [...batchCharts(r), checksumChart(r), craftingChart(r), wholeBinaryChart(r)];
+}
+
+function htmlTable(t: Table, heading = 'h3'): string {
+  const numeric = t.columns.map((_, i) => t.rows.length > 0 && t.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
+  const head = t.columns.map((c, i) => `<th${numeric[i] ? ' class="num"' : ''}>${escapeXml(c)}</th>`).join('');
+  const body = t.rows.map((row) => `<tr>${t.columns.map((_, i) => `<td${numeric[i] ? ' class="num"' : ''}>${escapeXml(formatCell(row[i] ?? null))}</td>`).join('')}</tr>`).join('\n');
+  const notes = (t.notes ?? []).map((n) => `<li>${escapeXml(n)}</li>`).join('');
+  return `<${heading}>${escapeXml(t.title)}</${heading}>\n<table><thead><tr>${head}</tr></thead><tbody>\n${body || `<tr><td colspan="${t.columns.length}">none</td></tr>`}\n</tbody></table>${notes ? `<ul class="notes">${notes}</ul>` : ''}`;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:15px}
+table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.notes{color:#555;font-size:12px;margin:4px 0 12px}.warn{color:#a40}
+.chart{max-width:100%;height:auto;background:#fff;border:1px solid #eee}
+.chart-title{font-size:14px;font-weight:600}.tick,.legend{font-size:11px;fill:#444}.axis-label{font-size:12px;fill:#222}
+.axis{stroke:#444}.grid{stroke:#eee}
+.not-measured{padding:16px;border:1px dashed #bbb;color:#666;background:#fafafa}
+figure{margin:16px 0}figcaption{color:#666;font-size:12px}
+.verdict-holds,.verdict-improved{color:#070}.verdict-does-not-hold,.verdict-regressed{color:#b00}
+`;
+
+/** The whole run as one self-contained HTML page. */
+export function htmlReport(r: BenchResult, comparison?: BaselineComparison): string {
+  const charts = chartSections(r);
+  const parts: string[] = [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    // Nothing may be fetched: the report must open offline and leak nothing.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>prtip-perf bench ${escapeXml(r.startedAt)}</title>`,
+    `<style>${STYLE}</style></head><body>`,
+    `<h1>prtip-perf bench, ${escapeXml(r.startedAt)}</h1>`,
+    `<p>${r.options.quick ? 'Quick run' : 'Full run'} of ${r.suites.length} suite(s) in ${(r.durationMs / 1000).toFixed(1)} s.${r.interrupted ? ' <strong class="warn">Interrupted (Ctrl-C): only the suites that finished are here.</strong>' : ''}</p>`,
+    `<p><strong>Machine:</strong> ${escapeXml(machineSummary(r.machine))}${r.machine.git ? `; commit ${escapeXml(r.machine.git.commit.slice(0, 12))}${r.machine.git.dirty ? ' (with uncommitted changes)' : ''}` : ''}</p>`,
+    '<ul class="suites">',
+    ...r.suites.map((s) => `<li>${escapeXml(s.title)} (${escapeXml(s.suite)}): <strong>${s.status}</strong>${s.reason ? ` — ${escapeXml(s.reason)}` : ''}, ${(s.durationMs / 1000).toFixed(1)} s</li>`),
+    '</ul>',
+    '<h2>Charts</h2>',
+    ...charts.map((c) => `<figure id="chart-${c.id}" data-drawn="${c.drawn}">\n${c.html}\n<figcaption>${escapeXml(c.caption)}</figcaption></figure>`),
+    htmlTable(claimsTable(r.claims), 'h2'),
+  ];
+  if (comparison) parts.push(htmlTable(comparisonTable(comparison), 'h2'));
+  for (const s of r.suites) {
+    parts.push(`<h2>${escapeXml(s.title)} <small>(${escapeXml(s.suite)}: ${s.status})</small></h2>`);
+    if (s.reason) parts.push(`<p>${escapeXml(s.reason)}</p>`);
+    for (const t of s.tables) parts.push(htmlTable(t));
+    for (const w of s.warnings) parts.push(`<p class="warn">warning: ${escapeXml(w)}</p>`);
+  }
+  const m = r.machine;
+  parts.push(
+    '<h2>Machine details</h2><ul>',
+    `<li>CPU: ${escapeXml(m.cpu.model)}, ${m.cpu.cores} logical / ${m.cpu.physicalCores} physical cores, AVX2 ${m.cpu.avx2 ? 'yes' : 'no'}, AVX-512 ${m.cpu.avx512 ? 'yes' : 'no'}</li>`,
+    `<li>perf: perf_event_paranoid ${m.perf.paranoid ?? 'unknown'}, PMU ${m.perf.pmu ? 'yes' : `no (${escapeXml(m.perf.pmuReason)})`}, tracefs ${escapeXml(m.perf.tracefs || 'not mounted')}</li>`,
+    `<li>Node ${escapeXml(m.versions.node)}, N-API ${escapeXml(m.versions.napi)}, prtip-perf ${escapeXml(m.versions.package)}, addon ${m.versions.addon ? escapeXml(m.versions.addon.sha256.slice(0, 12)) : 'not built'}</li>`,
+    `<li>CPU vulnerabilities: ${escapeXml(Object.entries(m.mitigations).map(([k, v]) => `${k}: ${v}`).join('; ') || 'not reported')}</li>`,
+    '</ul></body></html>',
+  );
+  return parts.join('\n') + '\n';
+}

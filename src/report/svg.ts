@@ -1,0 +1,196 @@
+/**
+ * Inline SVG charts for the HTML report, drawn here from numbers: no chart library,
+ * no script, nothing fetched. Two shapes cover the report: lines over a numeric x
+ * axis (optionally log-scaled) and grouped bars with optional min-max whiskers.
+ */
+
+/** One line of a line chart. */
+export interface LineSeries {
+  name: string;
+  points: { x: number; y: number }[];
+}
+
+/** A line chart over a numeric x axis. */
+export interface LineChart {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: LineSeries[];
+  /** Log-scale the x axis (sizes, batch sizes); needs x > 0. */
+  logX?: boolean;
+}
+
+/** One bar, with an optional spread (e.g. min-max) drawn as a whisker. */
+export interface Bar {
+  name: string;
+  value: number;
+  low?: number;
+  high?: number;
+}
+
+/** Bars grouped along the x axis (e.g. packet kinds), one colour per bar name. */
+export interface BarChart {
+  title: string;
+  yLabel: string;
+  groups: { label: string; bars: Bar[] }[];
+  /** Log-scale the y axis when the values span orders of magnitude. */
+  logY?: boolean;
+}
+
+const WIDTH = 720;
+const HEIGHT = 340;
+const MARGIN = { left: 72, right: 16, top: 36, bottom: 64 };
+/** Colour-blind-safe palette (Okabe-Ito without black). */
+const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#999999'];
+
+/** Escapes text for SVG/HTML content and attributes. */
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Short tick labels: 1.2k, 3.4M, 0.05. */
+export function formatTick(v: number): string {
+  const abs = Math.abs(v);
+  if (abs === 0) return '0';
+  if (abs >= 1e9) return `${trim(v / 1e9)}G`;
+  if (abs >= 1e6) return `${trim(v / 1e6)}M`;
+  if (abs >= 1e4) return `${trim(v / 1e3)}k`;
+  if (abs >= 1) return trim(v);
+  return Number(v.toPrecision(2)).toString();
+}
+
+function trim(v: number): string {
+  return Number(v.toPrecision(3)).toString();
+}
+
+/** About five round tick values covering [lo, hi]. */
+function linearTicks(lo: number, hi: number): number[] {
+  if (!(hi > lo)) return [lo];
+  const rough = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= rough) ?? rough;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9 && out.length < 20; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** Powers of ten (and 2×, 5× when few) within [lo, hi], for log axes. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)) && out.length < 40; e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
+    }
+  }
+  return out.length >= 2 ? out : [lo, hi];
+}
+
+interface Scale {
+  map(v: number): number;
+  ticks: number[];
+}
+
+function scale(lo: number, hi: number, from: number, to: number, log: boolean): Scale {
+  if (log) {
+    const a = Math.log10(lo), b = Math.log10(hi === lo ? hi * 10 : hi);
+    return { map: (v) => from + ((Math.log10(v) - a) / (b - a)) * (to - from), ticks: logTicks(lo, hi === lo ? hi * 10 : hi) };
+  }
+  const span = hi === lo ? Math.abs(hi) || 1 : hi - lo;
+  const l = hi === lo ? lo - span / 2 : lo;
+  const h = hi === lo ? hi + span / 2 : hi;
+  return { map: (v) => from + ((v - l) / (h - l)) * (to - from), ticks: linearTicks(l, h) };
+}
+
+function frame(title: string, body: string[], xLabel: string, yLabel: string): string {
+  const x0 = MARGIN.left, x1 = WIDTH - MARGIN.right, y0 = HEIGHT - MARGIN.bottom, y1 = MARGIN.top;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(title)}">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<text x="${WIDTH / 2}" y="20" text-anchor="middle" class="chart-title">${escapeXml(title)}</text>`,
+    `<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" class="axis"/>`,
+    `<line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y1}" class="axis"/>`,
+    ...body,
+    `<text x="${(x0 + x1) / 2}" y="${HEIGHT - 30}" text-anchor="middle" class="axis-label">${escapeXml(xLabel)}</text>`,
+    `<text x="16" y="${(y0 + y1) / 2}" text-anchor="middle" class="axis-label" transform="rotate(-90 16 ${(y0 + y1) / 2})">${escapeXml(yLabel)}</text>`,
+    '</svg>',
+  ].join('\n');
+}
+
+function legend(names: string[]): string[] {
+  const out: string[] = [];
+  let x = MARGIN.left;
+  const y = HEIGHT - 10;
+  names.forEach((name, i) => {
+    out.push(`<rect x="${x}" y="${y - 9}" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}" class="legend-swatch"/>`);
+    out.push(`<text x="${x + 14}" y="${y}" class="legend">${escapeXml(name)}</text>`);
+    x += 24 + name.length * 6.5;
+  });
+  return out;
+}
+
+const n = (v: number): string => v.toFixed(1);
+
+/** A line chart; points with non-finite (or, on a log axis, non-positive) coordinates are left out. */
+export function lineChartSvg(chart: LineChart): string {
+  const series = chart.series
+    .map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!chart.logX || p.x > 0)).sort((a, b) => a.x - b.x) }))
+    .filter((s) => s.points.length > 0);
+  const all = series.flatMap((s) => s.points);
+  if (all.length === 0) return emptyChart(chart.title);
+  const xs = all.map((p) => p.x), ys = all.map((p) => p.y);
+  const sx = scale(Math.min(...xs), Math.max(...xs), MARGIN.left + 8, WIDTH - MARGIN.right - 8, chart.logX === true);
+  const sy = scale(Math.min(0, ...ys), Math.max(...ys) * 1.05 || 1, HEIGHT - MARGIN.bottom, MARGIN.top, false);
+  const body: string[] = [];
+  for (const t of sy.ticks) body.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${n(sy.map(t))}" y2="${n(sy.map(t))}" class="grid"/><text x="${MARGIN.left - 6}" y="${n(sy.map(t) + 4)}" text-anchor="end" class="tick">${formatTick(t)}</text>`);
+  for (const t of sx.ticks) body.push(`<text x="${n(sx.map(t))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(t)}</text>`);
+  series.forEach((s, i) => {
+    const colour = COLOURS[i % COLOURS.length];
+    const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${n(sx.map(p.x))},${n(sy.map(p.y))}`).join(' ');
+    body.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series" data-series="${escapeXml(s.name)}"/>`);
+    for (const p of s.points) body.push(`<circle cx="${n(sx.map(p.x))}" cy="${n(sy.map(p.y))}" r="3" fill="${colour}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}`)}</title></circle>`);
+  });
+  body.push(...legend(series.map((s) => s.name)));
+  return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel);
+}
+
+/** Grouped bars; bars with a non-finite value are left out. */
+export function barChartSvg(chart: BarChart): string {
+  const groups = chart.groups
+    .map((g) => ({ ...g, bars: g.bars.filter((b) => Number.isFinite(b.value) && (!chart.logY || b.value > 0)) }))
+    .filter((g) => g.bars.length > 0);
+  if (groups.length === 0) return emptyChart(chart.title);
+  const names = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))];
+  const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, b.high ?? b.value].filter((v) => Number.isFinite(v))));
+  const positive = values.filter((v) => v > 0);
+  const logY = chart.logY === true && positive.length > 0;
+  const sy = logY
+    ? scale(Math.min(...positive) / 1.5, Math.max(...positive) * 1.5, HEIGHT - MARGIN.bottom, MARGIN.top, true)
+    : scale(Math.min(0, ...values), Math.max(...values) * 1.08 || 1, HEIGHT - MARGIN.bottom, MARGIN.top, false);
+  const base = logY ? HEIGHT - MARGIN.bottom : sy.map(0);
+  const body: string[] = [];
+  for (const t of sy.ticks) body.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${n(sy.map(t))}" y2="${n(sy.map(t))}" class="grid"/><text x="${MARGIN.left - 6}" y="${n(sy.map(t) + 4)}" text-anchor="end" class="tick">${formatTick(t)}</text>`);
+  const groupWidth = (WIDTH - MARGIN.left - MARGIN.right) / groups.length;
+  const barWidth = Math.max(3, Math.min(40, (groupWidth * 0.8) / names.length));
+  groups.forEach((g, gi) => {
+    const gx = MARGIN.left + gi * groupWidth + (groupWidth - barWidth * names.length) / 2;
+    for (const b of g.bars) {
+      const i = names.indexOf(b.name);
+      const x = gx + i * barWidth;
+      const y = sy.map(b.value);
+      body.push(`<rect x="${n(x)}" y="${n(Math.min(y, base))}" width="${n(barWidth - 1)}" height="${n(Math.max(1, Math.abs(base - y)))}" fill="${COLOURS[i % COLOURS.length]}" class="bar"><title>${escapeXml(`${g.label} · ${b.name}: ${formatTick(b.value)}`)}</title></rect>`);
+      if (b.low !== undefined && b.high !== undefined && Number.isFinite(b.low) && Number.isFinite(b.high) && (!logY || b.low > 0)) {
+        const cx = x + (barWidth - 1) / 2;
+        body.push(`<path d="M${n(cx)},${n(sy.map(b.low))} L${n(cx)},${n(sy.map(b.high))} M${n(cx - 3)},${n(sy.map(b.low))} L${n(cx + 3)},${n(sy.map(b.low))} M${n(cx - 3)},${n(sy.map(b.high))} L${n(cx + 3)},${n(sy.map(b.high))}" stroke="#333" class="whisker"/>`);
+      }
+    }
+    body.push(`<text x="${n(MARGIN.left + gi * groupWidth + groupWidth / 2)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${escapeXml(g.label)}</text>`);
+  });
+  body.push(...legend(names));
+  return frame(chart.title, body, '', chart.yLabel + (logY ? ' (log scale)' : ''));
+}
+
+/** What a chart shows when there is nothing to draw. */
+export function emptyChart(title: string, why = 'not measured'): string {
+  return `<div class="not-measured"><strong>${escapeXml(title)}</strong>: ${escapeXml(why)}</div>`;
+}
