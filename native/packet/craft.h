@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "checksum.h"
+
 namespace prtip {
 
 enum class Protocol { Tcp, Udp };
@@ -23,6 +25,14 @@ struct PacketSpec {
 // Bytes of one packet from the IP header on (L3).
 size_t PacketLength(const PacketSpec& spec);
 
+// Largest PacketLength (IPv6 + TCP with options is 80 bytes).
+constexpr size_t kMaxPacketLength = 128;
+
+// The field-by-field builder (ProRT-IP's zero-copy builder): writes every header field
+// of one packet into out (PacketLength(spec) bytes) and computes the IP and TCP/UDP
+// checksums in full (wide64 kernel). For UDP, seq is ignored. Returns the length.
+size_t BuildPacket(const PacketSpec& spec, uint8_t* out, uint16_t dst_port, uint32_t seq);
+
 // masscan's way: a prebuilt packet, copied, with destination port and sequence
 // number patched and both checksums updated incrementally (RFC 1624).
 class PacketTemplate {
@@ -38,7 +48,44 @@ class PacketTemplate {
   PacketSpec spec_;
   // Offsets and precomputed partial sums the implementation needs.
   size_t l4_offset_ = 0;
+  // Folded sum of the pseudo header and the L4 header with port, seq and checksum
+  // zero: ~checksum of the template, the "~HC" of RFC 1624 eqn. 3 with m = 0.
   uint32_t l4_partial_sum_ = 0;
+  bool tcp_ = true;
 };
+
+// How crafted packets vary: packet i (from 0) goes to port first_dst_port + i,
+// wrapping from 65535 to 1, with sequence number seq_base + i * seq_step (mod 2^32).
+struct PacketSequence {
+  uint16_t first_dst_port = 1;
+  uint32_t seq_base = 0;
+  uint32_t seq_step = 2654435761u;  // Knuth's multiplicative constant: every bit changes
+};
+
+inline uint16_t DstPortAt(const PacketSequence& sequence, uint64_t index) {
+  return static_cast<uint16_t>(1 + (sequence.first_dst_port - 1 + index) % 65535);
+}
+inline uint32_t SeqAt(const PacketSequence& sequence, uint64_t index) {
+  return static_cast<uint32_t>(sequence.seq_base + index * sequence.seq_step);
+}
+
+enum class CraftStrategy { Alloc = 0, Reuse = 1, Template = 2 };
+
+// Writes count packets back to back into out (count * PacketLength(spec) bytes),
+// packets first_index .. first_index + count - 1 of the sequence:
+// - Alloc: per packet, one heap block of ProRT-IP's capacity (1500 B) from
+//   CountedAllocate, built with BuildPacket, copied into its slot, freed;
+// - Reuse: BuildPacket straight into the slot;
+// - Template: tmpl->Emit into the slot (tmpl must be built from spec).
+// Returns a value derived from every packet's checksum, for the caller's sink.
+uint32_t CraftBatch(CraftStrategy strategy, const PacketSpec& spec, const PacketTemplate& tmpl,
+                    const PacketSequence& sequence, uint64_t first_index, size_t count, uint8_t* out);
+
+// The allocation wrapper the Alloc strategy goes through (malloc/free in another
+// translation unit, so the compiler cannot elide the pair). The count is per thread
+// and counts calls through this wrapper only, not allocations made elsewhere.
+void* CountedAllocate(size_t bytes);
+void CountedFree(void* block);
+uint64_t CountedAllocations();
 
 }  // namespace prtip
