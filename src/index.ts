@@ -11,3 +11,4 @@ export { CountedBench, type TaskCounters } from './tinybench-counters.js';
 export { monotonicNs, noop, tscHz } from './timing.js';
 export * as stats from './stats.js';
 export type { ClaimRow, Metric, SuiteResult, Table, Verdict } from './report/result.js';
+export { type ChecksumVariantInfo, type CraftOptions, type CraftedPackets, type PacketOptions, checksum, checksumUpdate, checksumVariants, craftPackets, packetLength, transportChecksum } from './packet.js';
