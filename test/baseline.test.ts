@@ -1,0 +1,203 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { benchCommand } from '../bench/index.js';
+import {
+  bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline, verdictCounts,
+} from '../src/baseline.js';
+import { machineInfo } from '../src/machine.js';
+import { parseBenchResult, stringifyBenchResult } from '../src/report/json.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type Metric } from '../src/report/result.js';
+
+const machine = await machineInfo();
+
+/** n samples around `center` with ±spread relative noise (deterministic). */
+function samples(center: number, spread = 0.01, n = 60, seed = 1): number[] {
+  let s = seed;
+  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return Array.from({ length: n }, () => center * (1 + spread * (rand() + rand() + rand() - 1.5)));
+}
+
+function metric(name: string, center: number, better: Metric['better'], seed: number, spread = 0.01): Metric {
+  const xs = samples(center, spread, 60, seed);
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { name, unit: better === 'smaller' ? 'ns/op' : 'pps', value: (sorted[29]! + sorted[30]!) / 2, better, samples: xs };
+}
+
+function run(metrics: Metric[]): BenchResult {
+  return {
+    kind: 'prtip-perf/bench-result', version: BENCH_RESULT_VERSION, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1,
+    options: { quick: true, suites: ['s'], prtip: null }, interrupted: false, machine,
+    suites: [{ suite: 's', title: 'S', status: 'ok', durationMs: 1, tables: [], metrics, claims: [], warnings: [] }], claims: [],
+  };
+}
+
+// The baseline and today's run: each metric moved in a way that has one right verdict.
+const baseline = run([
+  metric('slower-ns', 100, 'smaller', 1), // 20% slower now → regressed
+  metric('faster-ns', 100, 'smaller', 2), // 20% faster now → improved
+  metric('more-pps', 1e6, 'bigger', 3), // 20% more pps → improved
+  metric('fewer-pps', 1e6, 'bigger', 4), // 20% fewer pps → regressed
+  metric('tiny-shift', 100, 'smaller', 5), // +1%: inside the 2% noise threshold → no change
+  metric('noisy', 100, 'smaller', 6, 0.6), // +5% on ±60% noise: not significant → no change
+  metric('dropped', 1, 'smaller', 7), // gone now → missing
+  { name: 'single', unit: 'ms', value: 10, better: 'smaller', samples: [10] }, // no spread: threshold only
+]);
+const current = run([
+  metric('slower-ns', 120, 'smaller', 11),
+  metric('faster-ns', 80, 'smaller', 12),
+  metric('more-pps', 1.2e6, 'bigger', 13),
+  metric('fewer-pps', 0.8e6, 'bigger', 14),
+  metric('tiny-shift', 101, 'smaller', 15),
+  metric('noisy', 105, 'smaller', 16, 0.6),
+  metric('added', 3, 'smaller', 17),
+  { name: 'single', unit: 'ms', value: 13, better: 'smaller', samples: [13] },
+]);
+const comparison = compareResults(baseline, current, 'synthetic');
+const row = (name: string) => comparison.rows.find((r) => r.name === name)!;
+
+describe('comparing with a baseline', () => {
+  it('gives each metric the right verdict, respecting `better`', () => {
+    expect(row('slower-ns').verdict).toBe('regressed');
+    expect(row('faster-ns').verdict).toBe('improved');
+    expect(row('more-pps').verdict).toBe('improved');
+    expect(row('fewer-pps').verdict).toBe('regressed');
+    expect(row('tiny-shift').verdict).toBe('no change');
+    expect(row('noisy').verdict).toBe('no change');
+    expect(row('added').verdict).toBe('new');
+    expect(row('dropped').verdict).toBe('missing');
+    expect(row('single').verdict).toBe('regressed');
+    expect(verdictCounts(comparison)).toEqual({ improved: 2, regressed: 3, 'no change': 2, new: 1, missing: 1 });
+  });
+
+  it('reports change %, a confidence interval around it and a p-value', () => {
+    const r = row('slower-ns');
+    expect(r.changePct).toBeGreaterThan(17);
+    expect(r.changePct).toBeLessThan(23);
+    expect(r.ci![0]).toBeLessThanOrEqual(r.changePct!);
+    expect(r.ci![1]).toBeGreaterThanOrEqual(r.changePct!);
+    expect(r.ci![0]).toBeGreaterThan(10);
+    expect(r.p).toBeLessThan(1e-6);
+    const noisy = row('noisy');
+    expect(noisy.p).toBeGreaterThan(0.05);
+    expect(noisy.ci![0]).toBeLessThan(0);
+    expect(noisy.ci![1]).toBeGreaterThan(0);
+    expect(row('single').p).toBeNull();
+    expect(row('single').ci).toBeNull();
+    expect(row('single').changePct).toBeCloseTo(30, 9);
+  });
+
+  it('the noise threshold is adjustable', () => {
+    const strict = compareResults(baseline, current, 'synthetic', { noiseThresholdPct: 0.1 });
+    expect(strict.rows.find((r) => r.name === 'tiny-shift')!.verdict).toBe('regressed');
+    const lax = compareResults(baseline, current, 'synthetic', { noiseThresholdPct: 25 });
+    expect(lax.rows.find((r) => r.name === 'slower-ns')!.verdict).toBe('no change');
+  });
+
+  it('changeVerdict: threshold, significance and direction', () => {
+    expect(changeVerdict(5, 0.001, 'smaller', 2, 0.05)).toBe('regressed');
+    expect(changeVerdict(5, 0.001, 'bigger', 2, 0.05)).toBe('improved');
+    expect(changeVerdict(-5, null, 'smaller', 2, 0.05)).toBe('improved');
+    expect(changeVerdict(5, 0.2, 'smaller', 2, 0.05)).toBe('no change');
+    expect(changeVerdict(1.9, 0, 'smaller', 2, 0.05)).toBe('no change');
+  });
+
+  it('the bootstrap interval is deterministic and needs two samples a side', () => {
+    const a = samples(100, 0.02, 500, 3), b = samples(110, 0.02, 500, 4);
+    const ci = bootstrapChangeInterval(a, b);
+    expect(ci).toEqual(bootstrapChangeInterval(a, b));
+    expect(ci![0]).toBeGreaterThan(8);
+    expect(ci![1]).toBeLessThan(12);
+    expect(bootstrapChangeInterval([1], [1, 2])).toBeNull();
+  });
+
+  it('the gate picks regressions at or beyond PCT; the table shows all of it', () => {
+    expect(regressionsBeyond(comparison, 15).map((r) => r.name).sort()).toEqual(['fewer-pps', 'single', 'slower-ns']);
+    expect(regressionsBeyond(comparison, 25).map((r) => r.name)).toEqual(['single']);
+    expect(regressionsBeyond(comparison, 50)).toEqual([]);
+    const t = comparisonTable(comparison);
+    expect(t.columns).toEqual(['metric', 'unit', 'better', 'baseline', 'now', 'change', '95% CI', 'p', 'verdict']);
+    expect(t.rows.find((r) => r[0] === 'slower-ns')![8]).toBe('regressed');
+    expect(String(t.rows.find((r) => r[0] === 'slower-ns')![5])).toMatch(/^\+\d+\.\d%$/);
+  });
+
+  it('warns when the machines differ', () => {
+    const other = structuredClone(baseline);
+    other.machine.cpu.model = 'Some Other CPU';
+    other.options.quick = false;
+    const c = compareResults(other, current, 'other');
+    expect(c.machineWarnings.join('\n')).toMatch(/CPU differs/);
+    expect(c.machineWarnings.join('\n')).toMatch(/--quick/);
+  });
+});
+
+describe('baseline files', () => {
+  it('saves, lists and loads by name; a missing name lists what exists', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'baselines-')), 'nested');
+    const file = saveBaseline(baseline, 'main', dir);
+    expect(existsSync(file)).toBe(true);
+    expect(listBaselines(dir)).toEqual(['main']);
+    const back = loadBaseline('main', dir);
+    expect(back.suites[0]!.metrics[0]).toEqual(baseline.suites[0]!.metrics[0]);
+    expect(() => loadBaseline('mian', dir)).toThrow(/baseline "mian" not found.*have: main; did you mean main\?/);
+    expect(() => loadBaseline('x', join(dir, 'none'))).toThrow(/no baselines in .* yet/);
+    expect(() => saveBaseline(baseline, '../escape', dir)).toThrow(RangeError);
+  });
+});
+
+describe('the CI gate end to end (a real counters run against synthetic baselines)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+  const quiet = async (argv: string[]): Promise<{ code: number; out: string }> => {
+    const lines: string[] = [];
+    const log = console.log, err = console.error;
+    console.log = (...a: unknown[]) => lines.push(a.join(' '));
+    console.error = (...a: unknown[]) => lines.push(a.join(' '));
+    try {
+      return { code: await benchCommand(argv), out: lines.join('\n') };
+    } finally {
+      console.log = log;
+      console.error = err;
+    }
+  };
+
+  it('--save-baseline writes a loadable baseline of the run', async () => {
+    const { code, out } = await quiet(['--quick', '--suite', 'counters', '--out', join(dir, 'r0'), '--save-baseline', 'real', '--baseline-dir', dir]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/saved baseline "real"/);
+    expect(loadBaseline('real', dir).suites[0]!.suite).toBe('counters');
+  }, 60_000);
+
+  it('exits 3 when today is far slower than the baseline, 0 when it is faster, and writes comparison.csv', async () => {
+    const real = parseBenchResult(readFileSync(join(dir, 'real.json'), 'utf8'));
+    const scaled = (factor: number): BenchResult => {
+      const b = structuredClone(real);
+      for (const s of b.suites) for (const m of s.metrics) {
+        m.value *= factor;
+        m.samples = m.samples.map((x) => x * factor);
+      }
+      return b;
+    };
+    // Baseline 10× faster than now: every ns/op metric regressed by ~900%.
+    writeFileSync(join(dir, 'fast.json'), stringifyBenchResult(scaled(0.1)));
+    // Baseline 10× slower: everything improved.
+    writeFileSync(join(dir, 'slow.json'), stringifyBenchResult(scaled(10)));
+
+    const bad = await quiet(['--quick', '--suite', 'counters', '--out', join(dir, 'r1'), '--baseline', 'fast', '--baseline-dir', dir, '--fail-on-regression', '50']);
+    expect(bad.code).toBe(3);
+    expect(bad.out).toMatch(/regression gate: \d+ metric\(s\) regressed by 50% or more against "fast"/);
+    expect(readFileSync(join(dir, 'r1', 'comparison.csv'), 'utf8')).toMatch(/,regressed\r\n/);
+    expect(readFileSync(join(dir, 'r1', 'bench.md'), 'utf8')).toContain('Against baseline "fast"');
+
+    const good = await quiet(['--quick', '--suite', 'counters', '--out', join(dir, 'r2'), '--baseline', 'slow', '--baseline-dir', dir, '--fail-on-regression', '50']);
+    expect(good.code).toBe(0);
+    expect(good.out).toMatch(/regression gate: no metric regressed/);
+    expect(readFileSync(join(dir, 'r2', 'comparison.csv'), 'utf8')).not.toMatch(/,regressed\r\n/);
+  }, 120_000);
+
+  it('a missing baseline is a usage error (exit 2) before anything runs', async () => {
+    const { code, out } = await quiet(['--baseline', 'nope', '--baseline-dir', dir]);
+    expect(code).toBe(2);
+    expect(out).toMatch(/baseline "nope" not found/);
+  });
+});

@@ -1,0 +1,198 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { benchCommand, parseBenchArgs } from '../bench/index.js';
+import { suite as countersSuite } from '../bench/counters.bench.js';
+import { standaloneContext } from '../bench/suite.js';
+import { machineInfo } from '../src/machine.js';
+import { claimsTable, gatherClaims } from '../src/report/claims.js';
+import { claimsCsv, metricsCsv, tableCsv, tablesCsv } from '../src/report/csv.js';
+import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
+import { hyperfineExport } from '../src/report/hyperfine.js';
+import { parseBenchResult, stringifyBenchResult } from '../src/report/json.js';
+import { markdownReport, markdownTable } from '../src/report/markdown.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
+import { schemaErrors } from '../src/report/schema-check.js';
+
+const machine = await machineInfo();
+
+/** A suite result the way the micro-benchmark suites shape theirs, with a claim and both kinds of metric. */
+function syntheticChecksum(): SuiteResult {
+  return {
+    suite: 'checksum', title: 'Checksum kernels', status: 'ok', durationMs: 1234,
+    tables: [{ title: 'RFC 1071 checksum', columns: ['variant', 'size', 'ns/op', 'B/cycle'], rows: [['scalar16', 1500, 700.5, 1.07], ['avx512', 1500, 40.2, 18.6], ['avx2', 1500, null, null]], notes: ['avx2 "unavailable", here, | pipes'] }],
+    metrics: [
+      { name: 'checksum/avx512/1500B', unit: 'ns/op', value: 40.2, better: 'smaller', samples: [40, 40.2, 41] },
+      { name: 'checksum/avx512/1500B-throughput', unit: 'B/cycle', value: 18.6, better: 'bigger', samples: [18.5, 18.6, 18.7] },
+      { name: 'checksum/broken', unit: 'ns/op', value: NaN, better: 'smaller', samples: [NaN] },
+    ],
+    claims: [{ id: 'checksum-simd-8x', claim: 'SIMD makes the checksum about 8× faster', source: '003 Sprint 5.5.5 analysis', measured: '17.4× (avx512 vs scalar16 at 1500 B)', verdict: 'does-not-hold', reason: 'faster than claimed, "8×" understates it' }],
+    warnings: ['synthetic'],
+    data: { rows: [{ variant: 'scalar16', size: 1500, bytesPerCycle: 1.07 }] },
+  };
+}
+
+/** The whole-binary suite's runs in the runner's per-run layout. */
+function syntheticPrtip(): SuiteResult {
+  const runs = (ms: number[]) => ms.map((m, i) => ({ wall_ns: m * 1e6, user_ns: m * 4e5, sys_ns: m * 3e5, max_rss_bytes: 3e6, exit_code: i === 2 ? 1 : 0, counters: {} }));
+  return {
+    suite: 'prtip', title: 'Whole-binary runs', status: 'ok', durationMs: 5000, tables: [], metrics: [], claims: [], warnings: [],
+    data: { scenarios: [
+      { scenario: 'syn-scan-1k', tool: 'prtip', command: ['prtip', '-sS', '-p', '1-1000', '127.0.0.1'], runs: runs([98, 100, 102, 99]) },
+      { scenario: 'connect-scan-100', tool: 'nmap', command: ['nmap', '-sT', '-p', '1-100', "it's"], runs: runs([150, 160]) },
+      { scenario: 'never-ran', tool: 'masscan', command: ['masscan'], runs: [] },
+    ] },
+  };
+}
+
+function benchResult(suites: SuiteResult[]): BenchResult {
+  return {
+    kind: 'prtip-perf/bench-result', version: BENCH_RESULT_VERSION, startedAt: new Date().toISOString(), durationMs: 10,
+    options: { quick: true, suites: suites.map((s) => s.suite), prtip: null }, interrupted: false, machine, suites, claims: gatherClaims(suites),
+  };
+}
+
+const countersResult = await countersSuite.run({ ...standaloneContext([]), quick: true });
+const result = benchResult([countersResult, syntheticChecksum(), syntheticPrtip()]);
+const roundTripped = JSON.parse(stringifyBenchResult(result)) as unknown;
+
+describe('the JSON result and its schema', () => {
+  it('a real counters run plus synthetic suites validates against the schema', async () => {
+    expect(countersResult.status).toBe('ok');
+    expect(countersResult.metrics.length).toBeGreaterThan(0);
+    expect(await schemaErrors(roundTripped)).toEqual([]);
+  });
+
+  it('the schema rejects what is not a BenchResult', async () => {
+    const bad = structuredClone(roundTripped) as Record<string, any>;
+    bad['version'] = 99;
+    bad['suites'][0].status = 'fine';
+    delete bad['machine'].cpu.avx2;
+    bad['suites'][0].metrics[0].better = 'higher';
+    const errors = await schemaErrors(bad);
+    expect(errors.join('\n')).toMatch(/\/version/);
+    expect(errors.join('\n')).toMatch(/\/suites\/0\/status/);
+    expect(errors.join('\n')).toMatch(/avx2/);
+    expect(errors.join('\n')).toMatch(/\/suites\/0\/metrics\/0\/better/);
+  });
+
+  it('writes NaN as null and reads it back as NaN; refuses a foreign file or version', () => {
+    const text = stringifyBenchResult(result);
+    expect(text).toContain('"value": null');
+    const back = parseBenchResult(text);
+    expect(back.suites[1]!.metrics[2]!.value).toBeNaN();
+    expect(back.suites[1]!.metrics[0]!.value).toBe(40.2);
+    expect(() => parseBenchResult('{"kind":"other"}', 'x.json')).toThrow(/x.json: not a prtip-perf bench result/);
+    expect(() => parseBenchResult(text.replace('"version": 1', '"version": 7'))).toThrow(/version 7/);
+    expect(() => parseBenchResult('{', 'y.json')).toThrow(RangeError);
+  });
+
+  it('npm run bench -- --quick --suite counters writes every format, and its JSON validates', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'prtip-bench-'));
+    const code = await benchCommand(['--quick', '--suite', 'counters', '--out', out]);
+    expect(code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['bench.html', 'bench.json', 'bench.md', 'claims.csv', 'github-action-benchmark-bigger.json', 'github-action-benchmark-smaller.json', 'metrics.csv', 'tables.csv']);
+    const json = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchResult;
+    expect(await schemaErrors(json)).toEqual([]);
+    expect(json.options).toEqual({ quick: true, suites: ['counters'], prtip: null });
+    expect(json.suites.map((s) => s.suite)).toEqual(['counters']);
+    expect(json.machine.cpu.cores).toBe(machine.cpu.cores);
+    expect(readFileSync(join(out, 'bench.md'), 'utf8')).toContain('Cost of measuring');
+    console.log(`bench --quick --suite counters wrote ${out}`);
+  }, 60_000);
+});
+
+describe('options', () => {
+  it('parses every option, repeatable --suite, and --opt=value', () => {
+    const o = parseBenchArgs(['--quick', '--suite', 'counters', '--suite=checksum,prtip', '--prtip', '/bin/prtip', '--out', 'o', '--save-baseline', 'main', '--baseline', 'old', '--baseline-dir', 'd', '--fail-on-regression', '5', '--noise-threshold=3']);
+    expect(o).toMatchObject({ quick: true, suites: ['counters', 'checksum', 'prtip'], prtip: '/bin/prtip', out: 'o', saveBaseline: 'main', baseline: 'old', baselineDir: 'd', failOnRegressionPct: 5, noiseThresholdPct: 3 });
+    expect(parseBenchArgs([])).toMatchObject({ quick: false, suites: [], out: 'results', baselineDir: '.prtip-perf/baselines', noiseThresholdPct: 2 });
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseBenchArgs(['--quik'])).toThrow(/unknown option "--quik" \(did you mean --quick\?\)/);
+    expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown option "--frobnicate"/);
+    expect(() => parseBenchArgs(['--suite', 'checksums'])).toThrow(/unknown suite "checksums" \(did you mean checksum/);
+    expect(() => parseBenchArgs(['--out'])).toThrow(/--out needs a value/);
+    expect(() => parseBenchArgs(['--fail-on-regression', 'x', '--baseline', 'b'])).toThrow(/--fail-on-regression: expected a percentage/);
+    expect(() => parseBenchArgs(['--fail-on-regression', '5'])).toThrow(/needs --baseline/);
+    expect(() => parseBenchArgs(['--save-baseline', '../etc'])).toThrow(/--save-baseline: expected a baseline name/);
+    expect(() => parseBenchArgs(['--quick=yes'])).toThrow(/--quick takes no value/);
+  });
+
+  it('an unknown option exits 2 before running anything; --help exits 0', async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (m: string) => errors.push(m);
+    try {
+      expect(await benchCommand(['--bogus'])).toBe(2);
+    } finally {
+      console.error = original;
+    }
+    expect(errors.join('\n')).toContain('unknown option "--bogus"');
+    expect(await benchCommand(['--help'])).toBe(0);
+  });
+});
+
+describe('exports', () => {
+  it('Markdown: machine, claims and every table, pipes escaped', () => {
+    const md = markdownReport(result);
+    expect(md).toContain('## Machine');
+    expect(md).toContain(machine.kernel);
+    expect(md).toContain('| checksum-simd-8x | SIMD makes the checksum about 8× faster |');
+    expect(md).toContain('### RFC 1071 checksum');
+    expect(md).toContain('| scalar16 | 1,500 | 700.5 | 1.07 |');
+    expect(md).toContain('| avx2 | 1,500 | — | — |');
+    expect(md).toContain('- avx2 "unavailable", here, | pipes');
+    expect(markdownTable({ title: 't', columns: ['a', 'n'], rows: [['x|y', 3]] })).toContain('| x\\|y | 3 |');
+  });
+
+  it('CSV: RFC 4180 quoting, metrics, claims and tables in long form', () => {
+    expect(tableCsv({ title: 't', columns: ['a', 'b'], rows: [['he said "hi", twice', 1.5], [null, NaN]] })).toBe('a,b\r\n"he said ""hi"", twice",1.5\r\n,\r\n');
+    const metrics = metricsCsv(result).split('\r\n');
+    expect(metrics[0]).toBe('suite,metric,unit,better,value,samples');
+    expect(metrics).toContain('checksum,checksum/avx512/1500B,ns/op,smaller,40.2,3');
+    expect(metrics).toContain('checksum,checksum/broken,ns/op,smaller,,1');
+    expect(claimsCsv(result)).toContain('checksum-simd-8x,SIMD makes the checksum about 8× faster,003 Sprint 5.5.5 analysis');
+    expect(claimsCsv(result)).toContain('"faster than claimed, ""8×"" understates it"');
+    expect(tablesCsv(result).split('\r\n')).toContain('checksum,RFC 1071 checksum,1,B/cycle,18.6');
+  });
+
+  it('github-action-benchmark arrays split by `better`, non-finite values left out', () => {
+    const { smaller, bigger } = actionBenchmarkArrays(result);
+    const names = (xs: { name: string }[]) => xs.map((x) => x.name);
+    expect(names(smaller)).toContain('checksum/avx512/1500B');
+    expect(names(smaller)).not.toContain('checksum/broken');
+    expect(names(bigger)).toEqual(['checksum/avx512/1500B-throughput']);
+    expect(bigger[0]).toMatchObject({ unit: 'B/cycle', value: 18.6 });
+    expect(bigger[0]!.range).toMatch(/^± /);
+    const counted = countersResult.metrics.filter((m) => m.better === 'smaller').length;
+    expect(smaller.length).toBe(counted + 1);
+    for (const e of [...smaller, ...bigger]) expect(Number.isFinite(e.value)).toBe(true);
+  });
+
+  it('hyperfine JSON: every scenario with runs, times in seconds, exit codes, shell-quoted command', () => {
+    const { results } = hyperfineExport(result);
+    expect(results.map((r) => r.command)).toEqual(['prtip -sS -p 1-1000 127.0.0.1', "nmap -sT -p 1-100 'it'\\''s'"]);
+    const syn = results[0]!;
+    expect(syn.times).toEqual([0.098, 0.1, 0.102, 0.099]);
+    expect(syn.mean).toBeCloseTo(0.09975, 9);
+    expect(syn.median).toBeCloseTo(0.0995, 9);
+    expect(syn.min).toBe(0.098);
+    expect(syn.max).toBe(0.102);
+    expect(syn.stddev).toBeCloseTo(0.00170783, 6);
+    expect(syn.user).toBeCloseTo(0.0399, 6);
+    expect(syn.system).toBeCloseTo(0.029925, 6);
+    expect(syn.exit_codes).toEqual([0, 0, 1, 0]);
+    expect(syn.parameters).toEqual({ scenario: 'syn-scan-1k', tool: 'prtip' });
+    expect(hyperfineExport(benchResult([countersResult])).results).toEqual([]);
+  });
+
+  it('the claims table gathers every suite\'s claims in suite order', () => {
+    const t = claimsTable(result.claims);
+    expect(t.rows.map((r) => r[0])).toEqual(['checksum-simd-8x']);
+    expect(t.columns).toEqual(['id', 'claim', 'source', 'measured', 'verdict', 'why']);
+  });
+});
