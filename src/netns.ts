@@ -35,6 +35,8 @@ export interface VethEnd {
   address6?: string;
   /** The namespace this end lives in. */
   namespace: string;
+  /** Its MAC address ("aa:bb:..."). */
+  mac?: string;
 }
 
 /** The veth pair joining the namespace to its peer namespace. */
@@ -366,6 +368,23 @@ export async function createNamespace(options: NamespaceOptions = {}): Promise<N
         if (end.address6) await ipOrThrow(['-n', end.namespace, 'addr', 'add', `${end.address6}/126`, 'dev', end.ifname, 'nodad'], timeoutMs, `addressing ${end.ifname}`);
         await ipOrThrow(['-n', end.namespace, 'link', 'set', end.ifname, 'up'], timeoutMs, `bringing ${end.ifname} up`);
       }
+      // Permanent neighbours both ways: no ARP/NDP, so the first packets are not queued
+      // (or dropped) while an address resolves.
+      const macs = await Promise.all([local, remote].map(async (end) => {
+        const shown = await run(['ip', '-j', '-n', end.namespace, 'link', 'show', 'dev', end.ifname], timeoutMs);
+        const mac = (JSON.parse(shown.stdout || '[]') as { address?: string }[])[0]?.address;
+        if (!mac) throw new PerfError(`cannot read the MAC address of ${end.ifname}: ${shown.stderr.trim()}`, { code: 'NETNS_CREATE_FAILED' });
+        return mac;
+      }));
+      const pairs: [VethEnd, VethEnd, string][] = [[local, remote, macs[1]!], [remote, local, macs[0]!]];
+      for (const [from, to, mac] of pairs) {
+        for (const address of [to.address, to.address6]) {
+          if (address === undefined) continue;
+          await ipOrThrow(['-n', from.namespace, 'neigh', 'replace', address, 'lladdr', mac, 'dev', from.ifname, 'nud', 'permanent'], timeoutMs, `adding a neighbour on ${from.ifname}`);
+        }
+      }
+      local.mac = macs[0]!;
+      remote.mac = macs[1]!;
       ns.veth = { local, remote, subnet: `${subnet.join('.')}/30`, ...(ipv6 ? { subnet6: 'fd70:7274:6970::/126' } : {}) };
     }
   } catch (error) {

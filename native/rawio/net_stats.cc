@@ -62,6 +62,22 @@ void ReadSoftnet(NetStats* out) {
   (*out)["softnet.time_squeeze"] = squeezed;
 }
 
+// /proc/net/stat/{arp,ndisc}_cache: a header line, then one hex line per CPU; sums one column.
+void ReadNeighbourCache(const char* path, const char* prefix, NetStats* out) {
+  std::ifstream in(path);
+  std::string line;
+  if (!std::getline(in, line)) return;
+  std::vector<std::string> names = Split(line);
+  std::vector<int64_t> sums(names.size(), 0);
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols = Split(line);
+    for (size_t i = 0; i < cols.size() && i < names.size(); ++i) sums[i] += static_cast<int64_t>(std::stoull(cols[i], nullptr, 16));
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "unresolved_discards" || names[i] == "table_fulls") (*out)[std::string(prefix) + "." + names[i]] = sums[i];
+  }
+}
+
 }  // namespace
 
 NetStats ReadNetStats() {
@@ -70,6 +86,8 @@ NetStats ReadNetStats() {
   ReadPairedFile("/proc/thread-self/net/netstat", &stats);
   ReadNameValueFile("/proc/thread-self/net/snmp6", &stats);
   ReadSoftnet(&stats);
+  ReadNeighbourCache("/proc/thread-self/net/stat/arp_cache", "arp_cache", &stats);
+  ReadNeighbourCache("/proc/thread-self/net/stat/ndisc_cache", "ndisc_cache", &stats);
   return stats;
 }
 

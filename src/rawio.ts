@@ -1,0 +1,453 @@
+/**
+ * Raw-socket send runs: the sendmmsg batch-size benchmark's engine. One call sends
+ * `count` TCP SYNs with sendmmsg at a fixed batch size (or sendto, one per call),
+ * counts the replies (RST from closed ports, SYN-ACK from an open one) by a SipHash
+ * cookie in the sequence number, and reports what the kernel counted on the sending
+ * thread: syscalls (raw_syscalls:sys_enter), sendmmsg/sendto entries, task-clock,
+ * context switches, skb drops, plus user and system CPU apart (RUSAGE_THREAD).
+ *
+ * Safety: targets are loopback only (127.0.0.0/8, ::1), or the peer end of a veth
+ * pair in namespaces this harness creates (`netns: 'veth'`) and removes. Any other
+ * address is refused (PerfError NOT_LOOPBACK) unless `allowNetwork` names a network
+ * containing it. Needs CAP_NET_RAW (PerfError NO_CAP_NET_RAW otherwise).
+ */
+import { randomBytes } from 'node:crypto';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import type { CoreNative } from './native.js';
+import { nativeAddon } from './native.js';
+import { PerfError } from './errors.js';
+import { type Namespace, createNamespace } from './netns.js';
+import { describe, expectBoolean, expectInteger, expectObject, expectOneOf, expectString } from './validate.js';
+
+/** sendmmsg's vlen is capped at UIO_MAXIOV by the kernel; a larger batch is a RangeError. */
+export const MAX_BATCH = 1024;
+
+/** The counters attached to every run (those that open here). */
+export const RUN_EVENTS = [
+  'raw_syscalls:sys_enter',
+  'syscalls:sys_enter_sendmmsg',
+  'syscalls:sys_enter_sendto',
+  'context-switches',
+  'task-clock',
+  'skb:kfree_skb',
+] as const;
+
+/** /proc/net counters whose growth during a run explains a missing reply. */
+export const DROP_COUNTERS = [
+  'Ip.InDiscards', 'Ip.OutDiscards', 'Ip.InHdrErrors', 'Ip.InAddrErrors', 'Ip.OutNoRoutes',
+  'Tcp.InErrs', 'Tcp.InCsumErrors',
+  'TcpExt.ListenOverflows', 'TcpExt.ListenDrops', 'TcpExt.TCPACKSkippedSynRecv', 'TcpExt.TCPReqQFullDrop',
+  'TcpExt.TCPBacklogDrop', 'TcpExt.PFMemallocDrop', 'TcpExt.IPReversePathFilter',
+  'Ip6InDiscards', 'Ip6OutDiscards', 'Ip6InAddrErrors', 'Ip6InNoRoutes', 'Ip6OutNoRoutes', 'Ip6InHdrErrors',
+  'softnet.dropped', 'arp_cache.unresolved_discards', 'ndisc_cache.unresolved_discards',
+] as const;
+
+/** Where the packets go. */
+export type NetnsMode =
+  /** A fresh own namespace; send on its lo (route_localnet/accept_local set there). */
+  | 'lo'
+  /** A fresh own namespace with a veth pair; send across it to the peer namespace. */
+  | 'veth'
+  /** An existing namespace from createNamespace() (reuse one across many runs). */
+  | Namespace;
+
+/** Options of one run. */
+export interface SendBatchOptions {
+  /** 4 or 6. Default 4. */
+  family?: 4 | 6;
+  /** Destination. Default 127.0.0.1 / ::1, or the veth peer's address in a veth namespace. */
+  target?: string;
+  /** Source address written in the packets. Default: the target on loopback, the local veth end in a namespace. */
+  source?: string;
+  /** Target ports cycled through (closed ones answer RST). Default [9]. */
+  ports?: number[];
+  /** Also listen on the target (a kernel-chosen port) and probe it: SYN-ACKs. Default: `receive`. */
+  openPort?: boolean;
+  /** Packets per sendmmsg call, 1..1024. Default 64; must be 1 with method 'sendto'. */
+  batchSize?: number;
+  /** 'sendmmsg' (default) or 'sendto' (one packet per call: the batch-1 reference). */
+  method?: 'sendmmsg' | 'sendto';
+  /** 'ip' (raw IP socket with IP_HDRINCL/IPV6_HDRINCL, default) or 'packet' (AF_PACKET frames; needs `netns`). */
+  link?: 'ip' | 'packet';
+  /** AF_PACKET only: PACKET_QDISC_BYPASS. Default false. */
+  qdiscBypass?: boolean;
+  /** Packets to send, 1..1e9. Default 100000. */
+  count?: number;
+  /** Upper bound on the send loop, ms (1..600000). Default 10000. */
+  timeLimitMs?: number;
+  /** Count replies. Default true. */
+  receive?: boolean;
+  /** After the last send, wait this long without a new reply before giving up on the rest, ms. Default 300. */
+  drainMs?: number;
+  /** Send inside a namespace of the harness's own instead of the caller's loopback. */
+  netns?: NetnsMode;
+  /**
+   * Opt-in for a target outside loopback and our namespaces: a CIDR network
+   * (e.g. "10.0.0.0/30") that must contain `target`. Never used by the tests.
+   */
+  allowNetwork?: string;
+  /** Aborting cancels the run; it then resolves with what was done so far (`cancelled: true`). */
+  signal?: AbortSignal;
+}
+
+/** What one run measured. Per-packet figures divide by packets sent. */
+export interface SendBatchResult {
+  family: 4 | 6;
+  method: 'sendmmsg' | 'sendto';
+  link: 'ip' | 'packet';
+  batchSize: number;
+  target: string;
+  /** Packets handed to send calls. */
+  sent: number;
+  /** Packets the kernel reported as sent. */
+  accepted: number;
+  /** Packets the kernel refused (errno of the last one in lastSendErrno). */
+  sendErrors: number;
+  lastSendErrno: number;
+  /** Replies whose cookie matched what was sent (null without `receive`). */
+  replies: number | null;
+  rst: number | null;
+  synAck: number | null;
+  /** Filtered replies whose cookie did not match (not ours, or corrupted). */
+  unmatched: number | null;
+  /** accepted - replies (null without `receive`). */
+  lost: number | null;
+  lossPercent: number | null;
+  /** Counters that grew during the run and explain lost replies (receive-buffer drops, /proc/net drops). */
+  lossAttribution: Record<string, number>;
+  /** Lost replies no counter accounts for. */
+  unexplainedLoss: number | null;
+  /** All syscalls the sending thread entered during the send loop (raw_syscalls:sys_enter); null if that tracepoint does not open here. */
+  syscalls: number | null;
+  syscallsPerPacket: number | null;
+  sendmmsgCalls: number | null;
+  sendtoCalls: number | null;
+  /** Send calls as the loop itself counted them (a cross-check on the tracepoints). */
+  loopSendCalls: number;
+  /** Accepted packets per second over the send loop. */
+  pps: number;
+  durationMs: number;
+  drainMs: number;
+  userNsPerPacket: number;
+  sysNsPerPacket: number;
+  /** user / (user + sys) CPU of the send loop. */
+  userShare: number;
+  taskClockNs: number | null;
+  contextSwitches: number | null;
+  /** skb:kfree_skb events on the sending thread (includes the normal "no socket" frees of SYNs to closed ports). */
+  kfreeSkb: number | null;
+  /** Every counter by name (null when it did not open, see counterNotes). */
+  counters: Record<string, number | null>;
+  counterNotes: string[];
+  /** /proc/net counters that moved during the run, in the run's namespace. */
+  netDeltas: Record<string, number>;
+  timedOut: boolean;
+  cancelled: boolean;
+  openPort: number | null;
+  packetBytes: number;
+  namespace: string | null;
+}
+
+interface NativeRunResult {
+  sent: number; accepted: number; sendErrors: number; lastSendErrno: number; sendCalls: number;
+  replies: number; rst: number; synack: number; unmatched: number; rxOverflow: number; recvCalls: number;
+  openPort: number; sendNs: number; drainNs: number; userNs: number; sysNs: number; packetBytes: number;
+  timedOut: boolean; cancelled: boolean;
+  counters: { name: string; opened: boolean; errno: number; reason: string; value: number }[];
+  netDeltas: Record<string, number>;
+}
+
+interface RawIoNative extends CoreNative {
+  rawioStart(config: Record<string, unknown>): { promise: Promise<NativeRunResult>; cancel(): void };
+  rawioProbe(): number;
+  rawioSipHash24(key: Buffer, data: Buffer): bigint;
+}
+
+const native = (): RawIoNative => nativeAddon<RawIoNative>();
+
+/** Whether raw sockets open here: {ok, code, reason}; the reason says how to grant CAP_NET_RAW. */
+export function rawSocketSupport(): { ok: boolean; code: string; reason: string } {
+  let err: number;
+  try {
+    err = native().rawioProbe();
+  } catch (error) {
+    return { ok: false, code: (error as PerfError).code ?? 'ADDON', reason: (error as Error).message };
+  }
+  if (err === 0) return { ok: true, code: '', reason: '' };
+  if (err === 1 || err === 13) {
+    return {
+      ok: false,
+      code: 'NO_CAP_NET_RAW',
+      reason: 'raw sockets need CAP_NET_RAW: run as root (sudo), or grant it with ' +
+        '"sudo setcap cap_net_raw,cap_net_admin+ep $(readlink -f $(which node))"',
+    };
+  }
+  return { ok: false, code: 'SOCKET_FAILED', reason: `socket(AF_INET, SOCK_RAW) failed with errno ${err}` };
+}
+
+/** SipHash-2-4 of data under a 16-byte key (the cookie function; exposed for tests). */
+export function sipHash24(key: Buffer, data: Buffer): bigint {
+  return native().rawioSipHash24(key, data);
+}
+
+let supportedEvents: string[] | undefined;
+
+function runEvents(): string[] {
+  if (supportedEvents === undefined) {
+    supportedEvents = native().probeEvents([...RUN_EVENTS]).filter((p) => p.supported).map((p) => p.name);
+  }
+  return supportedEvents;
+}
+
+function addressBytes(address: string): Buffer {
+  const out = Buffer.alloc(16);
+  if (isIPv4(address)) {
+    address.split('.').forEach((p, i) => (out[i] = Number(p)));
+    return out;
+  }
+  // IPv6: expand "::" and an embedded IPv4 tail.
+  let text = address;
+  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4Tail) {
+    const b = v4Tail[1]!.split('.').map(Number);
+    text = text.slice(0, -v4Tail[1]!.length) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const headParts = head ? head.split(':') : [];
+  const tailParts = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? headParts : [...headParts, ...Array(8 - headParts.length - tailParts.length).fill('0'), ...tailParts];
+  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  return out;
+}
+
+function isLoopback(address: string, family: 4 | 6): boolean {
+  if (family === 4) return isIPv4(address) && address.startsWith('127.');
+  return isIPv6(address) && addressBytes(address).equals(addressBytes('::1'));
+}
+
+function inNetwork(address: string, family: 4 | 6, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  const prefix = Number(bits);
+  if (!base || (family === 4 ? !isIPv4(base) : !isIPv6(base)) || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) {
+    throw new RangeError(`allowNetwork must be an IPv${family} CIDR network such as ${family === 4 ? '"10.0.0.0/30"' : '"fd00::/64"'}, got ${describe(cidr)}`);
+  }
+  const list = new BlockList();
+  list.addSubnet(base, prefix, type);
+  return list.check(address, type);
+}
+
+function macBytes(mac: string | undefined): Buffer {
+  return Buffer.from((mac ?? '00:00:00:00:00:00').split(':').map((h) => parseInt(h, 16)));
+}
+
+interface Checked {
+  family: 4 | 6;
+  method: 'sendmmsg' | 'sendto';
+  link: 'ip' | 'packet';
+  batchSize: number;
+  count: number;
+  timeLimitMs: number;
+  drainMs: number;
+  receive: boolean;
+  openPort: boolean;
+  ports: number[];
+  qdiscBypass: boolean;
+}
+
+function checkOptions(options: SendBatchOptions): Checked {
+  expectObject('options', options);
+  const family = options.family === undefined ? 4 : expectOneOf('options.family', options.family, [4, 6] as const);
+  const method = options.method === undefined ? 'sendmmsg' : expectOneOf('options.method', options.method, ['sendmmsg', 'sendto'] as const);
+  const link = options.link === undefined ? 'ip' : expectOneOf('options.link', options.link, ['ip', 'packet'] as const);
+  const batchSize = options.batchSize === undefined ? (method === 'sendto' ? 1 : 64) : expectInteger('options.batchSize', options.batchSize, 1, MAX_BATCH);
+  if (method === 'sendto' && batchSize !== 1) throw new RangeError(`options.batchSize must be 1 with method "sendto" (one packet per call), got ${describe(batchSize)}`);
+  const count = options.count === undefined ? 100_000 : expectInteger('options.count', options.count, 1, 1e9);
+  const timeLimitMs = options.timeLimitMs === undefined ? 10_000 : expectInteger('options.timeLimitMs', options.timeLimitMs, 1, 600_000);
+  const drainMs = options.drainMs === undefined ? 300 : expectInteger('options.drainMs', options.drainMs, 1, 60_000);
+  const receive = options.receive === undefined ? true : expectBoolean('options.receive', options.receive);
+  const openPort = options.openPort === undefined ? receive : expectBoolean('options.openPort', options.openPort);
+  const qdiscBypass = options.qdiscBypass === undefined ? false : expectBoolean('options.qdiscBypass', options.qdiscBypass);
+  let ports = [9];
+  if (options.ports !== undefined) {
+    if (!Array.isArray(options.ports)) throw new TypeError(`options.ports must be an array of port numbers, got ${describe(options.ports)}`);
+    if (options.ports.length > 65535) throw new RangeError(`options.ports must hold at most 65535 ports, got ${options.ports.length}`);
+    ports = options.ports.map((p, i) => expectInteger(`options.ports[${i}]`, p, 1, 65535));
+  }
+  if (ports.length === 0 && !openPort) throw new RangeError('options.ports must not be empty unless openPort is true');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(`options.signal must be an AbortSignal, got ${describe(options.signal)}`);
+  return { family, method, link, batchSize, count, timeLimitMs, drainMs, receive, openPort, ports, qdiscBypass };
+}
+
+function isNamespace(value: unknown): value is Namespace {
+  return typeof value === 'object' && value !== null && typeof (value as Namespace).path === 'string' && typeof (value as Namespace).exec === 'function';
+}
+
+/**
+ * Sends one run of TCP SYNs and resolves with what was sent, accepted and answered,
+ * and what the kernel counted. Off the JS thread; bounded by `count` and
+ * `timeLimitMs`; cancellable with `signal`.
+ * @throws TypeError/RangeError for bad options (naming the option)
+ * @throws PerfError NOT_LOOPBACK (target outside loopback/our namespace), NO_CAP_NET_RAW, NETNS_* and socket failures
+ */
+export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBatchResult> {
+  // Captured now so a failure from the worker thread points at the caller.
+  const callSite: { stack?: string } = {};
+  Error.captureStackTrace(callSite, sendBatch);
+  const o = checkOptions(options);
+  const netns = options.netns;
+  if (netns !== undefined && netns !== 'lo' && netns !== 'veth' && !isNamespace(netns)) {
+    throw new TypeError(`options.netns must be "lo", "veth" or a Namespace from createNamespace(), got ${describe(netns)}`);
+  }
+  if (o.link === 'packet' && netns === undefined) {
+    throw new PerfError('link "packet" sends Ethernet frames and is only allowed inside a namespace of our own: pass netns: "lo" or "veth"', { code: 'PACKET_NEEDS_NETNS' });
+  }
+  if (options.allowNetwork !== undefined) expectString('options.allowNetwork', options.allowNetwork);
+  if (options.target !== undefined) expectString('options.target', options.target);
+  if (options.source !== undefined) expectString('options.source', options.source);
+
+  let owned: Namespace | undefined;
+  try {
+    let ns: Namespace | undefined;
+    if (netns === 'lo' || netns === 'veth') ns = owned = await createNamespace({ veth: netns === 'veth', localnet: true });
+    else if (netns !== undefined) ns = netns;
+    const veth = ns?.veth;
+    const loopbackDefault = o.family === 4 ? '127.0.0.1' : '::1';
+    const peerAddress = veth ? (o.family === 4 ? veth.remote.address : veth.remote.address6) : undefined;
+    const localAddress = veth ? (o.family === 4 ? veth.local.address : veth.local.address6) : undefined;
+    const target = options.target ?? peerAddress ?? loopbackDefault;
+    if (o.family === 4 ? !isIPv4(target) : !isIPv6(target)) {
+      throw new TypeError(`options.target must be an IPv${o.family} address, got ${describe(target)}`);
+    }
+    const allowedHere = isLoopback(target, o.family) || (peerAddress !== undefined && target === peerAddress);
+    if (!allowedHere) {
+      if (options.allowNetwork === undefined || !inNetwork(target, o.family, options.allowNetwork)) {
+        throw new PerfError(
+          `refusing to send to ${target}: only loopback (127.0.0.0/8, ::1) or the peer of our own veth namespace is allowed` +
+            (options.allowNetwork === undefined ? '; to opt in, pass allowNetwork naming a network that contains it' : `, and allowNetwork ${options.allowNetwork} does not contain it`),
+          { code: 'NOT_LOOPBACK' },
+        );
+      }
+    }
+    const useVeth = veth !== undefined && target === peerAddress;
+    const source = options.source ?? (useVeth ? localAddress! : target);
+    if (o.family === 4 ? !isIPv4(source) : !isIPv6(source)) throw new TypeError(`options.source must be an IPv${o.family} address, got ${describe(source)}`);
+
+    const config: Record<string, unknown> = {
+      family: o.family,
+      src: addressBytes(source),
+      dst: addressBytes(target),
+      ports: o.ports,
+      openPort: o.openPort && (allowedHere),
+      batchSize: o.batchSize,
+      method: o.method,
+      link: o.link,
+      qdiscBypass: o.qdiscBypass,
+      count: o.count,
+      timeLimitNs: o.timeLimitMs * 1e6,
+      receive: o.receive,
+      drainNs: o.drainMs * 1e6,
+      netnsPath: ns?.path ?? '',
+      targetNetnsPath: useVeth ? ns!.peer!.path : '',
+      events: runEvents(),
+      key: randomBytes(16),
+    };
+    if (o.link === 'packet') {
+      config.ifname = useVeth ? veth!.local.ifname : 'lo';
+      if (useVeth) {
+        config.srcMac = macBytes(veth!.local.mac);
+        config.dstMac = macBytes(veth!.remote.mac);
+      }
+    }
+    if (options.signal?.aborted) throw new PerfError('the run was aborted before it started', { code: 'ABORTED' });
+    const handle = native().rawioStart(config);
+    const onAbort = (): void => handle.cancel();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let raw: NativeRunResult;
+    try {
+      raw = await handle.promise;
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    return summarize(raw, o, target, ns?.name ?? null);
+  } catch (error) {
+    if (error instanceof Error && callSite.stack) {
+      error.stack = `${error.name}: ${error.message}\n${callSite.stack.split('\n').slice(1).join('\n')}`;
+    }
+    throw error;
+  } finally {
+    if (owned) await owned.close();
+  }
+}
+
+function summarize(raw: NativeRunResult, o: Checked, target: string, namespace: string | null): SendBatchResult {
+  const counters: Record<string, number | null> = {};
+  const counterNotes: string[] = [];
+  for (const c of raw.counters) {
+    counters[c.name] = c.opened ? c.value : null;
+    if (!c.opened) counterNotes.push(`${c.name}: ${c.reason}`);
+  }
+  for (const name of RUN_EVENTS) {
+    if (!(name in counters)) {
+      counters[name] = null;
+      counterNotes.push(`${name}: not available on this machine`);
+    }
+  }
+  const sent = raw.sent;
+  const perPacket = (v: number | null): number | null => (v === null || sent === 0 ? null : v / sent);
+  const lossAttribution: Record<string, number> = {};
+  let lost: number | null = null;
+  let unexplained: number | null = null;
+  if (o.receive) {
+    lost = Math.max(0, raw.accepted - raw.replies);
+    if (raw.rxOverflow > 0) lossAttribution['receive buffer (SO_RXQ_OVFL)'] = raw.rxOverflow;
+    for (const key of DROP_COUNTERS) {
+      const d = raw.netDeltas[key];
+      if (d !== undefined && d > 0) lossAttribution[key] = d;
+    }
+    const attributed = Object.values(lossAttribution).reduce((a, b) => a + b, 0);
+    unexplained = Math.max(0, lost - attributed);
+  }
+  const cpu = raw.userNs + raw.sysNs;
+  return {
+    family: o.family,
+    method: o.method,
+    link: o.link,
+    batchSize: o.batchSize,
+    target,
+    sent,
+    accepted: raw.accepted,
+    sendErrors: raw.sendErrors,
+    lastSendErrno: raw.lastSendErrno,
+    replies: o.receive ? raw.replies : null,
+    rst: o.receive ? raw.rst : null,
+    synAck: o.receive ? raw.synack : null,
+    unmatched: o.receive ? raw.unmatched : null,
+    lost,
+    lossPercent: lost === null || raw.accepted === 0 ? null : (100 * lost) / raw.accepted,
+    lossAttribution,
+    unexplainedLoss: unexplained,
+    syscalls: counters['raw_syscalls:sys_enter'] ?? null,
+    syscallsPerPacket: perPacket(counters['raw_syscalls:sys_enter'] ?? null),
+    sendmmsgCalls: counters['syscalls:sys_enter_sendmmsg'] ?? null,
+    sendtoCalls: counters['syscalls:sys_enter_sendto'] ?? null,
+    loopSendCalls: raw.sendCalls,
+    pps: raw.sendNs > 0 ? (raw.accepted * 1e9) / raw.sendNs : 0,
+    durationMs: raw.sendNs / 1e6,
+    drainMs: raw.drainNs / 1e6,
+    userNsPerPacket: sent ? raw.userNs / sent : 0,
+    sysNsPerPacket: sent ? raw.sysNs / sent : 0,
+    userShare: cpu > 0 ? raw.userNs / cpu : 0,
+    taskClockNs: counters['task-clock'] ?? null,
+    contextSwitches: counters['context-switches'] ?? null,
+    kfreeSkb: counters['skb:kfree_skb'] ?? null,
+    counters,
+    counterNotes,
+    netDeltas: raw.netDeltas,
+    timedOut: raw.timedOut,
+    cancelled: raw.cancelled,
+    openPort: raw.openPort || null,
+    packetBytes: raw.packetBytes,
+    namespace,
+  };
+}
