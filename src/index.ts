@@ -12,3 +12,5 @@ export { monotonicNs, noop, tscHz } from './timing.js';
 export * as stats from './stats.js';
 export type { ClaimRow, Metric, SuiteResult, Table, Verdict } from './report/result.js';
 export { type ChecksumVariantInfo, type CraftOptions, type CraftedPackets, type PacketOptions, checksum, checksumUpdate, checksumVariants, craftPackets, packetLength, transportChecksum } from './packet.js';
+export { MAX_BATCH, type NetnsMode, type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from './rawio.js';
+export { type Namespace, type NamespaceOptions, canCreateNamespaces, createNamespace, sweepStaleNamespaces, withNamespace } from './netns.js';

@@ -77,8 +77,10 @@ function linearTicks(lo: number, hi: number): number[] {
 /** Powers of ten (and 2×, 5× when few) within [lo, hi], for log axes. */
 function logTicks(lo: number, hi: number): number[] {
   const out: number[] = [];
+  // Over more than three decades, 2× and 5× ticks only crowd the axis.
+  const multiples = Math.log10(hi / lo) > 3 ? [1] : [1, 2, 5];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)) && out.length < 40; e++) {
-    for (const m of [1, 2, 5]) {
+    for (const m of multiples) {
       const v = m * 10 ** e;
       if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
     }
@@ -147,8 +149,9 @@ export function lineChartSvg(chart: LineChart): string {
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length];
     const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${n(sx.map(p.x))},${n(sy.map(p.y))}`).join(' ');
-    body.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series" data-series="${escapeXml(s.name)}"/>`);
-    for (const p of s.points) body.push(`<circle cx="${n(sx.map(p.x))}" cy="${n(sy.map(p.y))}" r="3" fill="${colour}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}`)}</title></circle>`);
+    // A one-point series (e.g. the sendto reference) is a marker only: a lone "M" draws nothing.
+    if (s.points.length > 1) body.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series" data-series="${escapeXml(s.name)}"/>`);
+    for (const p of s.points) body.push(`<circle cx="${n(sx.map(p.x))}" cy="${n(sy.map(p.y))}" r="3" fill="${colour}" class="point" data-series="${escapeXml(s.name)}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}`)}</title></circle>`);
   });
   body.push(...legend(series.map((s) => s.name)));
   return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel);

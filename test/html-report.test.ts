@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machineInfo } from '../src/machine.js';
+import { chartSections, htmlReport } from '../src/report/html.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
+import { barChartSvg, lineChartSvg } from '../src/report/svg.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.log(`skipping the browser tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+const machine = await machineInfo();
+
+function suite(name: string, data: Record<string, unknown>, tables: SuiteResult['tables'] = []): SuiteResult {
+  return { suite: name, title: name, status: 'ok', durationMs: 100, tables, metrics: [], claims: [], warnings: [], data };
+}
+
+const BATCHES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024];
+/** Suite results shaped like the four suites' data: sweep rows, size × variant rows, strategies, scenarios. */
+const allSuites: SuiteResult[] = [
+  suite('batch-size', {
+    rows: [
+      ...[4, 6].flatMap((family) => BATCHES.map((batch) => ({ family, batch, method: 'sendmmsg', pps: 2e5 * Math.log2(batch + 1) / (family === 6 ? 1.1 : 1), syscallsPerPacket: 1 / batch + 0.001 }))),
+      { family: 4, batch: 1, method: 'sendto', pps: 190000, syscallsPerPacket: 1 },
+    ],
+  }),
+  suite('checksum', {}, [{
+    title: 'RFC 1071 checksum by size', columns: ['variant', 'size', 'ns/op', 'B/cycle'],
+    rows: ['scalar16', 'wide64', 'avx2', 'avx512'].flatMap((v, i) => [20, 40, 60, 1500, 65536].map((size) => [v, size, size / (i + 1), Math.min(30, (i + 1) * Math.log10(size))])),
+  }]),
+  suite('packet-crafting', {
+    results: ['alloc', 'reuse', 'template'].flatMap((strategy, i) => ['ipv4-syn', 'ipv4-syn-options', 'ipv6-syn', 'ipv4-udp', 'ipv6-udp'].flatMap((packet) => [10, 1000].map((count) => ({ strategy, packet, count, nsPerPacket: (60 - i * 25) * (count === 10 ? 2 : 1) })))),
+  }),
+  suite('prtip', {
+    scenarios: [
+      { scenario: 'syn-scan-1k', cpuMs: 80, craftingFloorMs: 0.01, checksumFloorMs: 0.004, sendFloorMs: 1.2 },
+      { scenario: 'full-65535', cpuMs: 900, craftingFloorMs: 0.6, checksumFloorMs: 0.3, sendFloorMs: 70 },
+    ],
+  }),
+];
+
+function result(suites: SuiteResult[]): BenchResult {
+  return {
+    kind: 'prtip-perf/bench-result', version: BENCH_RESULT_VERSION, startedAt: new Date().toISOString(), durationMs: 1000,
+    options: { quick: true, suites: suites.map((s) => s.suite), prtip: null }, interrupted: false, machine, suites, claims: [],
+  };
+}
+
+describe('charts (no browser)', () => {
+  it('every chart finds its numbers in suite data or tables', () => {
+    const sections = chartSections(result(allSuites));
+    expect(sections.map((s) => [s.id, s.drawn])).toEqual([['batch-pps', true], ['batch-syscalls', true], ['checksum', true], ['crafting', true], ['whole-binary', true]]);
+    const checksum = sections.find((s) => s.id === 'checksum')!;
+    expect((checksum.html.match(/<path [^>]*class="series"/g) ?? []).length).toBe(4);
+    const batch = sections.find((s) => s.id === 'batch-pps')!;
+    expect(batch.html).toContain('data-series="IPv4"');
+    expect(batch.html).toContain('data-series="IPv6"');
+    expect(batch.html).toMatch(/<circle [^>]*data-series="IPv4 sendto \(reference\)"/);
+    const crafting = sections.find((s) => s.id === 'crafting')!;
+    expect((crafting.html.match(/class="bar"/g) ?? []).length).toBe(15);
+    expect(crafting.caption).toContain('largest count');
+  });
+
+  it('says "not measured" for suites that are absent, skipped or shapeless, never throws', () => {
+    const skipped: SuiteResult = { ...suite('batch-size', {}), status: 'skipped', reason: 'needs root or CAP_NET_RAW' };
+    const sections = chartSections(result([skipped, suite('checksum', { nothing: [{ a: 1 }] })]));
+    for (const s of sections) {
+      expect(s.drawn).toBe(false);
+      expect(s.html).toContain('not measured');
+    }
+    expect(sections[0]!.caption).toContain('needs root or CAP_NET_RAW');
+    expect(sections.find((s) => s.id === 'crafting')!.caption).toContain('did not run');
+    expect(sections.find((s) => s.id === 'checksum')!.caption).toContain('no rows this chart can read');
+  });
+
+  it('svg helpers leave out non-finite points and escape text', () => {
+    const svg = lineChartSvg({ title: 'a<b', xLabel: 'x', yLabel: 'y', series: [{ name: 'n&m', points: [{ x: 1, y: 1 }, { x: 2, y: NaN }, { x: 3, y: 2 }] }] });
+    expect(svg).toContain('a&lt;b');
+    expect(svg).toContain('data-series="n&amp;m"');
+    expect((svg.match(/<circle/g) ?? []).length).toBe(2);
+    expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+"/);
+    expect(lineChartSvg({ title: 't', xLabel: 'x', yLabel: 'y', series: [] })).toContain('not measured');
+    expect(barChartSvg({ title: 't', yLabel: 'y', groups: [{ label: 'g', bars: [{ name: 'b', value: NaN }] }] })).toContain('not measured');
+  });
+});
+
+describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
+  let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
+  let profile: string;
+  const out = resolve('results', 'html-report-test');
+
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+    // A fresh profile each time (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1200, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    mkdirSync(out, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function open(file: string) {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    return { page, problems, requests };
+  }
+
+  it('renders every chart with drawn shapes, no console errors, no network; writes a screenshot', async () => {
+    const file = join(out, 'bench.html');
+    writeFileSync(file, htmlReport(result(allSuites)));
+    const { page, problems, requests } = await open(file);
+    const charts = await page.$$eval('figure', (figs) => figs.map((f) => {
+      const svg = f.querySelector('svg');
+      const box = svg?.getBoundingClientRect();
+      const shapes = svg ? [...svg.querySelectorAll('path.series, rect.bar, circle.point')] : [];
+      const drawn = shapes.filter((s) => {
+        const b = (s as SVGGraphicsElement).getBBox();
+        return b.width > 0 || b.height > 0;
+      });
+      return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, shapes: shapes.length, drawn: drawn.length };
+    }));
+    expect(charts.map((c) => c.id)).toEqual(['chart-batch-pps', 'chart-batch-syscalls', 'chart-checksum', 'chart-crafting', 'chart-whole-binary']);
+    for (const c of charts) {
+      expect(c.width, c.id).toBeGreaterThan(100);
+      expect(c.height, c.id).toBeGreaterThan(100);
+      expect(c.shapes, c.id).toBeGreaterThan(0);
+      expect(c.drawn, c.id).toBe(c.shapes);
+    }
+    expect(problems).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+    const shot = join(out, 'bench.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+    console.log(`HTML report screenshot: ${shot}`);
+    await page.close();
+  }, 60_000);
+
+  it('a run without the measuring suites opens cleanly and says "not measured"', async () => {
+    const file = join(out, 'bench-empty.html');
+    writeFileSync(file, htmlReport(result([])));
+    const { page, problems } = await open(file);
+    const notes = await page.$$eval('.not-measured', (els) => els.map((e) => e.textContent ?? ''));
+    expect(notes).toHaveLength(5);
+    for (const n of notes) expect(n).toContain('not measured');
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(out, 'bench-empty.png') });
+    await page.close();
+  }, 60_000);
+});
