@@ -146,7 +146,8 @@ function interruptHandler(controller: AbortController, line: ProgressLine, runni
     presses++;
     line.clear();
     if (presses === 1) {
-      console.error(`\nprtip-perf bench: interrupted; letting ${running() || 'the current suite'} clean up, then writing the finished results (Ctrl-C twice more to force)`);
+      const now = running();
+      console.error(`\nprtip-perf bench: interrupted; ${now ? `letting ${now} stop and clean up, then ` : ''}writing the finished results (Ctrl-C twice more to force)`);
       controller.abort(new Error('interrupted by Ctrl-C'));
     } else if (presses === 2) {
       console.error(`prtip-perf bench: still waiting for ${running() || 'the current suite'} to stop; one more Ctrl-C exits at once (it may leave namespaces or children behind)`);
@@ -243,6 +244,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const results = new Map<string, SuiteResult>();
   try {
     for (const [i, entry] of selected.entries()) {
+      // A suite with synchronous loops blocks the event loop, so a Ctrl-C pressed during it
+      // is only seen now: let it be handled before deciding to start the next suite.
+      await new Promise((r) => setTimeout(r, 5));
       if (controller.signal.aborted) {
         results.set(entry.name, notRun(entry.name, 'not run: interrupted by Ctrl-C'));
         continue;
@@ -257,6 +261,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         previous: results,
       };
       const result = await runSuite(entry, ctx);
+      running = '';
       line.clear();
       results.set(entry.name, result);
       printSuite(result);

@@ -14,3 +14,4 @@ export type { ClaimRow, Metric, SuiteResult, Table, Verdict } from './report/res
 export { type ChecksumVariantInfo, type CraftOptions, type CraftedPackets, type PacketOptions, checksum, checksumUpdate, checksumVariants, craftPackets, packetLength, transportChecksum } from './packet.js';
 export { MAX_BATCH, type NetnsMode, type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from './rawio.js';
 export { type Namespace, type NamespaceOptions, canCreateNamespaces, createNamespace, sweepStaleNamespaces, withNamespace } from './netns.js';
+export * as results from './report/index.js';

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { benchCommand, parseBenchArgs } from '../bench/index.js';
 import { suite as countersSuite } from '../bench/counters.bench.js';
 import { standaloneContext } from '../bench/suite.js';
 import { machineInfo } from '../src/machine.js';
+import { ProgressLine, progressEnabled } from '../src/progress.js';
 import { claimsTable, gatherClaims } from '../src/report/claims.js';
 import { claimsCsv, metricsCsv, tableCsv, tablesCsv } from '../src/report/csv.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
@@ -195,4 +197,85 @@ describe('exports', () => {
     expect(t.rows.map((r) => r[0])).toEqual(['checksum-simd-8x']);
     expect(t.columns).toEqual(['id', 'claim', 'source', 'measured', 'verdict', 'why']);
   });
+});
+
+describe('progress', () => {
+  const tty = (columns = 80) => {
+    const writes: string[] = [];
+    return { stream: { isTTY: true, columns, write: (t: string) => writes.push(t) }, writes };
+  };
+
+  it('shows only on a TTY and not in CI', () => {
+    expect(progressEnabled({ isTTY: true, write: () => true }, {})).toBe(true);
+    expect(progressEnabled({ isTTY: false, write: () => true }, {})).toBe(false);
+    expect(progressEnabled({ write: () => true }, {})).toBe(false);
+    expect(progressEnabled({ isTTY: true, write: () => true }, { CI: 'true' })).toBe(false);
+    expect(progressEnabled({ isTTY: true, write: () => true }, { CI: '1' })).toBe(false);
+    expect(progressEnabled({ isTTY: true, write: () => true }, { CI: 'false' })).toBe(true);
+    const { stream, writes } = tty();
+    const quiet = new ProgressLine({ stream: { ...stream, isTTY: false }, env: {} });
+    quiet.begin('1/5 counters');
+    quiet.update('x', 1, 2);
+    quiet.clear();
+    expect(writes).toEqual([]);
+  });
+
+  it('says what runs, i of n and the elapsed time; throttles; clears', () => {
+    let now = 1000;
+    const { stream, writes } = tty();
+    const line = new ProgressLine({ stream, env: {}, now: () => now, minIntervalMs: 100 });
+    line.begin('4/5 batch-size');
+    now += 2500;
+    line.update('IPv4 batch 64', 3, 12);
+    expect(writes.at(-1)).toBe('\r\x1b[2K[4/5 batch-size] IPv4 batch 64 · 3 of 12 · 2.5 s');
+    const count = writes.length;
+    now += 10;
+    line.update('IPv4 batch 100', 4, 12);
+    expect(writes.length).toBe(count);
+    now += 10;
+    line.update('IPv6 batch 1024', 12, 12);
+    expect(writes.at(-1)).toContain('12 of 12 · 2.5 s');
+    line.clear();
+    expect(writes.at(-1)).toBe('\r\x1b[2K');
+    expect(line.format('m', undefined, undefined, 125_000)).toBe('[4/5 batch-size] m · 2 min 5 s');
+  });
+
+  it('never writes a line wider than the terminal', () => {
+    const { stream, writes } = tty(40);
+    const line = new ProgressLine({ stream, env: {} });
+    line.begin('x');
+    line.update('a'.repeat(200));
+    expect(writes.at(-1)!.replace('\r\x1b[2K', '').length).toBeLessThanOrEqual(39);
+  });
+});
+
+describe('Ctrl-C', () => {
+  const entry = 'dist/bench/index.js';
+  it('stops cleanly, exits 130, and still writes a valid result marking the run interrupted', async () => {
+    expect(existsSync(entry), `${entry} is missing: run "npx tsc -p ." (npm test does)`).toBe(true);
+    const out = mkdtempSync(join(tmpdir(), 'prtip-sigint-'));
+    const child = spawn(process.execPath, [entry, '--quick', '--suite', 'counters', '--suite', 'checksum', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    // Interrupt once the suites are running (the header line comes right before the first suite).
+    const deadline = Date.now() + 20_000;
+    while (!output.includes('machine:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code, output).toBe(130);
+    expect(output).toContain('interrupted');
+    const json = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchResult;
+    expect(await schemaErrors(json)).toEqual([]);
+    expect(json.interrupted).toBe(true);
+    expect(json.suites.map((s) => s.suite)).toEqual(['counters', 'checksum']);
+    // The counters suite's synchronous tinybench loop holds the signal until it finishes;
+    // the main job then sees it before starting the next suite.
+    expect(json.suites[1]!.reason).toBe('not run: interrupted by Ctrl-C');
+    expect(['ok', 'failed']).toContain(json.suites[0]!.status);
+    expect(existsSync(join(out, 'bench.html'))).toBe(true);
+  }, 60_000);
 });
