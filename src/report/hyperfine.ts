@@ -20,7 +20,8 @@ export interface HyperfineResult {
   max: number;
   /** Wall time of each run, s. */
   times: number[];
-  exit_codes: number[];
+  /** null for a run killed by a signal, as hyperfine writes it. */
+  exit_codes: (number | null)[];
   /** Scenario and tool, as hyperfine's parameter list. */
   parameters?: Record<string, string>;
 }
@@ -35,7 +36,7 @@ interface RawRun {
   wall_ns?: number; wallNs?: number;
   user_ns?: number; userNs?: number;
   sys_ns?: number; sysNs?: number;
-  exit_code?: number; exitCode?: number;
+  exit_code?: number | null; exitCode?: number | null;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -70,7 +71,7 @@ export function hyperfineEntry(command: string, runs: readonly RawRun[], paramet
     min: Math.min(...times),
     max: Math.max(...times),
     times,
-    exit_codes: measured.map((r) => num(r.exit_code, r.exitCode) ?? 0),
+    exit_codes: measured.map((r) => num(r.exit_code, r.exitCode) ?? null),
     ...(parameters ? { parameters } : {}),
   };
 }
