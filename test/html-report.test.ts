@@ -20,17 +20,27 @@ function suite(name: string, data: Record<string, unknown>, tables: SuiteResult[
 }
 
 const BATCHES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024];
-/** Suite results shaped like the four suites' data: sweep rows, size × variant rows, strategies, scenarios. */
+const BATCH_COLUMNS = ['batch', 'pps (median)', 'pps min-max', 'syscalls/packet', 'user ns/packet', 'sys ns/packet', 'user share', 'loss % (median)', 'speed-up over batch 1', 'knee'];
+/** One batch-size table per family, as bench/batch-size.bench.ts prints them (batch labels are strings, "sendto" last). */
+const batchTable = (family: 4 | 6): SuiteResult['tables'][number] => ({
+  title: `IPv${family}: raw SYNs to 127.0.0.1, 3 interleaved rounds x 20000 packets per size`,
+  columns: BATCH_COLUMNS,
+  rows: [
+    ...BATCHES.map((b) => [String(b), Math.round((2e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)), '1-2', Number((1 / b + 0.001).toFixed(4)), '50', '900', '5%', '0.00%', '1.0x', b === 64 ? 'knee' : '']),
+    ['sendto', 190000, '1-2', 1.0002, '60', '950', '6%', '0.00%', '0.9x', ''],
+  ],
+});
+const CHECKSUM_COLUMNS = ['variant', 'bytes', 'ns/op', 'p75 ns/op', 'Mops/s', 'B/ns', 'B/ref-cycle', 'task-clock ns/op', 'instr/op'];
+/** Suite results shaped like the four suites': per-family sweep tables, size × variant rows, strategies, scenarios. */
 const allSuites: SuiteResult[] = [
-  suite('batch-size', {
+  suite('batch-size', { summary: { ipv4: { knee: 64 } }, runs: [{ key: '4/1', runs: [{ pps: 1, syscallsPerPacket: 1 }] }] }, [batchTable(4), batchTable(6), { title: 'Batch-size sweep: targets', columns: ['target', 'result'], rows: [['x', 'y']] }]),
+  suite('checksum', { tscHz: 2e9 }, [{
+    title: 'Checksum kernels, per operation (N ops per call inside C++)', columns: CHECKSUM_COLUMNS,
     rows: [
-      ...[4, 6].flatMap((family) => BATCHES.map((batch) => ({ family, batch, method: 'sendmmsg', pps: 2e5 * Math.log2(batch + 1) / (family === 6 ? 1.1 : 1), syscallsPerPacket: 1 / batch + 0.001 }))),
-      { family: 4, batch: 1, method: 'sendto', pps: 190000, syscallsPerPacket: 1 },
+      ...['empty', 'scalar16', 'wide64', 'avx2', 'avx512'].flatMap((v, i) => [20, 40, 60, 1500, 65536].map((size) => [v, size, size / (i + 1), 1, 1, 1, Math.min(30, (i + 1) * Math.log10(size)), 1, null])),
+      ['avx512 (+1)', 1500, 60, 1, 1, 1, 12.5, 1, null],
+      ['incremental', 20, 0.5, 1, 1, 1, 20, 1, null],
     ],
-  }),
-  suite('checksum', {}, [{
-    title: 'RFC 1071 checksum by size', columns: ['variant', 'size', 'ns/op', 'B/cycle'],
-    rows: ['scalar16', 'wide64', 'avx2', 'avx512'].flatMap((v, i) => [20, 40, 60, 1500, 65536].map((size) => [v, size, size / (i + 1), Math.min(30, (i + 1) * Math.log10(size))])),
   }]),
   suite('packet-crafting', {
     results: ['alloc', 'reuse', 'template'].flatMap((strategy, i) => ['ipv4-syn', 'ipv4-syn-options', 'ipv6-syn', 'ipv4-udp', 'ipv6-udp'].flatMap((packet) => [10, 1000].map((count) => ({ strategy, packet, count, nsPerPacket: (60 - i * 25) * (count === 10 ? 2 : 1) })))),
@@ -55,7 +65,11 @@ describe('charts (no browser)', () => {
     const sections = chartSections(result(allSuites));
     expect(sections.map((s) => [s.id, s.drawn])).toEqual([['batch-pps', true], ['batch-syscalls', true], ['checksum', true], ['crafting', true], ['whole-binary', true]]);
     const checksum = sections.find((s) => s.id === 'checksum')!;
+    // scalar16, wide64, avx2, avx512 as lines; the misaligned run as one marker; no empty call, no field update
     expect((checksum.html.match(/<path [^>]*class="series"/g) ?? []).length).toBe(4);
+    expect(checksum.html).toContain('data-series="avx512 (+1)"');
+    expect(checksum.html).not.toContain('data-series="empty"');
+    expect(checksum.html).not.toContain('data-series="incremental"');
     const batch = sections.find((s) => s.id === 'batch-pps')!;
     expect(batch.html).toContain('data-series="IPv4"');
     expect(batch.html).toContain('data-series="IPv6"');
@@ -63,6 +77,16 @@ describe('charts (no browser)', () => {
     const crafting = sections.find((s) => s.id === 'crafting')!;
     expect((crafting.html.match(/class="bar"/g) ?? []).length).toBe(15);
     expect(crafting.caption).toContain('largest count');
+  });
+
+  it('prefers rows in suite data when they carry batch and pps, with a family field', () => {
+    const rows = [4, 6].flatMap((family) => BATCHES.map((batch) => ({ family, batch, pps: 1000 * batch, syscallsPerPacket: 1 / batch })));
+    const sections = chartSections(result([suite('batch-size', { rows }, [batchTable(4)])]));
+    const pps = sections.find((s) => s.id === 'batch-pps')!;
+    expect(pps.caption).toContain('data.rows');
+    expect(pps.caption).not.toContain('table');
+    expect(pps.html).toContain('data-series="IPv6"');
+    expect((pps.html.match(/<circle/g) ?? []).length).toBe(24);
   });
 
   it('says "not measured" for suites that are absent, skipped or shapeless, never throws', () => {

@@ -63,41 +63,63 @@ function familyLabel(v: unknown): string {
   return v === undefined || v === null ? 'all' : String(v);
 }
 
-function batchSeries(set: RecordSet, batchField: string, yField: string): LineSeries[] {
-  const keys = keysOf(set);
-  const familyField = pick(keys, FAMILY);
-  const methodField = pick(keys, [/^method$/i]);
-  const points = set.records.map((r) => {
-    const batchRaw = r[batchField];
-    const method = methodField ? String(r[methodField]) : '';
-    const sendto = /sendto/i.test(String(batchRaw)) || /sendto/i.test(method);
-    return {
-      series: `${familyLabel(familyField ? r[familyField] : undefined)}${sendto ? ' sendto (reference)' : ''}`,
-      x: sendto && !Number.isFinite(toNumber(batchRaw)) ? 1 : toNumber(batchRaw),
-      y: toNumber(r[yField]),
-    };
-  });
+function familyFromSource(source: string): string | undefined {
+  const m = /\bIPv([46])\b/i.exec(source);
+  return m ? `IPv${m[1]}` : undefined;
+}
+
+function batchSeries(sets: readonly RecordSet[], yPatterns: readonly RegExp[]): LineSeries[] {
+  const points: { series: string; x: number; y: number }[] = [];
+  for (const set of sets) {
+    const keys = keysOf(set);
+    const batchField = pick(keys, BATCH);
+    const yField = pick(keys, yPatterns, [batchField]);
+    if (batchField === undefined || yField === undefined) continue;
+    const familyField = pick(keys, FAMILY);
+    const methodField = pick(keys, [/^method$/i]);
+    for (const r of set.records) {
+      const batchRaw = r[batchField];
+      const method = methodField ? String(r[methodField]) : '';
+      const sendto = /sendto/i.test(String(batchRaw)) || /sendto/i.test(method);
+      const family = familyField ? familyLabel(r[familyField]) : familyFromSource(set.source) ?? 'all';
+      points.push({
+        series: `${family}${sendto ? ' sendto (reference)' : ''}`,
+        x: sendto && !Number.isFinite(toNumber(batchRaw)) ? 1 : toNumber(batchRaw),
+        y: toNumber(r[yField]),
+      });
+    }
+  }
   return [...groupBy(points, (p) => p.series)].map(([name, ps]) => ({ name, points: ps.map(({ x, y }) => ({ x, y })) }));
+}
+
+/** Record sets with a batch and a pps field: the suite's data if it has such rows, else its tables (one per family). */
+function batchSets(suite: SuiteResult): RecordSet[] {
+  const all = recordSets(suite).filter((set) => {
+    const keys = keysOf(set);
+    return pick(keys, BATCH) !== undefined && pick(keys, PPS) !== undefined;
+  });
+  const fromData = all.filter((set) => set.source.startsWith('data'));
+  return fromData.length > 0 ? fromData : all;
 }
 
 function batchCharts(r: BenchResult): ChartSection[] {
   const suite = suiteOf(r, 'batch-size');
-  const found = suite?.status === 'ok' ? findRecordSet(recordSets(suite), { batch: BATCH, pps: PPS }) : undefined;
+  const sets = suite?.status === 'ok' ? batchSets(suite) : [];
   const title1 = 'sendmmsg batch size vs packets per second';
   const title2 = 'sendmmsg batch size vs syscalls per packet';
-  if (!found) {
+  if (sets.length === 0) {
     const why = absent(suite, 'batch-size');
     return [
       { id: 'batch-pps', title: title1, html: emptyChart(title1, why), caption: why, drawn: false },
       { id: 'batch-syscalls', title: title2, html: emptyChart(title2, why), caption: why, drawn: false },
     ];
   }
-  const caption = `from the batch-size suite, ${found.set.source}`;
-  const pps = batchSeries(found.set, found.fields.batch, found.fields.pps);
-  const sysField = pick(keysOf(found.set), SYSCALLS_PER_PACKET);
-  const sys = sysField ? batchSeries(found.set, found.fields.batch, sysField) : [];
-  const ppsSvg = lineChartSvg({ title: title1, xLabel: 'packets per sendmmsg call', yLabel: 'packets per second', series: pps, logX: true });
-  const sysSvg = sysField ? lineChartSvg({ title: title2, xLabel: 'packets per sendmmsg call', yLabel: 'syscalls per packet (counted by the kernel)', series: sys, logX: true }) : emptyChart(title2, 'not measured: the batch-size suite recorded no syscalls per packet');
+  const caption = `from the batch-size suite: ${sets.map((s) => s.source).join('; ')}`;
+  const ppsSvg = lineChartSvg({ title: title1, xLabel: 'packets per sendmmsg call', yLabel: 'packets per second (median)', series: batchSeries(sets, PPS), logX: true });
+  const sys = batchSeries(sets, SYSCALLS_PER_PACKET);
+  const sysSvg = sys.some((s) => s.points.some((p) => Number.isFinite(p.y)))
+    ? lineChartSvg({ title: title2, xLabel: 'packets per sendmmsg call', yLabel: 'syscalls per packet (counted by the kernel)', series: sys, logX: true })
+    : emptyChart(title2, 'not measured: the batch-size suite recorded no syscalls per packet (raw_syscalls:sys_enter did not open?)');
   return [
     { id: 'batch-pps', title: title1, html: ppsSvg, caption, drawn: ppsSvg.startsWith('<svg') },
     { id: 'batch-syscalls', title: title2, html: sysSvg, caption, drawn: sysSvg.startsWith('<svg') },
@@ -110,7 +132,7 @@ function checksumChart(r: BenchResult): ChartSection {
   const found = suite?.status === 'ok'
     ? findRecordSet(recordSets(suite), {
       size: [/^size(Bytes)?$/i, /^bytes$/i, /^size/i, /length|^len/i],
-      perCycle: [/^b(ytes)?\s*\/\s*cycle/i, /bytes.?per.?(tsc.?)?cycle/i, /per.?cycle/i, /\/\s*cycle/i],
+      perCycle: [/^b(ytes)?\s*\/\s*(ref.?)?cycle/i, /bytes.?per.?(tsc.?|ref.?)?cycle/i, /per.?(ref.?)?cycle/i, /\/\s*(ref.?)?cycle/i],
       variant: [/^variant$/i, /variant|impl/i],
     })
     : undefined;
@@ -119,11 +141,13 @@ function checksumChart(r: BenchResult): ChartSection {
     return { id: 'checksum', title, html: emptyChart(title, why), caption: why, drawn: false };
   }
   const { size, perCycle, variant } = found.fields;
-  const series = [...groupBy(found.set.records, (rec) => String(rec[variant]))].map(([name, recs]) => ({
+  // Only kernels that sum a buffer: not the empty call, the crossing rows or the 16-bit field update.
+  const kernels = found.set.records.filter((rec) => !/^empty$|noop|run\(|api|incremental/i.test(String(rec[variant])));
+  const series = [...groupBy(kernels, (rec) => String(rec[variant]))].map(([name, recs]) => ({
     name,
     points: recs.map((rec) => ({ x: toNumber(rec[size]), y: toNumber(rec[perCycle]) })),
   }));
-  const svg = lineChartSvg({ title, xLabel: 'buffer size, bytes', yLabel: `${perCycle} (reference TSC cycles)`, series, logX: true });
+  const svg = lineChartSvg({ title, xLabel: 'buffer size, bytes', yLabel: 'bytes per reference (TSC) cycle', series, logX: true });
   return { id: 'checksum', title, html: svg, caption: `from the checksum suite, ${found.set.source}`, drawn: svg.startsWith('<svg') };
 }
 
