@@ -11,6 +11,7 @@
 #include "../common/errors.h"
 #include "../counters/counters_napi.h"
 #include "run.h"
+#include "run_thread.h"
 #include "siphash.h"
 
 namespace prtip {
@@ -117,8 +118,8 @@ Napi::Object ResultToJs(Napi::Env env, const RunResult& r) {
   return o;
 }
 
-// Runs one send run on a thread of its own (it enters the run's namespace and is
-// not reused), so the libuv pool thread never changes namespace.
+// Runs one send run on the run thread (run_thread.h), so the libuv pool thread never
+// changes namespace and tracepoint counters stay open between runs.
 class RunWorker : public Napi::AsyncWorker {
  public:
   RunWorker(Napi::Env env, RunConfig cfg, std::shared_ptr<std::atomic<bool>> cancel)
@@ -128,8 +129,7 @@ class RunWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
   void Execute() override {
-    std::thread runner([this] { ExecuteRun(cfg_, *cancel_, &result_); });
-    runner.join();
+    RunOnRunThread(cfg_, *cancel_, &result_);
   }
 
   void OnOK() override {

@@ -105,7 +105,7 @@ int ProbeRawSocket() {
   return 0;
 }
 
-void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, RunResult* out) {
+void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup* group, RunResult* out) {
   std::string syscall;
   // The listener lives with the target (the peer namespace in veth mode).
   const std::string& target_ns = cfg.target_netns_path.empty() ? cfg.netns_path : cfg.target_netns_path;
@@ -221,14 +221,14 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, RunResult
   if (cfg.receive) rx.Start();
 
   const NetStats net_before = ReadNetStats();
-  PerfGroup group;
-  if (!cfg.events.empty()) group.Open(cfg.events, GroupOptions{});
+  PerfGroup idle;  // stands in when no counters were asked for (no-ops)
+  if (group == nullptr) group = &idle;
 
   // ---- the measured send loop ----
   rusage ru0, ru1;
   getrusage(RUSAGE_THREAD, &ru0);
-  group.Reset();
-  group.Enable();
+  group->Reset();
+  group->Enable();
   const uint64_t t0 = MonotonicNs();
   const uint64_t deadline = cfg.time_limit_ns ? t0 + cfg.time_limit_ns : UINT64_MAX;
   // Look at the clock about every 256 packets: where the clocksource has no vDSO,
@@ -280,17 +280,17 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, RunResult
     }
   }
   const uint64_t t1 = MonotonicNs();
-  group.Disable();
+  group->Disable();
   getrusage(RUSAGE_THREAD, &ru1);
   out->send_ns = t1 - t0;
   out->user_ns = TimevalNs(ru1.ru_utime) - TimevalNs(ru0.ru_utime);
   out->sys_ns = TimevalNs(ru1.ru_stime) - TimevalNs(ru0.ru_stime);
 
   if (!cfg.events.empty()) {
-    const auto& counters = group.counters();
+    const auto& counters = group->counters();
     std::vector<uint64_t> values(counters.size(), 0);
     uint64_t enabled = 0, running = 0;
-    group.Read(&enabled, &running, values.data());
+    group->Read(&enabled, &running, values.data());
     for (size_t i = 0; i < counters.size(); ++i) {
       CounterReading reading;
       reading.name = counters[i].spec.name;
@@ -300,7 +300,6 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, RunResult
       reading.value = values[i];
       out->counters.push_back(reading);
     }
-    group.Close();
   }
 
   // ---- drain: wait for the last replies, bounded by idleness and a hard cap ----

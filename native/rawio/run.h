@@ -83,10 +83,13 @@ struct RunResult {
   std::map<std::string, int64_t> net_deltas;  // /proc/net counters that moved (in the run's namespace)
 };
 
+class PerfGroup;
+
 // Runs to completion on the calling thread (creates a receiver thread when asked).
-// Enters cfg.netns_path for the calling thread and does not leave it: call it on a
-// thread made for the purpose.
-void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, RunResult* out);
+// Enters cfg.netns_path for the calling thread and does not leave it: the caller
+// returns it (see run_thread.h). group, when given, was opened on this thread for
+// cfg.events; it is reset, enabled around the send loop, and read.
+void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup* group, RunResult* out);
 
 // Tries to open a raw socket: 0, or the errno (EPERM without CAP_NET_RAW).
 int ProbeRawSocket();
