@@ -15,6 +15,27 @@ inline uint64_t Load64(const uint8_t* p) {
   return v;
 }
 
+// The last 1..7 bytes as a little-endian word, zero-padded so each byte keeps its
+// parity. Fixed-size loads: a variable-length memcpy would be a library call.
+inline uint64_t LoadTail(const uint8_t* p, size_t count) {
+  uint64_t tail = 0;
+  size_t k = 0;
+  if (count & 4) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    tail = v;
+    k = 4;
+  }
+  if (count & 2) {
+    uint16_t v;
+    std::memcpy(&v, p + k, 2);
+    tail |= static_cast<uint64_t>(v) << (8 * k);
+    k += 2;
+  }
+  if (count & 1) tail |= static_cast<uint64_t>(p[k]) << (8 * k);
+  return tail;
+}
+
 // a + b with the carry out of bit 63 added back in (ones' complement mod 2^64-1,
 // which 65535 divides, so folding later gives the right 16-bit sum).
 inline uint64_t AddEndAround(uint64_t a, uint64_t b) {
@@ -35,11 +56,7 @@ uint16_t FoldedLittleEndianSum(const uint8_t* data, size_t length) {
     a3 = AddEndAround(a3, Load64(data + i + 24));
   }
   for (; i + 8 <= length; i += 8) a0 = AddEndAround(a0, Load64(data + i));
-  if (i < length) {
-    uint64_t tail = 0;  // zero padding keeps each byte at its parity
-    std::memcpy(&tail, data + i, length - i);
-    a1 = AddEndAround(a1, tail);
-  }
+  if (i < length) a1 = AddEndAround(a1, LoadTail(data + i, length - i));
   return Fold64(AddEndAround(AddEndAround(a0, a1), AddEndAround(a2, a3)));
 }
 
@@ -159,10 +176,15 @@ __attribute__((target("avx512f,avx512bw"))) uint16_t SumAvx512(const uint8_t* da
   return (head & 1) ? folded : ByteSwap16(folded);
 }
 
+uint16_t ReferenceFold(uint64_t total) {
+  while (total >> 16) total = (total & 0xFFFF) + (total >> 16);
+  return static_cast<uint16_t>(total);
+}
+
 uint16_t SumReference(const uint8_t* data, size_t length) {
   uint64_t total = 0;
   for (size_t i = 0; i < length; ++i) total += (i & 1) ? data[i] : static_cast<uint64_t>(data[i]) << 8;
-  return Fold64(total);
+  return ReferenceFold(total);
 }
 
 const char* ChecksumVariantName(ChecksumVariant variant) {

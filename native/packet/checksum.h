@@ -32,15 +32,16 @@ uint16_t SumAvx512(const uint8_t* data, size_t length);
 
 // The bytewise reference: one byte at a time into a 64-bit integer, folded at the end.
 uint16_t SumReference(const uint8_t* data, size_t length);
+// The reference's fold: the textbook loop, independent of Fold64.
+uint16_t ReferenceFold(uint64_t total);
 
 // Folds a wide ones'-complement accumulator to 16 bits with end-around carry.
+// x + rotate(x, half) leaves hi + lo + carry(lo + hi) in the upper half: the
+// end-around-carry sum of the halves in two operations (what Linux's csum_fold does).
+// Nonzero input never folds to 0 (2^64 - 1 and 2^32 - 1 are multiples of 65535).
 inline uint16_t Fold64(uint64_t sum) {
-  sum = (sum & 0xFFFFFFFFull) + (sum >> 32);
-  sum = (sum & 0xFFFFFFFFull) + (sum >> 32);
-  sum = (sum & 0xFFFF) + (sum >> 16);
-  sum = (sum & 0xFFFF) + (sum >> 16);
-  sum = (sum & 0xFFFF) + (sum >> 16);
-  return static_cast<uint16_t>(sum);
+  uint32_t x = static_cast<uint32_t>((sum + ((sum >> 32) | (sum << 32))) >> 32);
+  return static_cast<uint16_t>((x + ((x >> 16) | (x << 16))) >> 16);
 }
 
 // Adds two folded sums in ones' complement.
