@@ -3,6 +3,7 @@
  * table on the terminal, and the results folder: JSON (schema-checked), Markdown, HTML,
  * CSV, github-action-benchmark arrays and hyperfine JSON. Optional baselines and a CI gate.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -239,6 +240,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
   const line = new ProgressLine();
   const controller = new AbortController();
+  // Every suite (and every tinybench task in it) listens on this one signal.
+  setMaxListeners(1000, controller.signal);
   let running = '';
   const removeHandler = interruptHandler(controller, line, () => running);
   const results = new Map<string, SuiteResult>();

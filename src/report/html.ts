@@ -118,7 +118,7 @@ function batchCharts(r: BenchResult): ChartSection[] {
   const ppsSvg = lineChartSvg({ title: title1, xLabel: 'packets per sendmmsg call', yLabel: 'packets per second (median)', series: batchSeries(sets, PPS), logX: true });
   const sys = batchSeries(sets, SYSCALLS_PER_PACKET);
   const sysSvg = sys.some((s) => s.points.some((p) => Number.isFinite(p.y)))
-    ? lineChartSvg({ title: title2, xLabel: 'packets per sendmmsg call', yLabel: 'syscalls per packet (counted by the kernel)', series: sys, logX: true })
+    ? lineChartSvg({ title: title2, xLabel: 'packets per sendmmsg call', yLabel: 'syscalls per packet (kernel count)', series: sys, logX: true, logY: true })
     : emptyChart(title2, 'not measured: the batch-size suite recorded no syscalls per packet (raw_syscalls:sys_enter did not open?)');
   return [
     { id: 'batch-pps', title: title1, html: ppsSvg, caption, drawn: ppsSvg.startsWith('<svg') },

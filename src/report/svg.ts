@@ -18,6 +18,8 @@ export interface LineChart {
   series: LineSeries[];
   /** Log-scale the x axis (sizes, batch sizes); needs x > 0. */
   logX?: boolean;
+  /** Log-scale the y axis (values spanning decades, e.g. syscalls per packet); needs y > 0. */
+  logY?: boolean;
 }
 
 /** One bar, with an optional spread (e.g. min-max) drawn as a whisker. */
@@ -136,13 +138,17 @@ const n = (v: number): string => v.toFixed(1);
 /** A line chart; points with non-finite (or, on a log axis, non-positive) coordinates are left out. */
 export function lineChartSvg(chart: LineChart): string {
   const series = chart.series
-    .map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!chart.logX || p.x > 0)).sort((a, b) => a.x - b.x) }))
-    .filter((s) => s.points.length > 0);
+    .map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!chart.logX || p.x > 0) && (!chart.logY || p.y > 0)).sort((a, b) => a.x - b.x) }))
+    .filter((s) => s.points.length > 0)
+    // Lines first, one-point references (e.g. sendto) after, so the main series keep the first colours.
+    .sort((a, b) => Number(a.points.length === 1) - Number(b.points.length === 1));
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return emptyChart(chart.title);
   const xs = all.map((p) => p.x), ys = all.map((p) => p.y);
   const sx = scale(Math.min(...xs), Math.max(...xs), MARGIN.left + 8, WIDTH - MARGIN.right - 8, chart.logX === true);
-  const sy = scale(Math.min(0, ...ys), Math.max(...ys) * 1.05 || 1, HEIGHT - MARGIN.bottom, MARGIN.top, false);
+  const sy = chart.logY
+    ? scale(Math.min(...ys) / 1.5, Math.max(...ys) * 1.5, HEIGHT - MARGIN.bottom, MARGIN.top, true)
+    : scale(Math.min(0, ...ys), Math.max(...ys) * 1.05 || 1, HEIGHT - MARGIN.bottom, MARGIN.top, false);
   const body: string[] = [];
   for (const t of sy.ticks) body.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${n(sy.map(t))}" y2="${n(sy.map(t))}" class="grid"/><text x="${MARGIN.left - 6}" y="${n(sy.map(t) + 4)}" text-anchor="end" class="tick">${formatTick(t)}</text>`);
   for (const t of sx.ticks) body.push(`<text x="${n(sx.map(t))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(t)}</text>`);
@@ -154,7 +160,7 @@ export function lineChartSvg(chart: LineChart): string {
     for (const p of s.points) body.push(`<circle cx="${n(sx.map(p.x))}" cy="${n(sy.map(p.y))}" r="3" fill="${colour}" class="point" data-series="${escapeXml(s.name)}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}`)}</title></circle>`);
   });
   body.push(...legend(series.map((s) => s.name)));
-  return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel);
+  return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel + (chart.logY ? ' (log scale)' : ''));
 }
 
 /** Grouped bars; bars with a non-finite value are left out. */
