@@ -130,8 +130,13 @@ export interface SendBatchResult {
   drainMs: number;
   userNsPerPacket: number;
   sysNsPerPacket: number;
-  /** user / (user + sys) CPU of the send loop. */
+  /** user / (user + sys) CPU of the send loop. getrusage splits by tick samples: pool many runs before trusting it. */
   userShare: number;
+  /** User time (ns) and system time (ns) of the send loop, RUSAGE_THREAD. */
+  userNs: number;
+  sysNs: number;
+  /** TSC-timed ns per packet spent writing packets into the batch slots (template copy, cookie, checksum patch). */
+  craftNsPerPacket: number;
   taskClockNs: number | null;
   contextSwitches: number | null;
   /** skb:kfree_skb events on the sending thread (includes the normal "no socket" frees of SYNs to closed ports). */
@@ -151,7 +156,7 @@ export interface SendBatchResult {
 interface NativeRunResult {
   sent: number; accepted: number; sendErrors: number; lastSendErrno: number; sendCalls: number;
   replies: number; rst: number; synack: number; unmatched: number; rxOverflow: number; recvCalls: number;
-  openPort: number; sendNs: number; drainNs: number; userNs: number; sysNs: number; packetBytes: number;
+  openPort: number; sendNs: number; drainNs: number; userNs: number; sysNs: number; packetBytes: number; craftNs: number;
   timedOut: boolean; cancelled: boolean;
   counters: { name: string; opened: boolean; errno: number; reason: string; value: number }[];
   netDeltas: Record<string, number>;
@@ -438,6 +443,9 @@ function summarize(raw: NativeRunResult, o: Checked, target: string, namespace: 
     userNsPerPacket: sent ? raw.userNs / sent : 0,
     sysNsPerPacket: sent ? raw.sysNs / sent : 0,
     userShare: cpu > 0 ? raw.userNs / cpu : 0,
+    userNs: raw.userNs,
+    sysNs: raw.sysNs,
+    craftNsPerPacket: sent ? raw.craftNs / sent : 0,
     taskClockNs: counters['task-clock'] ?? null,
     contextSwitches: counters['context-switches'] ?? null,
     kfreeSkb: counters['skb:kfree_skb'] ?? null,

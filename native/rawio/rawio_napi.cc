@@ -99,6 +99,7 @@ Napi::Object ResultToJs(Napi::Env env, const RunResult& r) {
   n("userNs", static_cast<double>(r.user_ns));
   n("sysNs", static_cast<double>(r.sys_ns));
   n("packetBytes", static_cast<double>(r.packet_bytes));
+  n("craftNs", static_cast<double>(r.craft_ns));
   o.Set("timedOut", Napi::Boolean::New(env, r.timed_out));
   o.Set("cancelled", Napi::Boolean::New(env, r.cancelled));
   Napi::Array counters = Napi::Array::New(env, r.counters.size());

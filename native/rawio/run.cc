@@ -234,7 +234,7 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup
   // Look at the clock about every 256 packets: where the clocksource has no vDSO,
   // each look is a syscall, and it must not move syscalls/packet.
   const uint64_t clock_every = batch >= 256 ? 1 : 256 / static_cast<uint64_t>(batch);
-  uint64_t next = 0, iteration = 0;
+  uint64_t next = 0, iteration = 0, craft_ticks = 0;
   uint8_t* slot0 = slots.data();
   while (next < cfg.count) {
     if (cancel.load(std::memory_order_relaxed)) {
@@ -246,7 +246,9 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup
       break;
     }
     const int n = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(batch), cfg.count - next));
+    const uint64_t c0 = ReadTsc();
     crafter.Fill(slots.data(), next, n);
+    craft_ticks += ReadTsc() - c0;
     out->sent += static_cast<uint64_t>(n);
     next += static_cast<uint64_t>(n);
     int done = 0, retries = 0;
@@ -283,6 +285,8 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup
   group->Disable();
   getrusage(RUSAGE_THREAD, &ru1);
   out->send_ns = t1 - t0;
+  const double tsc_hz = TscHz();
+  out->craft_ns = tsc_hz > 0 ? static_cast<uint64_t>(static_cast<double>(craft_ticks) * 1e9 / tsc_hz) : 0;
   out->user_ns = TimevalNs(ru1.ru_utime) - TimevalNs(ru0.ru_utime);
   out->sys_ns = TimevalNs(ru1.ru_stime) - TimevalNs(ru0.ru_stime);
 

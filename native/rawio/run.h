@@ -76,6 +76,7 @@ struct RunResult {
   uint64_t drain_ns = 0;    // wall time spent waiting for the last replies
   uint64_t user_ns = 0;     // RUSAGE_THREAD of the sending thread over the send loop
   uint64_t sys_ns = 0;
+  uint64_t craft_ns = 0;   // TSC-timed: writing packets into the slots (the loop's user-space work)
   uint64_t packet_bytes = 0;
   bool timed_out = false;
   bool cancelled = false;
