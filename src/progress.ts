@@ -81,7 +81,7 @@ export class ProgressLine {
   }
 
   private draw(text: string): void {
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     const line = text.length > width ? text.slice(0, width - 1) + '…' : text;
     try {
       this.stream.write(`\r\x1b[2K${line}`);
