@@ -1,13 +1,236 @@
-// Placeholder until its issue lands; replaced by the real suite.
-import type { SuiteResult } from '../src/report/result.js';
-import { type Suite, runIfMain } from './suite.js';
+/**
+ * Packet crafting: five probe kinds x three strategies (alloc, reuse, template) in
+ * ProRT-IP's groups of 10, 100 and 1000 packets per call, the loop inside C++.
+ * Also the N-API crossing per call, task-clock per packet, and allocations per
+ * packet counted through the alloc strategy's wrapper during the timed runs.
+ */
+import { setMaxListeners } from 'node:events';
+import { Bench, type Task } from 'tinybench';
+import { PerfError } from '../src/errors.js';
+import { CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, type PacketOptions, craftAllocations, packetLength } from '../src/packet.js';
+import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
+import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
+import { noop, tscHz } from '../src/timing.js';
+import { type Suite, type SuiteContext, runIfMain } from './suite.js';
+import { type TaskLatency, taskLatency } from './tinybench-util.js';
+
+const KINDS: { id: string; name: string; options: PacketOptions }[] = [
+  { id: 'ipv4-syn', name: 'IPv4 TCP SYN', options: { family: 4, protocol: 'tcp' } },
+  { id: 'ipv4-syn-options', name: 'IPv4 SYN + MSS/WS/SACK', options: { family: 4, protocol: 'tcp', tcpOptions: true } },
+  { id: 'ipv6-syn', name: 'IPv6 TCP SYN', options: { family: 6, protocol: 'tcp' } },
+  { id: 'ipv4-udp', name: 'IPv4 UDP', options: { family: 4, protocol: 'udp' } },
+  { id: 'ipv6-udp', name: 'IPv6 UDP', options: { family: 6, protocol: 'udp' } },
+];
+const GROUPS = [10, 100, 1000] as const;
+const THROUGHPUT_GROUP = 1000; // ProRT-IP's 1k-packet throughput case
+const CROSSING_LOOP = 1000;
+const TEMPLATE_GOAL_NS = 8;
+
+interface Row {
+  kind: (typeof KINDS)[number];
+  strategy: CraftStrategy;
+  group: number;
+  latency: TaskLatency;
+  counters?: TaskCounters;
+  allocationsPerPacket: number | null;
+}
+
+const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
+
+async function run(ctx: SuiteContext): Promise<SuiteResult> {
+  const started = Date.now();
+  const warnings: string[] = [];
+  const hz = tscHz();
+  setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
+  const bench = new Bench({ time: ctx.quick ? 50 : 250, warmupTime: ctx.quick ? 10 : 40, retainSamples: true, signal: ctx.signal });
+  const counted = new CountedBench(bench, ['task-clock', 'instructions']);
+  const meta = new Map<string, { kind: (typeof KINDS)[number]; strategy: CraftStrategy; group: number }>();
+  const allocationCounts = new Map<string, number>();
+  const allocations = new Map<string, number>();
+
+  for (const kind of KINDS) {
+    for (const strategy of CRAFT_STRATEGIES) {
+      for (const group of GROUPS) {
+        const name = `${kind.id} ${strategy} x${group}`;
+        const kernel = new CraftKernel(kind.options, strategy, group);
+        meta.set(name, { kind, strategy, group });
+        let before = 0;
+        counted.add(name, () => kernel.run(1), {
+          beforeAll(this: Task, mode) {
+            if (mode === 'run') before = craftAllocations();
+          },
+          // tinybench sets task.runs after afterAll: keep the raw count, divide once it has
+          afterAll(this: Task, mode) {
+            if (mode === 'run') allocationCounts.set(name, craftAllocations() - before);
+          },
+        });
+      }
+    }
+  }
+  const zeroKernel = new CraftKernel({}, 'template', 1);
+  counted.add('N-API noop()', () => { for (let i = 0; i < CROSSING_LOOP; i++) noop(); });
+  counted.add('CraftKernel.run(0)', () => { for (let i = 0; i < CROSSING_LOOP; i++) zeroKernel.run(0); });
+
+  ctx.progress('packet-crafting: timing strategies');
+  let counters: TaskCounters[] = [];
+  try {
+    counters = await counted.run();
+  } finally {
+    counted.close();
+  }
+  const byTask = new Map(counters.map((c) => [c.task, c]));
+  const crossing = (name: string): number => taskLatency(bench.tasks.find((t) => t.name === name)!).medianNs / CROSSING_LOOP;
+  const noopNs = crossing('N-API noop()');
+  const runZeroNs = crossing('CraftKernel.run(0)');
+
+  const rows: Row[] = [];
+  for (const task of bench.tasks) {
+    const m = meta.get(task.name);
+    if (!m) continue;
+    const count = allocationCounts.get(task.name);
+    if (count !== undefined && task.runs > 0) allocations.set(task.name, count / (task.runs * m.group));
+    const row: Row = { ...m, latency: taskLatency(task), allocationsPerPacket: allocations.get(task.name) ?? null };
+    const c = byTask.get(task.name);
+    if (c) row.counters = c;
+    rows.push(row);
+  }
+  const perPacket = (r: Row): number => r.latency.medianNs / r.group;
+  const netPerPacket = (r: Row): number => Math.max(0, r.latency.medianNs - runZeroNs) / r.group;
+  const counterPerPacket = (r: Row, event: string): number | null => {
+    const v = r.counters?.perOp[event];
+    return v === null || v === undefined ? null : v / r.group;
+  };
+  const instructionsCounted = rows.some((r) => counterPerPacket(r, 'instructions') !== null);
+  if (!instructionsCounted) warnings.push('instructions/packet not counted: this machine has no PMU (hardware events fail); task-clock is shown instead');
+
+  const tableRows: Table['rows'] = [];
+  const metrics: Metric[] = [];
+  for (const r of rows) {
+    const ns = perPacket(r);
+    const tc = counterPerPacket(r, 'task-clock');
+    tableRows.push([r.kind.name, r.strategy, r.group, packetLength(r.kind.options), round(r.latency.medianNs, 1), round(ns, 2), round(netPerPacket(r), 2),
+      hz > 0 ? round(netPerPacket(r) * hz / 1e9, 1) : null, round(1e3 / ns, 1), tc === null ? null : round(tc, 2), counterPerPacket(r, 'instructions'),
+      r.allocationsPerPacket === null ? null : round(r.allocationsPerPacket, 3)]);
+    metrics.push({ name: `packet-crafting/${r.kind.id}/${r.strategy}/x${r.group}`, unit: 'ns/packet', value: ns, better: 'smaller', samples: r.latency.gridNs.map((v) => v / r.group) });
+  }
+  const find = (kindId: string, strategy: CraftStrategy, group: number): Row => rows.find((r) => r.kind.id === kindId && r.strategy === strategy && r.group === group)!;
+
+  // The 1k-packet throughput case.
+  const throughputRows: Table['rows'] = [];
+  for (const kind of KINDS) {
+    const cells: (string | number | null)[] = [kind.name];
+    for (const s of CRAFT_STRATEGIES) {
+      const r = find(kind.id, s, THROUGHPUT_GROUP);
+      cells.push(round(perPacket(r), 2), round(1e3 / perPacket(r), 1));
+      metrics.push({ name: `packet-crafting/${kind.id}/${s}/throughput-1k`, unit: 'Mpps', value: 1e3 / perPacket(r), better: 'bigger', samples: r.latency.gridNs.map((v) => 1e3 / (v / r.group)) });
+    }
+    const t = find(kind.id, 'template', THROUGHPUT_GROUP), a = find(kind.id, 'alloc', THROUGHPUT_GROUP), u = find(kind.id, 'reuse', THROUGHPUT_GROUP);
+    cells.push(round(perPacket(a) / perPacket(u), 2), round(perPacket(u) / perPacket(t), 2));
+    throughputRows.push(cells);
+  }
+  const synTemplate = perPacket(find('ipv4-syn', 'template', THROUGHPUT_GROUP));
+  const synReuse = perPacket(find('ipv4-syn', 'reuse', THROUGHPUT_GROUP));
+  const synAlloc = perPacket(find('ipv4-syn', 'alloc', THROUGHPUT_GROUP));
+  const udpAlloc = perPacket(find('ipv4-udp', 'alloc', THROUGHPUT_GROUP));
+
+  const tables: Table[] = [
+    {
+      title: 'Packet crafting per packet (one group of packets per N-API call, loop in C++)',
+      columns: ['packet', 'strategy', 'per call', 'bytes', 'ns/call', 'ns/packet', 'net ns/packet', 'net ref-cycles', 'Mpps', 'task-clock ns/pkt', 'instr/pkt', 'allocs/pkt'],
+      rows: tableRows,
+      notes: [
+        `ns/call is the median of tinybench per-call samples; net subtracts one CraftKernel.run(0) (${runZeroNs.toFixed(1)} ns) before dividing by the group`,
+        `ref-cycles at the TSC's ${(hz / 1e9).toFixed(3)} GHz (reference cycles, not core cycles)`,
+        'alloc: one 1500 B malloc per packet (ProRT-IP\'s Vec::with_capacity(1500)), built field by field, copied into its batch slot, freed; reuse: field by field straight into the slot; template: copy + patch port/seq + RFC 1624 checksum update',
+        'allocs/pkt: calls through the alloc strategy\'s counting wrapper during the timed runs, per packet; it counts that wrapper only (reuse and template contain no allocator call), not allocations elsewhere in the process',
+        instructionsCounted ? 'instructions from the PMU' : 'instr/pkt: — (no PMU on this machine)',
+      ],
+    },
+    {
+      title: `Throughput, ${THROUGHPUT_GROUP} packets per call (ProRT-IP's 1k-packet case)`,
+      columns: ['packet', 'alloc ns', 'alloc Mpps', 'reuse ns', 'reuse Mpps', 'template ns', 'template Mpps', 'alloc/reuse', 'reuse/template'],
+      rows: throughputRows,
+      notes: [`template IPv4 SYN: ${synTemplate.toFixed(2)} ns/packet, goal ≤ ${TEMPLATE_GOAL_NS} ns (checksums included): ${synTemplate <= TEMPLATE_GOAL_NS ? 'met' : 'missed'}`],
+    },
+    {
+      title: 'N-API crossing per call',
+      columns: ['call', 'ns'],
+      rows: [['N-API noop()', round(noopNs, 1)], ['CraftKernel.run(0)', round(runZeroNs, 1)]],
+      notes: [`${CROSSING_LOOP} calls per tinybench sample; at 10 packets per call the crossing adds ${(runZeroNs / 10).toFixed(1)} ns per packet, at 1000 ${(runZeroNs / 1000).toFixed(2)} ns`],
+    },
+  ];
+  metrics.push({ name: 'packet-crafting/napi-crossing', unit: 'ns/call', value: runZeroNs, better: 'smaller', samples: [runZeroNs] });
+
+  const synReuseMpps = 1e3 / synReuse;
+  const claims: ClaimRow[] = [
+    {
+      id: 'tcp-syn-packet-850ns',
+      claim: 'crafting a TCP SYN (tcp_syn_packet) costs about 850 ns',
+      source: '004 performance analysis guide, Criterion example output',
+      measured: `IPv4 SYN per packet: alloc ${synAlloc.toFixed(1)} ns, reuse ${synReuse.toFixed(1)} ns, template ${synTemplate.toFixed(1)} ns (1000 per call)`,
+      verdict: synAlloc * 4 < 850 ? 'does-not-hold' : synAlloc > 850 * 0.75 ? 'holds' : 'cannot-tell',
+      reason: `even with a heap allocation per packet the work takes ${synAlloc.toFixed(0)} ns, ${(850 / synAlloc).toFixed(0)}x less: 850 ns is not what crafting a SYN costs. ` +
+        'It may be what ProRT-IP\'s own function (pnet builders) cost on its machine; only running its benchmark would show that',
+    },
+    {
+      id: 'udp-packet-620ns',
+      claim: 'crafting a UDP packet (udp_packet) costs about 620 ns',
+      source: '004 performance analysis guide, Criterion example output',
+      measured: `IPv4 UDP per packet: alloc ${udpAlloc.toFixed(1)} ns, reuse ${perPacket(find('ipv4-udp', 'reuse', THROUGHPUT_GROUP)).toFixed(1)} ns, template ${perPacket(find('ipv4-udp', 'template', THROUGHPUT_GROUP)).toFixed(1)} ns`,
+      verdict: udpAlloc * 4 < 620 ? 'does-not-hold' : udpAlloc > 620 * 0.75 ? 'holds' : 'cannot-tell',
+      reason: `the work itself, allocation included, takes ${udpAlloc.toFixed(0)} ns here; the figure describes one implementation, not the task`,
+    },
+    {
+      id: 'zero-copy-58.8ns-17mpps',
+      claim: 'the zero-copy builder takes 58.8 ns per packet, 17.0 M pps (never validated, by its own report)',
+      source: '004 performance analysis guide, memory pooling',
+      measured: `reuse (field by field into a preallocated buffer) IPv4 SYN: ${synReuse.toFixed(1)} ns = ${synReuseMpps.toFixed(1)} M pps of crafting alone; template ${synTemplate.toFixed(1)} ns = ${(1e3 / synTemplate).toFixed(1)} M pps`,
+      verdict: Math.abs(synReuse - 58.8) / 58.8 <= 0.25 ? 'holds' : 'does-not-hold',
+      reason: `58.8 and 17.0 agree with each other (1/58.8 ns = 17.0 M/s), but the same builder costs ${synReuse.toFixed(1)} ns here (${(58.8 / synReuse).toFixed(1)}x less); ` +
+        'as a crafting rate 17 M pps is easily reached, as a scan rate it also needs sending (the batch-size issue)',
+    },
+    {
+      id: 'zero-copy-15pct-faster',
+      claim: 'the zero-copy builder is 15% faster than the old allocating API (68.3 → 58.8 ns)',
+      source: '004 performance analysis guide, memory pooling',
+      measured: `alloc/reuse = ${(synAlloc / synReuse).toFixed(2)}x (${synAlloc.toFixed(1)} vs ${synReuse.toFixed(1)} ns per IPv4 SYN); allocations per packet alloc ${allocations.get('ipv4-syn alloc x1000')?.toFixed(2)}, reuse ${allocations.get('ipv4-syn reuse x1000')?.toFixed(2)}, template ${allocations.get('ipv4-syn template x1000')?.toFixed(2)}`,
+      verdict: synAlloc / synReuse >= 1.05 && synAlloc / synReuse <= 1.3 ? 'holds' : 'does-not-hold',
+      reason: 'the one allocation per packet here (glibc tcache, 1500 B) is the whole difference between the two strategies; the documents\' old API made 3-7 allocations per packet, which this reproduction does not model',
+    },
+    {
+      id: 'crafting-cpu-share',
+      claim: 'packet crafting is 12-15% of a SYN scan\'s CPU (Vec allocation per packet)',
+      source: '003 Sprint 5.5.5 profiling analysis (estimated hotspots)',
+      measured: `1000 SYNs cost ${(synAlloc * 1000 / 1000).toFixed(1)} µs with an allocation per packet; the documented 1000-port SYN scan takes 98 ms, so crafting would be ${(synAlloc * 1000 / 98e6 * 100).toFixed(3)}% of its wall time`,
+      verdict: 'cannot-tell',
+      reason: 'a share of the scan\'s CPU needs the scan\'s own CPU profile (the whole-binary issue); this only bounds the crafting work per packet',
+    },
+  ];
+
+  return {
+    suite: 'packet-crafting',
+    title: 'Packet crafting',
+    status: 'ok',
+    durationMs: Date.now() - started,
+    tables,
+    metrics,
+    claims,
+    warnings,
+    data: { tscHz: hz, crossingNs: runZeroNs, noopNs, allocationsPerPacket: Object.fromEntries(allocations) },
+  };
+}
 
 export const suite: Suite = {
   name: 'packet-crafting',
   title: 'Packet crafting',
-  run: async (): Promise<SuiteResult> => ({
-    suite: 'packet-crafting', title: 'Packet crafting', status: 'skipped', reason: 'not built yet', durationMs: 0, tables: [], metrics: [], claims: [], warnings: [],
-  }),
+  run: async (ctx) => {
+    try {
+      return await run(ctx);
+    } catch (error) {
+      if (!(error instanceof PerfError) || error.code !== 'ADDON_NOT_BUILT') throw error;
+      return { suite: 'packet-crafting', title: 'Packet crafting', status: 'skipped', reason: error.message, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
+    }
+  },
 };
 
 await runIfMain(import.meta.url, suite);
