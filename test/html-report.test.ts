@@ -42,9 +42,12 @@ const allSuites: SuiteResult[] = [
       ['incremental', 20, 0.5, 1, 1, 1, 20, 1, null],
     ],
   }]),
-  suite('packet-crafting', {
-    results: ['alloc', 'reuse', 'template'].flatMap((strategy, i) => ['ipv4-syn', 'ipv4-syn-options', 'ipv6-syn', 'ipv4-udp', 'ipv6-udp'].flatMap((packet) => [10, 1000].map((count) => ({ strategy, packet, count, nsPerPacket: (60 - i * 25) * (count === 10 ? 2 : 1) })))),
-  }),
+  suite('packet-crafting', { tscHz: 2e9 }, [{
+    title: 'Packet crafting per packet (one group of packets per N-API call, loop in C++)',
+    columns: ['packet', 'strategy', 'per call', 'bytes', 'ns/call', 'ns/packet', 'net ns/packet', 'net ref-cycles', 'Mpps', 'task-clock ns/pkt', 'instr/pkt', 'allocs/pkt'],
+    rows: ['IPv4 TCP SYN', 'IPv4 TCP SYN + options', 'IPv6 TCP SYN', 'IPv4 UDP', 'IPv6 UDP'].flatMap((packet) => ['alloc', 'reuse', 'template'].flatMap((strategy, i) =>
+      [10, 100, 1000].map((group) => [packet, strategy, group, 40, 1, (60 - i * 25) * (group === 10 ? 2 : 1), 1, 1, 1, 1, null, i === 0 ? 1 : 0]))),
+  }]),
   suite('prtip', {
     scenarios: [
       { scenario: 'syn-scan-1k', cpuMs: 80, craftingFloorMs: 0.01, checksumFloorMs: 0.004, sendFloorMs: 1.2 },
@@ -76,7 +79,9 @@ describe('charts (no browser)', () => {
     expect(batch.html).toMatch(/<circle [^>]*data-series="IPv4 sendto \(reference\)"/);
     const crafting = sections.find((s) => s.id === 'crafting')!;
     expect((crafting.html.match(/class="bar"/g) ?? []).length).toBe(15);
-    expect(crafting.caption).toContain('largest count');
+    expect(crafting.caption).toContain('at the largest "per call": 1000');
+    expect(crafting.html).toMatch(/<title>IPv4 TCP SYN · template: 10<\/title>/);
+    expect(crafting.html).toContain('<tspan');
   });
 
   it('prefers rows in suite data when they carry batch and pps, with a family field', () => {

@@ -163,13 +163,22 @@ function craftingChart(r: BenchResult): ChartSection {
     const ns = pick(keys, [/^ns\s*\/\s*(packet|pkt|op)/i, /ns.?per.?(packet|pkt|op)/i, /^median.?ns/i, /^ns\b/i, /ns/i], [strategy]);
     if (strategy === undefined || ns === undefined) continue;
     const packet = pick(keys, [/^packet$/i, /^(packet.?)?kind$/i, /^packet/i, /kind|type|proto/i], [strategy, ns]);
-    const count = pick(keys, [/^count$/i, /packets.?per.?(call|iter)/i, /^n$/i], [strategy, ns, packet]);
+    const count = pick(keys, [/^count$/i, /packets.?per.?(call|iter)/i, /^per.?call$/i, /^group$/i, /^n$/i], [strategy, ns, packet]);
     let records: DataRecord[] = set.records.filter((rec) => Number.isFinite(toNumber(rec[ns])));
+    let biggest = NaN;
     if (count !== undefined) {
       // One figure per packet and strategy: the largest batch, where the N-API crossing is most amortised.
-      const biggest = Math.max(...records.map((rec) => toNumber(rec[count])).filter(Number.isFinite));
+      biggest = Math.max(...records.map((rec) => toNumber(rec[count])).filter(Number.isFinite));
       if (Number.isFinite(biggest)) records = records.filter((rec) => toNumber(rec[count]) === biggest);
     }
+    // One bar per packet and strategy (a suite may list the same case twice).
+    const seen = new Set<string>();
+    records = records.filter((rec) => {
+      const k = `${packet ? String(rec[packet]) : ''}\u0000${String(rec[strategy])}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
     if (records.length === 0) continue;
     const byPacket = groupBy(records, (rec) => (packet ? String(rec[packet]) : 'packet'));
     chart = {
@@ -178,7 +187,7 @@ function craftingChart(r: BenchResult): ChartSection {
       logY: true,
       groups: [...byPacket].map(([label, recs]) => ({ label, bars: recs.map((rec) => ({ name: String(rec[strategy]), value: toNumber(rec[ns]) })) })),
     };
-    source = `${set.source}${count !== undefined ? ` (the largest ${count})` : ''}`;
+    source = `${set.source}${count !== undefined && Number.isFinite(biggest) ? `, at the largest "${count}": ${biggest}` : ''}`;
     break;
   }
   if (!chart) {

@@ -193,10 +193,24 @@ export function barChartSvg(chart: BarChart): string {
         body.push(`<path d="M${n(cx)},${n(sy.map(b.low))} L${n(cx)},${n(sy.map(b.high))} M${n(cx - 3)},${n(sy.map(b.low))} L${n(cx + 3)},${n(sy.map(b.low))} M${n(cx - 3)},${n(sy.map(b.high))} L${n(cx + 3)},${n(sy.map(b.high))}" stroke="#333" class="whisker"/>`);
       }
     }
-    body.push(`<text x="${n(MARGIN.left + gi * groupWidth + groupWidth / 2)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${escapeXml(g.label)}</text>`);
+    body.push(groupLabel(g.label, MARGIN.left + gi * groupWidth + groupWidth / 2, HEIGHT - MARGIN.bottom + 16, groupWidth));
   });
   body.push(...legend(names));
   return frame(chart.title, body, '', chart.yLabel + (logY ? ' (log scale)' : ''));
+}
+
+/** A group label, on two lines when it would not fit its group's width (about 6 px per character). */
+function groupLabel(label: string, x: number, y: number, width: number): string {
+  const fits = label.length * 6 <= width;
+  const words = label.split(' ');
+  if (fits || words.length < 2) return `<text x="${n(x)}" y="${y}" text-anchor="middle" class="tick">${escapeXml(label)}</text>`;
+  let split = 1, best = Infinity;
+  for (let i = 1; i < words.length; i++) {
+    const d = Math.abs(words.slice(0, i).join(' ').length - words.slice(i).join(' ').length);
+    if (d < best) [best, split] = [d, i];
+  }
+  const [a, b] = [words.slice(0, split).join(' '), words.slice(split).join(' ')];
+  return `<text x="${n(x)}" y="${y}" text-anchor="middle" class="tick"><tspan x="${n(x)}">${escapeXml(a)}</tspan><tspan x="${n(x)}" dy="13">${escapeXml(b)}</tspan></text>`;
 }
 
 /** What a chart shows when there is nothing to draw. */
