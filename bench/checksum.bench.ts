@@ -5,6 +5,7 @@
  * cycles (the TSC's fixed rate), not core cycles.
  */
 import { setMaxListeners } from 'node:events';
+import { availableParallelism, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
 import { PerfError } from '../src/errors.js';
 import { ChecksumKernel, SUM_VARIANTS, checksum, checksumVariants } from '../src/packet.js';
@@ -59,6 +60,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   for (const v of variants) if (!v.available) warnings.push(`checksum variant ${v.name} is unavailable on this CPU (reported, not replaced)`);
 
   setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
+  const loadBefore = loadavg()[0]!;
   const bench = new Bench({ time: ctx.quick ? 60 : 300, warmupTime: ctx.quick ? 10 : 50, retainSamples: true, signal: ctx.signal });
   const counted = new CountedBench(bench, ['task-clock', 'instructions']);
   const rows: Row[] = [];
@@ -207,6 +209,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     reason: 'a share of the scan\'s CPU needs the scan\'s own CPU profile (the whole-binary issue); the micro-benchmark only bounds the work per packet',
   });
 
+  const load = Math.max(loadBefore, loadavg()[0]!);
+  if (load > availableParallelism() - 0.5) warnings.push(`the machine was busy (1-min load ${load.toFixed(1)} on ${availableParallelism()} CPUs): other processes shared the cores, so times are inflated and noisier than on an idle machine`);
   return {
     suite: 'checksum',
     title: 'Checksum kernels',

@@ -5,6 +5,7 @@
  * packet counted through the alloc strategy's wrapper during the timed runs.
  */
 import { setMaxListeners } from 'node:events';
+import { availableParallelism, loadavg } from 'node:os';
 import { Bench, type Task } from 'tinybench';
 import { PerfError } from '../src/errors.js';
 import { CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, type PacketOptions, craftAllocations, packetLength } from '../src/packet.js';
@@ -42,6 +43,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const warnings: string[] = [];
   const hz = tscHz();
   setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
+  const loadBefore = loadavg()[0]!;
   const bench = new Bench({ time: ctx.quick ? 50 : 250, warmupTime: ctx.quick ? 10 : 40, retainSamples: true, signal: ctx.signal });
   const counted = new CountedBench(bench, ['task-clock', 'instructions']);
   const meta = new Map<string, { kind: (typeof KINDS)[number]; strategy: CraftStrategy; group: number }>();
@@ -207,6 +209,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     },
   ];
 
+  const load = Math.max(loadBefore, loadavg()[0]!);
+  if (load > availableParallelism() - 0.5) warnings.push(`the machine was busy (1-min load ${load.toFixed(1)} on ${availableParallelism()} CPUs): other processes shared the cores, so times are inflated and noisier than on an idle machine`);
   return {
     suite: 'packet-crafting',
     title: 'Packet crafting',
