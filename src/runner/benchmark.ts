@@ -17,6 +17,8 @@ export type Hook = CommandSpec | ((info: { command: string; runIndex: number }) 
 /** An isolated place for one run (e.g. a fresh network namespace); closed after the run. */
 export interface RunEnvironment {
   netnsPath?: string;
+  /** Replaces the command for this run (e.g. arguments naming this run's own interface). */
+  command?: CommandSpec;
   close(): Promise<void> | void;
 }
 
@@ -165,7 +167,7 @@ export async function benchmarkCommand(command: CommandSpec, options: BenchmarkO
     const env = options.environment ? await options.environment() : undefined;
     try {
       await runHook(options.prepare, name, runIndex, executor, env?.netnsPath, options.signal);
-      const record = await executor.run(spec, {
+      const record = await executor.run(env?.command ?? spec, {
         events: o.events,
         timeoutMs: o.timeoutMs,
         rssIntervalMs: o.rssIntervalMs,

@@ -98,6 +98,7 @@ export class MockExecutor implements Executor {
       counters[ev] = { kind: ev.includes(':') ? 'tracepoint' : 'software', state, value: v ?? null, enabledNs: r.wallMs * 1e6, runningNs: r.wallMs * 1e6, reason: v === undefined ? 'mock: not scripted' : '' };
     }
     return {
+      pid: 0,
       wallNs: r.wallMs * 1e6,
       userNs: (r.userMs ?? r.wallMs / 2) * 1e6,
       sysNs: (r.sysMs ?? r.wallMs / 4) * 1e6,

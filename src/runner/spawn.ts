@@ -87,6 +87,8 @@ export interface RssTimeline {
 
 /** One run of one command. */
 export interface RunRecord {
+  /** The child's pid (also its process group id). */
+  pid: number;
   /** Monotonic wall time from releasing the child to reaping it, ns. */
   wallNs: number;
   userNs: number;
@@ -237,6 +239,7 @@ function toRecord(raw: NativeRunResult, withRss: boolean): RunRecord {
     };
   }
   const record: RunRecord = {
+    pid: raw.pid,
     wallNs: raw.wallNs,
     userNs: raw.userNs,
     sysNs: raw.sysNs,
