@@ -15,3 +15,4 @@ export { type ChecksumVariantInfo, type CraftOptions, type CraftedPackets, type 
 export { MAX_BATCH, type NetnsMode, type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from './rawio.js';
 export { type Namespace, type NamespaceOptions, canCreateNamespaces, createNamespace, sweepStaleNamespaces, withNamespace } from './netns.js';
 export * as results from './report/index.js';
+export * as runner from './runner/index.js';

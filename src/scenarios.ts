@@ -6,7 +6,7 @@
  * (which ignores lo) the far end of the harness's own veth pair.
  *
  * prtip's flags were checked against `prtip --help` of ProRT-IP v0.5.9:
- * -sS/-sT (nmap-style scan types), -p, -6/--ipv6, --max-rate, --sV (its own spelling;
+ * -sS/-sT (nmap-style scan types), -p (no nmap "-p-": it rejects it, so 1-65535), -6/--ipv6, --max-rate, --sV (its own spelling;
  * it also accepts nmap's -sV), -y/--yes (no confirmation prompt for large scans).
  */
 import { findExecutable } from './runner/spawn.js';
@@ -98,7 +98,7 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'SYN scan of all 65,535 ports (documents: futex 88% of time, 918 syscalls)',
     ports: 65535, ipv6: false, listeners: false, heavy: true,
     args: {
-      prtip: () => ['-y', '-sS', '-p-', '127.0.0.1'],
+      prtip: () => ['-y', '-sS', '-p', '1-65535', '127.0.0.1'],
       nmap: () => ['-sS', '-p-', '127.0.0.1'],
       masscan: (t) => masscanBase(t, '1-65535', 1_000_000),
     },
