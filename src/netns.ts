@@ -65,6 +65,13 @@ export interface NamespaceOptions {
    * Never applied outside the namespace. Default false.
    */
   localnet?: boolean;
+  /**
+   * With `veth`: leave the peer's end down. Our end then has no carrier, and packets
+   * sent to the peer are dropped at our end's queue: a send run measures the send
+   * path alone (IP output, neighbour, queue), with no receive path and no replies.
+   * Default false.
+   */
+  peerDown?: boolean;
   /** Time limit for each `ip` command, ms. Default 10000. */
   commandTimeoutMs?: number;
 }
@@ -105,6 +112,8 @@ export interface Namespace {
   readonly peer?: Namespace;
   /** The veth pair, when `veth` was asked for. */
   readonly veth?: Veth;
+  /** True when the veth peer's end was left down (see NamespaceOptions.peerDown). */
+  readonly peerDown: boolean;
   /** argv that runs `argv` inside this namespace (for spawn): ["ip", "netns", "exec", name, ...argv]. */
   command(argv: readonly string[]): string[];
   /** Runs a command inside the namespace (`ip netns exec`). */
@@ -256,6 +265,7 @@ class NamespaceImpl implements Namespace {
   closed = false;
   peer?: NamespaceImpl;
   veth?: Veth;
+  peerDown = false;
   readonly path: string;
 
   constructor(readonly name: string) {
@@ -306,8 +316,8 @@ function uniqueName(): string {
 
 function parseSubnet(subnet: string): number[] {
   const parts = subnet.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255) || (parts[3]! & 3) !== 0) {
-    throw new RangeError(`options.subnet must be the base address of an IPv4 /30 (last byte a multiple of 4), got ${JSON.stringify(subnet)}`);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255) || (parts[3]! & 3) !== 0 ) {
+    throw new RangeError(`options.subnet must be the base address of an IPv4 /30 (last byte a multiple of 4, at most 252), got ${JSON.stringify(subnet)}`);
   }
   return parts;
 }
@@ -336,6 +346,8 @@ export async function createNamespace(options: NamespaceOptions = {}): Promise<N
   const veth = options.veth === undefined ? false : expectBoolean('options.veth', options.veth);
   const ipv6 = options.ipv6 === undefined ? true : expectBoolean('options.ipv6', options.ipv6);
   const localnet = options.localnet === undefined ? false : expectBoolean('options.localnet', options.localnet);
+  const peerDown = options.peerDown === undefined ? false : expectBoolean('options.peerDown', options.peerDown);
+  if (peerDown && !veth) throw new RangeError('options.peerDown needs options.veth: true');
   const subnet = parseSubnet(options.subnet === undefined ? '10.237.0.0' : expectString('options.subnet', options.subnet));
   const timeoutMs = options.commandTimeoutMs === undefined ? 10_000 : expectInteger('options.commandTimeoutMs', options.commandTimeoutMs, 100, 600_000);
 
@@ -366,6 +378,7 @@ export async function createNamespace(options: NamespaceOptions = {}): Promise<N
       for (const end of [local, remote]) {
         await ipOrThrow(['-n', end.namespace, 'addr', 'add', `${end.address}/30`, 'dev', end.ifname], timeoutMs, `addressing ${end.ifname}`);
         if (end.address6) await ipOrThrow(['-n', end.namespace, 'addr', 'add', `${end.address6}/126`, 'dev', end.ifname, 'nodad'], timeoutMs, `addressing ${end.ifname}`);
+        if (peerDown && end === remote) continue;
         await ipOrThrow(['-n', end.namespace, 'link', 'set', end.ifname, 'up'], timeoutMs, `bringing ${end.ifname} up`);
       }
       // Permanent neighbours both ways: no ARP/NDP, so the first packets are not queued
@@ -385,6 +398,7 @@ export async function createNamespace(options: NamespaceOptions = {}): Promise<N
       }
       local.mac = macs[0]!;
       remote.mac = macs[1]!;
+      ns.peerDown = peerDown;
       ns.veth = { local, remote, subnet: `${subnet.join('.')}/30`, ...(ipv6 ? { subnet6: 'fd70:7274:6970::/126' } : {}) };
     }
   } catch (error) {

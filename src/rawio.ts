@@ -48,6 +48,8 @@ export type NetnsMode =
   | 'lo'
   /** A fresh own namespace with a veth pair; send across it to the peer namespace. */
   | 'veth'
+  /** A fresh own namespace with a veth pair whose peer end is down: the send path alone, packets dropped at our queue, nothing answers (receive defaults to false). */
+  | 'sink'
   /** An existing namespace from createNamespace() (reuse one across many runs). */
   | Namespace;
 
@@ -55,7 +57,7 @@ export type NetnsMode =
 export interface SendBatchOptions {
   /** 4 or 6. Default 4. */
   family?: 4 | 6;
-  /** Destination. Default 127.0.0.1 / ::1, or the veth peer's address in a veth namespace. */
+  /** Destination. Default 127.0.0.1 / ::1, the veth peer's address in a veth namespace, likewise in a 'sink' one. */
   target?: string;
   /** Source address written in the packets. Default: the target on loopback, the local veth end in a namespace. */
   source?: string;
@@ -75,7 +77,7 @@ export interface SendBatchOptions {
   count?: number;
   /** Upper bound on the send loop, ms (1..600000). Default 10000. */
   timeLimitMs?: number;
-  /** Count replies. Default true. */
+  /** Count replies. Default true (false in a 'sink' namespace). */
   receive?: boolean;
   /** After the last send, wait this long without a new reply before giving up on the rest, ms. Default 300. */
   drainMs?: number;
@@ -270,8 +272,10 @@ function checkOptions(options: SendBatchOptions): Checked {
   const count = options.count === undefined ? 100_000 : expectInteger('options.count', options.count, 1, 1e9);
   const timeLimitMs = options.timeLimitMs === undefined ? 10_000 : expectInteger('options.timeLimitMs', options.timeLimitMs, 1, 600_000);
   const drainMs = options.drainMs === undefined ? 300 : expectInteger('options.drainMs', options.drainMs, 1, 60_000);
-  const receive = options.receive === undefined ? true : expectBoolean('options.receive', options.receive);
+  const sink = options.netns === 'sink' || (isNamespace(options.netns) && options.netns.peerDown);
+  const receive = options.receive === undefined ? !sink : expectBoolean('options.receive', options.receive);
   const openPort = options.openPort === undefined ? receive : expectBoolean('options.openPort', options.openPort);
+  if (sink && receive) throw new RangeError('options.receive must be false in a sink namespace (the veth peer is down): nothing answers there');
   const qdiscBypass = options.qdiscBypass === undefined ? false : expectBoolean('options.qdiscBypass', options.qdiscBypass);
   let ports = [9];
   if (options.ports !== undefined) {
@@ -279,7 +283,7 @@ function checkOptions(options: SendBatchOptions): Checked {
     if (options.ports.length > 65535) throw new RangeError(`options.ports must hold at most 65535 ports, got ${options.ports.length}`);
     ports = options.ports.map((p, i) => expectInteger(`options.ports[${i}]`, p, 1, 65535));
   }
-  if (ports.length === 0 && !openPort) throw new RangeError('options.ports must not be empty unless openPort is true');
+  if (ports.length === 0 && (!openPort || sink)) throw new RangeError('options.ports must not be empty unless openPort is true');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(`options.signal must be an AbortSignal, got ${describe(options.signal)}`);
   return { family, method, link, batchSize, count, timeLimitMs, drainMs, receive, openPort, ports, qdiscBypass };
 }
@@ -301,8 +305,8 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
   Error.captureStackTrace(callSite, sendBatch);
   const o = checkOptions(options);
   const netns = options.netns;
-  if (netns !== undefined && netns !== 'lo' && netns !== 'veth' && !isNamespace(netns)) {
-    throw new TypeError(`options.netns must be "lo", "veth" or a Namespace from createNamespace(), got ${describe(netns)}`);
+  if (netns !== undefined && netns !== 'lo' && netns !== 'veth' && netns !== 'sink' && !isNamespace(netns)) {
+    throw new TypeError(`options.netns must be "lo", "veth", "sink" or a Namespace from createNamespace(), got ${describe(netns)}`);
   }
   if (o.link === 'packet' && netns === undefined) {
     throw new PerfError('link "packet" sends Ethernet frames and is only allowed inside a namespace of our own: pass netns: "lo" or "veth"', { code: 'PACKET_NEEDS_NETNS' });
@@ -314,7 +318,9 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
   let owned: Namespace | undefined;
   try {
     let ns: Namespace | undefined;
-    if (netns === 'lo' || netns === 'veth') ns = owned = await createNamespace({ veth: netns === 'veth', localnet: true });
+    if (netns === 'lo' || netns === 'veth' || netns === 'sink') {
+      ns = owned = await createNamespace({ veth: netns !== 'lo', peerDown: netns === 'sink', localnet: true });
+    }
     else if (netns !== undefined) ns = netns;
     const veth = ns?.veth;
     const loopbackDefault = o.family === 4 ? '127.0.0.1' : '::1';
@@ -343,7 +349,7 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
       src: addressBytes(source),
       dst: addressBytes(target),
       ports: o.ports,
-      openPort: o.openPort && (allowedHere),
+      openPort: o.openPort && allowedHere,
       batchSize: o.batchSize,
       method: o.method,
       link: o.link,
