@@ -100,6 +100,7 @@ describe('network namespaces', () => {
   it('rejects bad options naming the parameter', async () => {
     await expect(createNamespace({ veth: 'yes' as unknown as boolean })).rejects.toThrow(/options\.veth/);
     await expect(createNamespace({ subnet: '10.0.0.1' })).rejects.toThrow(RangeError);
+    await expect(createNamespace({ peerDown: true })).rejects.toThrow(/options\.peerDown/);
   });
 
   it.skipIf(!support.ok)('removes namespaces on process exit and on SIGTERM when never closed', () => {

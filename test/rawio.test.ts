@@ -160,6 +160,14 @@ describe.skipIf(!raw.ok || !netns.ok)('namespace sends', () => {
     }
   }
 
+  it('measures the send path alone in a sink namespace (peer down): all accepted, nothing to receive', async () => {
+    const r = await sendBatch({ netns: 'sink', batchSize: 64, count: 5000 });
+    expect(r.accepted).toBe(5000);
+    expect(r.replies).toBeNull();
+    expect(r.lost).toBeNull();
+    await expect(sendBatch({ netns: 'sink', receive: true, count: 1 })).rejects.toThrow(/options\.receive/);
+  });
+
   it('still refuses a target outside the namespace pair in netns mode', async () => {
     const ns = await createNamespace({ veth: true });
     try {
