@@ -29,19 +29,29 @@ export interface ChecksumOptions {
 }
 
 let variantCache: ChecksumVariantInfo[] | undefined;
+let availableCache: Set<string> | undefined;
 
-/** The checksum variants and whether this CPU has what each needs (avx2, avx512f+avx512bw). */
-export function checksumVariants(): ChecksumVariantInfo[] {
+function cachedVariants(): ChecksumVariantInfo[] {
   variantCache ??= [
     ...packetNative().checksumVariants().map((v) => ({ name: v.name as SumVariant, available: v.available })),
     { name: 'incremental', available: true },
   ];
-  return variantCache.map((v) => ({ ...v }));
+  return variantCache;
+}
+
+function availableVariants(): Set<string> {
+  availableCache ??= new Set(cachedVariants().filter((v) => v.available).map((v) => v.name));
+  return availableCache;
+}
+
+/** The checksum variants and whether this CPU has what each needs (avx2, avx512f+avx512bw). */
+export function checksumVariants(): ChecksumVariantInfo[] {
+  return cachedVariants().map((v) => ({ ...v }));
 }
 
 /** The fastest available whole-buffer kernel. */
 export function bestSumVariant(): SumVariant {
-  const available = new Set(checksumVariants().filter((v) => v.available).map((v) => v.name));
+  const available = availableVariants();
   return available.has('avx512') ? 'avx512' : available.has('avx2') ? 'avx2' : 'wide64';
 }
 
@@ -56,7 +66,7 @@ export function sumVariantIndex(param: string, variant: unknown): number {
     throw new RangeError(`${param} must be one of ${[...SUM_VARIANTS, 'best'].map((v) => JSON.stringify(v)).join(', ')}, got ${describe(variant)}${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}`);
   }
   const name = expectOneOf(param, variant, SUM_VARIANTS);
-  if (!checksumVariants().find((v) => v.name === name)!.available) {
+  if (!availableVariants().has(name)) {
     throw new PerfError(`checksum variant ${name} needs CPU features this machine lacks (see checksumVariants())`, { code: 'VARIANT_UNAVAILABLE' });
   }
   return SUM_VARIANTS.indexOf(name);
