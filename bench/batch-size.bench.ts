@@ -84,6 +84,25 @@ function nonNull(xs: (number | null)[]): number[] {
   return xs.filter((x): x is number => x !== null && Number.isFinite(x));
 }
 
+/**
+ * Distribution-free 95% interval for the median: order statistics k and n-k+1, with
+ * k the largest index whose binomial(n, 1/2) tail stays within 2.5%. null below n = 6.
+ */
+function medianInterval(xs: readonly number[]): [number, number] | null {
+  const n = xs.length;
+  if (n < 6) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  let k = 0, tail = 0, term = 0.5 ** n; // term = C(n, i) / 2^n
+  for (let i = 0; i < n; i++) {
+    if (tail + term > 0.025) break;
+    tail += term;
+    k = i + 1;
+    term = (term * (n - i)) / (i + 1);
+  }
+  if (k === 0) return null;
+  return [sorted[k - 1]!, sorted[n - k]!];
+}
+
 async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const started = Date.now();
   const base = { suite: 'batch-size', title: 'sendmmsg batch size (raw sockets)' };
@@ -97,8 +116,11 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const series = SERIES.filter((s) => !s.sink || netns.ok);
   if (!netns.ok) warnings.push(`send-path-only series skipped: ${netns.reason}`);
   const totalRuns = repetitions * series.length * POINTS.length;
-  // Each run is also bounded in time, so the whole sweep fits its budget even on a slow machine.
-  const timeLimitMs = Math.max(50, Math.floor(budgetMs / totalRuns));
+  // Each run is also bounded in time, so the whole sweep fits its budget even on a slow machine:
+  // loopback runs (~80k pps here) get three times the share of the send-path ones (~400k pps).
+  const shares = series.reduce((a, s) => a + (s.sink ? 1 : 3), 0);
+  const unitMs = budgetMs / (repetitions * POINTS.length * shares);
+  const limitFor = (s: Series): number => Math.max(30, Math.floor(unitMs * (s.sink ? 1 : 3)));
   const runs = new Map<string, SendBatchResult[]>();
   const perRound: Map<string, SendBatchResult>[] = [];
   let completedRounds = 0;
@@ -108,7 +130,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const options = (s: Series, p: Point, count: number): SendBatchOptions => ({
       family: s.family,
       count,
-      timeLimitMs,
+      timeLimitMs: limitFor(s),
       signal: ctx.signal,
       ...(s.sink ? { netns: sink!, receive: false } : { ports: PORTS }),
       ...pointOptions(p),
@@ -182,7 +204,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
         cpuAt64Plus += userSum + sysSum;
         craftShareAt64Plus.push(...rs.map((r) => (r.taskClockNs ? (r.craftNsPerPacket * r.sent) / r.taskClockNs : 0)));
       }
-      for (const r of rs) {
+      for (const r of s.sink ? [] : rs) {
         totalLost += r.lost ?? 0;
         totalUnexplained += r.unexplainedLoss ?? 0;
         totalAccepted += r.accepted;
@@ -242,26 +264,25 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     if (g.g200.length === 0) return `${s.id}: no complete rounds`;
     return `${s.id}: 200 vs 100 ${pct(median(g.g200))} (rounds ${pct(min(g.g200))} to ${pct(max(g.g200))}), 300 vs 100 ${pct(median(g.g300))} (${pct(min(g.g300))} to ${pct(max(g.g300))})`;
   }).join('; ');
-  const gainVerdicts = series.map((s) => {
-    const g = gains[s.id]!.gBest;
-    if (g.length < 2) return 'cannot-tell' as const;
-    if (max(g) < 0.05) return 'does-not-hold' as const;
-    if (min(g) >= 0.05) return 'holds' as const;
-    return 'cannot-tell' as const;
-  });
-  const gainVerdict = gainVerdicts.every((v) => v === 'holds') ? 'holds' : gainVerdicts.every((v) => v === 'does-not-hold') ? 'does-not-hold' : 'cannot-tell';
+  // Verdict from every paired per-round gain of every series: a distribution-free 95%
+  // interval for their median (order statistics). min-max of 5 rounds per series is the
+  // per-series spread shown above; pooled, the interval is tight enough to decide.
+  const pooled = series.flatMap((s) => gains[s.id]!.gBest);
+  const ci = medianInterval(pooled);
+  const gainVerdict = ci === null ? 'cannot-tell' : ci[1] < 0.05 ? 'does-not-hold' : ci[0] >= 0.05 ? 'holds' : 'cannot-tell';
+  const pooledText = ci === null ? 'too few rounds for an interval' : `pooled over ${pooled.length} paired rounds, the better of 200/300 vs 100: median ${pct(median(pooled))}, 95% interval ${pct(ci[0])} to ${pct(ci[1])}`;
   claims.push({
     id: 'sendmmsg-batch-100-to-200-300',
     claim: 'sendmmsg batch 100 is suboptimal; 200-300 gives 5-10% more throughput',
     source: '003 Sprint 5.5.5 profiling analysis',
-    measured: gainText,
+    measured: `${pooledText}. Per series: ${gainText}`,
     verdict: gainVerdict,
     reason:
       gainVerdict === 'does-not-hold'
-        ? 'in every interleaved round and series the better of 200/300 stayed under +5% over 100: at 100 the syscall entry is already paid once per 100 packets, and the per-packet kernel path dominates'
+        ? 'the 95% interval of the gain lies below +5%: at batch 100 the syscall entry is already paid once per 100 packets (0.01 syscalls/packet, counted), so 200-300 can only save a fraction of 1% of the per-packet kernel cost'
         : gainVerdict === 'holds'
-          ? 'in every round the better of 200/300 beat 100 by at least 5%'
-          : 'in at least one series the per-round spread straddles +5%: this VM cannot separate the effect from noise there (more rounds or a quieter machine would); see the per-series figures',
+          ? 'the 95% interval of the gain lies at or above +5%'
+          : 'the 95% interval of the gain straddles +5%: this VM cannot separate the effect from noise (more rounds or a quieter machine would)',
   });
   const redText = series.map((s) => {
     const r = reductions[s.id]!;
@@ -298,7 +319,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   }
   notes.push(['no unexplained loss', `${totalAccepted - totalLost} of ${totalAccepted} accepted packets matched; lost ${totalLost}, of which ${totalLost - totalUnexplained} attributed (${Object.entries(attribution).map(([k, v]) => `${k} ${v}`).join(', ') || 'no counter moved'}) and ${totalUnexplained} unexplained -> ${totalUnexplained === 0 ? 'met' : 'missed'}`]);
   const durationMs = Date.now() - started;
-  notes.push([`sweep under ${ctx.quick ? 15 : 60} s`, `${(durationMs / 1000).toFixed(1)} s (per-run time limit ${timeLimitMs} ms) -> ${durationMs < (ctx.quick ? 15_000 : 60_000) ? 'met' : 'missed'}`]);
+  notes.push([`sweep under ${ctx.quick ? 15 : 60} s`, `${(durationMs / 1000).toFixed(1)} s (per-run time limits ${series.map((x) => `${x.id} ${limitFor(x)} ms`).join(', ')}) -> ${durationMs < (ctx.quick ? 15_000 : 60_000) ? 'met' : 'missed'}`]);
   tables.push({
     title: 'Batch-size sweep: targets',
     columns: ['target', 'result'],
