@@ -35,7 +35,7 @@ const SUITES: readonly { name: string; load: () => Promise<Suite> }[] = [
 ];
 
 /** Exit codes, so CI can tell a regression from a broken run. */
-export const EXIT = { ok: 0, suiteFailed: 1, usage: 2, regression: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, suiteFailed: 1, usage: 2, regression: 3, interrupted: 130, terminated: 143 } as const;
 
 const DEFAULT_OUT = 'results';
 const GOAL_MS = { quick: 60_000, full: 180_000 };
@@ -63,7 +63,7 @@ github-action-benchmark-smaller.json / -bigger.json (customSmallerIsBetter /
 customBiggerIsBetter), hyperfine.json (whole-binary runs, when any ran).
 
 exit status: 0 ok, ${EXIT.suiteFailed} a suite failed, ${EXIT.usage} bad options, ${EXIT.regression} regression beyond
---fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (finished results are still written).`;
+--fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (${EXIT.terminated} by SIGTERM); finished results are still written.`;
 
 /** The parsed command line. */
 export interface BenchOptions {
@@ -140,24 +140,44 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   return o;
 }
 
-/** Ctrl-C handling: the first aborts the suites and lets them clean up; the third forces an exit. */
-function interruptHandler(controller: AbortController, line: ProgressLine, running: () => string): () => void {
+/**
+ * Ctrl-C (and SIGTERM, e.g. a CI timeout) handling: the first signal aborts the suites and
+ * lets them clean up; the third forces an exit (the netns module's exit hook still removes
+ * its namespaces then). Returns the remover and which signal arrived.
+ */
+function interruptHandler(controller: AbortController, line: ProgressLine, running: () => string): { remove: () => void; signal: () => NodeJS.Signals | undefined } {
   let presses = 0;
-  const onSigint = (): void => {
+  let first: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
     presses++;
+    first ??= signal;
     line.clear();
     if (presses === 1) {
       const now = running();
-      console.error(`\nprtip-perf bench: interrupted; ${now ? `letting ${now} stop and clean up, then ` : ''}writing the finished results (Ctrl-C twice more to force)`);
-      controller.abort(new Error('interrupted by Ctrl-C'));
+      console.error(`\nprtip-perf bench: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`}; ${now ? `letting ${now} stop and clean up, then ` : ''}writing the finished results (Ctrl-C twice more to force)`);
+      controller.abort(new Error(`interrupted by ${signal}`));
     } else if (presses === 2) {
-      console.error(`prtip-perf bench: still waiting for ${running() || 'the current suite'} to stop; one more Ctrl-C exits at once (it may leave namespaces or children behind)`);
+      console.error(`prtip-perf bench: still waiting for ${running() || 'the current suite'} to stop; one more Ctrl-C exits at once (it may leave children behind)`);
     } else {
-      process.exit(EXIT.interrupted);
+      process.exit(exitCodeFor(first));
     }
   };
-  process.on('SIGINT', onSigint);
-  return () => process.off('SIGINT', onSigint);
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    remove: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+    signal: () => first,
+  };
+}
+
+/** 128 + the signal's number, as a shell reports a process killed by it. */
+function exitCodeFor(signal: NodeJS.Signals | undefined): number {
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
 }
 
 function notRun(name: string, reason: string): SuiteResult {
@@ -174,7 +194,7 @@ async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext): Prom
   }
   try {
     const result = await suite.run(ctx);
-    return ctx.signal.aborted && result.status === 'ok' ? { ...result, warnings: [...result.warnings, 'interrupted by Ctrl-C: this suite may be incomplete'] } : result;
+    return ctx.signal.aborted && result.status === 'ok' ? { ...result, warnings: [...result.warnings, 'interrupted: this suite may be incomplete'] } : result;
   } catch (err) {
     const e = err as Error;
     return {
@@ -243,7 +263,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   // Every suite (and every tinybench task in it) listens on this one signal.
   setMaxListeners(1000, controller.signal);
   let running = '';
-  const removeHandler = interruptHandler(controller, line, () => running);
+  const interrupts = interruptHandler(controller, line, () => running);
   const results = new Map<string, SuiteResult>();
   try {
     for (const [i, entry] of selected.entries()) {
@@ -251,7 +271,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       // is only seen now: let it be handled before deciding to start the next suite.
       await new Promise((r) => setTimeout(r, 5));
       if (controller.signal.aborted) {
-        results.set(entry.name, notRun(entry.name, 'not run: interrupted by Ctrl-C'));
+        results.set(entry.name, notRun(entry.name, `not run: interrupted by ${interrupts.signal() === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}`));
         continue;
       }
       running = entry.name;
@@ -272,7 +292,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   } finally {
     running = '';
     line.clear();
-    removeHandler();
+    interrupts.remove();
   }
 
   const suites = [...results.values()];
@@ -312,7 +332,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const selectedAll = selected.length === SUITES.length;
   console.log(`took ${(result.durationMs / 1000).toFixed(1)} s${selectedAll && !result.interrupted ? ` (goal ≤ ${goal / 1000} s: ${result.durationMs <= goal ? 'met' : 'missed'})` : ''}`);
 
-  if (result.interrupted) return EXIT.interrupted;
+  if (result.interrupted) return exitCodeFor(interrupts.signal());
   if (comparison && options.failOnRegressionPct !== undefined) {
     const bad = regressionsBeyond(comparison, options.failOnRegressionPct);
     if (bad.length > 0) {

@@ -251,7 +251,7 @@ describe('progress', () => {
 
 describe('Ctrl-C', () => {
   const entry = 'dist/bench/index.js';
-  it('stops cleanly, exits 130, and still writes a valid result marking the run interrupted', async () => {
+  it.each([['SIGINT', 130, 'Ctrl-C'], ['SIGTERM', 143, 'SIGTERM']] as const)('%s stops cleanly, exits %i, and still writes a valid result marking the run interrupted', async (signal, exitCode, said) => {
     expect(existsSync(entry), `${entry} is missing: run "npx tsc -p ." (npm test does)`).toBe(true);
     const out = mkdtempSync(join(tmpdir(), 'prtip-sigint-'));
     const child = spawn(process.execPath, [entry, '--quick', '--suite', 'counters', '--suite', 'checksum', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
@@ -263,18 +263,19 @@ describe('Ctrl-C', () => {
     const deadline = Date.now() + 20_000;
     while (!output.includes('machine:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
     if (code === 'hung') child.kill('SIGKILL');
-    expect(code, output).toBe(130);
-    expect(output).toContain('interrupted');
+    expect(code, output).toBe(exitCode);
+    expect(output).toContain(signal === 'SIGINT' ? 'interrupted' : 'got SIGTERM');
     const json = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchResult;
     expect(await schemaErrors(json)).toEqual([]);
     expect(json.interrupted).toBe(true);
     expect(json.suites.map((s) => s.suite)).toEqual(['counters', 'checksum']);
-    // The counters suite's synchronous tinybench loop holds the signal until it finishes;
-    // the main job then sees it before starting the next suite.
-    expect(json.suites[1]!.reason).toBe('not run: interrupted by Ctrl-C');
+    // Where the signal lands depends on timing (the counters suite's synchronous tinybench
+    // loop may hold it until it finishes): the next suite is either not started or stopped.
+    expect(json.suites[1]!.reason).toMatch(new RegExp(`^not run: interrupted by ${said}$|^interrupted`));
+    expect(json.suites[1]!.status).not.toBe('ok');
     expect(['ok', 'failed']).toContain(json.suites[0]!.status);
     expect(existsSync(join(out, 'bench.html'))).toBe(true);
   }, 60_000);
