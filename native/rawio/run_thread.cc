@@ -27,12 +27,14 @@ struct Task {
 
 class RunThread {
  public:
-  void Post(Task* task) {
+  // False when no run thread can be placed in the home namespace (the task did not run).
+  bool Post(Task* task) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (!alive_) Spawn();
     queue_.push_back(task);
     wake_.notify_all();
     finished_.wait(lock, [task] { return task->done; });
+    return !home_failed_;
   }
 
   // Called on the run thread only.
@@ -52,14 +54,27 @@ class RunThread {
   bool RestoreNetns() { return home_netns_ >= 0 && setns(home_netns_, CLONE_NEWNET) == 0; }
 
  private:
+  // Called with mutex_ held.
   void Spawn() {
+    // The first spawn happens on a caller's thread (never one that entered a run's
+    // namespace): its namespace is home for every run thread after it.
+    if (home_netns_ < 0) home_netns_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     alive_ = true;
     std::thread([this] { Loop(); }).detach();
   }
 
   void Loop() {
-    home_netns_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     std::unique_lock<std::mutex> lock(mutex_);
+    if (!RestoreNetns()) {
+      // Without a way home no run may start here; fail the queue loudly rather than
+      // run in some other namespace.
+      alive_ = false;
+      home_failed_ = true;
+      for (Task* task : queue_) task->done = true;
+      queue_.clear();
+      finished_.notify_all();
+      return;
+    }
     for (;;) {
       if (!wake_.wait_for(lock, kIdleClose, [this] { return !queue_.empty(); })) {
         group_.reset();  // idle: stop tracing syscalls
@@ -75,10 +90,11 @@ class RunThread {
       task->done = true;
       finished_.notify_all();
       if (!home) {
-        // Cannot get back: this thread stays where it is and retires.
+        // Cannot get back: this thread stays where it is and retires; a new one
+        // (which moves itself home first) takes the queue.
         group_.reset();
+        group_names_.clear();
         alive_ = false;
-        if (home_netns_ >= 0) close(home_netns_);
         if (!queue_.empty()) Spawn();
         return;
       }
@@ -89,6 +105,7 @@ class RunThread {
   std::condition_variable wake_, finished_;
   std::deque<Task*> queue_;
   bool alive_ = false;
+  bool home_failed_ = false;
   int home_netns_ = -1;
   std::unique_ptr<PerfGroup> group_;
   std::vector<std::string> group_names_;
@@ -106,7 +123,10 @@ void RunOnRunThread(const RunConfig& cfg, const std::atomic<bool>& cancel, RunRe
   RunThread& thread = Instance();
   Task task;
   task.fn = [&] { ExecuteRun(cfg, cancel, thread.GroupFor(cfg.events), out); };
-  thread.Post(&task);
+  if (!thread.Post(&task) && out->error_code.empty()) {
+    out->error_code = "NETNS_HOME_FAILED";
+    out->error_message = "the run thread cannot enter the process's own network namespace";
+  }
 }
 
 }  // namespace prtip
