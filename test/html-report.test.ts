@@ -48,10 +48,14 @@ const allSuites: SuiteResult[] = [
     rows: ['IPv4 TCP SYN', 'IPv4 TCP SYN + options', 'IPv6 TCP SYN', 'IPv4 UDP', 'IPv6 UDP'].flatMap((packet) => ['alloc', 'reuse', 'template'].flatMap((strategy, i) =>
       [10, 100, 1000].map((group) => [packet, strategy, group, 40, 1, (60 - i * 25) * (group === 10 ? 2 : 1), 1, 1, 1, 1, null, i === 0 ? 1 : 0]))),
   }]),
+  // The prtip suite's layout: runner summaries per tool and scenario (ns), per-packet floors (ns).
   suite('prtip', {
-    scenarios: [
-      { scenario: 'syn-scan-1k', cpuMs: 80, craftingFloorMs: 0.01, checksumFloorMs: 0.004, sendFloorMs: 1.2 },
-      { scenario: 'full-65535', cpuMs: 900, craftingFloorMs: 0.6, checksumFloorMs: 0.3, sendFloorMs: 70 },
+    floors: { craftNs: 3.8, craftFrom: 'x', checksumNs: 10, checksumFrom: 'y', sendNs: 900, sendFrom: 'z' },
+    runs: [
+      { tool: 'prtip', scenario: 'syn-scan-1k', note: '', summary: { cpu: { median: 80e6 }, wall: { median: 100e6 } }, warnings: [] },
+      { tool: 'nmap', scenario: 'syn-scan-1k', note: '', summary: { cpu: { median: 120e6 }, wall: { median: 200e6 } }, warnings: [] },
+      { tool: 'prtip', scenario: 'full-65535', note: '', summary: { cpu: { median: 900e6 }, wall: { median: 1e9 } }, warnings: [] },
+      { tool: 'prtip', scenario: 'service-detect', note: 'failed', summary: null, warnings: [] },
     ],
   }),
 ];
@@ -82,6 +86,25 @@ describe('charts (no browser)', () => {
     expect(crafting.caption).toContain('at the largest "per call": 1000');
     expect(crafting.html).toMatch(/<title>IPv4 TCP SYN · template: 10<\/title>/);
     expect(crafting.html).toContain('<tspan');
+  });
+
+  it('whole-binary: CPU per tool beside floors scaled by the scenario\'s ports', () => {
+    const whole = chartSections(result(allSuites)).find((s) => s.id === 'whole-binary')!;
+    expect(whole.drawn).toBe(true);
+    expect(whole.caption).toContain('data.floors');
+    expect(whole.html).toContain('<title>syn-scan-1k · prtip CPU: 80</title>');
+    expect(whole.html).toContain('<title>syn-scan-1k · nmap CPU: 120</title>');
+    // 900 ns per packet × 65,535 ports = 59 ms; 3.8 ns × 1000 = 0.0038 ms
+    expect(whole.html).toContain('<title>full-65535 · floor: send path: 59</title>');
+    expect(whole.html).toContain('<title>syn-scan-1k · floor: crafting: 0.0038</title>');
+    expect(whole.html).not.toContain('service-detect');
+  });
+
+  it('whole-binary: a table-shaped suite (scenario, CPU and floor columns) works too', () => {
+    const generic = suite('prtip', { scenarios: [{ scenario: 'a', cpuMs: 80, craftingFloorMs: 0.01, sendFloorMs: 1.2 }] });
+    const whole = chartSections(result([generic])).find((s) => s.id === 'whole-binary')!;
+    expect(whole.drawn).toBe(true);
+    expect((whole.html.match(/class="bar"/g) ?? []).length).toBe(3);
   });
 
   it('prefers rows in suite data when they carry batch and pps, with a family field', () => {

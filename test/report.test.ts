@@ -192,6 +192,25 @@ describe('exports', () => {
     expect(hyperfineExport(benchResult([countersResult])).results).toEqual([]);
   });
 
+  it('hyperfine JSON from the prtip suite\'s layout: summaries in data.runs, per-run wall times in its metrics', () => {
+    const prtip: SuiteResult = {
+      suite: 'prtip', title: 'Whole-binary runs', status: 'ok', durationMs: 1, tables: [], claims: [], warnings: [],
+      metrics: [
+        { name: 'prtip/prtip/syn-scan-1k/wall', unit: 'ns', value: 100e6, better: 'smaller', samples: [98e6, 100e6, 102e6] },
+        { name: 'prtip/prtip/syn-scan-1k/cpu', unit: 'ns', value: 50e6, better: 'smaller', samples: [50e6, 50e6, 50e6] },
+      ],
+      data: { floors: {}, runs: [
+        { tool: 'prtip', scenario: 'syn-scan-1k', note: '', summary: { user: { mean: 30e6 }, sys: { mean: 20e6 }, exitCodes: { '0': 2, 'signal 9': 1 } }, warnings: [] },
+        { tool: 'masscan', scenario: 'syn-scan-1k', note: 'failed', summary: null, warnings: [] },
+      ] },
+    };
+    const { results } = hyperfineExport(benchResult([prtip]));
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ command: 'prtip syn-scan-1k', times: [0.098, 0.1, 0.102], median: 0.1, min: 0.098, max: 0.102, user: 0.03, system: 0.02, exit_codes: [0, 0, null], parameters: { tool: 'prtip', scenario: 'syn-scan-1k' } });
+    expect(results[0]!.mean).toBeCloseTo(0.1, 12);
+    expect(results[0]!.stddev).toBeCloseTo(0.002, 12);
+  });
+
   it('the claims table gathers every suite\'s claims in suite order', () => {
     const t = claimsTable(result.claims);
     expect(t.rows.map((r) => r[0])).toEqual(['checksum-simd-8x']);

@@ -5,6 +5,7 @@
  */
 import { type BaselineComparison, comparisonTable } from '../baseline.js';
 import { machineSummary } from '../machine.js';
+import { SCENARIOS } from '../scenarios.js';
 import { type DataRecord, type RecordSet, findRecordSet, keysOf, recordSets, toNumber } from './chart-data.js';
 import { claimsTable } from './claims.js';
 import type { BenchResult, SuiteResult, Table } from './result.js';
@@ -198,9 +199,51 @@ function craftingChart(r: BenchResult): ChartSection {
   return { id: 'crafting', title, html: svg, caption: `from the packet-crafting suite, ${source}`, drawn: svg.startsWith('<svg') };
 }
 
+/** Ports (= probes) per scenario, from the scenario table; a scenario not in it gets no floors. */
+function scenarioPorts(id: string): number | undefined {
+  return SCENARIOS.find((s) => s.id === id)?.ports;
+}
+
+/**
+ * The prtip suite's own layout: data.runs = [{tool, scenario, summary: {cpu: {median}}}] (ns)
+ * and data.floors = {craftNs, checksumNs, sendNs} per packet. Floors scale by the scenario's ports.
+ */
+function prtipLayoutChart(suite: SuiteResult, title: string): BarChart | undefined {
+  const runs = suite.data?.['runs'];
+  const floors = suite.data?.['floors'] as Record<string, unknown> | undefined;
+  if (!Array.isArray(runs)) return undefined;
+  const groups = new Map<string, { label: string; bars: { name: string; value: number }[] }>();
+  for (const run of runs as Record<string, unknown>[]) {
+    const scenario = typeof run?.['scenario'] === 'string' ? run['scenario'] : undefined;
+    const tool = typeof run?.['tool'] === 'string' ? run['tool'] : undefined;
+    const cpu = (run?.['summary'] as { cpu?: { median?: unknown } } | null | undefined)?.cpu?.median;
+    if (scenario === undefined || tool === undefined || typeof cpu !== 'number') continue;
+    let group = groups.get(scenario);
+    if (!group) {
+      group = { label: scenario, bars: [] };
+      groups.set(scenario, group);
+      const ports = scenarioPorts(scenario);
+      if (ports !== undefined && floors) {
+        for (const [key, name] of [['craftNs', 'floor: crafting'], ['checksumNs', 'floor: checksums'], ['sendNs', 'floor: send path']] as const) {
+          const perPacket = floors[key];
+          if (typeof perPacket === 'number' && Number.isFinite(perPacket)) group.bars.push({ name, value: (perPacket * ports) / 1e6 });
+        }
+      }
+    }
+    group.bars.unshift({ name: `${tool} CPU`, value: cpu / 1e6 });
+  }
+  if (groups.size === 0) return undefined;
+  return { title, yLabel: 'ms (CPU of the whole run; floors = per-packet cost × ports)', logY: true, groups: [...groups.values()] };
+}
+
 function wholeBinaryChart(r: BenchResult): ChartSection {
   const suite = suiteOf(r, 'prtip');
   const title = 'Whole-binary scenarios vs the in-process floors (ms)';
+  if (suite?.status === 'ok') {
+    const chart = prtipLayoutChart(suite, title);
+    const svg = chart ? barChartSvg(chart) : '';
+    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: 'from the prtip suite, data.runs (median user+sys CPU per run) and data.floors (cheapest measured per-packet costs × the scenario\'s ports)', drawn: true };
+  }
   const sets = suite?.status === 'ok' ? recordSets(suite) : [];
   for (const set of sets) {
     const keys = keysOf(set);

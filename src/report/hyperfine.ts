@@ -4,7 +4,7 @@
  * stddev, median, user, system, min, max, times, exit_codes}]}, times in seconds.
  */
 import { mean, median, stddev } from '../stats.js';
-import type { BenchResult } from './result.js';
+import type { BenchResult, SuiteResult } from './result.js';
 
 /** One command's entry in hyperfine's JSON. */
 export interface HyperfineResult {
@@ -76,13 +76,66 @@ export function hyperfineEntry(command: string, runs: readonly RawRun[], paramet
   };
 }
 
+/** The runner's per-command summary as the prtip suite stores it in data.runs (ns). */
+interface SummaryRun {
+  tool: string;
+  scenario: string;
+  summary: { user?: { mean?: number }; sys?: { mean?: number }; exitCodes?: Record<string, number> } | null;
+}
+
+function isSummaryRun(v: unknown): v is SummaryRun {
+  return isObject(v) && typeof v['tool'] === 'string' && typeof v['scenario'] === 'string' && 'summary' in v;
+}
+
+/** "0" → 0, "signal 9" → null (hyperfine writes null for a run killed by a signal). */
+function exitCodesOf(counts: Record<string, number> | undefined): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (const [key, n] of Object.entries(counts ?? {})) {
+    const code = /^-?\d+$/.test(key) ? Number(key) : null;
+    for (let i = 0; i < n && out.length < 100_000; i++) out.push(code);
+  }
+  return out;
+}
+
 /**
- * Every whole-binary run set in the prtip suite's data: any object (up to depth 5)
- * with a `runs` array of per-run records and a `command` (argv or string).
+ * The prtip suite's layout: data.runs holds {tool, scenario, summary} per command, and the
+ * per-run wall times are the samples of metric "prtip/<tool>/<scenario>/wall" (ns).
+ */
+function fromPrtipSuite(suite: SuiteResult): HyperfineResult[] {
+  const runs = suite.data?.['runs'];
+  if (!Array.isArray(runs)) return [];
+  const out: HyperfineResult[] = [];
+  for (const run of runs.filter(isSummaryRun)) {
+    if (run.summary === null) continue;
+    const wall = suite.metrics.find((m) => m.name === `prtip/${run.tool}/${run.scenario}/wall`);
+    const times = (wall?.samples ?? []).filter((x) => Number.isFinite(x)).map((ns) => ns / 1e9);
+    if (times.length === 0) continue;
+    out.push({
+      command: `${run.tool} ${run.scenario}`,
+      mean: mean(times),
+      stddev: times.length > 1 ? stddev(times) : NaN,
+      median: median(times),
+      user: (run.summary.user?.mean ?? NaN) / 1e9,
+      system: (run.summary.sys?.mean ?? NaN) / 1e9,
+      min: Math.min(...times),
+      max: Math.max(...times),
+      times,
+      exit_codes: exitCodesOf(run.summary.exitCodes),
+      parameters: { tool: run.tool, scenario: run.scenario },
+    });
+  }
+  return out;
+}
+
+/**
+ * Every whole-binary run set of the prtip suite: its data.runs summaries with the per-run
+ * wall times from its metrics, or any object in its data (up to depth 5) holding a
+ * `command` (argv or string) and a `runs` array of per-run records.
  */
 export function hyperfineExport(r: BenchResult): HyperfineExport {
-  const results: HyperfineResult[] = [];
   const suite = r.suites.find((s) => s.suite === 'prtip');
+  const results: HyperfineResult[] = suite ? fromPrtipSuite(suite) : [];
+  if (results.length > 0) return { results };
   const walk = (v: unknown, depth: number): void => {
     if (depth > 5) return;
     if (Array.isArray(v)) {
