@@ -233,7 +233,10 @@ function prtipLayoutChart(suite: SuiteResult, title: string): BarChart | undefin
     group.bars.unshift({ name: `${tool} CPU`, value: cpu / 1e6 });
   }
   if (groups.size === 0) return undefined;
-  return { title, yLabel: 'ms (CPU of the whole run; floors = per-packet cost × ports)', logY: true, groups: [...groups.values()] };
+  // prtip first, its peers next, the floors last: the same colours in every group.
+  const rank = (name: string): number => (name === 'prtip CPU' ? 0 : name.startsWith('floor:') ? 2 : 1);
+  for (const g of groups.values()) g.bars.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+  return { title, yLabel: 'ms', logY: true, groups: [...groups.values()] };
 }
 
 function wholeBinaryChart(r: BenchResult): ChartSection {
@@ -242,7 +245,7 @@ function wholeBinaryChart(r: BenchResult): ChartSection {
   if (suite?.status === 'ok') {
     const chart = prtipLayoutChart(suite, title);
     const svg = chart ? barChartSvg(chart) : '';
-    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: 'from the prtip suite, data.runs (median user+sys CPU per run) and data.floors (cheapest measured per-packet costs × the scenario\'s ports)', drawn: true };
+    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: 'from the prtip suite: each tool\'s median CPU (user + sys) per whole run, data.runs; the floors are the cheapest per-packet costs measured in-process (data.floors) × the scenario\'s ports', drawn: true };
   }
   const sets = suite?.status === 'ok' ? recordSets(suite) : [];
   for (const set of sets) {
