@@ -22,8 +22,10 @@ function suite(name: string, data: Record<string, unknown>, tables: SuiteResult[
 const BATCHES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024];
 const BATCH_COLUMNS = ['batch', 'pps (median)', 'pps min-max', 'syscalls/packet', 'user ns/packet', 'sys ns/packet', 'user share', 'loss % (median)', 'speed-up over batch 1', 'knee'];
 /** One batch-size table per family, as bench/batch-size.bench.ts prints them (batch labels are strings, "sendto" last). */
-const batchTable = (family: 4 | 6): SuiteResult['tables'][number] => ({
-  title: `IPv${family}: raw SYNs to 127.0.0.1, 3 interleaved rounds x 20000 packets per size`,
+const batchTable = (family: 4 | 6, sink = false): SuiteResult['tables'][number] => ({
+  title: sink
+    ? `IPv${family} send path only: veth with its peer down (dropped at our queue, no replies); 3 interleaved rounds x 20000 packets per size`
+    : `IPv${family} loopback: raw SYNs to ${family === 4 ? '127.0.0.1' : '::1'}, replies counted; 3 interleaved rounds x 20000 packets per size`,
   columns: BATCH_COLUMNS,
   rows: [
     ...BATCHES.map((b) => [String(b), Math.round((2e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)), '1-2', Number((1 / b + 0.001).toFixed(4)), '50', '900', '5%', '0.00%', '1.0x', b === 64 ? 'knee' : '']),
@@ -33,7 +35,7 @@ const batchTable = (family: 4 | 6): SuiteResult['tables'][number] => ({
 const CHECKSUM_COLUMNS = ['variant', 'bytes', 'ns/op', 'p75 ns/op', 'Mops/s', 'B/ns', 'B/ref-cycle', 'task-clock ns/op', 'instr/op'];
 /** Suite results shaped like the four suites': per-family sweep tables, size × variant rows, strategies, scenarios. */
 const allSuites: SuiteResult[] = [
-  suite('batch-size', { summary: { ipv4: { knee: 64 } }, runs: [{ key: '4/1', runs: [{ pps: 1, syscallsPerPacket: 1 }] }] }, [batchTable(4), batchTable(6), { title: 'Batch-size sweep: targets', columns: ['target', 'result'], rows: [['x', 'y']] }]),
+  suite('batch-size', { summary: { ipv4: { knee: 64 } }, runs: [{ key: '4/1', runs: [{ pps: 1, syscallsPerPacket: 1 }] }] }, [batchTable(4), batchTable(6), batchTable(4, true), batchTable(6, true), { title: 'Batch-size sweep: targets', columns: ['target', 'result'], rows: [['x', 'y']] }]),
   suite('checksum', { tscHz: 2e9 }, [{
     title: 'Checksum kernels, per operation (N ops per call inside C++)', columns: CHECKSUM_COLUMNS,
     rows: [
@@ -78,9 +80,12 @@ describe('charts (no browser)', () => {
     expect(checksum.html).not.toContain('data-series="empty"');
     expect(checksum.html).not.toContain('data-series="incremental"');
     const batch = sections.find((s) => s.id === 'batch-pps')!;
-    expect(batch.html).toContain('data-series="IPv4"');
-    expect(batch.html).toContain('data-series="IPv6"');
-    expect(batch.html).toMatch(/<circle [^>]*data-series="IPv4 sendto \(reference\)"/);
+    // one line per table (family × loopback or send path only), the sendto references as markers
+    for (const name of ['IPv4 loopback', 'IPv6 loopback', 'IPv4 send path only', 'IPv6 send path only']) {
+      expect(batch.html).toMatch(new RegExp(`<path [^>]*data-series="${name}"`));
+      expect(batch.html).toMatch(new RegExp(`<circle [^>]*data-series="${name} sendto \\(reference\\)"`));
+    }
+    expect((batch.html.match(/<path [^>]*class="series"/g) ?? []).length).toBe(4);
     const crafting = sections.find((s) => s.id === 'crafting')!;
     expect((crafting.html.match(/class="bar"/g) ?? []).length).toBe(15);
     expect(crafting.caption).toContain('at the largest "per call": 1000');

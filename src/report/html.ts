@@ -64,7 +64,13 @@ function familyLabel(v: unknown): string {
   return v === undefined || v === null ? 'all' : String(v);
 }
 
-function familyFromSource(source: string): string | undefined {
+/**
+ * A series name from where the rows came: a table's title up to its first colon
+ * ("IPv4 loopback", "IPv6 send path only"), else the address family it names.
+ */
+function seriesFromSource(source: string): string | undefined {
+  const table = /^table: ([^:;]{1,40})[:;]/.exec(source);
+  if (table) return table[1]!.trim();
   const m = /\bIPv([46])\b/i.exec(source);
   return m ? `IPv${m[1]}` : undefined;
 }
@@ -82,7 +88,7 @@ function batchSeries(sets: readonly RecordSet[], yPatterns: readonly RegExp[]): 
       const batchRaw = r[batchField];
       const method = methodField ? String(r[methodField]) : '';
       const sendto = /sendto/i.test(String(batchRaw)) || /sendto/i.test(method);
-      const family = familyField ? familyLabel(r[familyField]) : familyFromSource(set.source) ?? 'all';
+      const family = familyField ? familyLabel(r[familyField]) : seriesFromSource(set.source) ?? 'all';
       points.push({
         series: `${family}${sendto ? ' sendto (reference)' : ''}`,
         x: sendto && !Number.isFinite(toNumber(batchRaw)) ? 1 : toNumber(batchRaw),

@@ -202,14 +202,16 @@ export function barChartSvg(chart: BarChart): string {
 /** A group label, on two lines when it would not fit its group's width (about 6 px per character). */
 function groupLabel(label: string, x: number, y: number, width: number): string {
   const fits = label.length * 6 <= width;
-  const words = label.split(' ');
+  // Break at spaces, or after hyphens in ids like "connect-scan-100".
+  const words = label.includes(' ') ? label.split(' ') : label.split(/(?<=-)/);
   if (fits || words.length < 2) return `<text x="${n(x)}" y="${y}" text-anchor="middle" class="tick">${escapeXml(label)}</text>`;
   let split = 1, best = Infinity;
+  const glue = label.includes(' ') ? ' ' : '';
   for (let i = 1; i < words.length; i++) {
-    const d = Math.abs(words.slice(0, i).join(' ').length - words.slice(i).join(' ').length);
+    const d = Math.abs(words.slice(0, i).join(glue).length - words.slice(i).join(glue).length);
     if (d < best) [best, split] = [d, i];
   }
-  const [a, b] = [words.slice(0, split).join(' '), words.slice(split).join(' ')];
+  const [a, b] = [words.slice(0, split).join(glue), words.slice(split).join(glue)];
   return `<text x="${n(x)}" y="${y}" text-anchor="middle" class="tick"><tspan x="${n(x)}">${escapeXml(a)}</tspan><tspan x="${n(x)}" dy="13">${escapeXml(b)}</tspan></text>`;
 }
 
