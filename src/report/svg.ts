@@ -106,10 +106,14 @@ function scale(lo: number, hi: number, from: number, to: number, log: boolean): 
   return { map: (v) => from + ((v - l) / (h - l)) * (to - from), ticks: linearTicks(l, h) };
 }
 
-function frame(title: string, body: string[], xLabel: string, yLabel: string): string {
+/** Height of one legend row; rows past the first make the chart taller. */
+const LEGEND_ROW = 16;
+
+function frame(title: string, body: string[], xLabel: string, yLabel: string, legendRows = 1): string {
   const x0 = MARGIN.left, x1 = WIDTH - MARGIN.right, y0 = HEIGHT - MARGIN.bottom, y1 = MARGIN.top;
+  const height = HEIGHT + Math.max(0, legendRows - 1) * LEGEND_ROW;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeXml(title)}">`,
     `<title>${escapeXml(title)}</title>`,
     `<text x="${WIDTH / 2}" y="20" text-anchor="middle" class="chart-title">${escapeXml(title)}</text>`,
     `<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" class="axis"/>`,
@@ -121,16 +125,23 @@ function frame(title: string, body: string[], xLabel: string, yLabel: string): s
   ].join('\n');
 }
 
-function legend(names: string[]): string[] {
-  const out: string[] = [];
+/** Legend swatches, wrapped onto as many rows as the width needs (about 6.5 px per character). */
+function legend(names: string[]): { elements: string[]; rows: number } {
+  const elements: string[] = [];
   let x = MARGIN.left;
-  const y = HEIGHT - 10;
+  let row = 0;
   names.forEach((name, i) => {
-    out.push(`<rect x="${x}" y="${y - 9}" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}" class="legend-swatch"/>`);
-    out.push(`<text x="${x + 14}" y="${y}" class="legend">${escapeXml(name)}</text>`);
-    x += 24 + name.length * 6.5;
+    const width = 24 + name.length * 6.5;
+    if (x > MARGIN.left && x + width > WIDTH - MARGIN.right) {
+      row++;
+      x = MARGIN.left;
+    }
+    const y = HEIGHT - 10 + row * LEGEND_ROW;
+    elements.push(`<rect x="${x}" y="${y - 9}" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}" class="legend-swatch"/>`);
+    elements.push(`<text x="${x + 14}" y="${y}" class="legend">${escapeXml(name)}</text>`);
+    x += width;
   });
-  return out;
+  return { elements, rows: row + 1 };
 }
 
 const n = (v: number): string => v.toFixed(1);
@@ -159,8 +170,9 @@ export function lineChartSvg(chart: LineChart): string {
     if (s.points.length > 1) body.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series" data-series="${escapeXml(s.name)}"/>`);
     for (const p of s.points) body.push(`<circle cx="${n(sx.map(p.x))}" cy="${n(sy.map(p.y))}" r="3" fill="${colour}" class="point" data-series="${escapeXml(s.name)}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}`)}</title></circle>`);
   });
-  body.push(...legend(series.map((s) => s.name)));
-  return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel + (chart.logY ? ' (log scale)' : ''));
+  const key = legend(series.map((s) => s.name));
+  body.push(...key.elements);
+  return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel + (chart.logY ? ' (log scale)' : ''), key.rows);
 }
 
 /** Grouped bars; bars with a non-finite value are left out. */
@@ -195,8 +207,9 @@ export function barChartSvg(chart: BarChart): string {
     }
     body.push(groupLabel(g.label, MARGIN.left + gi * groupWidth + groupWidth / 2, HEIGHT - MARGIN.bottom + 16, groupWidth));
   });
-  body.push(...legend(names));
-  return frame(chart.title, body, '', chart.yLabel + (logY ? ' (log scale)' : ''));
+  const key = legend(names);
+  body.push(...key.elements);
+  return frame(chart.title, body, '', chart.yLabel + (logY ? ' (log scale)' : ''), key.rows);
 }
 
 /** A group label, on two lines when it would not fit its group's width (about 6 px per character). */
