@@ -308,7 +308,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     claims: gatherClaims(suites),
   };
 
-  console.log('\n' + formatTable(claimsTable(result.claims)));
+  console.log('\n' + formatTable(claimsTable(result.claims), { maxCellWidth: 40 }));
   if (result.claims.length === 0) console.log('  (no suite stated a claim in this run)');
 
   let comparison: BaselineComparison | undefined;

@@ -16,6 +16,7 @@ import { parseBenchResult, stringifyBenchResult } from '../src/report/json.js';
 import { markdownReport, markdownTable } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { schemaErrors } from '../src/report/schema-check.js';
+import { formatTable, wrapText } from '../src/report/text.js';
 
 const machine = await machineInfo();
 
@@ -209,6 +210,21 @@ describe('exports', () => {
     expect(results[0]).toMatchObject({ command: 'prtip syn-scan-1k', times: [0.098, 0.1, 0.102], median: 0.1, min: 0.098, max: 0.102, user: 0.03, system: 0.02, exit_codes: [0, 0, null], parameters: { tool: 'prtip', scenario: 'syn-scan-1k' } });
     expect(results[0]!.mean).toBeCloseTo(0.1, 12);
     expect(results[0]!.stddev).toBeCloseTo(0.002, 12);
+  });
+
+  it('terminal tables: numbers right, text left, long text wrapped onto more lines', () => {
+    expect(wrapText('aaa bbb ccc dddddddd e', 7)).toEqual(['aaa bbb', 'ccc', 'dddddddd', 'e']);
+    const text = formatTable({ title: 'T', columns: ['name', 'n', 'why'], rows: [['a', 1234, 'short'], ['bb', 5, 'one two three four']], notes: ['note'] }, { maxCellWidth: 9 });
+    expect(text.split('\n')).toEqual([
+      'T',
+      'name      n  why',
+      '----  -----  -------',
+      'a     1,234  short',
+      'bb        5  one two',
+      '             three',
+      '             four',
+      '  note',
+    ]);
   });
 
   it('the claims table gathers every suite\'s claims in suite order', () => {
