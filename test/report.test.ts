@@ -12,7 +12,7 @@ import { claimsTable, gatherClaims } from '../src/report/claims.js';
 import { claimsCsv, metricsCsv, tableCsv, tablesCsv } from '../src/report/csv.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
 import { hyperfineExport } from '../src/report/hyperfine.js';
-import { parseBenchResult, stringifyBenchResult } from '../src/report/json.js';
+import { parseBenchResult, stringifyBenchResult, stringifyReadable } from '../src/report/json.js';
 import { markdownReport, markdownTable } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { schemaErrors } from '../src/report/schema-check.js';
@@ -89,6 +89,12 @@ describe('the JSON result and its schema', () => {
     expect(() => parseBenchResult('{"kind":"other"}', 'x.json')).toThrow(/x.json: not a prtip-perf bench result/);
     expect(() => parseBenchResult(text.replace('"version": 1', '"version": 7'))).toThrow(/version 7/);
     expect(() => parseBenchResult('{', 'y.json')).toThrow(RangeError);
+  });
+
+  it('readable JSON: objects indented, arrays of plain values on one line, same data as JSON.stringify', () => {
+    const value = { a: [1, NaN, null], b: { c: [[1, 'x'], [2, null]], d: [{ e: 1 }], f: undefined, g: Infinity }, h: [] };
+    expect(stringifyReadable(value)).toBe('{\n  "a": [1,null,null],\n  "b": {\n    "c": [[1,"x"],[2,null]],\n    "d": [\n      {\n        "e": 1\n      }\n    ],\n    "g": null\n  },\n  "h": []\n}');
+    expect(JSON.parse(stringifyBenchResult(result))).toEqual(JSON.parse(JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))));
   });
 
   it('npm run bench -- --quick --suite counters writes every format, and its JSON validates', async () => {

@@ -23,9 +23,28 @@ function finiteOrNull(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
 }
 
-/** The result as pretty JSON with a trailing newline. */
+/**
+ * JSON indented for reading, except that arrays of plain values (samples, timelines,
+ * table rows) stay on one line: indenting every number would triple the file.
+ */
+export function stringifyReadable(value: unknown, indent = '  ', depth = 0): string {
+  const json = JSON.stringify(value, finiteOrNull);
+  if (json === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return json;
+  const pad = indent.repeat(depth + 1), end = indent.repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((v) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')))) return json;
+    return `[\n${value.map((v) => pad + stringifyReadable(v ?? null, indent, depth + 1)).join(',\n')}\n${end}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${stringifyReadable(v, indent, depth + 1)}`).join(',\n')}\n${end}}`;
+}
+
+/** The result as readable JSON with a trailing newline (non-finite numbers as null). */
 export function stringifyBenchResult(result: BenchResult): string {
-  return JSON.stringify(result, finiteOrNull, 2) + '\n';
+  return stringifyReadable(result) + '\n';
 }
 
 /**
