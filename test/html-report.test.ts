@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchCommand } from '../bench/index.js';
 import { machineInfo } from '../src/machine.js';
 import { chartSections, htmlReport } from '../src/report/html.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
@@ -209,6 +210,43 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     console.log(`HTML report screenshot: ${shot}`);
     await page.close();
   }, 60_000);
+
+  it('a real run\'s report (PRTIP_PERF_HTML, else a fresh --quick run of counters and checksum) renders', async () => {
+    let file = process.env['PRTIP_PERF_HTML'];
+    if (file === undefined) {
+      const dir = mkdtempSync(join(tmpdir(), 'prtip-html-'));
+      const log = console.log;
+      console.log = () => {};
+      try {
+        expect(await benchCommand(['--quick', '--suite', 'counters', '--suite', 'checksum', '--out', dir])).toBe(0);
+      } finally {
+        console.log = log;
+      }
+      file = join(dir, 'bench.html');
+    }
+    const { page, problems, requests } = await open(resolve(file));
+    const figures = await page.$$eval('figure', (figs) => figs.map((f) => ({
+      id: f.id,
+      drawn: f.getAttribute('data-drawn') === 'true',
+      shapes: [...f.querySelectorAll('path.series, rect.bar, circle.point')].filter((s) => {
+        const b = (s as SVGGraphicsElement).getBBox();
+        return b.width > 0 || b.height > 0;
+      }).length,
+      notMeasured: f.querySelector('.not-measured') !== null,
+    })));
+    expect(figures).toHaveLength(5);
+    for (const f of figures) {
+      if (f.drawn) expect(f.shapes, f.id).toBeGreaterThan(0);
+      else expect(f.notMeasured, f.id).toBe(true);
+    }
+    if (process.env['PRTIP_PERF_HTML'] === undefined) expect(figures.find((f) => f.id === 'chart-checksum')!.drawn).toBe(true);
+    expect(problems).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+    const shot = join(out, 'real-run.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`real report ${file}: charts drawn ${figures.filter((f) => f.drawn).map((f) => f.id).join(', ') || 'none'}; screenshot ${shot}`);
+    await page.close();
+  }, 120_000);
 
   it('a run without the measuring suites opens cleanly and says "not measured"', async () => {
     const file = join(out, 'bench-empty.html');
