@@ -5,14 +5,13 @@
  * cycles (the TSC's fixed rate), not core cycles.
  */
 import { setMaxListeners } from 'node:events';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { Bench } from 'tinybench';
-import { PerfError } from '../src/errors.js';
 import { ChecksumKernel, SUM_VARIANTS, checksum, checksumVariants } from '../src/packet.js';
 import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
 import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
 import { noop, tscHz } from '../src/timing.js';
-import { type Suite, type SuiteContext, runIfMain } from './suite.js';
+import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, skipWhenAddonMissing } from './suite.js';
 import { type TaskLatency, taskLatency } from './tinybench-util.js';
 
 const SIZES = [20, 40, 60, 1500, 65536] as const;
@@ -209,8 +208,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     reason: 'a share of the scan\'s CPU needs the scan\'s own CPU profile (the whole-binary issue); the micro-benchmark only bounds the work per packet',
   });
 
-  const load = Math.max(loadBefore, loadavg()[0]!);
-  if (load > availableParallelism() - 0.5) warnings.push(`the machine was busy (1-min load ${load.toFixed(1)} on ${availableParallelism()} CPUs): other processes shared the cores, so times are inflated and noisier than on an idle machine`);
+  const busy = busyMachineWarning(loadBefore);
+  if (busy) warnings.push(busy);
   return {
     suite: 'checksum',
     title: 'Checksum kernels',
@@ -224,17 +223,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   };
 }
 
-export const suite: Suite = {
-  name: 'checksum',
-  title: 'Checksum kernels',
-  run: async (ctx) => {
-    try {
-      return await run(ctx);
-    } catch (error) {
-      if (!(error instanceof PerfError) || error.code !== 'ADDON_NOT_BUILT') throw error;
-      return { suite: 'checksum', title: 'Checksum kernels', status: 'skipped', reason: error.message, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
-    }
-  },
-};
+export const suite: Suite = skipWhenAddonMissing('checksum', 'Checksum kernels', run);
 
 await runIfMain(import.meta.url, suite);

@@ -5,14 +5,13 @@
  * packet counted through the alloc strategy's wrapper during the timed runs.
  */
 import { setMaxListeners } from 'node:events';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { Bench, type Task } from 'tinybench';
-import { PerfError } from '../src/errors.js';
 import { CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, type PacketOptions, craftAllocations, packetLength } from '../src/packet.js';
 import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
 import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
 import { noop, tscHz } from '../src/timing.js';
-import { type Suite, type SuiteContext, runIfMain } from './suite.js';
+import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, skipWhenAddonMissing } from './suite.js';
 import { type TaskLatency, taskLatency } from './tinybench-util.js';
 
 const KINDS: { id: string; name: string; options: PacketOptions }[] = [
@@ -209,8 +208,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     },
   ];
 
-  const load = Math.max(loadBefore, loadavg()[0]!);
-  if (load > availableParallelism() - 0.5) warnings.push(`the machine was busy (1-min load ${load.toFixed(1)} on ${availableParallelism()} CPUs): other processes shared the cores, so times are inflated and noisier than on an idle machine`);
+  const busy = busyMachineWarning(loadBefore);
+  if (busy) warnings.push(busy);
   return {
     suite: 'packet-crafting',
     title: 'Packet crafting',
@@ -224,17 +223,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   };
 }
 
-export const suite: Suite = {
-  name: 'packet-crafting',
-  title: 'Packet crafting',
-  run: async (ctx) => {
-    try {
-      return await run(ctx);
-    } catch (error) {
-      if (!(error instanceof PerfError) || error.code !== 'ADDON_NOT_BUILT') throw error;
-      return { suite: 'packet-crafting', title: 'Packet crafting', status: 'skipped', reason: error.message, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
-    }
-  },
-};
+export const suite: Suite = skipWhenAddonMissing('packet-crafting', 'Packet crafting', run);
 
 await runIfMain(import.meta.url, suite);

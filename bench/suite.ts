@@ -2,7 +2,9 @@
  * The contract every bench/*.bench.ts file follows: it exports a Suite, and runs it
  * (printing its tables) when executed directly. bench/index.ts runs them all.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { PerfError } from '../src/errors.js';
 import type { SuiteResult, Table } from '../src/report/result.js';
 import { formatTable } from '../src/report/text.js';
 import { ProgressLine } from '../src/progress.js';
@@ -59,4 +61,30 @@ export async function runIfMain(moduleUrl: string, suite: Suite): Promise<void> 
   line.clear();
   printSuite(result);
   if (result.status === 'failed') process.exitCode = 1;
+}
+
+/**
+ * A warning when the 1-min load (the worse of before and now) exceeds the CPUs: other
+ * processes then shared the cores and the suite's times are inflated and noisier.
+ */
+export function busyMachineWarning(loadBefore: number): string | null {
+  const load = Math.max(loadBefore, loadavg()[0]!), cpus = availableParallelism();
+  if (load <= cpus - 0.5) return null;
+  return `the machine was busy (1-min load ${load.toFixed(1)} on ${cpus} CPUs): other processes shared the cores, so times are inflated and noisier than on an idle machine`;
+}
+
+/** A suite that reports itself skipped, with the loader's message, when the addon is not built. */
+export function skipWhenAddonMissing(name: string, title: string, run: (ctx: SuiteContext) => Promise<SuiteResult>): Suite {
+  return {
+    name,
+    title,
+    run: async (ctx) => {
+      try {
+        return await run(ctx);
+      } catch (error) {
+        if (!(error instanceof PerfError) || error.code !== 'ADDON_NOT_BUILT') throw error;
+        return { suite: name, title, status: 'skipped', reason: error.message, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
+      }
+    },
+  };
 }
