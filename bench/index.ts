@@ -260,6 +260,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
   const line = new ProgressLine();
   const controller = new AbortController();
+  // tinybench adds one abort listener per task; the default cap of 10 would warn about a leak that is not one.
+  setMaxListeners(1000, controller.signal);
   // Every suite (and every tinybench task in it) listens on this one signal.
   setMaxListeners(1000, controller.signal);
   let running = '';

@@ -2,6 +2,7 @@
  * The contract every bench/*.bench.ts file follows: it exports a Suite, and runs it
  * (printing its tables) when executed directly. bench/index.ts runs them all.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { PerfError } from '../src/errors.js';
@@ -35,6 +36,8 @@ export interface Suite {
 export function standaloneContext(argv: readonly string[] = process.argv.slice(2), line: ProgressLine = new ProgressLine()): SuiteContext {
   const prtipAt = argv.indexOf('--prtip');
   const controller = new AbortController();
+  // tinybench adds one abort listener per task; the default cap of 10 would warn about a leak that is not one.
+  setMaxListeners(1000, controller.signal);
   process.once('SIGINT', () => controller.abort());
   return {
     quick: argv.includes('--quick'),
