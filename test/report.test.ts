@@ -293,7 +293,7 @@ describe('progress', () => {
 describe('Ctrl-C', () => {
   const entry = 'dist/bench/index.js';
   it.each([['SIGINT', 130, 'Ctrl-C'], ['SIGTERM', 143, 'SIGTERM']] as const)('%s stops cleanly, exits %i, and still writes a valid result marking the run interrupted', async (signal, exitCode, said) => {
-    expect(existsSync(entry), `${entry} is missing: run "npx tsc -p ." (npm test does)`).toBe(true);
+    expect(existsSync(entry), `${entry} is missing: run "npm run build:ts" (npm test does)`).toBe(true);
     const out = mkdtempSync(join(tmpdir(), 'prtip-sigint-'));
     const child = spawn(process.execPath, [entry, '--quick', '--suite', 'counters', '--suite', 'checksum', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
     let output = '';
