@@ -8,3 +8,4 @@ export { type CommandSpec, type Executor, type ExecOptions, MockExecutor, type M
 export { findExecutable, resolveExecutable, type MaxRssSource, type RssTimeline, type RunCounter, type RunRecord, type SpawnOptions, spawnCounted } from './spawn.js';
 export { parseStatArgs, resultJson, statCommand } from './stat-command.js';
 export { locateTools, SCENARIOS, scenarioArgv, scenarioById, type Scenario, type Tool } from '../scenarios.js';
+export { parseStraceSummary, runUnderStrace, timeShare, callShare, topByTime } from './strace.js';
