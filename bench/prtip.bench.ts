@@ -316,16 +316,21 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   if (!ns.ok) {
     status = 'skipped';
     reason = `scanner scenarios need a network namespace of their own and cannot create one here: ${ns.reason} (they never run in the root namespace)`;
-  } else if (!tools.prtip) {
-    status = 'skipped';
-    reason = `prtip not found: ${HOW_TO_PROVIDE.prtip}`;
+  }
+  // Without prtip its scenarios skip, but installed peers still run: their figures stand on their own.
+  const prtipMissing = tools.prtip ? undefined : `prtip not found: ${HOW_TO_PROVIDE.prtip}`;
+  if (status === 'ok' && prtipMissing) {
+    if (!tools.nmap && !tools.masscan) {
+      status = 'skipped';
+      reason = prtipMissing;
+    } else warnings.push(`${prtipMissing}; its scenarios are skipped, the peers still run`);
   }
   for (const t of ['nmap', 'masscan'] as const) if (!tools[t]) warnings.push(`${t} not found, its peer runs are skipped: ${HOW_TO_PROVIDE[t]}`);
   if (tools.masscan) warnings.push(MASSCAN_RULE);
 
   const strace = findExecutable('strace');
   let straceChecks: StraceCheck[] = [];
-  if (status === 'ok' && !strace) warnings.push('strace not installed: the futex-time claim cannot be cross-checked with the documents\' strace -c (apt-get install strace)');
+  if (status === 'ok' && tools.prtip && !strace) warnings.push('strace not installed: the futex-time claim cannot be cross-checked with the documents\' strace -c (apt-get install strace)');
   const tls = status === 'ok' ? makeTlsMaterial() : null;
   if (status === 'ok' && !tls) warnings.push('openssl not found: the service-detect scenario has no TLS listener');
   try {
@@ -337,7 +342,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
           warnings.push(`--quick: ${s.id} skipped (about 10 s per prtip run); run without --quick for it`);
           continue;
         }
-        plan.push({ tool: 'prtip', scenario: s, runs: s.heavy ? heavy : light });
+        if (tools.prtip) plan.push({ tool: 'prtip', scenario: s, runs: s.heavy ? heavy : light });
       }
       for (const peer of ['nmap', 'masscan'] as const) {
         if (!tools[peer]) continue;
@@ -370,7 +375,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
           warnings.push(`${p.tool} ${p.scenario.id} failed: ${(err as Error).message}`);
         }
       }
-      if (strace && !ctx.signal.aborted) straceChecks = await straceCrossCheck(ctx, strace, tools.prtip!, warnings);
+      if (strace && tools.prtip && !ctx.signal.aborted) straceChecks = await straceCrossCheck(ctx, strace, tools.prtip, warnings);
     }
   } finally {
     tls?.dispose();
@@ -460,7 +465,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       verdict: ratio >= 0.8 && ratio <= 1.25 ? 'holds' : 'does-not-hold',
       reason: `${ratio.toFixed(2)}x the documented time on a 2-core VM (the documents used a 20-core i9); within ±25% counts as holding` });
   } else {
-    claims.push({ id: 'whole-syn-1k-98ms', claim: 'syn-scan-1k takes about 98 ms (10,200 pps)', source: '003 / 004', measured: 'not run', verdict: 'cannot-tell', reason: reason ?? 'syn-scan-1k did not complete' });
+    claims.push({ id: 'whole-syn-1k-98ms', claim: 'syn-scan-1k takes about 98 ms (10,200 pps)', source: '003 / 004', measured: 'not run', verdict: 'cannot-tell', reason: reason ?? prtipMissing ?? 'syn-scan-1k did not complete' });
   }
   // connect 1.53x slower
   const sT = get('prtip', 'connect-scan-1k');
