@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "../counters/perf_group.h"
+#include "../packet/checksum.h"
 #include "../packet/craft.h"
 #include "../timing/clock.h"
 #include "net_stats.h"
@@ -56,17 +57,13 @@ std::string SocketErrorMessage(const char* what, int err) {
   return std::string("cannot open ") + what + ": " + std::strerror(err);
 }
 
-// Rewrites the TCP source port of a finished packet and fixes its checksum
-// incrementally (RFC 1624, eqn. 3): HC' = ~(~HC + ~m + m').
+// Rewrites the TCP source port of a finished packet and fixes its checksum incrementally.
 inline void PatchSourcePort(uint8_t* tcp, uint16_t port) {
   const uint16_t old = static_cast<uint16_t>(tcp[0] << 8 | tcp[1]);
   if (old == port) return;
   tcp[0] = static_cast<uint8_t>(port >> 8);
   tcp[1] = static_cast<uint8_t>(port);
-  uint32_t sum = static_cast<uint16_t>(~(tcp[16] << 8 | tcp[17])) + static_cast<uint32_t>(static_cast<uint16_t>(~old)) + port;
-  sum = (sum & 0xffff) + (sum >> 16);
-  sum = (sum & 0xffff) + (sum >> 16);
-  const uint16_t check = static_cast<uint16_t>(~sum);
+  const uint16_t check = ChecksumUpdate16(static_cast<uint16_t>(tcp[16] << 8 | tcp[17]), old, port);
   tcp[16] = static_cast<uint8_t>(check >> 8);
   tcp[17] = static_cast<uint8_t>(check);
 }
