@@ -17,6 +17,7 @@ import type { CoreNative } from './native.js';
 import { nativeAddon } from './native.js';
 import { PerfError } from './errors.js';
 import { type Namespace, createNamespace } from './netns.js';
+import { parseAddress } from './packet/address.js';
 import { describe, expectBoolean, expectInteger, expectObject, expectOneOf, expectString } from './validate.js';
 
 /** sendmmsg's vlen is capped at UIO_MAXIOV by the kernel; a larger batch is a RangeError. */
@@ -206,30 +207,15 @@ function runEvents(): string[] {
   return supportedEvents;
 }
 
-function addressBytes(address: string): Buffer {
-  const out = Buffer.alloc(16);
-  if (isIPv4(address)) {
-    address.split('.').forEach((p, i) => (out[i] = Number(p)));
-    return out;
-  }
-  // IPv6: expand "::" and an embedded IPv4 tail.
-  let text = address;
-  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4Tail) {
-    const b = v4Tail[1]!.split('.').map(Number);
-    text = text.slice(0, -v4Tail[1]!.length) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
-  const headParts = head ? head.split(':') : [];
-  const tailParts = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? headParts : [...headParts, ...Array(8 - headParts.length - tailParts.length).fill('0'), ...tailParts];
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
-  return out;
+/** 16 bytes for the native spec (IPv4 in the first 4), from the packet module's parser. */
+function addressBytes(param: string, family: 4 | 6, address: string): Buffer {
+  const bytes = parseAddress(param, family, address);
+  return family === 4 ? Buffer.concat([bytes, Buffer.alloc(12)]) : bytes;
 }
 
 function isLoopback(address: string, family: 4 | 6): boolean {
   if (family === 4) return isIPv4(address) && address.startsWith('127.');
-  return isIPv6(address) && addressBytes(address).equals(addressBytes('::1'));
+  return isIPv6(address) && parseAddress('target', 6, address).equals(parseAddress('::1', 6, '::1'));
 }
 
 function inNetwork(address: string, family: 4 | 6, cidr: string): boolean {
@@ -346,8 +332,8 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
 
     const config: Record<string, unknown> = {
       family: o.family,
-      src: addressBytes(source),
-      dst: addressBytes(target),
+      src: addressBytes('options.source', o.family, source),
+      dst: addressBytes('options.target', o.family, target),
       ports: o.ports,
       openPort: o.openPort && allowedHere,
       batchSize: o.batchSize,
