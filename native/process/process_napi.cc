@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <mutex>
 
 #include "../common/errors.h"
@@ -24,23 +23,6 @@ namespace {
 std::mutex g_runs_mutex;
 std::map<uint32_t, int> g_run_cancel_fds;
 uint32_t g_next_run_id = 1;
-
-// Closing the last perf event on a tracepoint unregisters its probe, and the kernel then waits
-// for an RCU grace period (tens of ms on a VM): 9 tracepoints made every run ~340 ms slower.
-// One disabled event per tracepoint, held on this thread for the life of the process, keeps
-// the probes registered so the per-run groups open and close in microseconds.
-std::mutex g_keepers_mutex;
-std::map<std::string, std::unique_ptr<PerfGroup>> g_tracepoint_keepers;
-
-void KeepTracepointsRegistered(const std::vector<EventSpec>& specs) {
-  std::lock_guard<std::mutex> lock(g_keepers_mutex);
-  for (const auto& spec : specs) {
-    if (spec.kind != EventKind::Tracepoint || g_tracepoint_keepers.count(spec.name) != 0) continue;
-    auto keeper = std::make_unique<PerfGroup>();
-    keeper->Open({spec}, GroupOptions{});
-    g_tracepoint_keepers[spec.name] = std::move(keeper);
-  }
-}
 
 std::vector<std::string> StringArray(Napi::Env env, const Napi::Value& v, const char* what) {
   if (!v.IsArray()) throw Napi::TypeError::New(env, std::string(what) + " must be an array of strings");
@@ -167,7 +149,6 @@ Napi::Value SpawnCounted(const Napi::CallbackInfo& info) {
   if (o.Has("events")) {
     if (!o.Get("events").IsArray()) throw Napi::TypeError::New(env, "options.events must be an array of strings");
     request.events = ResolveEventsOrThrow(env, o.Get("events").As<Napi::Array>());
-    KeepTracepointsRegistered(request.events);
   }
   request.timeout_ns = OptionalNs(o, "timeoutNs");
   request.rss_interval_ns = OptionalNs(o, "rssIntervalNs");

@@ -1,8 +1,7 @@
-// The thread every run executes on. It lives across runs because opening a group of
-// tracepoint counters costs ~40 ms each (the kernel waits for an RCU grace period
-// when a tracepoint is registered or unregistered): the group is kept open between
-// runs with the same events and closed after a short idle period, so syscall tracing
-// is not left switched on for the whole process. A run that entered a namespace is
+// The thread every run executes on. The sending thread's counter group counts that
+// thread only, so runs share one thread and keep its group open between runs with the
+// same events (closed after a short idle period) instead of reopening a dozen events per
+// run. (Tracepoint registration costs are handled by the engine: counters/perf_group.cc.) A run that entered a namespace is
 // followed by a return to the thread's original namespace; if that fails the thread
 // retires and the next run gets a new one.
 #pragma once
