@@ -10,20 +10,9 @@ import { PerfError } from '../errors.js';
 import { nativeAddon } from '../native.js';
 import { describe, expectInteger, expectNumber, expectString } from '../validate.js';
 
-/** What the native spawner returns for one run. */
-interface NativeRunResult {
+/** What the native spawner returns for one run: a RunRecord's plain fields plus raw counters and RSS arrays. */
+interface NativeRunResult extends Omit<RunRecord, 'counters' | 'rss'> {
   path: string;
-  pid: number;
-  wallNs: number;
-  userNs: number;
-  sysNs: number;
-  maxRssBytes: number;
-  maxRssSource: MaxRssSource;
-  exitCode: number | null;
-  signal: number | null;
-  timedOut: boolean;
-  cancelled: boolean;
-  leftoversKilled: boolean;
   enabledNs: number;
   runningNs: number;
   counters: { name: string; kind: string; opened: boolean; code: string; reason: string; value: number }[];
@@ -238,6 +227,7 @@ function toRecord(raw: NativeRunResult, withRss: boolean): RunRecord {
       reason: '',
     };
   }
+  // Field by field, so a field the native side adds never leaks into the JSON schema.
   const record: RunRecord = {
     pid: raw.pid,
     wallNs: raw.wallNs,
