@@ -8,13 +8,10 @@
  * Not tinybench: tinybench runs one task to completion before the next, which is
  * exactly the ordering a 5% comparison on a noisy VM must avoid.
  */
-import { pathToFileURL } from 'node:url';
-import { claimsTable } from '../src/report/claims.js';
 import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
-import { formatTable } from '../src/report/text.js';
 import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from '../src/rawio.js';
-import { max, median, min } from '../src/stats.js';
+import { max, median, medianInterval, min } from '../src/stats.js';
 import { type Suite, type SuiteContext, runIfMain } from './suite.js';
 
 const BATCH_SIZES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024] as const;
@@ -44,7 +41,6 @@ const PORTS = [9, 10, 11];
 /** The knee: the smallest batch within this fraction of the best median pps. */
 const KNEE_FRACTION = 0.98;
 /** Run directly (not from bench/index.ts, which prints every suite's claims itself). */
-const standalone = process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url;
 
 interface Plan {
   repetitions: number;
@@ -82,25 +78,6 @@ function spread(xs: number[], digits = 0): string {
 
 function nonNull(xs: (number | null)[]): number[] {
   return xs.filter((x): x is number => x !== null && Number.isFinite(x));
-}
-
-/**
- * Distribution-free 95% interval for the median: order statistics k and n-k+1, with
- * k the largest index whose binomial(n, 1/2) tail stays within 2.5%. null below n = 6.
- */
-function medianInterval(xs: readonly number[]): [number, number] | null {
-  const n = xs.length;
-  if (n < 6) return null;
-  const sorted = [...xs].sort((a, b) => a - b);
-  let k = 0, tail = 0, term = 0.5 ** n; // term = C(n, i) / 2^n
-  for (let i = 0; i < n; i++) {
-    if (tail + term > 0.025) break;
-    tail += term;
-    k = i + 1;
-    term = (term * (n - i)) / (i + 1);
-  }
-  if (k === 0) return null;
-  return [sorted[k - 1]!, sorted[n - k]!];
 }
 
 async function run(ctx: SuiteContext): Promise<SuiteResult> {
@@ -325,7 +302,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     columns: ['target', 'result'],
     rows: notes,
   });
-  if (standalone) console.log('\n' + formatTable(claimsTable(claims)));
   if (totalUnexplained > 0) warnings.push(`${totalUnexplained} replies missing with no counter explaining them`);
 
   return {

@@ -7,6 +7,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { PerfError } from '../src/errors.js';
 import type { SuiteResult, Table } from '../src/report/result.js';
+import { claimsTable } from '../src/report/claims.js';
 import { formatTable } from '../src/report/text.js';
 import { ProgressLine } from '../src/progress.js';
 
@@ -63,6 +64,8 @@ export async function runIfMain(moduleUrl: string, suite: Suite): Promise<void> 
   const result = await suite.run(standaloneContext(process.argv.slice(2), line));
   line.clear();
   printSuite(result);
+  // Run alone, a suite shows its own claims; the main job prints every suite's claims together.
+  if (result.claims.length > 0) console.log('\n' + formatTable(claimsTable(result.claims)));
   if (result.status === 'failed') process.exitCode = 1;
 }
 

@@ -228,3 +228,22 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
   }
   return (Math.exp(lnFront) * h) / a;
 }
+
+/**
+ * Distribution-free 95% interval for the median: order statistics k and n-k+1, with
+ * k the largest index whose binomial(n, 1/2) tail stays within 2.5%. null below n = 6.
+ */
+export function medianInterval(xs: readonly number[]): [number, number] | null {
+  const n = xs.length;
+  if (n < 6) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  let k = 0, tail = 0, term = 0.5 ** n; // term = C(n, i) / 2^n
+  for (let i = 0; i < n; i++) {
+    if (tail + term > 0.025) break;
+    tail += term;
+    k = i + 1;
+    term = (term * (n - i)) / (i + 1);
+  }
+  if (k === 0) return null;
+  return [sorted[k - 1]!, sorted[n - k]!];
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  madOutliers, mannWhitneyU, normalCdf, ratioWithUncertainty, regularizedIncompleteBeta, studentTTwoSidedP, welchTTest,
+  madOutliers, mannWhitneyU, medianInterval, normalCdf, ratioWithUncertainty, regularizedIncompleteBeta, studentTTwoSidedP, welchTTest,
 } from '../src/stats.js';
 
 describe('distribution helpers', () => {
@@ -86,5 +86,13 @@ describe('madOutliers', () => {
   });
   it('the threshold is honoured', () => {
     expect(madOutliers([10, 11, 9, 10, 13], 2)).toEqual([4]);
+  });
+});
+
+describe('medianInterval', () => {
+  it('gives order statistics around the median, and null for too few values', () => {
+    expect(medianInterval([1, 2, 3, 4, 5])).toBeNull();
+    // n = 10: k = 2 (P(X <= 1) = 11/1024 <= 2.5% < P(X <= 2)), so the 2nd and 9th values.
+    expect(medianInterval([10, 1, 9, 2, 8, 3, 7, 4, 6, 5])).toEqual([2, 9]);
   });
 });
