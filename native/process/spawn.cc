@@ -254,26 +254,33 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
   };
-  // The child failed before exec: its report is on the error pipe.
-  auto child_failed = [&]() {
-    ChildFailure failure{kExecve, 0};
-    ssize_t got;
-    do {
-      got = read(err_pipe[0], &failure, sizeof(failure));
-    } while (got < 0 && errno == EINTR);
+  // Reports what the child wrote on the error pipe before it died (set-up or execve failed).
+  auto report_failure = [&](const ChildFailure& failure) {
     reap();
     free_stack();
     cleanup_fds();
-    if (got != static_cast<ssize_t>(sizeof(failure))) {
-      Fail(result, "SPAWN_CHILD", "the child died before exec without saying why", 0, "");
-      return;
-    }
     const char* stage = kStageNames[failure.stage >= 0 && failure.stage <= kExecve ? failure.stage : kExecve];
     std::string code = failure.stage == kSetns ? "NETNS_ENTER"
                        : failure.stage == kExecve ? (failure.err == EACCES ? "EACCES" : failure.err == ENOENT ? "ENOENT" : "EXEC_FAILED")
                                                   : "SPAWN_CHILD";
     Fail(result, code, std::string("the child could not start: ") + stage + " failed for " + result->resolved_path + ": " +
          std::strerror(failure.err), failure.err, stage);
+  };
+  // The child failed during set-up: its report is on the error pipe.
+  auto child_failed = [&]() {
+    ChildFailure failure{kExecve, 0};
+    ssize_t got;
+    do {
+      got = read(err_pipe[0], &failure, sizeof(failure));
+    } while (got < 0 && errno == EINTR);
+    if (got != static_cast<ssize_t>(sizeof(failure))) {
+      reap();
+      free_stack();
+      cleanup_fds();
+      Fail(result, "SPAWN_CHILD", "the child died before exec without saying why", 0, "");
+      return;
+    }
+    report_failure(failure);
   };
 
   // Wait for "set up, waiting for go" (EOF: it failed during set-up).
@@ -318,15 +325,7 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     got = read(err_pipe[0], &failure, sizeof(failure));
   } while (got < 0 && errno == EINTR);
   if (got > 0) {
-    // Put the report back in reach of child_failed(): simplest is to handle it here.
-    reap();
-    free_stack();
-    cleanup_fds();
-    const char* stage = kStageNames[failure.stage >= 0 && failure.stage <= kExecve ? failure.stage : kExecve];
-    std::string code = failure.stage == kExecve ? (failure.err == EACCES ? "EACCES" : failure.err == ENOENT ? "ENOENT" : "EXEC_FAILED")
-                                                : "SPAWN_CHILD";
-    Fail(result, code, std::string("the child could not start: ") + stage + " failed for " + result->resolved_path + ": " +
-         std::strerror(failure.err), failure.err, stage);
+    report_failure(failure);
     return;
   }
   CloseFd(&err_pipe[0]);
