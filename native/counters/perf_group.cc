@@ -34,6 +34,16 @@ bool HasCapability(int cap) {
   return false;
 }
 
+// A zeroed attribute for the event, everything else left to the caller.
+perf_event_attr AttrFor(const EventSpec& spec) {
+  perf_event_attr attr;
+  std::memset(&attr, 0, sizeof(attr));
+  attr.size = sizeof(attr);
+  attr.type = spec.type;
+  attr.config = spec.config;
+  return attr;
+}
+
 // Closing the last perf event on a tracepoint unregisters its probe, and registering one
 // again waits out an RCU grace period (tens of ms each on a VM; nine syscall tracepoints made
 // every counted child run ~340 ms slower). So the first time this process uses a tracepoint,
@@ -46,11 +56,7 @@ void KeepTracepointRegistered(const EventSpec& spec) {
   static std::set<uint64_t> kept;  // tracepoint ids
   std::lock_guard<std::mutex> lock(mutex);
   if (kept.count(spec.config) != 0) return;
-  perf_event_attr attr;
-  std::memset(&attr, 0, sizeof(attr));
-  attr.size = sizeof(attr);
-  attr.type = spec.type;
-  attr.config = spec.config;
+  perf_event_attr attr = AttrFor(spec);
   attr.disabled = 1;
   // If this cannot open, the group's own open fails the same way and reports why.
   if (PerfEventOpen(&attr, 0, -1, -1) >= 0) kept.insert(spec.config);
@@ -118,11 +124,7 @@ void PerfGroup::Open(const std::vector<EventSpec>& specs, const GroupOptions& op
     if (spec.kind == EventKind::Tracepoint) KeepTracepointRegistered(spec);
     Counter counter;
     counter.spec = spec;
-    perf_event_attr attr;
-    std::memset(&attr, 0, sizeof(attr));
-    attr.size = sizeof(attr);
-    attr.type = spec.type;
-    attr.config = spec.config;
+    perf_event_attr attr = AttrFor(spec);
     attr.read_format = kReadFormat;
     attr.inherit = options.inherit ? 1 : 0;
     attr.exclude_kernel = exclude_kernel_ ? 1 : 0;
