@@ -230,7 +230,7 @@ export class Counters implements Disposable {
     const root = tracefsRoot();
     const nativeNames: string[] = [];
     this.slots = events.map((name) => {
-      if (isTracepointName(name) && root === '' && !namedEvents().some((e) => e.name === name)) {
+      if (isTracepointName(name) && root === '') {
         return {
           name, kind: 'tracepoint' as EventKind, nativeIndex: -1, code: 'NO_TRACEFS',
           reason: 'tracefs is not mounted (as root: mount -t tracefs nodev /sys/kernel/tracing)',
