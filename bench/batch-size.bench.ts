@@ -8,7 +8,7 @@
  * Not tinybench: tinybench runs one task to completion before the next, which is
  * exactly the ordering a 5% comparison on a noisy VM must avoid.
  */
-import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
+import type { ClaimRow, Metric, SuiteResult, Table, Verdict } from '../src/report/result.js';
 import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from '../src/rawio.js';
 import { max, median, medianInterval, min } from '../src/stats.js';
@@ -149,6 +149,9 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const summary: Record<string, unknown> = {};
   const gains: Record<string, { g200: number[]; g300: number[]; gBest: number[]; median100: number; median200: number; median300: number }> = {};
   const reductions: Record<string, { vsBatch1: number | null; vsSendto: number | null }> = {};
+  const reductionsAt: Record<number, Record<string, number | null>> = {};
+  const sysOverhead: Record<string, { sendto: number; at64: number }> = {};
+  const knees: Record<string, number | null> = {};
   let userAt64Plus = 0, cpuAt64Plus = 0;
   const craftShareAt64Plus: number[] = [];
   let totalLost = 0, totalUnexplained = 0, totalAccepted = 0;
@@ -233,6 +236,13 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     gains[s.id] = { g200, g300, gBest, median100: medPps(100), median200: medPps(200), median300: medPps(300) };
     const s1 = medSyscalls(1), s64 = medSyscalls(64), sTo = medSyscalls('sendto');
     reductions[s.id] = { vsBatch1: s1 && s64 !== null ? 1 - s64 / s1 : null, vsSendto: sTo && s64 !== null ? 1 - s64 / sTo : null };
+    for (const b of [16, 128]) {
+      const sb = medSyscalls(b);
+      (reductionsAt[b] ??= {})[s.id] = s1 && sb !== null ? 1 - sb / s1 : null;
+    }
+    const medSys = (p: Point): number => median((runs.get(key(s, p)) ?? []).map((r) => r.sysNsPerPacket));
+    sysOverhead[s.id] = { sendto: medSys('sendto'), at64: medSys(64) };
+    knees[s.id] = knee;
   }
 
   // ---- claims ----
@@ -250,6 +260,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const pooledText = ci === null ? 'too few rounds for an interval' : `pooled over ${pooled.length} paired rounds, the better of 200/300 vs 100: median ${pct(median(pooled))}, 95% interval ${pct(ci[0])} to ${pct(ci[1])}`;
   claims.push({
     id: 'sendmmsg-batch-100-to-200-300',
+    subject: 'the-work',
     claim: 'sendmmsg batch 100 is suboptimal; 200-300 gives 5-10% more throughput',
     source: '003 Sprint 5.5.5 profiling analysis',
     measured: `${pooledText}. Per series: ${gainText}`,
@@ -269,6 +280,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const redVerdict = reds.some((r) => r === null) ? 'cannot-tell' : reds.every((r) => Math.abs(r! - 0.98) <= 0.01) ? 'holds' : 'does-not-hold';
   claims.push({
     id: 'sendmmsg-98pct-syscall-reduction-at-64',
+    subject: 'the-work',
     claim: 'batching gives ~98% syscall reduction at batch 64',
     source: '004 performance guide (--batch-size)',
     measured: redText + ' (raw_syscalls:sys_enter on the sending thread)',
@@ -278,13 +290,43 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
         ? 'raw_syscalls:sys_enter does not open here (tracefs or perf_event_paranoid), so syscalls were not counted'
         : 'counted, not computed: 1 - 1/64 = 98.4% is what the send loop alone can give; the counts show whether anything else the thread does eats into it. It says nothing about throughput, which the pps column shows',
   });
+  // The other points of the guide's --batch-size list, judged the same way (±1 point).
+  for (const [b, claimed] of [[16, 0.95], [128, 0.99]] as const) {
+    const rs = series.map((x) => reductionsAt[b]?.[x.id] ?? null);
+    const v: Verdict = rs.some((r) => r === null) ? 'cannot-tell' : rs.every((r) => Math.abs(r! - claimed) <= 0.01) ? 'holds' : 'does-not-hold';
+    claims.push({
+      id: `sendmmsg-${Math.round(claimed * 100)}pct-syscall-reduction-at-${b}`, subject: 'the-work',
+      claim: `batch size ${b} gives ~${Math.round(claimed * 100)}% syscall reduction`,
+      source: '004 performance guide (--batch-size)',
+      measured: series.map((x, i) => `${x.id}: ${rs[i] === null ? 'n/a' : `${(100 * rs[i]!).toFixed(2)}%`} fewer syscalls/packet at ${b} than at batch 1`).join('; '),
+      verdict: v,
+      reason: v === 'cannot-tell' ? 'raw_syscalls:sys_enter does not open here (tracefs or perf_event_paranoid), so syscalls were not counted'
+        : `counted by the kernel's tracepoints; 1 - 1/${b} = ${(100 * (1 - 1 / b)).toFixed(1)}% is the send loop's arithmetic; within ±1 point counts as holding`,
+      ...(v === 'cannot-tell' ? { measureWith: 'mount -t tracefs nodev /sys/kernel/tracing, then npm run bench -- --suite batch-size' } : {}),
+    });
+  }
+  // "5-10x reduction in syscall overhead": the kernel time per packet with one sendto per packet vs sendmmsg at the default batch 64.
+  const overheadRatios = series.map((x) => ({ id: x.id, r: sysOverhead[x.id] && sysOverhead[x.id]!.at64 > 0 ? sysOverhead[x.id]!.sendto / sysOverhead[x.id]!.at64 : null }));
+  const okRatios = overheadRatios.filter((x) => x.r !== null);
+  const inBand = okRatios.filter((x) => x.r! >= 5 * 0.8 && x.r! <= 10 * 1.2).length;
   claims.push({
-    id: 'network-io-share-of-syscalls',
-    claim: 'network I/O is 0.9-1.6% of syscalls',
-    source: '003 Sprint 5.5.5 profiling analysis',
-    measured: 'not measured by this suite',
-    verdict: 'cannot-tell',
-    reason: "a whole-binary claim about ProRT-IP's own syscall mix; this suite sends from a harness thread that does nothing but send, so its share is ~100% by construction. The prtip suite (whole-binary runs) is where it can be checked",
+    id: 'batching-5-10x-syscall-overhead', subject: 'the-work',
+    claim: 'sendmmsg/recvmmsg batching gives a 5-10x reduction in syscall overhead',
+    source: '004 performance guide, batched system calls',
+    measured: overheadRatios.map((x) => `${x.id}: system ns/packet with sendto ÷ with sendmmsg at 64 = ${x.r === null ? 'n/a' : `${x.r.toFixed(2)}x`}`).join('; '),
+    verdict: okRatios.length === 0 ? 'cannot-tell' : inBand === okRatios.length ? 'holds' : 'does-not-hold',
+    reason: "the syscall overhead per packet is the sending thread's system time per packet (getrusage); what batching can remove is the entry/exit per packet, not the kernel's per-packet send work, so the ratio is bounded by how much of the system time the entry is. 4-12x (±20% of 5-10x) counts as holding",
+  });
+  // The per-environment table's localhost row: 200-300 "optimal". Judged on the knee, the smallest batch within 2% of the best.
+  const localKnees = series.filter((x) => !x.sink).map((x) => ({ id: x.id, knee: knees[x.id] ?? null }));
+  const kneeOk = localKnees.filter((k) => k.knee !== null && k.knee >= 200 && k.knee <= 300).length;
+  claims.push({
+    id: 'batch-size-localhost-200-300', subject: 'the-work',
+    claim: 'the optimal batch on localhost is 200-300',
+    source: '003 Sprint 5.5.5 analysis, batching effectiveness table',
+    measured: localKnees.map((k) => `${k.id} loopback: knee at batch ${k.knee ?? 'n/a'} (smallest batch within ${Math.round((1 - KNEE_FRACTION) * 100)}% of the best median pps)`).join('; '),
+    verdict: localKnees.length === 0 || localKnees.some((k) => k.knee === null) ? 'cannot-tell' : kneeOk === localKnees.length ? 'holds' : 'does-not-hold',
+    reason: 'a batch is "optimal" here when nothing larger gains more than 2%; a knee below 200 means smaller batches already do as well, one above 300 that 200-300 leave throughput behind. The LAN and WAN rows of the table cannot be measured here (no such links)',
   });
 
   // ---- issue targets, reported ----

@@ -23,7 +23,8 @@ import { markdownReport } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { formatTable } from '../src/report/text.js';
 import { nearNames } from '../src/validate.js';
-import { type Suite, type SuiteContext, printSuite } from './suite.js';
+import type { CriterionResults } from '../src/criterion.js';
+import { type Suite, type SuiteContext, criterionOption, printSuite } from './suite.js';
 
 /** Every suite, in run order (the comparison suite, prtip, reads the earlier ones). */
 const SUITES: readonly { name: string; load: () => Promise<Suite> }[] = [
@@ -31,6 +32,7 @@ const SUITES: readonly { name: string; load: () => Promise<Suite> }[] = [
   { name: 'checksum', load: async () => (await import('./checksum.bench.js')).suite },
   { name: 'packet-crafting', load: async () => (await import('./packet-crafting.bench.js')).suite },
   { name: 'batch-size', load: async () => (await import('./batch-size.bench.js')).suite },
+  { name: 'criterion', load: async () => (await import('./criterion.bench.js')).suite },
   { name: 'prtip', load: async () => (await import('./prtip.bench.js')).suite },
 ];
 
@@ -49,6 +51,11 @@ options:
   --quick                     shorter runs (about a minute, for CI)
   --suite NAME                run only this suite (repeatable)
   --prtip PATH                the prtip binary for the whole-binary suite
+  --criterion DIR             prtip's criterion output (its target/criterion, after
+                              cargo bench -p prtip-network --bench packet_crafting / --bench batch_io;
+                              also PRTIP_CRITERION): claims about prtip's builder are judged on it
+  --criterion-baseline NAME   read criterion baseline NAME (cargo bench -- --save-baseline NAME)
+                              instead of the last run ("new")
   --out DIR                   where results go (default ${DEFAULT_OUT}/)
   --save-baseline NAME        keep this run as baseline NAME
   --baseline NAME             compare every metric with baseline NAME
@@ -71,6 +78,8 @@ export interface BenchOptions {
   quick: boolean;
   suites: string[];
   prtip?: string;
+  criterion?: string;
+  criterionBaseline?: string;
   out: string;
   saveBaseline?: string;
   baseline?: string;
@@ -79,7 +88,7 @@ export interface BenchOptions {
   failOnRegressionPct?: number;
 }
 
-const VALUE_OPTIONS = ['--suite', '--prtip', '--out', '--save-baseline', '--baseline', '--baseline-dir', '--noise-threshold', '--fail-on-regression'];
+const VALUE_OPTIONS = ['--suite', '--prtip', '--criterion', '--criterion-baseline', '--out', '--save-baseline', '--baseline', '--baseline-dir', '--noise-threshold', '--fail-on-regression'];
 const FLAG_OPTIONS = ['--quick', '--help', '-h'];
 
 function percent(option: string, text: string): number {
@@ -126,6 +135,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       }
       case '--prtip': o.prtip = value; break;
+      case '--criterion': o.criterion = value; break;
+      case '--criterion-baseline': o.criterionBaseline = value; break;
       case '--out': o.out = value; break;
       case '--save-baseline': o.saveBaseline = validateBaselineName(value, '--save-baseline'); break;
       case '--baseline': o.baseline = validateBaselineName(value, '--baseline'); break;
@@ -253,8 +264,20 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
   }
 
+  let criterion: CriterionResults | undefined;
+  try {
+    criterion = criterionOption(options.criterion, options.criterionBaseline);
+  } catch (err) {
+    if (!(err instanceof RangeError) && !(err instanceof TypeError)) throw err;
+    console.error(`prtip-perf bench: ${err.message}`);
+    return EXIT.usage;
+  }
+  if (criterion) console.log(`criterion: ${criterion.benchmarks.length} benchmarks in ${criterion.dir} (baseline "${criterion.baseline}")`);
+
   const startedAt = new Date();
-  const selected = SUITES.filter((s) => options.suites.length === 0 || options.suites.includes(s.name));
+  // Criterion results given: their suite runs even when --suite did not name it.
+  const wanted = criterion && options.suites.length > 0 && !options.suites.includes('criterion') ? [...options.suites, 'criterion'] : options.suites;
+  const selected = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   const machine = await machineInfo();
   console.log(`prtip-perf bench${options.quick ? ' --quick' : ''}: ${selected.map((s) => s.name).join(', ')}\nmachine: ${machineSummary(machine)}`);
 
@@ -281,6 +304,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       const ctx: SuiteContext = {
         quick: options.quick,
         ...(options.prtip !== undefined ? { prtip: options.prtip } : {}),
+        ...(criterion ? { criterion } : {}),
         signal: controller.signal,
         progress: (message, done, total) => line.update(message, done, total),
         previous: results,

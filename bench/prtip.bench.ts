@@ -23,6 +23,8 @@ import { median } from '../src/stats.js';
 import { type Suite, type SuiteContext, runIfMain } from './suite.js';
 
 const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+/** Every claim this suite judges is about a whole binary, judged on whole runs: the subject is added once, at the end. */
+type WholeClaim = Omit<ClaimRow, 'subject'>;
 // Small shares keep two significant digits rather than rounding to 0.0%.
 const pct = (x: number): string => `${Math.abs(x) >= 0.01 || x === 0 ? (100 * x).toFixed(1) : (100 * x).toPrecision(2)}%`;
 
@@ -195,7 +197,7 @@ function tracepointFutexShare(r: CommandResult | null): { futex: number; total: 
  * "futex is 77-88% of time", judged as the documents measured it: strace -c's "% time"
  * for futex in each traced scenario, within the range ±5 points.
  */
-function futexClaim(syn: CommandResult, strace: string | null, checks: StraceCheck[]): ClaimRow {
+function futexClaim(syn: CommandResult, strace: string | null, checks: StraceCheck[]): WholeClaim {
   const base = { id: 'whole-futex-time', claim: 'futex is 77-88% of time', source: '002 Phase 5 profiling summary (strace -c)' };
   const tp = tracepointFutexShare(syn);
   const byCount = tp ? `tracepoints (no strace): futex ${tp.futex} of ${tp.total} syscalls in syn-scan-1k (${pct(tp.futex / tp.total)} by count)` : 'futex not counted by tracepoints';
@@ -286,7 +288,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const warnings: string[] = [];
   const tables: Table[] = [];
   const metrics: Metric[] = [];
-  const claims: ClaimRow[] = [];
+  const claims: WholeClaim[] = [];
 
   // 1. The runner's own targets (no scanner involved).
   const ov = await measureOverhead(ctx, warnings);
@@ -433,7 +435,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       notes: ['Y% = 1000 x per-packet floor / prtip CPU. A floor is the cheapest measured way to do that work here, so it is a lower bound on what the work costs prtip.'],
     });
     const connectScanLike = packetSends === 0 && (sc.connect ?? 0) >= 900;
-    const craftClaim = (id: string, claim: string, range: [number, number], perPacket: number | null, from: string): ClaimRow => {
+    const craftClaim = (id: string, claim: string, range: [number, number], perPacket: number | null, from: string): WholeClaim => {
       const share = perPacket === null ? null : (1000 * perPacket) / cpu;
       if (connectScanLike) {
         return { id, claim, source: '003 Sprint 5.5.5 analysis', measured: `prtip -sS on loopback made ${sc.connect} connect() calls and no packet sends: no SYNs crafted`, verdict: 'does-not-hold', reason: 'on loopback this prtip build scans with connect(); there is no crafting or checksum work to be 12-15% / 8-10% of' };
@@ -522,7 +524,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   tables.push(...straceTables(straceChecks, get));
   return {
     suite: 'prtip', title: 'Whole-binary runs', status, ...(reason ? { reason } : {}), durationMs: Date.now() - started,
-    tables, metrics, claims, warnings,
+    tables, metrics, claims: claims.map((c): ClaimRow => ({ ...c, subject: 'whole-binary' })), warnings,
     data: {
       overhead: ov,
       floors,

@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { type CriterionResults, readCriterion } from '../src/criterion.js';
 import { PerfError } from '../src/errors.js';
 import type { SuiteResult, Table } from '../src/report/result.js';
 import { claimsTable } from '../src/report/claims.js';
@@ -16,6 +17,8 @@ export interface SuiteContext {
   quick: boolean;
   /** Explicit prtip binary (--prtip), if given. */
   prtip?: string;
+  /** prtip's criterion results (--criterion DIR / PRTIP_CRITERION, --criterion-baseline NAME), read before any suite runs. */
+  criterion?: CriterionResults;
   /** Aborted on Ctrl-C: suites stop and return what they have. */
   signal: AbortSignal;
   /** Progress line for long suites (quiet when not a TTY or in CI). */
@@ -31,11 +34,28 @@ export interface Suite {
 }
 
 /**
- * A context for running one suite on its own: --quick and --prtip from `argv`, Ctrl-C
+ * prtip's criterion results from --criterion DIR (else PRTIP_CRITERION) and
+ * --criterion-baseline NAME (default "new"); undefined when neither names a directory.
+ * Throws TypeError/RangeError naming the option for a bad directory or baseline.
+ */
+export function criterionOption(dir: string | undefined, baseline: string | undefined, env: NodeJS.ProcessEnv = process.env): CriterionResults | undefined {
+  const fromEnv = dir === undefined;
+  const chosen = dir ?? env['PRTIP_CRITERION'];
+  if (chosen === undefined || chosen === '') {
+    if (baseline !== undefined) throw new RangeError('--criterion-baseline needs --criterion DIR (or PRTIP_CRITERION)');
+    return undefined;
+  }
+  return readCriterion(chosen, baseline ?? 'new', fromEnv ? 'PRTIP_CRITERION' : '--criterion');
+}
+
+/**
+ * A context for running one suite on its own: --quick, --prtip and --criterion from `argv`, Ctrl-C
  * aborts `signal`, progress goes to `line` (a TTY-only status line by default).
  */
 export function standaloneContext(argv: readonly string[] = process.argv.slice(2), line: ProgressLine = new ProgressLine()): SuiteContext {
   const prtipAt = argv.indexOf('--prtip');
+  const valueOf = (option: string): string | undefined => (argv.indexOf(option) >= 0 ? argv[argv.indexOf(option) + 1] : undefined);
+  const criterion = criterionOption(valueOf('--criterion'), valueOf('--criterion-baseline'));
   const controller = new AbortController();
   // tinybench adds one abort listener per task; the default cap of 10 would warn about a leak that is not one.
   setMaxListeners(1000, controller.signal);
@@ -43,6 +63,7 @@ export function standaloneContext(argv: readonly string[] = process.argv.slice(2
   return {
     quick: argv.includes('--quick'),
     ...(prtipAt >= 0 && argv[prtipAt + 1] ? { prtip: argv[prtipAt + 1]! } : {}),
+    ...(criterion ? { criterion } : {}),
     signal: controller.signal,
     progress: (message, done, total) => line.update(message, done, total),
     previous: new Map(),

@@ -32,9 +32,27 @@ export interface Metric {
 /** What a claim from ProRT-IP's documents came to on this machine. */
 export type Verdict = 'holds' | 'does-not-hold' | 'cannot-tell';
 
+/**
+ * What a claim is about, and so what it may be judged on:
+ * - 'prtip-function': a function of prtip's (its packet builder, its batch sender), judged on
+ *   prtip's own criterion results (--criterion), never on our reproduction of the work;
+ * - 'whole-binary': a scanner's binary (prtip, nmap, masscan), judged on whole runs of it;
+ * - 'the-work': the work itself (checksumming, batching sends), judged on our in-process floors.
+ */
+export type ClaimSubject = 'prtip-function' | 'whole-binary' | 'the-work';
+
+/** The subjects in display order, with how each is judged. */
+export const CLAIM_SUBJECTS: Record<ClaimSubject, string> = {
+  'prtip-function': "prtip's function, judged on prtip's criterion results",
+  'whole-binary': 'the whole binary, judged on whole runs',
+  'the-work': 'the work itself, judged on our floors',
+};
+
 export interface ClaimRow {
-  /** Stable id, e.g. "checksum-simd-8x". */
+  /** Stable id, e.g. "checksum-simd-8x"; every id has a row in src/claims-inventory.ts. */
   id: string;
+  /** What the claim is about, and so what it is judged on. */
+  subject: ClaimSubject;
   /** The claim as the documents state it. */
   claim: string;
   /** Which seed document (e.g. "003 Sprint 5.5.5 analysis"). */
@@ -44,6 +62,8 @@ export interface ClaimRow {
   verdict: Verdict;
   /** Why that verdict (for cannot-tell: what is missing here). */
   reason: string;
+  /** For cannot-tell: the command or measurement that would decide it. */
+  measureWith?: string;
 }
 
 export interface SuiteResult {
