@@ -56,7 +56,7 @@ export const CRITERION_HINT = `${CRITERION_COMMANDS.join('; ')}; then npm run be
 
 const BASELINE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 // criterion's own bookkeeping directories beside the baselines
-const NOT_BASELINES = new Set(['report', 'change', 'base']);
+const NOT_BASELINES = new Set(['report', 'change']);
 
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));

@@ -278,9 +278,39 @@ function wholeBinaryChart(r: BenchResult): ChartSection {
   return { id: 'whole-binary', title, html: emptyChart(title, why), caption: why, drawn: false };
 }
 
+/**
+ * prtip's criterion figures beside our reproduction and the floor, per benchmark id: the
+ * criterion suite's data.criterion rows ({id, prtipNs, prtipLowNs, prtipHighNs, oursNs, floorNs}).
+ */
+function criterionChart(r: BenchResult): ChartSection {
+  const suite = suiteOf(r, 'criterion');
+  const title = "prtip's criterion results beside our reproduction and the floor (ns per packet)";
+  const rows = suite?.status === 'ok' ? suite.data?.['criterion'] : undefined;
+  const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+  if (Array.isArray(rows) && rows.length > 0) {
+    const chart: BarChart = {
+      title,
+      yLabel: 'ns per packet',
+      logY: true,
+      groups: (rows as Record<string, unknown>[]).map((row) => ({
+        label: String(row['id']),
+        bars: [
+          { name: "prtip (criterion, 95% interval)", value: num(row['prtipNs']), low: num(row['prtipLowNs']), high: num(row['prtipHighNs']) },
+          { name: 'our reproduction', value: num(row['oursNs']) },
+          { name: 'floor (template / send path)', value: num(row['floorNs']) },
+        ],
+      })),
+    };
+    const svg = barChartSvg(chart);
+    if (svg.startsWith('<svg')) return { id: 'criterion', title, html: svg, caption: `from the criterion suite (${String(suite!.data?.['dir'] ?? '')}, baseline "${String(suite!.data?.['baseline'] ?? 'new')}"): prtip's own figure with criterion's interval, ours for the same work, and the floor; headroom = prtip ÷ floor is in the table`, drawn: true };
+  }
+  const why = suite?.status === 'skipped' && suite.reason ? `not measured: ${suite.reason}` : absent(suite, 'criterion');
+  return { id: 'criterion', title, html: emptyChart(title, why), caption: why, drawn: false };
+}
+
 /** The report's chart sections, in order; each says "not measured" when its suite gave nothing. */
 export function chartSections(r: BenchResult): ChartSection[] {
-  return [...batchCharts(r), checksumChart(r), craftingChart(r), wholeBinaryChart(r)];
+  return [...batchCharts(r), checksumChart(r), craftingChart(r), criterionChart(r), wholeBinaryChart(r)];
 }
 
 function htmlTable(t: Table, heading = 'h3'): string {
