@@ -51,6 +51,12 @@ const allSuites: SuiteResult[] = [
     rows: ['IPv4 TCP SYN', 'IPv4 TCP SYN + options', 'IPv6 TCP SYN', 'IPv4 UDP', 'IPv6 UDP'].flatMap((packet) => ['alloc', 'reuse', 'template'].flatMap((strategy, i) =>
       [10, 100, 1000].map((group) => [packet, strategy, group, 40, 1, (60 - i * 25) * (group === 10 ? 2 : 1), 1, 1, 1, 1, null, i === 0 ? 1 : 0]))),
   }]),
+  // The criterion suite's layout: prtip's figure with its interval, ours and the floor per benchmark id (ns per packet).
+  suite('criterion', { dir: '/tmp/criterion', baseline: 'new', criterion: [
+    { id: 'tcp_packet_old_api/1000', prtipNs: 68.5, prtipLowNs: 67.9, prtipHighNs: 69.2, oursNs: 30.1, floorNs: 4.2 },
+    { id: 'tcp_packet_zero_copy/1000', prtipNs: 50.3, prtipLowNs: 49.8, prtipHighNs: 51, oursNs: 11.5, floorNs: 4.2 },
+    { id: 'sendmmsg_syscall/flush/64', prtipNs: 164, prtipLowNs: 150, prtipHighNs: 180, oursNs: null, floorNs: null },
+  ] }),
   // The prtip suite's layout: runner summaries per tool and scenario (ns), per-packet floors (ns).
   suite('prtip', {
     floors: { craftNs: 3.8, craftFrom: 'x', checksumNs: 10, checksumFrom: 'y', sendNs: 900, sendFrom: 'z' },
@@ -73,7 +79,12 @@ function result(suites: SuiteResult[]): BenchResult {
 describe('charts (no browser)', () => {
   it('every chart finds its numbers in suite data or tables', () => {
     const sections = chartSections(result(allSuites));
-    expect(sections.map((s) => [s.id, s.drawn])).toEqual([['batch-pps', true], ['batch-syscalls', true], ['checksum', true], ['crafting', true], ['whole-binary', true]]);
+    expect(sections.map((s) => [s.id, s.drawn])).toEqual([['batch-pps', true], ['batch-syscalls', true], ['checksum', true], ['crafting', true], ['criterion', true], ['whole-binary', true]]);
+    const criterion = sections.find((s) => s.id === 'criterion')!;
+    // prtip, ours and the floor for the two crafting ids; prtip alone where nothing of ours was measured; whiskers for prtip's intervals
+    expect((criterion.html.match(/class="bar"/g) ?? []).length).toBe(7);
+    expect((criterion.html.match(/class="whisker"/g) ?? []).length).toBe(3);
+    expect(criterion.html).toContain('tcp_packet_zero_copy/1000 · our reproduction: 11.5');
     const checksum = sections.find((s) => s.id === 'checksum')!;
     // scalar16, wide64, avx2, avx512 as lines; the misaligned run as one marker; no empty call, no field update
     expect((checksum.html.match(/<path [^>]*class="series"/g) ?? []).length).toBe(4);
@@ -195,7 +206,7 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
       });
       return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, shapes: shapes.length, drawn: drawn.length };
     }));
-    expect(charts.map((c) => c.id)).toEqual(['chart-batch-pps', 'chart-batch-syscalls', 'chart-checksum', 'chart-crafting', 'chart-whole-binary']);
+    expect(charts.map((c) => c.id)).toEqual(['chart-batch-pps', 'chart-batch-syscalls', 'chart-checksum', 'chart-crafting', 'chart-criterion', 'chart-whole-binary']);
     for (const c of charts) {
       expect(c.width, c.id).toBeGreaterThan(100);
       expect(c.height, c.id).toBeGreaterThan(100);
@@ -234,7 +245,7 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
       }).length,
       notMeasured: f.querySelector('.not-measured') !== null,
     })));
-    expect(figures).toHaveLength(5);
+    expect(figures).toHaveLength(6);
     for (const f of figures) {
       if (f.drawn) expect(f.shapes, f.id).toBeGreaterThan(0);
       else expect(f.notMeasured, f.id).toBe(true);
@@ -253,7 +264,7 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     writeFileSync(file, htmlReport(result([])));
     const { page, problems } = await open(file);
     const notes = await page.$$eval('.not-measured', (els) => els.map((e) => e.textContent ?? ''));
-    expect(notes).toHaveLength(5);
+    expect(notes).toHaveLength(6);
     for (const n of notes) expect(n).toContain('not measured');
     expect(problems).toEqual([]);
     await page.screenshot({ path: join(out, 'bench-empty.png') });

@@ -15,6 +15,7 @@ import { hyperfineExport } from '../src/report/hyperfine.js';
 import { parseBenchResult, stringifyBenchResult, stringifyReadable } from '../src/report/json.js';
 import { markdownReport, markdownTable } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
+import { CLAIMS_INVENTORY } from '../src/claims-inventory.js';
 import { schemaErrors } from '../src/report/schema-check.js';
 import { formatTable, wrapText } from '../src/report/text.js';
 
@@ -30,7 +31,7 @@ function syntheticChecksum(): SuiteResult {
       { name: 'checksum/avx512/1500B-throughput', unit: 'B/cycle', value: 18.6, better: 'bigger', samples: [18.5, 18.6, 18.7] },
       { name: 'checksum/broken', unit: 'ns/op', value: NaN, better: 'smaller', samples: [NaN] },
     ],
-    claims: [{ id: 'checksum-simd-8x', claim: 'SIMD makes the checksum about 8× faster', source: '003 Sprint 5.5.5 analysis', measured: '17.4× (avx512 vs scalar16 at 1500 B)', verdict: 'does-not-hold', reason: 'faster than claimed, "8×" understates it' }],
+    claims: [{ id: 'checksum-simd-8x', subject: 'the-work', claim: 'SIMD makes the checksum about 8× faster', source: '003 Sprint 5.5.5 analysis', measured: '17.4× (avx512 vs scalar16 at 1500 B)', verdict: 'does-not-hold', reason: 'faster than claimed, "8×" understates it' }],
     warnings: ['synthetic'],
     data: { rows: [{ variant: 'scalar16', size: 1500, bytesPerCycle: 1.07 }] },
   };
@@ -150,7 +151,7 @@ describe('exports', () => {
     const md = markdownReport(result);
     expect(md).toContain('## Machine');
     expect(md).toContain(machine.kernel);
-    expect(md).toContain('| checksum-simd-8x | SIMD makes the checksum about 8× faster |');
+    expect(md).toContain('| checksum-simd-8x | the work (our floors) | SIMD makes the checksum about 8× faster |');
     expect(md).toContain('### RFC 1071 checksum');
     expect(md).toContain('| scalar16 | 1,500 | 700.5 | 1.07 |');
     expect(md).toContain('| avx2 | 1,500 | — | — |');
@@ -164,7 +165,7 @@ describe('exports', () => {
     expect(metrics[0]).toBe('suite,metric,unit,better,value,samples');
     expect(metrics).toContain('checksum,checksum/avx512/1500B,ns/op,smaller,40.2,3');
     expect(metrics).toContain('checksum,checksum/broken,ns/op,smaller,,1');
-    expect(claimsCsv(result)).toContain('checksum-simd-8x,SIMD makes the checksum about 8× faster,003 Sprint 5.5.5 analysis');
+    expect(claimsCsv(result)).toContain('checksum-simd-8x,the work (our floors),SIMD makes the checksum about 8× faster,003 Sprint 5.5.5 analysis');
     expect(claimsCsv(result)).toContain('"faster than claimed, ""8×"" understates it"');
     expect(tablesCsv(result).split('\r\n')).toContain('checksum,RFC 1071 checksum,1,B/cycle,18.6');
   });
@@ -233,10 +234,29 @@ describe('exports', () => {
     ]);
   });
 
-  it('the claims table gathers every suite\'s claims in suite order', () => {
+  it('the claims table gathers every suite\'s claims in suite order, then every inventoried claim nobody judged', () => {
     const t = claimsTable(result.claims);
-    expect(t.rows.map((r) => r[0])).toEqual(['checksum-simd-8x']);
-    expect(t.columns).toEqual(['id', 'claim', 'source', 'measured', 'verdict', 'why']);
+    expect(t.rows[0]![0]).toBe('checksum-simd-8x');
+    expect(t.rows.map((r) => r[0])).toEqual(['checksum-simd-8x', ...CLAIMS_INVENTORY.map((e) => e.id).filter((id) => id !== 'checksum-simd-8x')]);
+    expect(t.columns).toEqual(['id', 'subject', 'claim', 'source', 'measured', 'verdict', 'why', 'to decide it']);
+    expect(t.rows[0]![1]).toBe('the work (our floors)');
+    // the criterion suite did not run: its claims are "cannot tell" with the command that would measure them
+    const zeroCopy = result.claims.find((c) => c.id === 'zero-copy-58.8ns-17mpps')!;
+    expect(zeroCopy).toMatchObject({ subject: 'prtip-function', verdict: 'cannot-tell' });
+    expect(zeroCopy.measureWith).toMatch(/cargo bench -p prtip-network --bench packet_crafting/);
+    // the prtip suite ran but judged nothing (no runs): its claims say so
+    expect(result.claims.find((c) => c.id === 'whole-syn-1k-98ms')!.measured).toMatch(/prtip suite ran but did not judge it/);
+  });
+
+  it('claims carry their subject in the JSON (schema-checked) and the CSV', async () => {
+    const json = JSON.parse(stringifyBenchResult(result)) as BenchResult;
+    expect(json.claims.every((c) => ['prtip-function', 'whole-binary', 'the-work'].includes(c.subject))).toBe(true);
+    expect(await schemaErrors(json)).toEqual([]);
+    const bad = { ...json, claims: [{ ...json.claims[0]!, subject: 'our-kernel' }] };
+    expect((await schemaErrors(bad)).join('\n')).toMatch(/subject/);
+    const missing = { ...json, claims: [{ ...json.claims[0]!, subject: undefined }] };
+    expect((await schemaErrors(JSON.parse(JSON.stringify(missing)))).join('\n')).toMatch(/subject/);
+    expect(claimsCsv(result).split('\r\n')[0]).toBe('id,subject,claim,source,measured,verdict,why,to decide it');
   });
 });
 
