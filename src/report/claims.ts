@@ -15,7 +15,10 @@ function notJudged(entry: InventoryEntry, suites: readonly SuiteResult[]): Claim
   if (entry.suite === null) return { ...base, measured: 'nothing here measures it', reason: entry.why ?? 'no suite here measures it' };
   const suite = suites.find((s) => s.suite === entry.suite);
   if (!suite) return { ...base, measured: `the ${entry.suite} suite was not run`, reason: `the ${entry.suite} suite judges it; it was not selected in this run` };
-  if (suite.status !== 'ok') return { ...base, measured: `the ${entry.suite} suite was ${suite.status}`, reason: `the ${entry.suite} suite judges it but was ${suite.status}${suite.reason ? `: ${suite.reason}` : ''}` };
+  if (suite.status !== 'ok') {
+    const what = suite.status === 'failed' ? 'failed' : 'was skipped';
+    return { ...base, measured: `the ${entry.suite} suite ${what}`, reason: `the ${entry.suite} suite judges it but ${what}${suite.reason ? `: ${suite.reason}` : ''}` };
+  }
   return { ...base, measured: `the ${entry.suite} suite ran but did not judge it`, reason: `what it needs did not run or complete here (see the ${entry.suite} suite's warnings)` };
 }
 
