@@ -109,7 +109,7 @@ export function sideBySideTable(rows: readonly CriterionRow[], results: Criterio
     notes: [
       'prtip: criterion\'s headline estimate per iteration (the slope when it fitted one, else the mean) ÷ the packets each iteration builds in prtip\'s bench source; the interval is criterion\'s 95% confidence interval.',
       'ours: the same work reproduced in C++ here (packet-crafting suite: alloc = a heap buffer per packet, reuse = field by field into a preallocated buffer; batch-size suite: 1e9 / median pps). "nearest" says what differs.',
-      'floor: the cheapest way measured here to do that work (template crafting; the send path without a receiver). A floor is a lower bound, not what prtip should cost; headroom = prtip ÷ floor.',
+      'floor: the cheapest way measured here to do that work (template crafting). A floor is a lower bound, not what prtip should cost; headroom = prtip ÷ floor. sendmmsg_syscall has no floor: prtip sends link-layer frames through AF_PACKET, which skips the IP stack, and nothing here sends that way.',
       ...(unmapped.length > 0 ? [`not mapped (no comparable measurement here): ${unmapped.join(', ')}`] : []),
     ],
   };

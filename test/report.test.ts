@@ -16,6 +16,8 @@ import { parseBenchResult, stringifyBenchResult, stringifyReadable } from '../sr
 import { markdownReport, markdownTable } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { CLAIMS_INVENTORY } from '../src/claims-inventory.js';
+import { attribute } from '../bench/prtip.bench.js';
+import type { CommandResult } from '../src/runner/benchmark.js';
 import { schemaErrors } from '../src/report/schema-check.js';
 import { formatTable, wrapText } from '../src/report/text.js';
 
@@ -257,6 +259,42 @@ describe('exports', () => {
     const missing = { ...json, claims: [{ ...json.claims[0]!, subject: undefined }] };
     expect((await schemaErrors(JSON.parse(JSON.stringify(missing)))).join('\n')).toMatch(/subject/);
     expect(claimsCsv(result).split('\r\n')[0]).toBe('id,subject,claim,source,measured,verdict,why,to decide it');
+  });
+});
+
+describe('attribution of a tool\'s CPU at the floors', () => {
+  const run = (sendto: number | null, sendmmsg: number, cpuMs: number): CommandResult => ({
+    summary: { cpu: { median: cpuMs * 1e6 }, syscalls: { total: 5000, futex: 0, sendto, sendmmsg, recvfrom: 0, recvmmsg: 0, connect: 0, brk: 0, mmap: 0 } },
+  }) as unknown as CommandResult;
+  const floors = { craftNs: 4, craftFrom: 'c', checksumNs: 5, checksumFrom: 'k', sendNs: 600, sendFrom: 'b', sendtoNs: 2000, sendtoFrom: 't' };
+
+  it('a row per run that sent packets, shares that add up, "other" the rest', () => {
+    const rows = attribute([
+      { tool: 'nmap', scenario: 'syn-scan-1k', result: run(1000, 0, 40) },
+      { tool: 'masscan', scenario: 'syn-scan-1k', result: run(200, 10, 10) },
+      { tool: 'prtip', scenario: 'syn-scan-1k', result: run(0, 0, 25) },
+      { tool: 'prtip', scenario: 'syn-scan-10k', result: run(null, 0, 25) },
+      { tool: 'nmap', scenario: 'failed', result: null },
+    ], floors);
+    expect(rows.map((r) => `${r.tool} ${r.scenario}`)).toEqual(['nmap syn-scan-1k', 'masscan syn-scan-1k']);
+    const nmap = rows[0]!;
+    expect(nmap.packets).toBe(1000);
+    expect(nmap.shares.crafting).toBeCloseTo(1000 * 4 / 40e6);
+    expect(nmap.shares.checksums).toBeCloseTo(1000 * 5 / 40e6);
+    // one packet per sendto: the sendto floor
+    expect(nmap.shares.sendPath).toBeCloseTo(1000 * 2000 / 40e6);
+    const s = nmap.shares;
+    expect(s.crafting! + s.checksums! + s.sendPath! + s.other!).toBeCloseTo(1);
+    // a tool that used sendmmsg is judged on the batched floor
+    expect(rows[1]!.shares.sendPath).toBeCloseTo(210 * 600 / 10e6);
+    expect(rows[1]!.via).toBe('200 sendto + 10 sendmmsg');
+  });
+
+  it('an unmeasured floor leaves its share and the remainder unknown, never zero', () => {
+    const [row] = attribute([{ tool: 'nmap', scenario: 'syn-scan-1k', result: run(1000, 0, 40) }], { ...floors, checksumNs: null });
+    expect(row!.shares.checksums).toBeNull();
+    expect(row!.shares.other).toBeNull();
+    expect(row!.shares.crafting).not.toBeNull();
   });
 });
 

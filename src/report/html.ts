@@ -297,7 +297,7 @@ function criterionChart(r: BenchResult): ChartSection {
         bars: [
           { name: "prtip (criterion, 95% interval)", value: num(row['prtipNs']), low: num(row['prtipLowNs']), high: num(row['prtipHighNs']) },
           { name: 'our reproduction', value: num(row['oursNs']) },
-          { name: 'floor (template / send path)', value: num(row['floorNs']) },
+          { name: 'floor (template crafting)', value: num(row['floorNs']) },
         ],
       })),
     };
