@@ -3,6 +3,7 @@
 
 #include "common/errors.h"
 #include "counters/counters_napi.h"
+#include "netns/netns_napi.h"
 #include "packet/packet_napi.h"
 #include "process/process_napi.h"
 #include "rawio/rawio_napi.h"
@@ -16,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   prtip::InitCounters(env, exports);
   prtip::InitPacket(env, exports);
   prtip::InitRawIo(env, exports);
+  prtip::InitNetns(env, exports);
   prtip::InitProcess(env, exports);
   return exports;
 }

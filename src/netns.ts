@@ -11,6 +11,11 @@
  * still open, and a sweep of `prtip-perf-*` namespaces whose creating process is
  * gone (a run killed with SIGKILL), done before each creation.
  *
+ * Namespaces are created and removed by native code (netnsCreate/netnsRemove: unshare
+ * plus a bind mount at /run/netns/NAME, as `ip netns add` does), which records each one
+ * by inode. The native sender only enters or targets namespaces in that record, so a
+ * namespace cannot be forged from JS; `ip` still configures links and addresses inside.
+ *
  * Needs root or CAP_SYS_ADMIN and iproute2's `ip`; without them creation fails with
  * PerfError code NETNS_NO_PRIVILEGE or NETNS_NO_IPROUTE2 (see canCreateNamespaces()).
  */
@@ -18,6 +23,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { PerfError } from './errors.js';
+import type { CoreNative } from './native.js';
+import { nativeAddon } from './native.js';
 import { expectBoolean, expectInteger, expectObject, expectString } from './validate.js';
 
 /** Every namespace this harness creates starts with this; the sweep only touches these. */
@@ -166,6 +173,32 @@ export function canCreateNamespaces(): NamespaceSupport {
   return { ok: true, code: '', reason: '' };
 }
 
+interface NetnsNative extends CoreNative {
+  /** Creates /run/netns/NAME holding a new namespace and records it natively; returns the path. */
+  netnsCreate(name: string): string;
+  /** Forgets, unmounts and unlinks /run/netns/NAME (absent is fine). */
+  netnsRemove(name: string): void;
+}
+
+const native = (): NetnsNative => nativeAddon<NetnsNative>();
+
+/** What rawio trusts about a namespace: copied at creation, frozen, never read back from the object. */
+export interface HarnessNamespaceState {
+  readonly name: string;
+  readonly path: string;
+  readonly peerPath?: string;
+  readonly veth?: Readonly<Veth>;
+  readonly peerDown: boolean;
+}
+
+// Only namespaces made by createNamespace are here: a look-alike object is not.
+const genuine = new WeakMap<object, HarnessNamespaceState>();
+
+/** The frozen state of a Namespace from createNamespace(), or undefined for anything else. */
+export function harnessNamespaceState(value: unknown): HarnessNamespaceState | undefined {
+  return typeof value === 'object' && value !== null ? genuine.get(value) : undefined;
+}
+
 // ---- process-wide registry: what must be removed on exit or signal ----
 
 const live = new Set<NamespaceImpl>();
@@ -174,9 +207,9 @@ let sequence = 0;
 
 function deleteSync(name: string): void {
   try {
-    execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore', timeout: 10_000 });
+    native().netnsRemove(name);
   } catch {
-    // already gone, or ip failed: nothing more can be done on an exit path
+    // already gone, or the unmount failed: nothing more can be done on an exit path
   }
 }
 
@@ -296,7 +329,7 @@ class NamespaceImpl implements Namespace {
     this.closed = true;
     live.delete(this);
     // Deleting either namespace destroys the veth pair with it.
-    await run(['ip', 'netns', 'del', this.name], 10_000);
+    deleteSync(this.name);
     if (this.peer) await this.peer.close();
   }
 
@@ -327,7 +360,7 @@ async function newNamespace(timeoutMs: number): Promise<NamespaceImpl> {
   // Registered before creation so an exit in between still removes it.
   live.add(ns);
   try {
-    await ipOrThrow(['netns', 'add', ns.name], timeoutMs, `creating namespace ${ns.name}`);
+    native().netnsCreate(ns.name);
     await ipOrThrow(['-n', ns.name, 'link', 'set', 'lo', 'up'], timeoutMs, `bringing lo up in ${ns.name}`);
   } catch (error) {
     ns.closeSync();
@@ -405,7 +438,30 @@ export async function createNamespace(options: NamespaceOptions = {}): Promise<N
     await ns.close();
     throw error;
   }
+  seal(ns);
   return ns;
+}
+
+function freezeVeth(veth: Veth): Readonly<Veth> {
+  Object.freeze(veth.local);
+  Object.freeze(veth.remote);
+  return Object.freeze(veth);
+}
+
+// Records the namespace as genuine and makes its public fields read-only copies of that state.
+function seal(ns: NamespaceImpl): void {
+  if (ns.peer) seal(ns.peer);
+  const veth = ns.veth ? freezeVeth(ns.veth) : undefined;
+  genuine.set(ns, Object.freeze({
+    name: ns.name,
+    path: ns.path,
+    ...(ns.peer ? { peerPath: ns.peer.path } : {}),
+    ...(veth ? { veth } : {}),
+    peerDown: ns.peerDown,
+  }));
+  for (const key of ['name', 'path', 'peer', 'veth', 'peerDown'] as const) {
+    Object.defineProperty(ns, key, { value: ns[key], writable: false, configurable: false, enumerable: true });
+  }
 }
 
 /**

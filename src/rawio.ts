@@ -8,15 +8,18 @@
  *
  * Safety: targets are loopback only (127.0.0.0/8, ::1), or the peer end of a veth
  * pair in namespaces this harness creates (`netns: 'veth'`) and removes. Any other
- * address is refused (PerfError NOT_LOOPBACK) unless `allowNetwork` names a network
- * containing it. Needs CAP_NET_RAW (PerfError NO_CAP_NET_RAW otherwise).
+ * address is refused (PerfError NOT_LOOPBACK). The checks here are the friendly first
+ * layer; the native sender repeats them from kernel facts (native/rawio/guard.h): it
+ * enters only namespaces it created itself (NOT_HARNESS_NETNS otherwise) and sends
+ * only to loopback or to addresses inside them. Needs CAP_NET_RAW (PerfError
+ * NO_CAP_NET_RAW otherwise).
  */
 import { randomBytes } from 'node:crypto';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { CoreNative } from './native.js';
 import { nativeAddon } from './native.js';
 import { PerfError } from './errors.js';
-import { type Namespace, createNamespace } from './netns.js';
+import { type HarnessNamespaceState, type Namespace, createNamespace, harnessNamespaceState } from './netns.js';
 import { parseAddress } from './packet/address.js';
 import { describe, expectBoolean, expectInteger, expectObject, expectOneOf, expectString } from './validate.js';
 
@@ -84,11 +87,6 @@ export interface SendBatchOptions {
   drainMs?: number;
   /** Send inside a namespace of the harness's own instead of the caller's loopback. */
   netns?: NetnsMode;
-  /**
-   * Opt-in for a target outside loopback and our namespaces: a CIDR network
-   * (e.g. "10.0.0.0/30") that must contain `target`. Never used by the tests.
-   */
-  allowNetwork?: string;
   /** Aborting cancels the run; it then resolves with what was done so far (`cancelled: true`). */
   signal?: AbortSignal;
 }
@@ -218,18 +216,6 @@ function isLoopback(address: string, family: 4 | 6): boolean {
   return isIPv6(address) && parseAddress('target', 6, address).equals(parseAddress('::1', 6, '::1'));
 }
 
-function inNetwork(address: string, family: 4 | 6, cidr: string): boolean {
-  const [base, bits] = cidr.split('/');
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  const prefix = Number(bits);
-  if (!base || (family === 4 ? !isIPv4(base) : !isIPv6(base)) || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) {
-    throw new RangeError(`allowNetwork must be an IPv${family} CIDR network such as ${family === 4 ? '"10.0.0.0/30"' : '"fd00::/64"'}, got ${describe(cidr)}`);
-  }
-  const list = new BlockList();
-  list.addSubnet(base, prefix, type);
-  return list.check(address, type);
-}
-
 function macBytes(mac: string | undefined): Buffer {
   return Buffer.from((mac ?? '00:00:00:00:00:00').split(':').map((h) => parseInt(h, 16)));
 }
@@ -258,7 +244,7 @@ function checkOptions(options: SendBatchOptions): Checked {
   const count = options.count === undefined ? 100_000 : expectInteger('options.count', options.count, 1, 1e9);
   const timeLimitMs = options.timeLimitMs === undefined ? 10_000 : expectInteger('options.timeLimitMs', options.timeLimitMs, 1, 600_000);
   const drainMs = options.drainMs === undefined ? 300 : expectInteger('options.drainMs', options.drainMs, 1, 60_000);
-  const sink = options.netns === 'sink' || (isNamespace(options.netns) && options.netns.peerDown);
+  const sink = options.netns === 'sink' || harnessNamespaceState(options.netns)?.peerDown === true;
   const receive = options.receive === undefined ? !sink : expectBoolean('options.receive', options.receive);
   const openPort = options.openPort === undefined ? receive : expectBoolean('options.openPort', options.openPort);
   if (sink && receive) throw new RangeError('options.receive must be false in a sink namespace (the veth peer is down): nothing answers there');
@@ -274,10 +260,6 @@ function checkOptions(options: SendBatchOptions): Checked {
   return { family, method, link, batchSize, count, timeLimitMs, drainMs, receive, openPort, ports, qdiscBypass };
 }
 
-function isNamespace(value: unknown): value is Namespace {
-  return typeof value === 'object' && value !== null && typeof (value as Namespace).path === 'string' && typeof (value as Namespace).exec === 'function';
-}
-
 /**
  * Sends one run of TCP SYNs and resolves with what was sent, accepted and answered,
  * and what the kernel counted. Off the JS thread; bounded by `count` and
@@ -291,23 +273,28 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
   Error.captureStackTrace(callSite, sendBatch);
   const o = checkOptions(options);
   const netns = options.netns;
-  if (netns !== undefined && netns !== 'lo' && netns !== 'veth' && netns !== 'sink' && !isNamespace(netns)) {
+  // Only a namespace createNamespace() made counts; its addresses and paths come from
+  // the frozen state recorded then, never from the object's (reassignable) fields.
+  const given = harnessNamespaceState(netns);
+  if (netns !== undefined && netns !== 'lo' && netns !== 'veth' && netns !== 'sink' && given === undefined) {
     throw new TypeError(`options.netns must be "lo", "veth", "sink" or a Namespace from createNamespace(), got ${describe(netns)}`);
+  }
+  if ('allowNetwork' in options) {
+    throw new TypeError('options.allowNetwork is no longer accepted: packets go only to loopback or into namespaces the harness created, and the native sender enforces it');
   }
   if (o.link === 'packet' && netns === undefined) {
     throw new PerfError('link "packet" sends Ethernet frames and is only allowed inside a namespace of our own: pass netns: "lo" or "veth"', { code: 'PACKET_NEEDS_NETNS' });
   }
-  if (options.allowNetwork !== undefined) expectString('options.allowNetwork', options.allowNetwork);
   if (options.target !== undefined) expectString('options.target', options.target);
   if (options.source !== undefined) expectString('options.source', options.source);
 
   let owned: Namespace | undefined;
   try {
-    let ns: Namespace | undefined;
+    let ns: HarnessNamespaceState | undefined = given;
     if (netns === 'lo' || netns === 'veth' || netns === 'sink') {
-      ns = owned = await createNamespace({ veth: netns !== 'lo', peerDown: netns === 'sink', localnet: true });
+      owned = await createNamespace({ veth: netns !== 'lo', peerDown: netns === 'sink', localnet: true });
+      ns = harnessNamespaceState(owned);
     }
-    else if (netns !== undefined) ns = netns;
     const veth = ns?.veth;
     const loopbackDefault = o.family === 4 ? '127.0.0.1' : '::1';
     const peerAddress = veth ? (o.family === 4 ? veth.remote.address : veth.remote.address6) : undefined;
@@ -318,17 +305,15 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
     }
     const allowedHere = isLoopback(target, o.family) || (peerAddress !== undefined && target === peerAddress);
     if (!allowedHere) {
-      if (options.allowNetwork === undefined || !inNetwork(target, o.family, options.allowNetwork)) {
-        throw new PerfError(
-          `refusing to send to ${target}: only loopback (127.0.0.0/8, ::1) or the peer of our own veth namespace is allowed` +
-            (options.allowNetwork === undefined ? '; to opt in, pass allowNetwork naming a network that contains it' : `, and allowNetwork ${options.allowNetwork} does not contain it`),
-          { code: 'NOT_LOOPBACK' },
-        );
-      }
+      throw new PerfError(`refusing options.target ${target}: only loopback (127.0.0.0/8, ::1) or the peer of our own veth namespace is allowed`, { code: 'NOT_LOOPBACK' });
     }
     const useVeth = veth !== undefined && target === peerAddress;
     const source = options.source ?? (useVeth ? localAddress! : target);
     if (o.family === 4 ? !isIPv4(source) : !isIPv6(source)) throw new TypeError(`options.source must be an IPv${o.family} address, got ${describe(source)}`);
+    if (!isLoopback(source, o.family) && source !== localAddress && source !== peerAddress) {
+      // A foreign source would send the replies off loopback or out of our namespaces.
+      throw new PerfError(`refusing options.source ${source}: only loopback or an address of our own veth pair is allowed`, { code: 'NOT_LOOPBACK' });
+    }
 
     const config: Record<string, unknown> = {
       family: o.family,
@@ -345,7 +330,7 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
       receive: o.receive,
       drainNs: o.drainMs * 1e6,
       netnsPath: ns?.path ?? '',
-      targetNetnsPath: useVeth ? ns!.peer!.path : '',
+      targetNetnsPath: useVeth ? ns!.peerPath! : '',
       events: runEvents(),
       key: randomBytes(16),
     };

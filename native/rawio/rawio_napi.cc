@@ -1,15 +1,20 @@
-// JS surface of the raw-socket benchmark: start a run off the JS thread (a promise
-// plus a cancel function), probe for CAP_NET_RAW, and SipHash for tests. Arguments
-// are checked in src/rawio.ts; here only what would corrupt memory is re-checked.
+// JS surface of the raw-socket benchmark: start a run on the run thread (a promise
+// plus a cancel function), probe for CAP_NET_RAW, and SipHash for tests. Every field
+// of a run's config is checked here, whoever calls (src/rawio.ts checks first, with
+// friendlier messages); where a run may send is checked on the run thread (guard.h).
 #include "rawio_napi.h"
 
+#include <net/if.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <memory>
-#include <thread>
+#include <mutex>
 
 #include "../common/errors.h"
-#include "../counters/counters_napi.h"
+#include "../counters/events.h"
+#include "args.h"
 #include "run.h"
 #include "run_thread.h"
 #include "siphash.h"
@@ -18,62 +23,99 @@ namespace prtip {
 
 namespace {
 
-void CopyBytes(const Napi::Object& o, const char* key, uint8_t* out, size_t size) {
-  Napi::Value v = o.Get(key);
-  if (!v.IsBuffer()) return;
-  auto buf = v.As<Napi::Buffer<uint8_t>>();
-  std::memcpy(out, buf.Data(), std::min(size, buf.Length()));
+constexpr double kMaxCount = 1e9;
+constexpr double kMaxTimeLimitNs = 600e9;  // 10 minutes
+constexpr double kMaxDrainNs = 60e9;
+constexpr size_t kMaxPath = 4095;
+
+// An optional field: absent (undefined) gives the fallback.
+Napi::Value Field(const Napi::Object& o, const char* key) { return o.Get(key); }
+
+std::string Name(const char* key) { return std::string("config.") + key; }
+
+double OptionalInteger(Napi::Env env, const Napi::Object& o, const char* key, double min, double max, double fallback) {
+  Napi::Value v = Field(o, key);
+  return v.IsUndefined() ? fallback : IntegerArg(env, Name(key), v, min, max);
 }
 
-double Num(const Napi::Object& o, const char* key, double fallback) {
-  Napi::Value v = o.Get(key);
-  return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
+bool OptionalBool(Napi::Env env, const Napi::Object& o, const char* key, bool fallback) {
+  Napi::Value v = Field(o, key);
+  return v.IsUndefined() ? fallback : BoolArg(env, Name(key), v);
 }
 
-bool Bool(const Napi::Object& o, const char* key, bool fallback) {
-  Napi::Value v = o.Get(key);
-  return v.IsBoolean() ? v.As<Napi::Boolean>().Value() : fallback;
+std::string OptionalChoice(Napi::Env env, const Napi::Object& o, const char* key, const char* a, const char* b) {
+  Napi::Value v = Field(o, key);
+  if (v.IsUndefined()) return a;
+  const std::string expected = std::string("\"") + a + "\" or \"" + b + "\"";
+  if (!v.IsString()) ThrowTypeError(env, Name(key), expected, v);
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  if (s != a && s != b) ThrowRangeError(env, Name(key), expected, v);
+  return s;
 }
 
-std::string Str(const Napi::Object& o, const char* key) {
-  Napi::Value v = o.Get(key);
-  return v.IsString() ? v.As<Napi::String>().Utf8Value() : std::string();
+std::string OptionalString(Napi::Env env, const Napi::Object& o, const char* key, size_t max_bytes) {
+  Napi::Value v = Field(o, key);
+  return v.IsUndefined() ? std::string() : StringArg(env, Name(key), v, max_bytes);
 }
 
 RunConfig ParseConfig(Napi::Env env, const Napi::Object& o) {
   RunConfig cfg;
-  cfg.family = static_cast<int>(Num(o, "family", 4));
-  if (cfg.family != 4 && cfg.family != 6) throw Napi::RangeError::New(env, "family must be 4 or 6");
-  CopyBytes(o, "src", cfg.src_addr, 16);
-  CopyBytes(o, "dst", cfg.dst_addr, 16);
-  Napi::Value ports = o.Get("ports");
-  if (ports.IsArray()) {
-    auto arr = ports.As<Napi::Array>();
-    for (uint32_t i = 0; i < arr.Length(); ++i) cfg.ports.push_back(static_cast<uint16_t>(arr.Get(i).As<Napi::Number>().Uint32Value()));
+  Napi::Value family = Field(o, "family");
+  if (!family.IsNumber()) ThrowTypeError(env, "config.family", "4 or 6", family);
+  const double family_value = family.As<Napi::Number>().DoubleValue();
+  if (family_value != 4 && family_value != 6) ThrowRangeError(env, "config.family", "4 or 6", family);
+  cfg.family = static_cast<int>(family_value);
+  FixedBytesArg(env, "config.src", Field(o, "src"), cfg.src_addr, 16);
+  FixedBytesArg(env, "config.dst", Field(o, "dst"), cfg.dst_addr, 16);
+  // Both bounds are required: a run without a packet count or a time limit is refused.
+  cfg.count = static_cast<uint64_t>(IntegerArg(env, "config.count", Field(o, "count"), 1, kMaxCount));
+  cfg.time_limit_ns = static_cast<uint64_t>(IntegerArg(env, "config.timeLimitNs", Field(o, "timeLimitNs"), 1, kMaxTimeLimitNs));
+  cfg.open_port = OptionalBool(env, o, "openPort", false);
+  Napi::Value ports = Field(o, "ports");
+  if (!ports.IsArray()) ThrowTypeError(env, "config.ports", "an array of port numbers (1 to 65535)", ports);
+  auto arr = ports.As<Napi::Array>();
+  if (arr.Length() > 65535) ThrowRangeError(env, "config.ports", "an array of at most 65535 ports", ports);
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    // A hole in a sparse array reads as undefined and is refused like any non-number.
+    cfg.ports.push_back(static_cast<uint16_t>(IntegerArg(env, "config.ports[" + std::to_string(i) + "]", arr.Get(i), 1, 65535)));
   }
-  cfg.open_port = Bool(o, "openPort", false);
-  cfg.src_port_base = static_cast<uint16_t>(Num(o, "srcPortBase", 20000));
-  cfg.src_port_count = static_cast<uint16_t>(Num(o, "srcPortCount", 4096));
-  if (cfg.src_port_count == 0) cfg.src_port_count = 1;
-  cfg.batch_size = static_cast<int>(Num(o, "batchSize", 64));
-  if (cfg.batch_size < 1 || cfg.batch_size > kMaxBatch) throw Napi::RangeError::New(env, "batchSize must be 1..1024");
-  cfg.method = Str(o, "method") == "sendto" ? SendMethod::Sendto : SendMethod::Sendmmsg;
-  cfg.link = Str(o, "link") == "packet" ? LinkKind::Packet : LinkKind::Ip;
-  cfg.ifname = Str(o, "ifname");
-  CopyBytes(o, "srcMac", cfg.src_mac, 6);
-  CopyBytes(o, "dstMac", cfg.dst_mac, 6);
-  cfg.qdisc_bypass = Bool(o, "qdiscBypass", false);
-  cfg.count = static_cast<uint64_t>(Num(o, "count", 0));
-  cfg.time_limit_ns = static_cast<uint64_t>(Num(o, "timeLimitNs", 0));
-  cfg.receive = Bool(o, "receive", true);
-  cfg.drain_ns = static_cast<uint64_t>(Num(o, "drainNs", 300e6));
-  cfg.rcvbuf_bytes = static_cast<int>(Num(o, "rcvbufBytes", 64 << 20));
-  cfg.netns_path = Str(o, "netnsPath");
-  cfg.target_netns_path = Str(o, "targetNetnsPath");
-  Napi::Value events = o.Get("events");
-  if (events.IsArray()) cfg.events = ResolveEventsOrThrow(env, events.As<Napi::Array>());
-  uint8_t key[16] = {};
-  CopyBytes(o, "key", key, 16);
+  if (cfg.ports.empty() && !cfg.open_port) ThrowRangeError(env, "config.ports", "a non-empty array unless config.openPort is true", ports);
+  cfg.src_port_base = static_cast<uint16_t>(OptionalInteger(env, o, "srcPortBase", 1, 65535, 20000));
+  // The source ports base .. base+count-1 must stay within 1..65535.
+  const double port_room = 65536.0 - cfg.src_port_base;
+  cfg.src_port_count = static_cast<uint16_t>(OptionalInteger(env, o, "srcPortCount", 1, port_room, std::min(4096.0, port_room)));
+  cfg.batch_size = static_cast<int>(OptionalInteger(env, o, "batchSize", 1, kMaxBatch, 64));
+  cfg.method = OptionalChoice(env, o, "method", "sendmmsg", "sendto") == "sendto" ? SendMethod::Sendto : SendMethod::Sendmmsg;
+  cfg.link = OptionalChoice(env, o, "link", "ip", "packet") == "packet" ? LinkKind::Packet : LinkKind::Ip;
+  if (cfg.link == LinkKind::Packet) {
+    Napi::Value ifname = Field(o, "ifname");
+    cfg.ifname = StringArg(env, "config.ifname", ifname, IFNAMSIZ - 1);
+    if (cfg.ifname.empty()) ThrowRangeError(env, "config.ifname", "an interface name with link \"packet\"", ifname);
+    if (!Field(o, "srcMac").IsUndefined()) FixedBytesArg(env, "config.srcMac", Field(o, "srcMac"), cfg.src_mac, 6);
+    if (!Field(o, "dstMac").IsUndefined()) FixedBytesArg(env, "config.dstMac", Field(o, "dstMac"), cfg.dst_mac, 6);
+  }
+  cfg.qdisc_bypass = OptionalBool(env, o, "qdiscBypass", false);
+  cfg.receive = OptionalBool(env, o, "receive", true);
+  cfg.drain_ns = static_cast<uint64_t>(OptionalInteger(env, o, "drainNs", 0, kMaxDrainNs, 300e6));
+  cfg.rcvbuf_bytes = static_cast<int>(OptionalInteger(env, o, "rcvbufBytes", 4096, 1 << 30, 64 << 20));
+  cfg.netns_path = OptionalString(env, o, "netnsPath", kMaxPath);
+  cfg.target_netns_path = OptionalString(env, o, "targetNetnsPath", kMaxPath);
+  Napi::Value events = Field(o, "events");
+  if (!events.IsUndefined()) {
+    if (!events.IsArray()) ThrowTypeError(env, "config.events", "an array of event names", events);
+    auto list = events.As<Napi::Array>();
+    if (list.Length() > 64) ThrowRangeError(env, "config.events", "an array of at most 64 event names", events);
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      const std::string name = "config.events[" + std::to_string(i) + "]";
+      const std::string event = StringArg(env, name, list.Get(i), 256);
+      EventSpec spec;
+      std::string code, message;
+      if (!ResolveEvent(event, &spec, &code, &message)) ThrowError(env, code, name + ": " + message);
+      cfg.events.push_back(spec);
+    }
+  }
+  uint8_t key[16];
+  FixedBytesArg(env, "config.key", Field(o, "key"), key, 16);
   std::memcpy(&cfg.key.k0, key, 8);
   std::memcpy(&cfg.key.k1, key + 8, 8);
   return cfg;
@@ -119,54 +161,117 @@ Napi::Object ResultToJs(Napi::Env env, const RunResult& r) {
   return o;
 }
 
-// Runs one send run on the run thread (run_thread.h), so the libuv pool thread never
-// changes namespace and tracepoint counters stay open between runs.
-class RunWorker : public Napi::AsyncWorker {
- public:
-  RunWorker(Napi::Env env, RunConfig cfg, std::shared_ptr<std::atomic<bool>> cancel)
-      : Napi::AsyncWorker(env, "prtip.rawio.run"), deferred_(Napi::Promise::Deferred::New(env)), cfg_(std::move(cfg)),
-        cancel_(std::move(cancel)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  void Execute() override {
-    RunOnRunThread(cfg_, *cancel_, &result_);
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (!result_.error_code.empty()) {
-      deferred_.Reject(MakeError(env, result_.error_code, result_.error_message, result_.error_errno, result_.error_syscall).Value());
-      return;
-    }
-    deferred_.Resolve(ResultToJs(env, result_));
-  }
-
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  RunConfig cfg_;
-  std::shared_ptr<std::atomic<bool>> cancel_;
-  RunResult result_;
+// One run as JS sees it. It completes through a thread-safe function: the run thread
+// queues the result and the JS thread settles the promise. If the environment goes
+// away first (a worker is terminated), its cleanup hook cancels the run and nothing is
+// ever resolved, rejected or thrown into the dying environment.
+struct Job {
+  std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+  napi_env env = nullptr;
+  napi_deferred deferred = nullptr;
+  napi_threadsafe_function tsfn = nullptr;
+  std::mutex mutex;
+  bool tsfn_alive = true;  // cleared by the tsfn's finalizer
+  bool env_dying = false;  // set by the environment's cleanup hook
+  bool hook_added = false;
+  std::shared_ptr<Job> self_for_hook;  // keeps the job alive while the cleanup hook may run
+  RunResult result;
 };
+
+void OnEnvCleanup(void* arg) {
+  auto* job = static_cast<Job*>(arg);
+  std::shared_ptr<Job> keep;  // released after the lock, never inside it
+  std::lock_guard<std::mutex> lock(job->mutex);
+  keep = std::move(job->self_for_hook);
+  job->env_dying = true;
+  job->hook_added = false;
+  job->cancel->store(true);
+}
+
+void OnTsfnFinalize(napi_env, void* data, void*) {
+  auto* holder = static_cast<std::shared_ptr<Job>*>(data);
+  {
+    std::lock_guard<std::mutex> lock((*holder)->mutex);
+    (*holder)->tsfn_alive = false;
+  }
+  delete holder;
+}
+
+// On the JS thread. env is null when the tsfn is torn down with the environment.
+void SettleOnJsThread(napi_env env, napi_value, void* context, void*) {
+  auto* job = static_cast<Job*>(context);
+  if (env == nullptr) return;
+  std::shared_ptr<Job> keep;  // outlives the lock below
+  {
+    std::lock_guard<std::mutex> lock(job->mutex);
+    if (job->env_dying) return;
+    if (job->hook_added) napi_remove_env_cleanup_hook(env, OnEnvCleanup, job);
+    job->hook_added = false;
+    keep = std::move(job->self_for_hook);
+  }
+  // Nothing may escape into node's C code: an exception here would be std::terminate.
+  try {
+    Napi::Env e(env);
+    Napi::HandleScope scope(e);
+    const RunResult& r = job->result;
+    if (!r.error_code.empty()) {
+      napi_reject_deferred(env, job->deferred, MakeError(e, r.error_code, r.error_message, r.error_errno, r.error_syscall).Value());
+    } else {
+      napi_resolve_deferred(env, job->deferred, ResultToJs(e, r));
+    }
+  } catch (...) {
+    // The environment refused (it is stopping): the promise can no longer be observed.
+  }
+}
+
+// On the run thread, once the run is over.
+void CompleteFromRunThread(const std::shared_ptr<Job>& job, RunJobSpec& spec) {
+  std::lock_guard<std::mutex> lock(job->mutex);
+  job->result = std::move(spec.result);
+  // The finalizer (which frees the tsfn right after) waits on this mutex, so the tsfn
+  // is alive for both calls.
+  if (!job->tsfn_alive) return;
+  napi_call_threadsafe_function(job->tsfn, nullptr, napi_tsfn_nonblocking);
+  napi_release_threadsafe_function(job->tsfn, napi_tsfn_release);
+}
 
 // start(config) -> { promise, cancel() }
 Napi::Value Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "config must be an object");
-  RunConfig cfg = ParseConfig(env, info[0].As<Napi::Object>());
-  auto cancel = std::make_shared<std::atomic<bool>>(false);
-  auto* worker = new RunWorker(env, std::move(cfg), cancel);
+  if (info.Length() < 1 || !info[0].IsObject() || info[0].IsArray() || info[0].IsFunction()) {
+    ThrowTypeError(env, "config", "an object", info.Length() < 1 ? env.Undefined() : info[0]);
+  }
+  auto spec = std::make_unique<RunJobSpec>();
+  spec->cfg = ParseConfig(env, info[0].As<Napi::Object>());
+
+  auto job = std::make_shared<Job>();
+  job->env = env;
+  napi_value promise;
+  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &job->deferred, &promise), Napi::Value());
+  auto* holder = new std::shared_ptr<Job>(job);
+  napi_status status = napi_create_threadsafe_function(env, nullptr, nullptr, Napi::String::New(env, "prtip.rawio.run"), 0, 1,
+                                                       holder, OnTsfnFinalize, job.get(), SettleOnJsThread, &job->tsfn);
+  if (status != napi_ok) {
+    delete holder;
+    ThrowError(env, "RUN_START_FAILED", "cannot create the completion callback of a run");
+  }
+  napi_add_env_cleanup_hook(env, OnEnvCleanup, job.get());
+  job->hook_added = true;
+  job->self_for_hook = job;
+
+  spec->cancel = job->cancel;
+  spec->done = [job](RunJobSpec& s) { CompleteFromRunThread(job, s); };
+  PostToRunThread(std::move(spec));
+
   Napi::Object handle = Napi::Object::New(env);
-  handle.Set("promise", worker->Promise());
+  handle.Set("promise", promise);
+  auto cancel = job->cancel;
   handle.Set("cancel", Napi::Function::New(
                            env, [cancel](const Napi::CallbackInfo& ci) -> Napi::Value {
                              cancel->store(true);
                              return ci.Env().Undefined();
                            },
                            "cancel"));
-  worker->Queue();
   return handle;
 }
 
@@ -175,14 +280,19 @@ Napi::Value Probe(const Napi::CallbackInfo& info) { return Napi::Number::New(inf
 // sipHash24(key: Buffer(16), data: Buffer) -> bigint
 Napi::Value SipHash(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 2 || !info[0].IsBuffer() || !info[1].IsBuffer()) throw Napi::TypeError::New(env, "sipHash24(key, data) takes two Buffers");
-  auto key = info[0].As<Napi::Buffer<uint8_t>>();
-  auto data = info[1].As<Napi::Buffer<uint8_t>>();
-  if (key.Length() != 16) throw Napi::RangeError::New(env, "key must be 16 bytes");
+  uint8_t key[16];
+  FixedBytesArg(env, "key", info.Length() > 0 ? info[0] : env.Undefined(), key, 16);
+  Napi::Value data = info.Length() > 1 ? info[1] : env.Undefined();
+  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) ThrowTypeError(env, "data", "a Buffer", data);
+  auto bytes = data.As<Napi::Uint8Array>();
   SipKey k;
-  std::memcpy(&k.k0, key.Data(), 8);
-  std::memcpy(&k.k1, key.Data() + 8, 8);
-  return Napi::BigInt::New(env, SipHash24(k, data.Data(), data.Length()));
+  std::memcpy(&k.k0, key, 8);
+  std::memcpy(&k.k1, key + 8, 8);
+  // An empty or detached buffer has no data pointer: hash zero bytes from a valid one.
+  static const uint8_t kNone = 0;
+  const uint8_t* p = bytes.ElementLength() > 0 && bytes.Data() != nullptr ? bytes.Data() : &kNone;
+  const size_t n = bytes.Data() != nullptr ? bytes.ElementLength() : 0;
+  return Napi::BigInt::New(env, SipHash24(k, p, n));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "../packet/checksum.h"
 #include "../packet/craft.h"
 #include "../timing/clock.h"
+#include "guard.h"
 #include "net_stats.h"
 #include "receiver.h"
 #include "sockets.h"
@@ -103,15 +104,21 @@ int ProbeRawSocket() {
 }
 
 void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup* group, RunResult* out) {
+  if (cancel.load()) {
+    out->cancelled = true;  // cancelled while queued (or its environment is going away)
+    return;
+  }
+  // Nothing is opened before the destination and the namespaces pass the native checks.
+  RunNamespaces namespaces;
+  if (!GuardRun(cfg, &namespaces, out)) return;
   std::string syscall;
-  // The listener lives with the target (the peer namespace in veth mode).
-  const std::string& target_ns = cfg.target_netns_path.empty() ? cfg.netns_path : cfg.target_netns_path;
   Fd listener;
   std::vector<uint16_t> ports = cfg.ports;
   if (cfg.open_port) {
-    if (!target_ns.empty()) {
-      int rc = EnterNetns(target_ns, &syscall);
-      if (rc < 0) return SetError(out, "NETNS_ENTER_FAILED", "cannot enter namespace " + target_ns + ": " + std::strerror(-rc), -rc, syscall);
+    // The listener lives with the target (the peer namespace in veth mode).
+    const int target_fd = namespaces.target_fd >= 0 ? namespaces.target_fd : namespaces.send_fd;
+    if (target_fd >= 0 && setns(target_fd, CLONE_NEWNET) != 0) {
+      return SetError(out, "NETNS_ENTER_FAILED", "cannot enter the target namespace: " + std::string(std::strerror(errno)), errno, "setns");
     }
     uint16_t port = 0;
     listener.fd = OpenListener(cfg.family, cfg.dst_addr, &port, &syscall);
@@ -121,9 +128,8 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup
     out->open_port = port;
     ports.push_back(port);
   }
-  if (!cfg.netns_path.empty()) {
-    int rc = EnterNetns(cfg.netns_path, &syscall);
-    if (rc < 0) return SetError(out, "NETNS_ENTER_FAILED", "cannot enter namespace " + cfg.netns_path + ": " + std::strerror(-rc), -rc, syscall);
+  if (namespaces.send_fd >= 0 && setns(namespaces.send_fd, CLONE_NEWNET) != 0) {
+    return SetError(out, "NETNS_ENTER_FAILED", "cannot enter namespace " + cfg.netns_path + ": " + std::strerror(errno), errno, "setns");
   }
   if (ports.empty()) return SetError(out, "NO_PORTS", "no target ports to send to");
 

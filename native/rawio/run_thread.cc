@@ -20,21 +20,19 @@ namespace {
 
 constexpr auto kIdleClose = std::chrono::seconds(2);
 
-struct Task {
-  std::function<void()> fn;
-  bool done = false;
-};
+void FailJob(RunJobSpec& job) {
+  job.result.error_code = "NETNS_HOME_FAILED";
+  job.result.error_message = "the run thread cannot enter the process's own network namespace";
+  job.done(job);
+}
 
 class RunThread {
  public:
-  // False when no run thread can be placed in the home namespace (the task did not run).
-  bool Post(Task* task) {
+  void Post(std::unique_ptr<RunJobSpec> job) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (!alive_) Spawn();
-    queue_.push_back(task);
+    queue_.push_back(std::move(job));
     wake_.notify_all();
-    finished_.wait(lock, [task] { return task->done; });
-    return !home_failed_;
   }
 
   // Called on the run thread only.
@@ -69,10 +67,10 @@ class RunThread {
       // Without a way home no run may start here; fail the queue loudly rather than
       // run in some other namespace.
       alive_ = false;
-      home_failed_ = true;
-      for (Task* task : queue_) task->done = true;
-      queue_.clear();
-      finished_.notify_all();
+      std::deque<std::unique_ptr<RunJobSpec>> failed;
+      failed.swap(queue_);
+      lock.unlock();
+      for (auto& job : failed) FailJob(*job);
       return;
     }
     for (;;) {
@@ -81,14 +79,14 @@ class RunThread {
         group_names_.clear();
         wake_.wait(lock, [this] { return !queue_.empty(); });
       }
-      Task* task = queue_.front();
+      std::unique_ptr<RunJobSpec> job = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      task->fn();
+      ExecuteRun(job->cfg, *job->cancel, GroupFor(job->cfg.events), &job->result);
       const bool home = RestoreNetns();
+      job->done(*job);
+      job.reset();
       lock.lock();
-      task->done = true;
-      finished_.notify_all();
       if (!home) {
         // Cannot get back: this thread stays where it is and retires; a new one
         // (which moves itself home first) takes the queue.
@@ -102,10 +100,9 @@ class RunThread {
   }
 
   std::mutex mutex_;
-  std::condition_variable wake_, finished_;
-  std::deque<Task*> queue_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<RunJobSpec>> queue_;
   bool alive_ = false;
-  bool home_failed_ = false;
   int home_netns_ = -1;
   std::unique_ptr<PerfGroup> group_;
   std::vector<std::string> group_names_;
@@ -119,14 +116,6 @@ RunThread& Instance() {
 
 }  // namespace
 
-void RunOnRunThread(const RunConfig& cfg, const std::atomic<bool>& cancel, RunResult* out) {
-  RunThread& thread = Instance();
-  Task task;
-  task.fn = [&] { ExecuteRun(cfg, cancel, thread.GroupFor(cfg.events), out); };
-  if (!thread.Post(&task) && out->error_code.empty()) {
-    out->error_code = "NETNS_HOME_FAILED";
-    out->error_message = "the run thread cannot enter the process's own network namespace";
-  }
-}
+void PostToRunThread(std::unique_ptr<RunJobSpec> job) { Instance().Post(std::move(job)); }
 
 }  // namespace prtip

@@ -34,14 +34,6 @@ int Fail(int fd, const char* call, std::string* syscall) {
 
 }  // namespace
 
-int EnterNetns(const std::string& path, std::string* syscall) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Fail(-1, "open", syscall);
-  if (setns(fd, CLONE_NEWNET) != 0) return Fail(fd, "setns", syscall);
-  close(fd);
-  return 0;
-}
-
 int OpenRawSender(int family, std::string* syscall) {
   int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
   if (fd < 0) return Fail(-1, "socket", syscall);

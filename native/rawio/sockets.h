@@ -6,9 +6,6 @@
 
 namespace prtip {
 
-// Moves the calling thread into the network namespace at path (/run/netns/NAME).
-int EnterNetns(const std::string& path, std::string* syscall);
-
 // AF_INET/AF_INET6 SOCK_RAW IPPROTO_RAW with IP_HDRINCL / IPV6_HDRINCL: we write the IP header.
 int OpenRawSender(int family, std::string* syscall);
 
