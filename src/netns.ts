@@ -25,7 +25,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { PerfError } from './errors.js';
 import type { CoreNative } from './native.js';
 import { nativeAddon } from './native.js';
-import { expectBoolean, expectInteger, expectObject, expectString } from './validate.js';
+import { describe, expectBoolean, expectInteger, expectObject, expectString } from './validate.js';
 
 /** Every namespace this harness creates starts with this; the sweep only touches these. */
 export const NAMESPACE_PREFIX = 'prtip-perf-';
@@ -311,9 +311,13 @@ class NamespaceImpl implements Namespace {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
-      throw new TypeError(`argv must be a non-empty array of strings, got ${JSON.stringify(argv)}`);
+      throw new TypeError(`argv must be a non-empty array of strings, got ${describe(argv)}`);
     }
+    const withNul = argv.findIndex((a) => a.includes('\0'));
+    if (withNul >= 0) throw new TypeError(`argv[${withNul}] must not contain NUL bytes (a C string would be cut there), got ${describe(argv[withNul])}`);
+    expectObject('options', options);
     const timeoutMs = options.timeoutMs === undefined ? 30_000 : expectInteger('options.timeoutMs', options.timeoutMs, 1, 3_600_000);
+    if (options.allowFailure !== undefined) expectBoolean('options.allowFailure', options.allowFailure);
     if (this.closed) throw new PerfError(`namespace ${this.name} is closed`, { code: 'NETNS_CLOSED' });
     const result = await run(this.command(argv), timeoutMs);
     if (result.code !== 0 && !options.allowFailure) {

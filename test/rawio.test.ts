@@ -1,7 +1,11 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { listEvents } from '../src/counters.js';
 import { PerfError } from '../src/errors.js';
-import { canCreateNamespaces, createNamespace, listHarnessNamespaces } from '../src/netns.js';
+import { type CoreNative, nativeAddon } from '../src/native.js';
+import { type Namespace, canCreateNamespaces, createNamespace, listHarnessNamespaces } from '../src/netns.js';
 import { MAX_BATCH, rawSocketSupport, sendBatch, sipHash24 } from '../src/rawio.js';
 
 const raw = rawSocketSupport();
@@ -55,9 +59,9 @@ describe('sendBatch argument checks', () => {
     }
     await expect(sendBatch({ family: 6, target: '2001:db8::1', count: 1 })).rejects.toMatchObject({ code: 'NOT_LOOPBACK' });
     await expect(sendBatch({ family: 6, target: '::', count: 1 })).rejects.toMatchObject({ code: 'NOT_LOOPBACK' });
-    // an opt-in network that does not contain the target is still refused (nothing is sent)
-    await expect(sendBatch({ target: '10.0.0.9', allowNetwork: '10.0.0.0/30', count: 1 })).rejects.toMatchObject({ code: 'NOT_LOOPBACK' });
-    await expect(sendBatch({ target: '10.0.0.9', allowNetwork: 'nonsense', count: 1 })).rejects.toThrow(/allowNetwork/);
+    // the old opt-in is gone: the native sender would refuse anyway
+    await expect(sendBatch({ target: '10.0.0.1', allowNetwork: '10.0.0.0/30', count: 1 } as never)).rejects.toThrow(/options\.allowNetwork is no longer accepted/);
+    await expect(sendBatch({ source: '8.8.8.8', count: 1 })).rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/options\.source/) });
   });
 
   it('refuses AF_PACKET outside an own namespace', async () => {
@@ -175,5 +179,180 @@ describe.skipIf(!raw.ok || !netns.ok)('namespace sends', () => {
     } finally {
       await ns.close();
     }
+  });
+});
+
+// ---- the native sender's own checks: what JS says about a namespace is not believed ----
+
+interface RawNative {
+  rawioStart(config: unknown): { promise: Promise<{ sent: number }>; cancel(): void };
+}
+const addon = (): RawNative => nativeAddon<RawNative & CoreNative>();
+const v4 = (address: string): Buffer => Buffer.concat([Buffer.from(address.split('.').map(Number)), Buffer.alloc(12)]);
+/** A valid loopback config: one packet, no receiver, short time limit; tests break one field. */
+const baseConfig = (): Record<string, unknown> => ({
+  family: 4, src: v4('127.0.0.1'), dst: v4('127.0.0.1'), ports: [9], count: 1, timeLimitNs: 1e8, receive: false, key: Buffer.alloc(16),
+});
+
+describe('the native sender refuses destinations outside loopback and harness namespaces', () => {
+  it('refuses a forged namespace object (it passed isNamespace before)', async () => {
+    const forged = {
+      path: '/proc/1/ns/net', exec() {}, veth: { local: { ifname: 'eth0', address: '192.0.2.2' }, remote: { address: '8.8.8.8' } }, peer: { path: '/proc/1/ns/net' },
+    };
+    await expect(sendBatch({ netns: forged as unknown as Namespace, target: '8.8.8.8', count: 1 })).rejects.toThrow(/options\.netns/);
+    await expect(sendBatch({ netns: forged as unknown as Namespace, target: '8.8.8.8', link: 'packet', count: 1 })).rejects.toThrow(TypeError);
+  });
+
+  it('rawioStart itself refuses a non-loopback dst or src in the caller\'s namespace, and AF_PACKET off lo', async () => {
+    await expect(addon().rawioStart({ ...baseConfig(), dst: v4('8.8.8.8') }).promise).rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/config\.dst 8\.8\.8\.8/) });
+    await expect(addon().rawioStart({ ...baseConfig(), dst: v4('10.237.0.2') }).promise).rejects.toMatchObject({ code: 'NOT_LOOPBACK' });
+    await expect(addon().rawioStart({ ...baseConfig(), src: v4('8.8.8.8') }).promise).rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/config\.src/) });
+    const six = Buffer.alloc(16);
+    six[0] = 0x20; six[1] = 0x01; six[2] = 0x0d; six[3] = 0xb8; six[15] = 1;
+    await expect(addon().rawioStart({ ...baseConfig(), family: 6, dst: six, src: six }).promise).rejects.toMatchObject({ code: 'NOT_LOOPBACK' });
+    await expect(addon().rawioStart({ ...baseConfig(), link: 'packet', ifname: 'eth0' }).promise).rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/config\.ifname/) });
+  });
+
+  it('rawioStart refuses a namespace the harness did not create (checked by inode)', async () => {
+    await expect(addon().rawioStart({ ...baseConfig(), netnsPath: '/proc/self/ns/net', dst: v4('8.8.8.8') }).promise)
+      .rejects.toMatchObject({ code: 'NOT_HARNESS_NETNS', message: expect.stringMatching(/config\.netnsPath/) });
+    await expect(addon().rawioStart({ ...baseConfig(), netnsPath: '/proc/self/ns/net' }).promise).rejects.toMatchObject({ code: 'NOT_HARNESS_NETNS' });
+    await expect(addon().rawioStart({ ...baseConfig(), netnsPath: '/nonexistent/ns' }).promise).rejects.toMatchObject({ message: expect.stringMatching(/config\.netnsPath/) });
+  });
+
+  it.skipIf(!netns.ok)('a real veth namespace: its fields cannot be reassigned, and a target outside it is refused natively', async () => {
+    const ns = await createNamespace({ veth: true });
+    try {
+      expect(() => { (ns.veth!.remote as { address: string }).address = '8.8.8.8'; }).toThrow(TypeError);
+      expect(() => { (ns as { path: string }).path = '/proc/1/ns/net'; }).toThrow(TypeError);
+      expect(ns.veth!.remote.address).toBe('10.237.0.2');
+      await expect(addon().rawioStart({ ...baseConfig(), netnsPath: ns.path, dst: v4('8.8.8.8'), src: v4('10.237.0.1') }).promise)
+        .rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/config\.dst 8\.8\.8\.8/) });
+      await expect(addon().rawioStart({ ...baseConfig(), netnsPath: ns.path, dst: v4('10.237.0.2'), src: v4('192.0.2.2') }).promise)
+        .rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/config\.src/) });
+      await expect(addon().rawioStart({ ...baseConfig(), netnsPath: ns.path, link: 'packet', ifname: 'eth0', dst: v4('10.237.0.2'), src: v4('10.237.0.1') }).promise)
+        .rejects.toMatchObject({ code: 'NOT_LOOPBACK' });
+      if (raw.ok) {
+        const r = await addon().rawioStart({ ...baseConfig(), netnsPath: ns.path, dst: v4('10.237.0.2'), src: v4('10.237.0.1'), count: 10 }).promise;
+        expect(r.sent).toBe(10);
+      }
+    } finally {
+      await ns.close();
+    }
+  });
+
+  it.skipIf(!netns.ok)('refuses a harness namespace that holds a veth into the root namespace or a non-veth device', async () => {
+    const ns = await createNamespace();
+    const tag = randomBytes(3).toString('hex');
+    try {
+      execFileSync('ip', ['link', 'add', `ppx${tag}a`, 'type', 'veth', 'peer', 'name', `ppx${tag}b`, 'netns', ns.name]);
+      try {
+        execFileSync('ip', ['-n', ns.name, 'addr', 'add', '10.238.0.2/30', 'dev', `ppx${tag}b`]);
+        for (const dst of ['10.238.0.2', '127.0.0.1']) {
+          await expect(addon().rawioStart({ ...baseConfig(), netnsPath: ns.path, dst: v4(dst), src: v4(dst) }).promise)
+            .rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/peer of its veth .* did not create/) });
+        }
+      } finally {
+        execFileSync('ip', ['link', 'del', `ppx${tag}a`]);
+      }
+      await ns.exec(['ip', 'link', 'add', 'ppbr0', 'type', 'bridge']);
+      await expect(addon().rawioStart({ ...baseConfig(), netnsPath: ns.path }).promise)
+        .rejects.toMatchObject({ code: 'NOT_LOOPBACK', message: expect.stringMatching(/ppbr0 is a bridge device, not a veth/) });
+    } finally {
+      await ns.close();
+    }
+  });
+});
+
+describe('rawioStart validates every field natively', () => {
+  const cases: [Record<string, unknown>, RegExp, typeof TypeError | typeof RangeError][] = [
+    [{ count: -1 }, /config\.count .*got the number -1/, RangeError],
+    [{ count: 1e30 }, /config\.count/, RangeError],
+    [{ count: 2.5 }, /config\.count/, RangeError],
+    [{ count: Number.NaN }, /config\.count/, RangeError],
+    [{ count: undefined }, /config\.count .*got undefined/, TypeError],
+    [{ timeLimitNs: undefined }, /config\.timeLimitNs/, TypeError],
+    [{ timeLimitNs: Number.POSITIVE_INFINITY }, /config\.timeLimitNs/, RangeError],
+    [{ ports: [70000] }, /config\.ports\[0\] .*got the number 70000/, RangeError],
+    // eslint-disable-next-line no-sparse-arrays
+    [{ ports: [, 9] }, /config\.ports\[0\]/, TypeError],
+    [{ ports: [] }, /config\.ports/, RangeError],
+    [{ dst: Buffer.alloc(0) }, /config\.dst must be a Buffer of 16 bytes/, RangeError],
+    [{ src: 'x' }, /config\.src/, TypeError],
+    [{ key: Buffer.alloc(8) }, /config\.key/, RangeError],
+    [{ family: 5 }, /config\.family/, RangeError],
+    [{ batchSize: 1025 }, /config\.batchSize/, RangeError],
+    [{ srcPortBase: 65535, srcPortCount: 2 }, /config\.srcPortCount/, RangeError],
+    [{ method: 'writev' }, /config\.method/, RangeError],
+    [{ link: 'packet' }, /config\.ifname/, TypeError],
+    [{ netnsPath: 'a\0b' }, /config\.netnsPath/, RangeError],
+    [{ drainNs: -1 }, /config\.drainNs/, RangeError],
+  ];
+  it.each(cases)('%o', (patch, message, ErrorClass) => {
+    expect(() => addon().rawioStart({ ...baseConfig(), ...patch })).toThrow(ErrorClass);
+    expect(() => addon().rawioStart({ ...baseConfig(), ...patch })).toThrow(message);
+  });
+
+  it('detached and empty buffers never reach memcpy', () => {
+    const detached = new Uint8Array(new ArrayBuffer(16));
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(() => addon().rawioStart({ ...baseConfig(), dst: detached })).toThrow(/config\.dst/);
+    expect(sipHash24(Buffer.alloc(16), Buffer.alloc(0))).toBe(sipHash24(Buffer.alloc(16), Buffer.from(new Uint8Array(new ArrayBuffer(0)))));
+    const gone = new Uint8Array(new ArrayBuffer(8));
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    expect(sipHash24(Buffer.alloc(16), gone as Buffer)).toBe(sipHash24(Buffer.alloc(16), Buffer.alloc(0)));
+    expect(() => sipHash24(Buffer.alloc(3), Buffer.alloc(0))).toThrow(/key must be a Buffer of 16 bytes/);
+  });
+});
+
+const distRawio = new URL('../dist/src/rawio.js', import.meta.url);
+
+describe.skipIf(!raw.ok)('runs live on their own thread', () => {
+  it('terminating a worker in the middle of sendBatch leaves the process alive, and terminate() returns promptly', () => {
+    // In a child process: before the fix this aborted (SIGABRT) or blocked for the run's time limit.
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      const worker = new Worker(\`
+        const { parentPort } = require('node:worker_threads');
+        import(${JSON.stringify(distRawio.href)}).then(({ sendBatch }) => {
+          const run = sendBatch({ count: 1e9, timeLimitMs: 30000, receive: false, batchSize: 64 });
+          parentPort.postMessage('started');
+          return run;
+        }).then(() => parentPort.postMessage('finished'));
+      \`, { eval: true, execArgv: [] });
+      await new Promise((resolve) => worker.once('message', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const t0 = Date.now();
+      await worker.terminate();
+      const terminateMs = Date.now() - t0;
+      const { sendBatch } = await import(${JSON.stringify(distRawio.href)});
+      const after = await sendBatch({ count: 100, receive: false });
+      console.log(JSON.stringify({ terminateMs, sentAfter: after.sent }));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.signal, child.stderr).toBeNull();
+    expect(child.status, child.stderr).toBe(0);
+    const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as { terminateMs: number; sentAfter: number };
+    console.log(`worker.terminate() during sendBatch returned in ${out.terminateMs} ms`);
+    expect(out.terminateMs).toBeLessThan(5000);
+    expect(out.sentAfter).toBe(100);
+  });
+
+  it('queued runs do not hold libuv\'s thread pool: fs.readFile completes meanwhile', async () => {
+    const poolSize = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const controller = new AbortController();
+    const runs = Array.from({ length: poolSize + 2 }, () => sendBatch({ count: 1e9, timeLimitMs: 10_000, receive: false, signal: controller.signal }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const t0 = performance.now();
+      await readFile(new URL(import.meta.url));
+      const waitedMs = performance.now() - t0;
+      console.log(`fs.readFile with ${runs.length} sendBatch runs queued: ${waitedMs.toFixed(1)} ms`);
+      // Before the fix every pool thread waited on a 10 s run.
+      expect(waitedMs).toBeLessThan(3000);
+    } finally {
+      controller.abort();
+    }
+    const results = await Promise.all(runs);
+    expect(results.every((r) => r.cancelled || r.timedOut || r.sent === 1e9)).toBe(true);
   });
 });

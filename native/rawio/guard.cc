@@ -225,7 +225,8 @@ bool InterfaceIsLoopbackHere(const std::string& ifname) {
 
 // Opens path and checks it is a harness namespace; *fd keeps it for setns.
 bool OpenHarnessNetns(const std::string& path, const std::string& field, int* fd, RunResult* out) {
-  *fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO or a terminal named here must not hang the run thread.
+  *fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (*fd < 0) return Refuse(out, "NETNS_ENTER_FAILED", "cannot open " + field + " " + path, errno, "open");
   if (!NetnsFdIsRegistered(*fd)) {
     return Refuse(out, "NOT_HARNESS_NETNS",

@@ -4,6 +4,7 @@
 // friendlier messages); where a run may send is checked on the run thread (guard.h).
 #include "rawio_napi.h"
 
+#include <dlfcn.h>
 #include <net/if.h>
 
 #include <algorithm>
@@ -298,6 +299,15 @@ Napi::Value SipHash(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitRawIo(Napi::Env env, Napi::Object exports) {
+  // Node unloads an addon when the last environment that loaded it goes away (a
+  // terminated worker). The run thread and the namespace registry outlive any one
+  // environment, so the library must stay mapped: mark it never-unload once.
+  static const bool pinned = [] {
+    Dl_info self{};
+    return dladdr(reinterpret_cast<void*>(&InitRawIo), &self) != 0 && self.dli_fname != nullptr &&
+           dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != nullptr;
+  }();
+  (void)pinned;
   exports.Set("rawioStart", Napi::Function::New(env, Start, "rawioStart"));
   exports.Set("rawioProbe", Napi::Function::New(env, Probe, "rawioProbe"));
   exports.Set("rawioSipHash24", Napi::Function::New(env, SipHash, "rawioSipHash24"));
