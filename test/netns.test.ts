@@ -1,10 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PerfError } from '../src/errors.js';
-import { NAMESPACE_PREFIX, canCreateNamespaces, createNamespace, listHarnessNamespaces, sweepStaleNamespaces, withNamespace } from '../src/netns.js';
+import { type CoreNative, nativeAddon } from '../src/native.js';
+import { NAMESPACE_PREFIX, canCreateNamespaces, createNamespace, harnessNamespaceState, listHarnessNamespaces, sweepStaleNamespaces, withNamespace } from '../src/netns.js';
+
+interface NetnsNative extends CoreNative {
+  netnsCreate(name: string): string;
+  netnsRemove(name: string): void;
+}
+const addon = (): NetnsNative => nativeAddon<NetnsNative>();
 
 const support = canCreateNamespaces();
 if (!support.ok) console.log(`netns tests skipped: ${support.reason}`);
@@ -104,9 +109,9 @@ describe('network namespaces', () => {
   });
 
   it.skipIf(!support.ok)('removes namespaces on process exit and on SIGTERM when never closed', () => {
-    // The child runs netns.ts bundled to plain JS (Node 20 cannot strip types).
-    const bundle = join(mkdtempSync(join(tmpdir(), 'prtip-netns-')), 'netns.mjs');
-    execFileSync(join('node_modules', '.bin', 'rolldown'), [new URL('../src/netns.ts', import.meta.url).pathname, '--format', 'esm', '--platform', 'node', '--file', bundle], { stdio: 'ignore' });
+    // The child runs the compiled netns.js (Node 20 cannot strip types; npm test compiles
+    // first), which finds the addon from the package it lives in.
+    const bundle = new URL('../dist/src/netns.js', import.meta.url).pathname;
     const script = `
       import { createNamespace } from ${JSON.stringify(bundle)};
       const ns = await createNamespace({ veth: true });
@@ -124,5 +129,39 @@ describe('network namespaces', () => {
     const names2 = killed.stdout.trim().split(' ');
     expect(names2).toHaveLength(2);
     for (const n of names2) expect(existsSync(`/run/netns/${n}`)).toBe(false);
+  });
+
+  it('the native create/remove only take harness names, naming the parameter', () => {
+    for (const bad of ['', 'foo', 'prtip-perf-', 'prtip-perf-../x', 'prtip-perf-a/b', `prtip-perf-${'x'.repeat(60)}`, 'prtip-perf-a\0b']) {
+      expect(() => addon().netnsCreate(bad)).toThrow(RangeError);
+      expect(() => addon().netnsRemove(bad)).toThrow(/^name must be a namespace name/);
+    }
+    for (const bad of [undefined, 1, null, {}, ['prtip-perf-1']]) {
+      expect(() => addon().netnsCreate(bad as string)).toThrow(TypeError);
+      expect(() => addon().netnsRemove(bad as string)).toThrow(/name must be/);
+    }
+  });
+
+  it.skipIf(!support.ok)('creates namespaces natively the way ip netns add does: a bind mount under a shared /run/netns', async () => {
+    await withNamespace({ veth: true }, async (ns) => {
+      const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n');
+      // field 5 is the mount point; optional fields (shared:N) follow
+      const runDir = mounts.filter((l) => l.split(' ')[4] === '/run/netns');
+      expect(runDir.length).toBeGreaterThan(0);
+      expect(runDir.some((l) => / shared:\d+/.test(l))).toBe(true);
+      expect(mounts.some((l) => l.split(' ')[4] === ns.path && l.includes(' nsfs '))).toBe(true);
+      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).toContain(ns.name);
+      // a name that exists is refused, not reused
+      expect(() => addon().netnsCreate(ns.name)).toThrow(expect.objectContaining({ code: 'NETNS_EXISTS' }));
+      // the peer is a harness namespace too, and look-alikes are not
+      expect(harnessNamespaceState(ns)?.peerPath).toBe(ns.peer!.path);
+      expect(harnessNamespaceState(ns.peer)?.path).toBe(ns.peer!.path);
+      expect(harnessNamespaceState({ ...ns })).toBeUndefined();
+      expect(harnessNamespaceState({ path: ns.path, exec() {} })).toBeUndefined();
+    });
+    const names = listHarnessNamespaces().filter((n) => n.includes(`-${process.pid}-`));
+    expect(names).toEqual([]);
+    const after = readFileSync('/proc/self/mountinfo', 'utf8');
+    expect(after).not.toContain(`${NAMESPACE_PREFIX}${process.pid}-`);
   });
 });
