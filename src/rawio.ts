@@ -279,6 +279,9 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
   if (netns !== undefined && netns !== 'lo' && netns !== 'veth' && netns !== 'sink' && given === undefined) {
     throw new TypeError(`options.netns must be "lo", "veth", "sink" or a Namespace from createNamespace(), got ${describe(netns)}`);
   }
+  if (given !== undefined && (netns as Namespace).closed) {
+    throw new PerfError(`options.netns ${given.name} is closed: create a new namespace`, { code: 'NETNS_CLOSED' });
+  }
   if ('allowNetwork' in options) {
     throw new TypeError('options.allowNetwork is no longer accepted: packets go only to loopback or into namespaces the harness created, and the native sender enforces it');
   }
