@@ -16,6 +16,14 @@
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
       "cflags": ["-Wall", "-Wextra", "-O2"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-O2"]
+    },
+    {
+      # The small executable that forks each measured program (see native/process/exec_helper.c).
+      # C and libc only; it lands next to the addon, where native/process/spawn.cc looks for it.
+      "target_name": "prtip-perf-exec",
+      "type": "executable",
+      "sources": ["native/process/exec_helper.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
     }
   ]
 }

@@ -1,5 +1,6 @@
 #include "spawn.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -11,24 +12,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <algorithm>
 #include <cstring>
 
 #include "../timing/clock.h"
+#include "cgroup.h"
+#include "exec_helper_protocol.h"
 
 namespace prtip {
 namespace {
 
-// What the child reports on its error pipe when it cannot reach execve.
-struct ChildFailure {
-  int stage;  // index into kStageNames
-  int err;
-};
-
-const char* const kStageNames[] = {"setpgid", "setns", "dup2", "chdir", "read", "execve"};
-enum Stage { kSetpgid, kSetns, kDup2, kChdir, kReadGo, kExecve };
+const char* const kStageNames[] = PRTIP_STAGE_NAMES;
+static_assert(sizeof(kStageNames) / sizeof(kStageNames[0]) == PRTIP_STAGE_COUNT, "a name per stage");
+static_assert(sizeof(prtip_helper_msg) <= 512, "a message must fit one atomic pipe write");
 
 bool IsExecutableFile(const std::string& path, int* err) {
   struct stat st;
@@ -86,38 +84,50 @@ bool ReadRss(pid_t pid, RssSample* sample) {
   return any;
 }
 
-// Everything the child needs, prepared by the parent before clone (the child may not allocate).
+// Everything the cloned child needs, prepared before clone (it may not allocate).
 struct ChildArgs {
-  const char* path;
-  char* const* argv;
-  char* const* envp;
+  const char* helper_path;
+  char* const* argv;  // the helper's: the program's argv and environment travel in it
+  char* const* envp;  // the helper's own: empty
   const char* cwd;
   int netns_fd, null_fd;
   StdioMode stdin_mode, stdout_mode, stderr_mode;
-  int ready_write;  // one byte "set up, waiting" (so the parent opens counters only then)
-  int go_read;      // one byte "counters attached: exec now"
-  int err_write;    // a ChildFailure if anything fails; close-on-exec, so EOF means exec succeeded
+  int report_write;  // the helper's report pipe; set-up failures here are reported on it too
+  int go_read;       // one byte "counters attached: exec now", read by the program's process
 };
 
-// The child between clone and execve. It shares the parent's memory (CLONE_VM, as posix_spawn
-// does: no page tables to copy, none to tear down at exec), so it runs on its own stack, calls
-// only async-signal-safe functions, and writes nothing but its own stack. errno (thread-local,
-// hence shared) is only touched while the parent is blocked reading a pipe from it.
+// The child between clone and the helper's execve. It shares the parent's memory and the
+// parent thread waits until it execs or exits (CLONE_VM | CLONE_VFORK, as posix_spawn does:
+// no page tables to copy), so it runs on its own stack, calls only async-signal-safe
+// functions and writes nothing but its own stack.
 int ChildMain(void* raw) {
   const ChildArgs& a = *static_cast<const ChildArgs*>(raw);
   auto die = [&](int stage) {
-    ChildFailure failure{stage, errno};
-    ssize_t ignored = write(a.err_write, &failure, sizeof(failure));
+    prtip_helper_msg msg;
+    std::memset(&msg, 0, sizeof(msg));
+    msg.magic = PRTIP_HELPER_MAGIC;
+    msg.kind = PRTIP_MSG_FAIL;
+    msg.stage = stage;
+    msg.err = errno;
+    ssize_t ignored = write(a.report_write, &msg, sizeof(msg));
     (void)ignored;
     _exit(127);
   };
-  // Its own process group, so a timeout can kill it and everything it started.
-  if (setpgid(0, 0) != 0) die(kSetpgid);
-  if (a.netns_fd >= 0 && setns(a.netns_fd, CLONE_NEWNET) != 0) die(kSetns);
-  if (a.stdin_mode == StdioMode::Null && dup2(a.null_fd, 0) < 0) die(kDup2);
-  if (a.stdout_mode == StdioMode::Null && dup2(a.null_fd, 1) < 0) die(kDup2);
-  if (a.stderr_mode == StdioMode::Null && dup2(a.null_fd, 2) < 0) die(kDup2);
-  if (a.cwd != nullptr && chdir(a.cwd) != 0) die(kChdir);
+  // A group of its own, so a terminal's Ctrl-C to Node's group does not kill the helper
+  // (Node cancels the run itself). The program gets its own group from the helper.
+  if (setpgid(0, 0) != 0) die(PRTIP_STAGE_SETPGID);
+  if (a.netns_fd >= 0 && setns(a.netns_fd, CLONE_NEWNET) != 0) die(PRTIP_STAGE_SETNS);
+  const StdioMode modes[3] = {a.stdin_mode, a.stdout_mode, a.stderr_mode};
+  for (int fd = 0; fd < 3; ++fd) {
+    if (modes[fd] == StdioMode::Null) {
+      if (dup2(a.null_fd, fd) < 0) die(PRTIP_STAGE_DUP2);
+    } else if (fcntl(fd, F_SETFD, 0) != 0 && errno != EBADF) {
+      // Node opens its stdio close-on-exec: passed on as it is, the program would find
+      // fds 0-2 closed (echo fails with EBADF).
+      die(PRTIP_STAGE_DUP2);
+    }
+  }
+  if (a.cwd != nullptr && chdir(a.cwd) != 0) die(PRTIP_STAGE_CHDIR);
   // Node ignores SIGPIPE and worker threads block signals; both would be inherited by the program.
   // (Without CLONE_SIGHAND the child has its own copy of the handler table.)
   struct sigaction dfl;
@@ -129,27 +139,54 @@ int ChildMain(void* raw) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  char byte = 1;
-  if (write(a.ready_write, &byte, 1) != 1) die(kReadGo);
-  // Wait until the parent has attached the counters.
-  ssize_t got;
-  do {
-    got = read(a.go_read, &byte, 1);
-  } while (got < 0 && errno == EINTR);
-  if (got != 1) {
-    if (got == 0) errno = ECANCELED;
-    die(kReadGo);
-  }
-  execve(a.path, a.argv, a.envp);
-  die(kExecve);
+  // The helper keeps these two across its execve (it marks them close-on-exec again).
+  if (fcntl(a.report_write, F_SETFD, 0) != 0 || fcntl(a.go_read, F_SETFD, 0) != 0) die(PRTIP_STAGE_DUP2);
+  execve(a.helper_path, a.argv, a.envp);
+  die(PRTIP_STAGE_HELPER_EXEC);
   return 127;
 }
 
-constexpr size_t kChildStackBytes = 256 * 1024;
+constexpr size_t kChildStackBytes = 64 * 1024;
 
 int PidfdOpen(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
+// One message from the helper: 1, or 0 at EOF, or -1 for a read error or a garbled message.
+// Each message is one write smaller than PIPE_BUF, so a read of its size gets it whole.
+int ReadMsg(int fd, prtip_helper_msg* msg) {
+  ssize_t got;
+  do {
+    got = read(fd, msg, sizeof(*msg));
+  } while (got < 0 && errno == EINTR);
+  if (got == 0) return 0;
+  if (got != static_cast<ssize_t>(sizeof(*msg)) || msg->magic != PRTIP_HELPER_MAGIC) return -1;
+  return 1;
+}
+
+void FailFromHelper(SpawnResult* result, const prtip_helper_msg& failure, const std::string& path) {
+  int stage = failure.stage >= 0 && failure.stage < PRTIP_STAGE_COUNT ? failure.stage : PRTIP_STAGE_EXECVE;
+  std::string code = stage == PRTIP_STAGE_SETNS ? "NETNS_ENTER"
+                     : stage == PRTIP_STAGE_EXECVE ? (failure.err == EACCES ? "EACCES" : failure.err == ENOENT ? "ENOENT" : "EXEC_FAILED")
+                     : stage == PRTIP_STAGE_HELPER_EXEC || stage == PRTIP_STAGE_HELPER_ARGS ? "EXEC_HELPER"
+                                                                                             : "SPAWN_CHILD";
+  Fail(result, code, std::string("the child could not start: ") + kStageNames[stage] + " failed for " + path + ": " +
+       std::strerror(failure.err), failure.err, kStageNames[stage]);
+}
+
 }  // namespace
+
+const std::string& ExecHelperPath() {
+  // Never destroyed: a run thread may still use it while the process exits.
+  static const std::string& path = *new std::string([] {
+    Dl_info info;
+    std::memset(&info, 0, sizeof(info));
+    if (dladdr(reinterpret_cast<void*>(&ExecHelperPath), &info) == 0 || info.dli_fname == nullptr) return std::string();
+    std::string self = info.dli_fname;
+    size_t slash = self.rfind('/');
+    std::string candidate = (slash == std::string::npos ? std::string(".") : self.substr(0, slash)) + "/" PRTIP_HELPER_NAME;
+    return access(candidate.c_str(), X_OK) == 0 ? candidate : std::string();
+  }());
+  return path;
+}
 
 std::string ResolveExecutable(const std::string& file, const std::string& path_env, int* err) {
   *err = 0;
@@ -193,20 +230,28 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
          err, "execve");
     return;
   }
+  const std::string& helper = ExecHelperPath();
+  if (helper.empty()) {
+    Fail(result, "EXEC_HELPER_MISSING",
+         "the exec helper " PRTIP_HELPER_NAME " is not built next to the addon; rebuild with \"npm run build:addon\"", 0, "");
+    return;
+  }
 
-  // Everything the child needs is built before clone: it may not allocate.
-  std::vector<char*> argv, envp;
-  for (const auto& a : request.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& e : request.env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
+  // The run's cgroup, made before anything starts; without one, say why.
+  RunCgroup cgroup;
+  std::string no_cgroup_reason;
+  if (!request.use_cgroup) {
+    no_cgroup_reason = "cgroups were turned off for this run";
+  } else {
+    cgroup.Create(request.run_id, &no_cgroup_reason);
+  }
 
   int netns_fd = -1, null_fd = -1;
-  int ready_pipe[2] = {-1, -1}, go_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  int report_pipe[2] = {-1, -1}, go_pipe[2] = {-1, -1};
   auto cleanup_fds = [&]() {
     CloseFd(&netns_fd);
     CloseFd(&null_fd);
-    for (int* p : {ready_pipe, go_pipe, err_pipe}) {
+    for (int* p : {report_pipe, go_pipe}) {
       CloseFd(&p[0]);
       CloseFd(&p[1]);
     }
@@ -219,85 +264,93 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     }
   }
   null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null_fd < 0 || pipe2(ready_pipe, O_CLOEXEC) != 0 || pipe2(go_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+  if (null_fd < 0 || pipe2(report_pipe, O_CLOEXEC) != 0 || pipe2(go_pipe, O_CLOEXEC) != 0) {
     Fail(result, "SPAWN_SETUP", "cannot create the pipes for the child", errno, "pipe2");
     cleanup_fds();
     return;
   }
+
+  // The helper's argv carries the program's argv and environment (see exec_helper_protocol.h).
+  std::vector<std::string> helper_args = {helper, std::to_string(report_pipe[1]), std::to_string(go_pipe[0]), cgroup.dir(),
+                                          result->resolved_path, std::to_string(request.argv.size())};
+  helper_args.insert(helper_args.end(), request.argv.begin(), request.argv.end());
+  helper_args.push_back(std::to_string(request.env.size()));
+  helper_args.insert(helper_args.end(), request.env.begin(), request.env.end());
+  std::vector<char*> helper_argv;
+  for (const auto& a : helper_args) helper_argv.push_back(const_cast<char*>(a.c_str()));
+  helper_argv.push_back(nullptr);
+  char* no_env[] = {nullptr};
+
   void* stack = mmap(nullptr, kChildStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) {
     Fail(result, "SPAWN_SETUP", "cannot map the child's stack", errno, "mmap");
     cleanup_fds();
     return;
   }
-  auto free_stack = [&]() { munmap(stack, kChildStackBytes); };
-  ChildArgs args{result->resolved_path.c_str(), argv.data(), envp.data(), request.cwd.empty() ? nullptr : request.cwd.c_str(),
+  ChildArgs args{helper.c_str(), helper_argv.data(), no_env, request.cwd.empty() ? nullptr : request.cwd.c_str(),
                  netns_fd, null_fd, request.stdin_mode, request.stdout_mode, request.stderr_mode,
-                 ready_pipe[1], go_pipe[0], err_pipe[1]};
-
-  pid_t pid = clone(ChildMain, static_cast<char*>(stack) + kChildStackBytes, CLONE_VM | SIGCHLD, &args);
-  if (pid < 0) {
-    Fail(result, "SPAWN_CLONE", "clone failed", errno, "clone");
-    free_stack();
+                 report_pipe[1], go_pipe[0]};
+  // Returns once the child has exec'd the helper or died.
+  pid_t helper_pid = clone(ChildMain, static_cast<char*>(stack) + kChildStackBytes, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+  int clone_errno = errno;
+  munmap(stack, kChildStackBytes);
+  if (helper_pid < 0) {
+    Fail(result, "SPAWN_CLONE", "clone failed", clone_errno, "clone");
     cleanup_fds();
     return;
   }
-  result->pid = pid;
-  CloseFd(&ready_pipe[1]);
+  CloseFd(&report_pipe[1]);
   CloseFd(&go_pipe[0]);
-  CloseFd(&err_pipe[1]);
   CloseFd(&netns_fd);
   CloseFd(&null_fd);
-
-  auto reap = [&]() {
+  auto reap_helper = [&]() {
     int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    while (waitpid(helper_pid, &status, 0) < 0 && errno == EINTR) {
     }
-  };
-  // Reports what the child wrote on the error pipe before it died (set-up or execve failed).
-  auto report_failure = [&](const ChildFailure& failure) {
-    reap();
-    free_stack();
-    cleanup_fds();
-    const char* stage = kStageNames[failure.stage >= 0 && failure.stage <= kExecve ? failure.stage : kExecve];
-    std::string code = failure.stage == kSetns ? "NETNS_ENTER"
-                       : failure.stage == kExecve ? (failure.err == EACCES ? "EACCES" : failure.err == ENOENT ? "ENOENT" : "EXEC_FAILED")
-                                                  : "SPAWN_CHILD";
-    Fail(result, code, std::string("the child could not start: ") + stage + " failed for " + result->resolved_path + ": " +
-         std::strerror(failure.err), failure.err, stage);
-  };
-  // The child failed during set-up: its report is on the error pipe.
-  auto child_failed = [&]() {
-    ChildFailure failure{kExecve, 0};
-    ssize_t got;
-    do {
-      got = read(err_pipe[0], &failure, sizeof(failure));
-    } while (got < 0 && errno == EINTR);
-    if (got != static_cast<ssize_t>(sizeof(failure))) {
-      reap();
-      free_stack();
-      cleanup_fds();
-      Fail(result, "SPAWN_CHILD", "the child died before exec without saying why", 0, "");
-      return;
-    }
-    report_failure(failure);
   };
 
-  // Wait for "set up, waiting for go" (EOF: it failed during set-up).
-  char byte = 0;
-  ssize_t got;
-  do {
-    got = read(ready_pipe[0], &byte, 1);
-  } while (got < 0 && errno == EINTR);
-  CloseFd(&ready_pipe[0]);
-  if (got != 1) {
-    child_failed();
+  // The program's process, forked by the helper, in its own process group, waiting for "go".
+  prtip_helper_msg msg;
+  int got = ReadMsg(report_pipe[0], &msg);
+  if (got != 1 || msg.kind != PRTIP_MSG_READY || msg.pid <= 0) {
+    if (got != 1) kill(helper_pid, SIGKILL);
+    reap_helper();
+    cleanup_fds();
+    if (got == 1 && msg.kind == PRTIP_MSG_FAIL) {
+      FailFromHelper(result, msg, result->resolved_path);
+    } else {
+      Fail(result, "SPAWN_CHILD", "the exec helper ended before starting the program, without saying why", 0, "");
+    }
     return;
   }
-  // Also from this side, so the group exists whatever the child did.
-  setpgid(pid, pid);
+  const pid_t pid = msg.pid;
+  result->pid = pid;
 
-  // Counters on the child, armed to start at its execve and to follow its threads and children.
+  // Into the run's cgroup before it execs: all it starts is born there.
+  if (cgroup.active() && !cgroup.AddProcess(pid, &no_cgroup_reason)) cgroup.Remove();
+  if (cgroup.active()) {
+    result->containment = "cgroup";
+  } else {
+    result->containment = "process-group";
+    result->containment_note = no_cgroup_reason +
+        "; descendants are killed with the program's process group, and orphaned ones by the exec helper (a child "
+        "subreaper): one that leaves both, e.g. started through a service manager, may survive";
+  }
+
+  int pidfd = PidfdOpen(pid);
+  bool killed = false;
+  uint64_t kill_deadline = 0;
+  auto kill_program = [&]() {
+    if (killed) return;
+    killed = true;
+    cgroup.StartKill();
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    // SIGKILL ends it at once; the helper then reports. If it does not, stop waiting.
+    kill_deadline = MonotonicNs() + 10000000000ull;
+  };
+
+  // Counters on the program, armed to start at its execve and to follow its threads and children.
   PerfGroup group;
   if (!request.events.empty()) {
     GroupOptions options;
@@ -308,37 +361,22 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   }
 
   uint64_t t0 = MonotonicNs();
-  byte = 1;
-  if (write(go_pipe[1], &byte, 1) != 1) {
-    Fail(result, "SPAWN_RELEASE", "cannot release the child", errno, "write");
-    kill(pid, SIGKILL);
-    reap();
-    free_stack();
-    cleanup_fds();
-    return;
-  }
+  char byte = 1;
+  bool released = write(go_pipe[1], &byte, 1) == 1;
+  int release_errno = errno;
   CloseFd(&go_pipe[1]);
+  if (!released) kill_program();
 
-  // EOF on the error pipe means execve succeeded (the write end was close-on-exec).
-  ChildFailure failure{0, 0};
-  do {
-    got = read(err_pipe[0], &failure, sizeof(failure));
-  } while (got < 0 && errno == EINTR);
-  if (got > 0) {
-    report_failure(failure);
-    return;
-  }
-  CloseFd(&err_pipe[0]);
-  // The child runs the new program now; its old stack (ours) is free.
-  free_stack();
-
-  int pidfd = PidfdOpen(pid);
   uint64_t deadline = request.timeout_ns > 0 ? t0 + request.timeout_ns : 0;
   uint64_t next_sample = request.rss_interval_ns > 0 ? t0 : 0;
-  bool exited = false;
-  while (!exited) {
+  uint64_t t1 = 0;
+  bool program_ended = false, have_exit = false, helper_gone = false, exec_failed = false;
+  prtip_helper_msg exit_msg, fail_msg;
+  std::memset(&exit_msg, 0, sizeof(exit_msg));
+  std::memset(&fail_msg, 0, sizeof(fail_msg));
+  while (!have_exit && !helper_gone) {
     uint64_t now = MonotonicNs();
-    if (next_sample != 0 && now >= next_sample) {
+    if (!program_ended && next_sample != 0 && now >= next_sample) {
       RssSample s{now - t0, 0, 0, 0};
       if (ReadRss(pid, &s)) result->rss.push_back(s);
       next_sample += request.rss_interval_ns;
@@ -346,17 +384,18 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
       // Bound the timeline: a long run keeps the first 100k samples.
       if (result->rss.size() >= 100000) next_sample = 0;
     }
-    if (deadline != 0 && now >= deadline) {
+    if (!program_ended && !killed && deadline != 0 && now >= deadline) {
       result->timed_out = true;
-      break;
+      kill_program();
+    }
+    if (killed && now >= kill_deadline) {
+      kill(helper_pid, SIGKILL);  // its pipe then closes: helper_gone
+      kill_deadline = UINT64_MAX;
     }
     uint64_t wake = UINT64_MAX;
-    if (deadline != 0) wake = deadline;
-    if (next_sample != 0 && next_sample < wake) wake = next_sample;
-    if (pidfd < 0) {
-      // Old kernel without pidfd: poll the child every 200 us.
-      if (wake == UINT64_MAX || wake > now + 200000) wake = now + 200000;
-    }
+    if (!program_ended && !killed && deadline != 0) wake = deadline;
+    if (!program_ended && next_sample != 0 && next_sample < wake) wake = next_sample;
+    if (killed && kill_deadline < wake) wake = kill_deadline;
     timespec ts;
     timespec* tsp = nullptr;
     if (wake != UINT64_MAX) {
@@ -365,63 +404,90 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
       ts.tv_nsec = static_cast<long>(d % 1000000000ull);
       tsp = &ts;
     }
-    pollfd fds[2];
+    pollfd fds[3];
     int nfds = 0;
-    if (pidfd >= 0) fds[nfds++] = {pidfd, POLLIN, 0};
-    if (request.cancel_fd >= 0) fds[nfds++] = {request.cancel_fd, POLLIN, 0};
-    int ready = ppoll(nfds > 0 ? fds : nullptr, nfds, tsp, nullptr);
-    if (ready < 0 && errno != EINTR) break;
-    if (ready > 0) {
-      for (int i = 0; i < nfds; ++i) {
-        if (fds[i].revents == 0) continue;
-        if (fds[i].fd == pidfd) exited = true;
-        if (fds[i].fd == request.cancel_fd) result->cancelled = true;
+    fds[nfds++] = {report_pipe[0], POLLIN, 0};
+    int pidfd_slot = -1, cancel_slot = -1;
+    if (pidfd >= 0 && !program_ended) {
+      pidfd_slot = nfds;
+      fds[nfds++] = {pidfd, POLLIN, 0};
+    }
+    if (request.cancel_fd >= 0 && !killed && !program_ended) {
+      cancel_slot = nfds;
+      fds[nfds++] = {request.cancel_fd, POLLIN, 0};
+    }
+    int ready = ppoll(fds, nfds, tsp, nullptr);
+    if (ready < 0 && errno != EINTR) {
+      kill_program();
+      break;
+    }
+    if (ready <= 0) continue;
+    if (pidfd_slot >= 0 && fds[pidfd_slot].revents != 0) {
+      // The program ended (a zombie until the helper reaps it): the wall time stops here.
+      program_ended = true;
+      t1 = MonotonicNs();
+    }
+    if (cancel_slot >= 0 && fds[cancel_slot].revents != 0 && !program_ended) {
+      result->cancelled = true;
+      kill_program();
+    }
+    if (fds[0].revents != 0) {
+      prtip_helper_msg m;
+      int r = ReadMsg(report_pipe[0], &m);
+      if (r <= 0) {
+        helper_gone = true;
+      } else if (m.kind == PRTIP_MSG_FAIL && !exec_failed) {
+        exec_failed = true;
+        fail_msg = m;
+      } else if (m.kind == PRTIP_MSG_EXIT) {
+        have_exit = true;
+        exit_msg = m;
       }
-      if (result->cancelled && !exited) break;
-    }
-    if (pidfd < 0) {
-      siginfo_t info;
-      std::memset(&info, 0, sizeof(info));
-      if (waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) exited = true;
     }
   }
-  if (!exited) kill(-pid, SIGKILL);  // timeout or cancel: the whole group
-
-  int status = 0;
-  rusage usage;
-  std::memset(&usage, 0, sizeof(usage));
-  pid_t waited;
-  do {
-    waited = wait4(pid, &status, 0, &usage);
-  } while (waited < 0 && errno == EINTR);
-  uint64_t t1 = MonotonicNs();
+  if (t1 == 0) t1 = MonotonicNs();
+  if (!have_exit) {
+    // The helper is gone or stuck: nobody else will end the program.
+    kill_program();
+    kill(helper_pid, SIGKILL);
+  }
+  reap_helper();
   if (pidfd >= 0) close(pidfd);
-  if (waited != pid) {
-    Fail(result, "WAIT_FAILED", "wait4 on the child failed", errno, "wait4");
-    return;
-  }
-  // Anything still in the child's group outlived it: no orphans are left behind.
-  if (kill(-pid, 0) == 0) {
-    result->leftovers_killed = true;
+  cleanup_fds();
+
+  // Whatever is left of the program's tree dies with its run.
+  bool leftovers = have_exit && exit_msg.leftovers > 0;
+  if (cgroup.KillAll()) leftovers = true;
+  cgroup.Remove();
+  if (have_exit && kill(-pid, 0) == 0) {
+    leftovers = true;
     kill(-pid, SIGKILL);
   }
+  result->leftovers_killed = leftovers;
 
+  if (!released) {
+    Fail(result, "SPAWN_RELEASE", "cannot release the child", release_errno, "write");
+    return;
+  }
+  if (exec_failed) {
+    FailFromHelper(result, fail_msg, result->resolved_path);
+    return;
+  }
+  if (!have_exit) {
+    Fail(result, "EXEC_HELPER_DIED", "the exec helper ended without reporting how the program ended", 0, "");
+    return;
+  }
+  if (exit_msg.err != 0) {
+    Fail(result, "WAIT_FAILED", "wait4 on the program failed", exit_msg.err, "wait4");
+    return;
+  }
+  const rusage& usage = exit_msg.usage;
   result->wall_ns = t1 - t0;
   result->user_ns = TimevalNs(usage.ru_utime);
   result->sys_ns = TimevalNs(usage.ru_stime);
-  // Under CLONE_VM, execve records the *spawner's* high-water RSS into the child's maxrss (the
-  // mm it leaves is ours), so ru_maxrss is at least our VmHWM. When it is no larger than that,
-  // it says nothing about the program: use the program's own VmHWM from the timeline instead.
-  RssSample self{0, 0, 0, 0};
-  uint64_t ru_kb = static_cast<uint64_t>(usage.ru_maxrss);
-  uint64_t sampled_kb = 0;
-  for (const auto& sample : result->rss) sampled_kb = std::max(sampled_kb, sample.hwm_kb);
-  if (ReadRss(getpid(), &self) && ru_kb <= self.hwm_kb) {
-    result->max_rss_kb = sampled_kb;
-    result->max_rss_sampled = true;
-  } else {
-    result->max_rss_kb = ru_kb;
-  }
+  // The program's own peak: forked from the small helper, not from Node (see exec_helper.c).
+  result->max_rss_kb = usage.ru_maxrss > 0 ? static_cast<uint64_t>(usage.ru_maxrss) : 0;
+  int status = exit_msg.status;
   if (WIFEXITED(status)) {
     result->exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

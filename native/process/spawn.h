@@ -1,5 +1,12 @@
 // Runs one child with counters on it from its first instruction, and waits for it.
 // Plain data in and out (no N-API here), so the whole run can happen off the JS thread.
+//
+// The program is not forked from Node: a small helper executable (exec_helper.c) is
+// started first and forks it, so wait4's ru_maxrss is the program's own and not Node's
+// (see there). Each run gets its own cgroup v2 where the machine allows it; everything
+// left in it when the program ends (or at a timeout or cancel) is killed with cgroup.kill.
+// Elsewhere the program's process group is killed, and the helper, a child subreaper,
+// kills descendants that were orphaned.
 #pragma once
 #include <sys/types.h>
 
@@ -27,6 +34,8 @@ struct SpawnRequest {
   StdioMode stdout_mode = StdioMode::Null;
   StdioMode stderr_mode = StdioMode::Null;
   int cancel_fd = -1;  // readable means "stop now" (an eventfd owned by the caller)
+  bool use_cgroup = true;  // false: process group + subreaper only (tests the fallback)
+  uint32_t run_id = 0;     // names the run's cgroup
 };
 
 struct RssSample {
@@ -45,13 +54,16 @@ struct SpawnResult {
   pid_t pid = -1;
   uint64_t wall_ns = 0;
   uint64_t user_ns = 0, sys_ns = 0;
-  uint64_t max_rss_kb = 0;
-  bool max_rss_sampled = false;  // from the VmHWM timeline (ru_maxrss only held the spawner's); 0 without samples
+  uint64_t max_rss_kb = 0;  // wait4's ru_maxrss of the program (and its reaped descendants)
   int exit_code = -1;  // -1 when killed by a signal
   int term_signal = 0;
   bool timed_out = false;
   bool cancelled = false;
-  bool leftovers_killed = false;  // members of the child's process group outlived it and were killed
+  bool leftovers_killed = false;  // descendants outlived the program and were killed
+  // How descendants were contained: "cgroup" or "process-group" (then containment_note says
+  // why there was no cgroup, and that descendants that leave the tree may survive).
+  std::string containment;
+  std::string containment_note;
   uint64_t enabled_ns = 0, running_ns = 0;
   std::vector<uint64_t> values;  // one per requested event (0 for unopened ones)
   std::vector<Counter> counters;  // what opened and why not (fds closed)
@@ -61,7 +73,11 @@ struct SpawnResult {
 // PATH search as execvp does it, in the parent: "" and *err set (ENOENT/EACCES) when nothing fits.
 std::string ResolveExecutable(const std::string& file, const std::string& path_env, int* err);
 
-// Forks, opens the group on the child before it execs, releases it, samples, waits.
+// The helper executable next to the addon (build/Release/prtip-perf-exec); "" if not found.
+const std::string& ExecHelperPath();
+
+// Starts the helper, which forks the program; moves it into the run's cgroup, opens the
+// counter group on it before it execs, releases it, samples, waits, cleans up.
 void SpawnAndWait(const SpawnRequest& request, SpawnResult* result);
 
 }  // namespace prtip
