@@ -109,6 +109,8 @@ export class MockExecutor implements Executor {
       timedOut: false,
       cancelled: false,
       leftoversKilled: false,
+      containment: 'cgroup',
+      containmentNote: '',
       counters,
     };
   }

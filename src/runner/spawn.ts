@@ -1,17 +1,20 @@
 /**
  * One counted run of a child process: the TypeScript side of native/process.
- * The child is forked, put in its own process group (optionally entered into a
- * network namespace), has a counter group attached with enable_on_exec + inherit
- * before it execs, and is waited for off the JS thread (wait4 rusage, an RSS
- * timeline from /proc/<pid>/status, a timeout that kills the whole group).
+ * A small exec helper forks the program (so wait4's peak RSS is the program's, not
+ * Node's), in its own process group (optionally in a network namespace). Before it
+ * execs, the program is moved into a cgroup v2 of its own where the machine allows it
+ * and gets a counter group with enable_on_exec + inherit. It is waited for on a thread
+ * of its own (wait4 rusage, an RSS timeline from /proc/<pid>/status, a timeout), and
+ * whatever it leaves behind is killed when it ends: the whole cgroup, or, without one,
+ * its process group and every orphaned descendant (the helper is a child subreaper).
  */
 import { scaleCount, type CounterState, type EventKind } from '../counters.js';
 import { PerfError } from '../errors.js';
 import { nativeAddon } from '../native.js';
-import { describe, expectInteger, expectNumber, expectString } from '../validate.js';
+import { describe, expectBoolean, expectInteger, expectNumber, expectObject } from '../validate.js';
 
 /** What the native spawner returns for one run: a RunRecord's plain fields plus raw counters and RSS arrays. */
-interface NativeRunResult extends Omit<RunRecord, 'counters' | 'rss'> {
+interface NativeRunResult extends Omit<RunRecord, 'counters' | 'rss' | 'maxRssSource'> {
   path: string;
   enabledNs: number;
   runningNs: number;
@@ -32,20 +35,27 @@ interface ProcessNative {
     stdin?: StdioMode;
     stdout?: StdioMode;
     stderr?: StdioMode;
+    cgroup?: boolean;
   }): { id: number; promise: Promise<NativeRunResult> };
   cancelRun(id: number): boolean;
   resolveExecutable(file: string, pathEnv: string): { path: string; code: string; errno: number };
 }
 
 /**
- * Where maxRssBytes came from. The child is started like posix_spawn (CLONE_VM: it
- * shares the spawner's memory until execve), and execve then records the spawner's
- * own high-water RSS as the child's ru_maxrss. When wait4's figure is no larger than
- * that, it is discarded and the program's own peak (VmHWM, the last timeline sample)
- * is used: "sampled-vmhwm", which covers the main process only and can miss growth in
- * the last sampling interval (0 without a timeline).
+ * Where maxRssBytes came from: wait4's ru_maxrss, as GNU time reports it. The program is
+ * forked from the small exec helper, not from Node: execve records the address space a
+ * process leaves as part of its peak, so a child of Node would carry Node's own RSS.
  */
-export type MaxRssSource = 'rusage' | 'sampled-vmhwm';
+export type MaxRssSource = 'rusage';
+
+/**
+ * How a run's descendants were contained. "cgroup": a cgroup v2 of its own, emptied with
+ * cgroup.kill at the end, so nothing survives, daemonized or not. "process-group": no
+ * cgroup here (RunRecord.containmentNote says why); the process group is killed and the
+ * exec helper, a child subreaper, kills orphaned descendants, but a process that leaves
+ * the program's tree entirely (e.g. started through a service manager) may survive.
+ */
+export type Containment = 'cgroup' | 'process-group';
 
 /** Where a child's standard streams go: /dev/null (the default, as hyperfine -N) or the parent's. */
 export type StdioMode = 'null' | 'inherit';
@@ -82,7 +92,7 @@ export interface RunRecord {
   wallNs: number;
   userNs: number;
   sysNs: number;
-  /** Peak RSS, bytes: wait4's ru_maxrss (the child and its reaped descendants) or the sampled VmHWM; see MaxRssSource. */
+  /** Peak RSS, bytes: wait4's ru_maxrss (the program and its reaped descendants); see MaxRssSource. */
   maxRssBytes: number;
   maxRssSource: MaxRssSource;
   /** null when it was killed by a signal. */
@@ -90,8 +100,11 @@ export interface RunRecord {
   signal: number | null;
   timedOut: boolean;
   cancelled: boolean;
-  /** Members of its process group outlived it and were killed. */
+  /** Descendants outlived it and were killed. */
   leftoversKilled: boolean;
+  containment: Containment;
+  /** Without a cgroup: why, and what may therefore survive ("" with a cgroup). */
+  containmentNote: string;
   counters: Record<string, RunCounter>;
   rss?: RssTimeline;
 }
@@ -107,15 +120,17 @@ export interface SpawnOptions {
   netnsPath?: string;
   /** Events counted on the child (validated names; unsupported ones are reported, not fatal). */
   events?: readonly string[];
-  /** Kill the whole process group after this long. 0 or absent: no limit. */
+  /** Kill the program and all it started after this long. 0 or absent: no limit. */
   timeoutMs?: number;
   /** RSS sampling interval; 0 or absent: no timeline. */
   rssIntervalMs?: number;
   stdin?: StdioMode;
   stdout?: StdioMode;
   stderr?: StdioMode;
-  /** Aborting kills the child's process group; the run resolves with cancelled: true. */
+  /** Aborting kills the program and all it started; the run resolves with cancelled: true. */
   signal?: AbortSignal;
+  /** Contain the run in a cgroup v2 of its own where possible (default true); false tests the fallback. */
+  cgroup?: boolean;
 }
 
 function processNative(): ProcessNative {
@@ -128,14 +143,30 @@ function checkStdio(name: string, v: unknown): StdioMode | undefined {
   return v;
 }
 
-/** Checks a command argv at the boundary: a non-empty array of strings, argv[0] non-empty. */
+/** At most this many argv items or environment variables (execve's own limit on their total size is lower still). */
+const MAX_ITEMS = 65536;
+/** The native spawner's limit on events per run. */
+const MAX_RUN_EVENTS = 64;
+
+/** A string that execve can take whole: no NUL byte (it would silently cut the string there). */
+function expectNulFree(name: string, value: unknown, { allowEmpty = true } = {}): string {
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  if (value.includes('\0')) throw new TypeError(`${name} must not contain NUL bytes, got ${describe(value)}`);
+  if (!allowEmpty && value === '') throw new RangeError(`${name} must not be empty`);
+  return value;
+}
+
+/** Checks a command argv at the boundary: a non-empty dense array of strings without NUL bytes, argv[0] non-empty. */
 export function validateArgv(argv: unknown, name = 'argv'): string[] {
   if (!Array.isArray(argv)) throw new TypeError(`${name} must be an array of strings (the command), got ${describe(argv)}`);
   if (argv.length === 0) throw new RangeError(`${name} must not be empty: give the command to run`);
-  argv.forEach((a, i) => {
+  if (argv.length > MAX_ITEMS) throw new RangeError(`${name} may have at most ${MAX_ITEMS} items, got ${argv.length}`);
+  // Index by index: forEach would skip the holes of a sparse array.
+  for (let i = 0; i < argv.length; i++) {
+    const a: unknown = argv[i];
     if (typeof a !== 'string') throw new TypeError(`${name}[${i}] must be a string, got ${describe(a)}`);
-    if (a.includes('\0')) throw new RangeError(`${name}[${i}] contains a NUL byte`);
-  });
+    if (a.includes('\0')) throw new TypeError(`${name}[${i}] must not contain NUL bytes, got ${describe(a)}`);
+  }
   if (argv[0] === '') throw new RangeError(`${name}[0] must name a program, got an empty string`);
   return argv as string[];
 }
@@ -145,7 +176,8 @@ export function validateArgv(argv: unknown, name = 'argv'): string[] {
  * Returns the path, or throws PerfError ENOENT / EACCES.
  */
 export function resolveExecutable(file: string, pathEnv = process.env.PATH ?? ''): string {
-  expectString('file', file);
+  expectNulFree('file', file, { allowEmpty: false });
+  expectNulFree('pathEnv', pathEnv);
   const r = processNative().resolveExecutable(file, pathEnv);
   if (r.path === '') {
     const what = r.code === 'EACCES' ? 'is not an executable file' : file.includes('/') ? 'does not exist' : 'was not found on PATH';
@@ -163,41 +195,84 @@ export function findExecutable(file: string, pathEnv = process.env.PATH ?? ''): 
   }
 }
 
-function envArray(env: Readonly<Record<string, string | undefined>>): string[] {
+/** The environment as execve takes it, refusing what it would mangle (as node's child_process does). */
+function envArray(env: unknown, name: string): string[] {
+  const o = expectObject(name, env);
   const out: string[] = [];
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    const key = `${name}[${JSON.stringify(k)}]`;
+    if (k === '' || k.includes('=') || k.includes('\0')) {
+      throw new TypeError(`${key}: a variable name must be non-empty, without "=" or NUL bytes`);
+    }
+    expectNulFree(key, v);
+    out.push(`${k}=${v as string}`);
+  }
+  if (out.length > MAX_ITEMS) throw new RangeError(`${name} may have at most ${MAX_ITEMS} variables, got ${out.length}`);
   return out;
 }
 
-/** Runs the child once and returns its record. Native failures reject with a PerfError. */
-export async function spawnCounted(options: SpawnOptions): Promise<RunRecord> {
-  const argv = validateArgv(options.argv, 'options.argv');
-  const timeoutMs = options.timeoutMs === undefined ? 0 : expectNumber('options.timeoutMs', options.timeoutMs, 0, 7 * 24 * 3600e3);
-  const rssIntervalMs = options.rssIntervalMs === undefined ? 0 : expectNumber('options.rssIntervalMs', options.rssIntervalMs, 0, 3600e3);
+/** Event names by type only: a name the kernel lacks is reported per counter, never fatal to the run. */
+function checkEventNames(events: unknown): string[] {
+  if (events === undefined) return [];
+  if (!Array.isArray(events)) throw new TypeError(`options.events must be an array of event names, got ${describe(events)}`);
+  if (events.length > MAX_RUN_EVENTS) throw new RangeError(`options.events may name at most ${MAX_RUN_EVENTS} events, got ${events.length}`);
+  for (let i = 0; i < events.length; i++) expectNulFree(`options.events[${i}]`, events[i], { allowEmpty: false });
+  return [...(events as string[])];
+}
+
+/** The options, all checked before anything starts: a bad one must never surface after the child runs. */
+function checkSpawnOptions(options: unknown) {
+  const o = expectObject('options', options) as unknown as SpawnOptions;
+  const argv = validateArgv(o.argv, 'options.argv');
+  const env = envArray(o.env ?? process.env, 'options.env');
+  const timeoutMs = o.timeoutMs === undefined ? 0 : expectNumber('options.timeoutMs', o.timeoutMs, 0, 7 * 24 * 3600e3);
+  const rssIntervalMs = o.rssIntervalMs === undefined ? 0 : expectNumber('options.rssIntervalMs', o.rssIntervalMs, 0, 3600e3);
   if (rssIntervalMs > 0 && rssIntervalMs < 0.1) throw new RangeError(`options.rssIntervalMs must be 0 (off) or at least 0.1, got ${rssIntervalMs}`);
-  const events = [...(options.events ?? [])];
-  if (options.signal?.aborted) throw new PerfError('the run was aborted before it started', { code: 'ABORTED' });
-  // The native call completes on a worker thread, so its rejection has no JS stack of its own:
+  const events = checkEventNames(o.events);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`options.signal must be an AbortSignal, got ${describe(o.signal)}`);
+  return {
+    argv,
+    env,
+    ...(o.cwd !== undefined ? { cwd: expectNulFree('options.cwd', o.cwd, { allowEmpty: false }) } : {}),
+    ...(o.netnsPath !== undefined ? { netnsPath: expectNulFree('options.netnsPath', o.netnsPath, { allowEmpty: false }) } : {}),
+    events,
+    timeoutMs,
+    rssIntervalMs,
+    stdin: checkStdio('options.stdin', o.stdin) ?? 'null',
+    stdout: checkStdio('options.stdout', o.stdout) ?? 'null',
+    stderr: checkStdio('options.stderr', o.stderr) ?? 'null',
+    ...(o.cgroup !== undefined ? { cgroup: expectBoolean('options.cgroup', o.cgroup) } : {}),
+    signal: o.signal,
+  };
+}
+
+/** Runs the child once and returns its record. Bad options throw before anything starts; native failures reject with a PerfError. */
+export async function spawnCounted(options: SpawnOptions): Promise<RunRecord> {
+  const o = checkSpawnOptions(options);
+  if (o.signal?.aborted) throw new PerfError('the run was aborted before it started', { code: 'ABORTED' });
+  // The native call completes on another thread, so its rejection has no JS stack of its own:
   // keep the caller's and graft it on.
   const callSite = new Error('spawnCounted called here');
   const native = processNative();
   const handle = native.spawnCounted({
-    file: argv[0]!,
-    argv,
-    env: envArray(options.env ?? process.env),
-    ...(options.cwd !== undefined ? { cwd: expectString('options.cwd', options.cwd) } : {}),
-    ...(options.netnsPath !== undefined ? { netnsPath: expectString('options.netnsPath', options.netnsPath) } : {}),
-    events,
-    timeoutNs: timeoutMs * 1e6,
-    rssIntervalNs: rssIntervalMs * 1e6,
-    stdin: checkStdio('options.stdin', options.stdin) ?? 'null',
-    stdout: checkStdio('options.stdout', options.stdout) ?? 'null',
-    stderr: checkStdio('options.stderr', options.stderr) ?? 'null',
+    file: o.argv[0]!,
+    argv: o.argv,
+    env: o.env,
+    ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
+    ...(o.netnsPath !== undefined ? { netnsPath: o.netnsPath } : {}),
+    events: o.events,
+    timeoutNs: o.timeoutMs * 1e6,
+    rssIntervalNs: o.rssIntervalMs * 1e6,
+    stdin: o.stdin,
+    stdout: o.stdout,
+    stderr: o.stderr,
+    ...(o.cgroup !== undefined ? { cgroup: o.cgroup } : {}),
   });
   const onAbort = (): void => {
     native.cancelRun(handle.id);
   };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   let raw: NativeRunResult;
   try {
     raw = await handle.promise;
@@ -205,9 +280,9 @@ export async function spawnCounted(options: SpawnOptions): Promise<RunRecord> {
     if (err instanceof Error && callSite.stack) err.stack = `${err.stack ?? err.message}\n    --- async call site ---\n${callSite.stack.split('\n').slice(1).join('\n')}`;
     throw err;
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    o.signal?.removeEventListener('abort', onAbort);
   }
-  return toRecord(raw, rssIntervalMs > 0);
+  return toRecord(raw, o.rssIntervalMs > 0);
 }
 
 function toRecord(raw: NativeRunResult, withRss: boolean): RunRecord {
@@ -234,12 +309,14 @@ function toRecord(raw: NativeRunResult, withRss: boolean): RunRecord {
     userNs: raw.userNs,
     sysNs: raw.sysNs,
     maxRssBytes: raw.maxRssBytes,
-    maxRssSource: raw.maxRssSource,
+    maxRssSource: 'rusage',
     exitCode: raw.exitCode,
     signal: raw.signal,
     timedOut: raw.timedOut,
     cancelled: raw.cancelled,
     leftoversKilled: raw.leftoversKilled,
+    containment: raw.containment,
+    containmentNote: raw.containmentNote,
     counters,
   };
   if (withRss) {
