@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { validateEvents } from '../counters.js';
 import { PerfError } from '../errors.js';
-import { type BenchmarkOptions, benchmarkCommand, type CommandResult, compare, type Comparison, warningText } from './benchmark.js';
+import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, compare, type Comparison, warningText } from './benchmark.js';
 import { DEFAULT_RUN_EVENTS } from './events.js';
-import type { CommandSpec } from './executor.js';
-import { expectRuns } from './spawn.js';
+import { type CommandSpec, commandName } from './executor.js';
+import { expectRuns, type RunRecord } from './spawn.js';
 
 const HELP = `usage: prtip-perf stat [options] -- cmd args...
        prtip-perf stat [options] --shell 'command one' ['command two' ...]
@@ -28,13 +28,19 @@ options:
   -c, --conclude CMD       shell command after every run
   -s, --setup CMD          shell command once before the runs
   -C, --cleanup CMD        shell command once after the runs
-  -t, --timeout SEC        kill the run's whole process group after SEC seconds
+  -t, --timeout SEC        kill the run, and all it started, after SEC seconds
   -i, --ignore-failure     keep measuring when the command exits non-zero
       --shell              run the command(s) through /bin/sh -c (no shell otherwise)
       --show-output        let the command write to this terminal (default: /dev/null)
       --rss-interval MS    RSS timeline sampling interval (default 5; 0 = off)
       --json FILE|-        write the runs and summary as JSON (- = stdout)
-  -h, --help               this text`;
+  -h, --help               this text
+
+Each run gets a cgroup v2 of its own where the machine allows it: whatever the
+command started (daemons included) is killed when it ends, at a timeout, or when
+stat gets SIGINT, SIGTERM or SIGHUP (then the finished runs are summarised and
+stat exits 128 + the signal's number). Without cgroups its process group is
+killed, and orphaned descendants are; stat warns that others may survive.`;
 
 interface StatArgs {
   commands: CommandSpec[];
@@ -177,6 +183,9 @@ export function resultJson(result: CommandResult): Record<string, unknown> {
       exit_code: r.exitCode,
       ...(r.signal !== null ? { signal: r.signal } : {}),
       ...(r.timedOut ? { timed_out: true } : {}),
+      containment: r.containment,
+      ...(r.containmentNote ? { containment_note: r.containmentNote } : {}),
+      ...(r.leftoversKilled ? { leftovers_killed: true } : {}),
       counters: Object.fromEntries(
         Object.entries(r.counters).map(([name, c]) => [name, { value: c.value, enabled_ns: c.enabledNs, running_ns: c.runningNs, state: c.state, ...(c.reason ? { reason: c.reason } : {}) }]),
       ),
@@ -225,6 +234,12 @@ export function formatResult(r: CommandResult): string {
   return lines.join('\n');
 }
 
+/** Signals that stop `stat`: the running command is killed with all it started, the finished runs are summarised. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+/** 128 + the signal's number, as a shell reports a process killed by it. */
+const EXIT_FOR_SIGNAL: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 /** The `stat` subcommand; returns the process exit code. */
 export async function statCommand(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
@@ -237,38 +252,64 @@ export async function statCommand(argv: string[]): Promise<number> {
   }
   const { commands, options, json } = parseStatArgs(argv);
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  let stoppedBy: StopSignal | undefined;
+  const onSignal = (signal: StopSignal): void => {
+    if (stoppedBy !== undefined) {
+      // A second signal: stop waiting for clean-up. The exec helper still kills the running
+      // command and everything it started when this process is gone.
+      process.exit(EXIT_FOR_SIGNAL[signal]);
+    }
+    stoppedBy = signal;
+    controller.abort(new PerfError(`interrupted by ${signal}`, { code: 'ABORTED' }));
+  };
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   const toStdoutJson = json === '-';
   const log = (line: string): void => {
     if (toStdoutJson) console.error(line);
     else console.log(line);
   };
   const results: CommandResult[] = [];
+  const report = (result: CommandResult): void => {
+    results.push(result);
+    log(formatResult(result));
+    for (const w of result.warnings) log(`  warning: ${warningText(w, result)}`);
+    for (const note of containmentNotes(result)) log(`  warning: ${note}`);
+  };
   try {
     for (const command of commands) {
-      const result = await benchmarkCommand(command, { ...options, signal: controller.signal });
-      results.push(result);
-      log(formatResult(result));
-      for (const w of result.warnings) log(`  warning: ${warningText(w, result)}`);
+      // Kept as they finish, so an interrupted command still gets the summary of its finished runs.
+      const finished: RunRecord[] = [];
+      try {
+        report(await benchmarkCommand(command, { ...options, signal: controller.signal, onRun: (_name, _i, record) => finished.push(record) }));
+      } catch (err) {
+        if (!controller.signal.aborted) throw err;
+        if (finished.length > 0) report(analyse(commandName(command), [...command.argv], finished, options.warmup ?? 1));
+        break;
+      }
     }
-  } catch (err) {
-    if (err instanceof PerfError && err.code === 'ABORTED') {
-      log('stat: interrupted');
-      return 130;
-    }
-    throw err;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  }
+  if (stoppedBy !== undefined) {
+    const runs = results.reduce((n, r) => n + r.runs.length, 0);
+    log(`stat: interrupted by ${stoppedBy}; ${runs === 0 ? 'no run had finished' : `the summary above covers the ${runs} finished run${runs === 1 ? '' : 's'}`}`);
   }
   const comparisons: Comparison[] = [];
-  for (let k = 1; k < results.length; k++) comparisons.push(compare(results[0]!, results[k]!));
+  if (stoppedBy === undefined) for (let k = 1; k < results.length; k++) comparisons.push(compare(results[0]!, results[k]!));
   for (const c of comparisons) log(`\n${c.sentence}`);
-  if (json !== undefined) {
-    const payload = results.length === 1 ? resultJson(results[0]!) : { results: results.map(resultJson), comparisons };
+  if (json !== undefined && results.length > 0) {
+    const payload = results.length === 1 && commands.length === 1 ? resultJson(results[0]!) : { results: results.map(resultJson), comparisons };
+    if (stoppedBy !== undefined) (payload as Record<string, unknown>).interrupted = stoppedBy;
     const text = JSON.stringify(payload, null, 2) + '\n';
     if (toStdoutJson) process.stdout.write(text);
     else writeFileSync(json, text);
   }
-  return 0;
+  return stoppedBy === undefined ? 0 : EXIT_FOR_SIGNAL[stoppedBy];
+}
+
+/** Where runs had no cgroup: why, and what may survive them (once per distinct reason). */
+function containmentNotes(result: CommandResult): string[] {
+  const notes = new Set(result.runs.filter((r) => r.containment !== 'cgroup').map((r) => r.containmentNote));
+  return [...notes].map((n) => `runs of "${result.command}" had no cgroup of their own: ${n}`);
 }
