@@ -213,7 +213,7 @@ const worker = new Worker(\`import(\${JSON.stringify(${JSON.stringify(spawnModul
   require('node:worker_threads').parentPort.postMessage('started');
 });\`, { eval: true });
 await new Promise((res) => worker.once('message', res));
-for (let i = 0; i < 500 && running().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+for (let i = 0; i < 1500 && running().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
 const before = running().length;
 const t0 = performance.now();
 await worker.terminate();

@@ -68,7 +68,7 @@ export enum RunWarning {
   Multiplexed = 'counters-multiplexed',
   /** Some runs hit the timeout and were killed. */
   TimedOut = 'timed-out',
-  /** Processes outlived the command in its process group and were killed. */
+  /** Processes the command started outlived it and were killed (its cgroup, or its process group and orphans). */
   LeftoversKilled = 'leftovers-killed',
 }
 
@@ -270,9 +270,9 @@ export function warningText(w: RunWarning, result: CommandResult): string {
     case RunWarning.Multiplexed:
       return `some counters on "${result.command}" were multiplexed: values are scaled estimates`;
     case RunWarning.TimedOut:
-      return `"${result.command}" hit the timeout in some runs (killed with its whole process group)`;
+      return `"${result.command}" hit the timeout in some runs (killed with everything it started)`;
     case RunWarning.LeftoversKilled:
-      return `processes started by "${result.command}" outlived it and were killed with its process group`;
+      return `processes started by "${result.command}" outlived it and were killed when it ended`;
   }
 }
 
