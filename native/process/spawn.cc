@@ -313,9 +313,10 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   prtip_helper_msg msg;
   int got = ReadMsg(report_pipe[0], &msg);
   if (got != 1 || msg.kind != PRTIP_MSG_READY || msg.pid <= 0) {
-    if (got != 1) kill(helper_pid, SIGKILL);
-    reap_helper();
+    // Closing "go" first: a program still waiting for it then gives up, and the helper exits.
     cleanup_fds();
+    if (got != 1 || msg.kind != PRTIP_MSG_FAIL) kill(helper_pid, SIGKILL);
+    reap_helper();
     if (got == 1 && msg.kind == PRTIP_MSG_FAIL) {
       FailFromHelper(result, msg, result->resolved_path);
     } else {
