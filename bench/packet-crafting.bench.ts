@@ -12,7 +12,7 @@ import { CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, type PacketOptions, 
 import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
 import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
 import { noop, tscHz } from '../src/timing.js';
-import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, skipWhenAddonMissing } from './suite.js';
+import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, scaledTime, skipWhenAddonMissing } from './suite.js';
 import { type TaskLatency, taskLatency } from './tinybench-util.js';
 
 const KINDS: { id: string; name: string; options: PacketOptions }[] = [
@@ -44,7 +44,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const hz = tscHz();
   setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
   const loadBefore = loadavg()[0]!;
-  const bench = new Bench({ time: ctx.quick ? 50 : 250, warmupTime: ctx.quick ? 10 : 40, retainSamples: true, signal: ctx.signal });
+  const bench = new Bench({ time: scaledTime(ctx, ctx.quick ? 50 : 250), warmupTime: ctx.quick ? 10 : 40, retainSamples: true, signal: ctx.signal });
   const counted = new CountedBench(bench, ['task-clock', 'instructions']);
   const meta = new Map<string, { kind: (typeof KINDS)[number]; strategy: CraftStrategy; group: number }>();
   const allocationCounts = new Map<string, number>();
