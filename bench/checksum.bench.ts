@@ -203,6 +203,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
 
   const busy = busyMachineWarning(loadBefore);
   if (busy) warnings.push(busy);
+  if (process.env.PRTIP_PERF_INJECT_SLOWDOWN) warnings.push(`TEST-ONLY slowdown injected (PRTIP_PERF_INJECT_SLOWDOWN=${process.env.PRTIP_PERF_INJECT_SLOWDOWN}): these times are deliberately wrong`);
   return {
     suite: 'checksum',
     title: 'Checksum kernels',

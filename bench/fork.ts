@@ -179,7 +179,7 @@ function typicalFork(outcomes: readonly ForkOutcome[], merged: ReadonlyMap<strin
   for (const o of outcomes) {
     const distances: number[] = [];
     for (const m of o.result!.metrics) {
-      const all = merged.get(m.name);
+      const all = merged.get(`${m.name}\u00000`);
       if (all && m.value > 0 && all.value > 0) distances.push(Math.abs(Math.log(m.value / all.value)));
     }
     const score = distances.length ? median(distances) : Infinity;
@@ -274,11 +274,16 @@ export function mergeForkResults(name: string, title: string, outcomes: readonly
     };
   }
 
+  // Keyed by name and occurrence, so a name a suite reports twice stays two metrics.
   const byName = new Map<string, { meta: ForkMeta; metric: Metric }[]>();
   for (const o of ok) {
+    const seen = new Map<string, number>();
     for (const metric of o.result!.metrics) {
-      if (!byName.has(metric.name)) byName.set(metric.name, []);
-      byName.get(metric.name)!.push({ meta: o.meta, metric });
+      const k = seen.get(metric.name) ?? 0;
+      seen.set(metric.name, k + 1);
+      const key = `${metric.name}\u0000${k}`;
+      if (!byName.has(key)) byName.set(key, []);
+      byName.get(key)!.push({ meta: o.meta, metric });
     }
   }
   const merged = new Map<string, Metric>();

@@ -90,7 +90,7 @@ describe('the JSON result and its schema', () => {
     expect(back.suites[1]!.metrics[2]!.value).toBeNaN();
     expect(back.suites[1]!.metrics[0]!.value).toBe(40.2);
     expect(() => parseBenchResult('{"kind":"other"}', 'x.json')).toThrow(/x.json: not a prtip-perf bench result/);
-    expect(() => parseBenchResult(text.replace('"version": 1', '"version": 7'))).toThrow(/version 7/);
+    expect(() => parseBenchResult(text.replace(`"version": ${BENCH_RESULT_VERSION}`, '"version": 7'))).toThrow(/version 7/);
     expect(() => parseBenchResult('{', 'y.json')).toThrow(RangeError);
   });
 
