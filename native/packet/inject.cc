@@ -1,5 +1,6 @@
 #include "inject.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -48,34 +49,25 @@ const Injection& Configured() {
   return injection;
 }
 
-// Where the extra work's result goes, so the compiler cannot drop it.
-volatile uint16_t g_injected_sink = 0;
-thread_local unsigned t_credit = 0;
+// Where the extra work's result goes, so the compiler cannot drop it. Relaxed atomics are
+// plain moves on x86; a thread_local would cost a __tls_get_addr call in a shared library,
+// which on 20 B buffers is more than the slowdown itself.
+std::atomic<uint16_t> g_injected_sink{0};
+std::atomic<unsigned> g_percent{0};
+std::atomic<unsigned> g_credit{0};
 
-SumKernel BaseKernel(ChecksumVariant variant) {
-  switch (variant) {
-    case ChecksumVariant::Scalar16: return SumScalar16;
-    case ChecksumVariant::Wide64: return SumWide64;
-    case ChecksumVariant::Avx2: return SumAvx2;
-    case ChecksumVariant::Avx512: return SumAvx512;
-  }
-  return SumScalar16;
-}
-
-template <ChecksumVariant V>
+template <SumKernel Base>
 uint16_t Slowed(const uint8_t* data, size_t length) {
-  SumKernel base = BaseKernel(V);
-  const unsigned percent = Configured().percent;
-  uint16_t sum = base(data, length);
+  const unsigned percent = g_percent.load(std::memory_order_relaxed);
+  uint16_t sum = Base(data, length);
   if (length >= kPartialPassMinBytes) {
     size_t extra = (length * percent / 100) & ~static_cast<size_t>(1);
-    while (extra > length) {  // more than 100 %: whole passes first
-      g_injected_sink = base(data, length);
-      extra -= length;
-    }
-    g_injected_sink = base(data, extra);
+    for (; extra > length; extra -= length) g_injected_sink.store(Base(data, length), std::memory_order_relaxed);  // over 100 %: whole passes
+    g_injected_sink.store(Base(data, extra), std::memory_order_relaxed);
   } else {
-    for (t_credit += percent; t_credit >= 100; t_credit -= 100) g_injected_sink = base(data, length);
+    unsigned credit = g_credit.load(std::memory_order_relaxed) + percent;
+    for (; credit >= 100; credit -= 100) g_injected_sink.store(Base(data, length), std::memory_order_relaxed);
+    g_credit.store(credit, std::memory_order_relaxed);
   }
   return sum;
 }
@@ -85,11 +77,12 @@ uint16_t Slowed(const uint8_t* data, size_t length) {
 SumKernel InjectedSlowdownKernel(ChecksumVariant variant) {
   const Injection& injection = Configured();
   if (!injection.active || injection.variant != variant) return nullptr;
+  g_percent.store(injection.percent, std::memory_order_relaxed);
   switch (variant) {
-    case ChecksumVariant::Scalar16: return Slowed<ChecksumVariant::Scalar16>;
-    case ChecksumVariant::Wide64: return Slowed<ChecksumVariant::Wide64>;
-    case ChecksumVariant::Avx2: return Slowed<ChecksumVariant::Avx2>;
-    case ChecksumVariant::Avx512: return Slowed<ChecksumVariant::Avx512>;
+    case ChecksumVariant::Scalar16: return Slowed<SumScalar16>;
+    case ChecksumVariant::Wide64: return Slowed<SumWide64>;
+    case ChecksumVariant::Avx2: return Slowed<SumAvx2>;
+    case ChecksumVariant::Avx512: return Slowed<SumAvx512>;
   }
   return nullptr;
 }

@@ -3,8 +3,10 @@
 //
 // PRTIP_PERF_INJECT_SLOWDOWN="VARIANT:PERCENT" (e.g. "scalar16:10") makes that variant do
 // about PERCENT % more work per call: for buffers of 1 KiB or more one extra pass over
-// PERCENT % of the bytes, for shorter ones one extra full pass every 100/PERCENT calls.
-// The checksum returned is unchanged. Read once, at the first dispatch.
+// PERCENT % of the bytes (measured: scalar16:10 costs +10-11 % at 1500 B and 64 KiB), for
+// shorter ones one extra full pass every 100/PERCENT calls, where the wrapper's own call
+// adds ~1.5 ns on top (+20-35 % at 20-60 B). The checksum returned is unchanged.
+// Read once, at the first dispatch.
 #pragma once
 #include "checksum.h"
 
