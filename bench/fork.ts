@@ -299,7 +299,10 @@ export function mergeForkResults(name: string, title: string, outcomes: readonly
   const disagree = disagreeingMetrics(metrics);
   if (disagree.length > 0) {
     const worst = disagree.slice(0, 4).map((d) => `${d.metric.name} ${round(d.low)} … ${round(d.high)} ${d.metric.unit} (${d.ratio.toFixed(2)}x)`).join('; ');
-    warnings.push(`the processes disagree: on ${disagree.length} metric(s) the fork medians differ by more than ${FORK_DISAGREEMENT_RATIO}x (${worst}). ` +
+    // Which CPU each fork ended on, beside its median: a slow group on one CPU points at the host (a busy neighbour).
+    const cpuOf = new Map(outcomes.map((o) => [o.meta.fork, o.meta.cpu]));
+    const byFork = (disagree[0]!.metric.forks ?? []).map((f) => `${round(f.median)}@cpu${cpuOf.get(f.fork) ?? '?'}`).join(', ');
+    warnings.push(`the processes disagree: on ${disagree.length} metric(s) the fork medians differ by more than ${FORK_DISAGREEMENT_RATIO}x (${worst}; worst by fork: ${byFork}). ` +
       'Within a process these kernels are stable, so this is the machine (which CPU and which neighbour a process lands on, its memory layout), not the code: trust the between-process interval, not one run');
   }
 
