@@ -16,8 +16,15 @@ import { nearNames } from './validate.js';
 
 /** Where baselines live unless --baseline-dir says otherwise (relative to the working directory). */
 export const DEFAULT_BASELINE_DIR = '.prtip-perf/baselines';
-/** Changes smaller than this (in %) are noise, whatever the p-value. */
-export const DEFAULT_NOISE_THRESHOLD_PCT = 2;
+/**
+ * Changes smaller than this (in %) are noise, whatever the p-value. Forks measure the
+ * variation between processes within one run; whole runs minutes apart on a shared VM
+ * also drift together by a few % (A/A runs here: every kernel 3-4 % faster in one run
+ * than in the other), which no single run can see. 5 % sits above that drift.
+ */
+export const DEFAULT_NOISE_THRESHOLD_PCT = 5;
+/** A run-wide median change beyond this (in %) is reported as drift of the machine. */
+const DRIFT_NOTE_PCT = 1;
 /** Significance level for the p-value. */
 export const DEFAULT_ALPHA = 0.05;
 
@@ -231,6 +238,26 @@ function machineWarnings(baseline: BenchResult, current: BenchResult): string[] 
   return out;
 }
 
+/**
+ * The run-wide shift: the median change of the smaller-is-better metrics (times). When the
+ * whole machine ran faster or slower than at the baseline, every metric moves by about this
+ * much; a single metric changed by about the same amount is drift, not the code.
+ */
+export function runWideShiftPct(rows: readonly MetricComparison[]): number | null {
+  const changes = rows.filter((r) => r.better === 'smaller' && r.changePct !== null && Number.isFinite(r.changePct)).map((r) => r.changePct!);
+  if (changes.length < 5) return null;
+  const sorted = [...changes].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function driftWarning(rows: readonly MetricComparison[]): string[] {
+  const shift = runWideShiftPct(rows);
+  if (shift === null || Math.abs(shift) <= DRIFT_NOTE_PCT) return [];
+  return [`the machine as a whole ran ${shift < 0 ? 'faster' : 'slower'} than at the baseline: the median time metric changed by ${shift >= 0 ? '+' : ''}${shift.toFixed(1)}%; ` +
+    'a metric that moved by about that much moved with the machine (a neighbour, the host), not with the code'];
+}
+
 /** Compares every metric of `current` with the same-named metric of `baseline`. */
 export function compareResults(baseline: BenchResult, current: BenchResult, baselineName: string, options: CompareOptions = {}): BaselineComparison {
   const noise = options.noiseThresholdPct ?? DEFAULT_NOISE_THRESHOLD_PCT;
@@ -256,7 +283,7 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
     noiseThresholdPct: noise,
     alpha,
     rows,
-    machineWarnings: machineWarnings(baseline, current),
+    machineWarnings: [...machineWarnings(baseline, current), ...driftWarning(rows)],
   };
 }
 

@@ -41,7 +41,7 @@ const baseline = run([
   metric('faster-ns', 100, 'smaller', 2), // 20% faster now → improved
   metric('more-pps', 1e6, 'bigger', 3), // 20% more pps → improved
   metric('fewer-pps', 1e6, 'bigger', 4), // 20% fewer pps → regressed
-  metric('tiny-shift', 100, 'smaller', 5), // +1%: inside the 2% noise threshold → no change
+  metric('tiny-shift', 100, 'smaller', 5), // +1%: inside the 5% noise threshold → no change
   metric('noisy', 100, 'smaller', 6, 0.6), // +5% on ±60% noise: not significant → no change
   metric('dropped', 1, 'smaller', 7), // gone now → missing
   { name: 'single', unit: 'ms', value: 10, better: 'smaller', samples: [10] }, // no spread: threshold only
@@ -193,6 +193,15 @@ describe('comparisons between processes', () => {
     const plain = compareResults(run([base, quiet]), run([cur, quietSlower]), 'gate');
     expect(plain.rows.find((r) => r.name === 'noisy')!.verdict).toBe('regressed');
     expect(regressionsBeyond(plain, 10).map((r) => r.name)).toEqual(['quiet']);
+  });
+
+  it('notes when the whole machine drifted: every time metric moved together', () => {
+    const names = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    const base = names.map((n) => forked(n, [100, 101, 99, 100])), cur = names.map((n) => forked(n, [96.5, 97.5, 95.5, 96.5]));
+    const c = compareResults(run(base), run(cur), 'drift');
+    expect(c.machineWarnings.join('\n')).toMatch(/the machine as a whole ran faster than at the baseline: the median time metric changed by -3\.5%/);
+    expect(c.rows.every((r) => r.verdict === 'no change')).toBe(true);
+    expect(compareResults(run(base), run(base), 'same').machineWarnings).toEqual([]);
   });
 
   it('one process a side cannot tell, whatever its samples say', () => {
