@@ -138,7 +138,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       columns: ['packet', 'strategy', 'per call', 'bytes', 'ns/call', 'ns/packet', 'net ns/packet', 'net ref-cycles', 'Mpps', 'task-clock ns/pkt', 'instr/pkt', 'allocs/pkt'],
       rows: tableRows,
       notes: [
-        `ns/call is the median of tinybench per-call samples; net subtracts one CraftKernel.run(0) (${runZeroNs.toFixed(1)} ns) before dividing by the group`,
+        `ns/call is the median of tinybench per-call samples; net subtracts one CraftKernel.run(0) (${runZeroNs.toFixed(1)} ns) before dividing by the group; batch buffers 64-byte aligned`,
         `ref-cycles at the TSC's ${(hz / 1e9).toFixed(3)} GHz (reference cycles, not core cycles)`,
         'alloc: one 1500 B malloc per packet (ProRT-IP\'s Vec::with_capacity(1500)), built field by field, copied into its batch slot, freed; reuse: field by field straight into the slot; template: copy + patch port/seq + RFC 1624 checksum update',
         'allocs/pkt: calls through the alloc strategy\'s counting wrapper during the timed runs, per packet; it counts that wrapper only (reuse and template contain no allocator call), not allocations elsewhere in the process',
