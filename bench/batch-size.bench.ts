@@ -12,7 +12,7 @@ import type { ClaimRow, Metric, SuiteResult, Table, Verdict } from '../src/repor
 import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from '../src/rawio.js';
 import { max, median, medianInterval, min } from '../src/stats.js';
-import { type Suite, type SuiteContext, runIfMain } from './suite.js';
+import { type ForkInfo, type Suite, type SuiteContext, runIfMain } from './suite.js';
 
 const BATCH_SIZES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024] as const;
 /** A sweep point: a sendmmsg batch size, or the sendto reference. */
@@ -50,11 +50,16 @@ interface Plan {
   budgetMs: number;
 }
 
-function plan(quick: boolean): Plan {
+function plan(quick: boolean, fork?: ForkInfo): Plan {
   // default: 5 x 20k = 100k packets per size on loopback (and on the send path); quick: 3 x 3k / 3 x 2k.
-  return quick
+  const whole = quick
     ? { repetitions: 3, packetsPerRun: 3000, sinkPacketsPerRun: 2000, budgetMs: 12_000 }
     : { repetitions: 5, packetsPerRun: 20_000, sinkPacketsPerRun: 20_000, budgetMs: 50_000 };
+  if (fork === undefined) return whole;
+  // In a fork: a share of the rounds (at least 1 with --quick, 2 otherwise, so each process's
+  // paired gains have a spread), and the budget in proportion.
+  const repetitions = Math.max(quick ? 1 : 2, Math.round(whole.repetitions * fork.measureScale));
+  return { ...whole, repetitions, budgetMs: Math.round((whole.budgetMs * repetitions) / whole.repetitions) };
 }
 
 const label = (p: Point): string => (p === 'sendto' ? 'sendto' : String(p));
@@ -87,7 +92,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   if (!support.ok) {
     return { ...base, status: 'skipped', reason: support.reason, durationMs: Date.now() - started, tables: [], metrics: [], claims: [], warnings: [] };
   }
-  const { repetitions, packetsPerRun, sinkPacketsPerRun, budgetMs } = plan(ctx.quick);
+  const { repetitions, packetsPerRun, sinkPacketsPerRun, budgetMs } = plan(ctx.quick, ctx.fork);
   const warnings: string[] = [];
   const netns = canCreateNamespaces();
   const series = SERIES.filter((s) => !s.sink || netns.ok);

@@ -11,7 +11,7 @@ import { ChecksumKernel, SUM_VARIANTS, checksum, checksumVariants } from '../src
 import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
 import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
 import { noop, tscHz } from '../src/timing.js';
-import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, skipWhenAddonMissing } from './suite.js';
+import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, scaledTime, skipWhenAddonMissing } from './suite.js';
 import { type TaskLatency, taskLatency } from './tinybench-util.js';
 
 const SIZES = [20, 40, 60, 1500, 65536] as const;
@@ -60,7 +60,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
 
   setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
   const loadBefore = loadavg()[0]!;
-  const bench = new Bench({ time: ctx.quick ? 60 : 300, warmupTime: ctx.quick ? 10 : 50, retainSamples: true, signal: ctx.signal });
+  const bench = new Bench({ time: scaledTime(ctx, ctx.quick ? 60 : 300), warmupTime: ctx.quick ? 10 : 50, retainSamples: true, signal: ctx.signal });
   const counted = new CountedBench(bench, ['task-clock', 'instructions']);
   const rows: Row[] = [];
   const tasks = new Map<string, { variant: string; size: number; ops: number }>();
@@ -203,6 +203,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
 
   const busy = busyMachineWarning(loadBefore);
   if (busy) warnings.push(busy);
+  if (process.env.PRTIP_PERF_INJECT_SLOWDOWN) warnings.push(`TEST-ONLY slowdown injected (PRTIP_PERF_INJECT_SLOWDOWN=${process.env.PRTIP_PERF_INJECT_SLOWDOWN}): these times are deliberately wrong`);
   return {
     suite: 'checksum',
     title: 'Checksum kernels',

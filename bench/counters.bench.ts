@@ -8,7 +8,7 @@ import { type Counters, listEvents, openCounters } from '../src/counters.js';
 import type { Metric, SuiteResult, Table } from '../src/report/result.js';
 import { calibrateBracket } from '../src/sample.js';
 import { noop } from '../src/timing.js';
-import { type Suite, type SuiteContext, runIfMain } from './suite.js';
+import { type Suite, type SuiteContext, runIfMain, scaledTime } from './suite.js';
 import { latencyMetric, taskLatency } from './tinybench-util.js';
 
 const SOFTWARE_EVENTS = ['task-clock', 'context-switches', 'page-faults', 'cpu-migrations', 'cpu-clock', 'minor-faults', 'major-faults', 'alignment-faults'];
@@ -25,7 +25,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const warnings: string[] = [];
   if (events.length < 8) warnings.push(`only ${events.length} of 8 software events open here: ${SOFTWARE_EVENTS.filter((e) => !supported.has(e)).join(', ')} do not`);
 
-  const bench = new Bench({ time: ctx.quick ? 150 : 600, warmupTime: 50, retainSamples: true, signal: ctx.signal });
+  const bench = new Bench({ time: scaledTime(ctx, ctx.quick ? 150 : 600), warmupTime: 50, retainSamples: true, signal: ctx.signal });
   bench.add('N-API noop()', () => noop());
   const groups: Counters[] = [];
   for (const n of GROUP_SIZES) {

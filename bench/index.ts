@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type BaselineComparison, DEFAULT_BASELINE_DIR, DEFAULT_NOISE_THRESHOLD_PCT, compareResults, comparisonTable, loadBaseline,
-  regressionsBeyond, saveBaseline, validateBaselineName, verdictCounts,
+  regressionsBeyond, saveBaseline, tooNoisyToGate, validateBaselineName, verdictCounts,
 } from '../src/baseline.js';
 import { machineInfo, machineSummary } from '../src/machine.js';
 import { ProgressLine } from '../src/progress.js';
@@ -24,23 +24,31 @@ import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src
 import { formatTable } from '../src/report/text.js';
 import { nearNames } from '../src/validate.js';
 import type { CriterionResults } from '../src/criterion.js';
+import { runSuiteInForks } from './fork.js';
 import { type Suite, type SuiteContext, criterionOption, printSuite } from './suite.js';
 
-/** Every suite, in run order (the comparison suite, prtip, reads the earlier ones). */
-const SUITES: readonly { name: string; load: () => Promise<Suite> }[] = [
-  { name: 'counters', load: async () => (await import('./counters.bench.js')).suite },
-  { name: 'checksum', load: async () => (await import('./checksum.bench.js')).suite },
-  { name: 'packet-crafting', load: async () => (await import('./packet-crafting.bench.js')).suite },
-  { name: 'batch-size', load: async () => (await import('./batch-size.bench.js')).suite },
-  { name: 'criterion', load: async () => (await import('./criterion.bench.js')).suite },
-  { name: 'prtip', load: async () => (await import('./prtip.bench.js')).suite },
+/**
+ * Every suite, in run order (the comparison suite, prtip, reads the earlier ones).
+ * `forked`: an in-process suite, run in --forks fresh processes (bench/fork.ts); criterion
+ * reads files and prtip runs whole binaries, each run already its own process.
+ */
+export const SUITES: readonly { name: string; forked: boolean; load: () => Promise<Suite> }[] = [
+  { name: 'counters', forked: true, load: async () => (await import('./counters.bench.js')).suite },
+  { name: 'checksum', forked: true, load: async () => (await import('./checksum.bench.js')).suite },
+  { name: 'packet-crafting', forked: true, load: async () => (await import('./packet-crafting.bench.js')).suite },
+  { name: 'batch-size', forked: true, load: async () => (await import('./batch-size.bench.js')).suite },
+  { name: 'criterion', forked: false, load: async () => (await import('./criterion.bench.js')).suite },
+  { name: 'prtip', forked: false, load: async () => (await import('./prtip.bench.js')).suite },
 ];
+
+/** Forks per in-process suite unless --forks says otherwise: enough for a between-process test, within the time goals. */
+export const DEFAULT_FORKS = { quick: 4, full: 5 } as const;
 
 /** Exit codes, so CI can tell a regression from a broken run. */
 export const EXIT = { ok: 0, suiteFailed: 1, usage: 2, regression: 3, interrupted: 130, terminated: 143 } as const;
 
 const DEFAULT_OUT = 'results';
-const GOAL_MS = { quick: 60_000, full: 180_000 };
+const GOAL_MS = { quick: 60_000, full: 300_000 };
 
 const USAGE = `usage: prtip-perf bench [options]      (also: npm run bench -- [options])
 
@@ -50,6 +58,8 @@ and the claims table, and writes the results folder.
 options:
   --quick                     shorter runs (about a minute, for CI)
   --suite NAME                run only this suite (repeatable)
+  --forks N                   run each in-process suite in N fresh processes (default ${DEFAULT_FORKS.full}, ${DEFAULT_FORKS.quick} with --quick);
+                              intervals, comparisons and the gate use the variation between them
   --prtip PATH                the prtip binary for the whole-binary suite
   --criterion DIR             prtip's criterion output (its target/criterion, after
                               cargo bench -p prtip-network --bench packet_crafting / --bench batch_io;
@@ -77,6 +87,8 @@ export interface BenchOptions {
   help: boolean;
   quick: boolean;
   suites: string[];
+  /** Processes per in-process suite; undefined = DEFAULT_FORKS. */
+  forks?: number;
   prtip?: string;
   criterion?: string;
   criterionBaseline?: string;
@@ -88,7 +100,7 @@ export interface BenchOptions {
   failOnRegressionPct?: number;
 }
 
-const VALUE_OPTIONS = ['--suite', '--prtip', '--criterion', '--criterion-baseline', '--out', '--save-baseline', '--baseline', '--baseline-dir', '--noise-threshold', '--fail-on-regression'];
+const VALUE_OPTIONS = ['--suite', '--forks', '--prtip', '--criterion', '--criterion-baseline', '--out', '--save-baseline', '--baseline', '--baseline-dir', '--noise-threshold', '--fail-on-regression'];
 const FLAG_OPTIONS = ['--quick', '--help', '-h'];
 
 function percent(option: string, text: string): number {
@@ -132,6 +144,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
           }
           if (!o.suites.includes(name)) o.suites.push(name);
         }
+        break;
+      }
+      case '--forks': {
+        const n = Number(value);
+        if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > 100) throw new RangeError(`--forks: expected an integer from 1 to 100, got "${value}"`);
+        o.forks = n;
         break;
       }
       case '--prtip': o.prtip = value; break;
@@ -195,8 +213,15 @@ function notRun(name: string, reason: string): SuiteResult {
   return { suite: name, title: name, status: 'skipped', reason, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
 }
 
-async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext): Promise<SuiteResult> {
+async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext, forks: number): Promise<SuiteResult> {
   const started = Date.now();
+  if (entry.forked) {
+    try {
+      return await runSuiteInForks(entry.name, entry.name, ctx, forks);
+    } catch (err) {
+      return { ...notRun(entry.name, ''), status: 'failed', durationMs: Date.now() - started, reason: `forks: ${(err as Error).message}` };
+    }
+  }
   let suite: Suite;
   try {
     suite = await entry.load();
@@ -279,7 +304,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const wanted = criterion && options.suites.length > 0 && !options.suites.includes('criterion') ? [...options.suites, 'criterion'] : options.suites;
   const selected = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   const machine = await machineInfo();
-  console.log(`prtip-perf bench${options.quick ? ' --quick' : ''}: ${selected.map((s) => s.name).join(', ')}\nmachine: ${machineSummary(machine)}`);
+  const forks = options.forks ?? (options.quick ? DEFAULT_FORKS.quick : DEFAULT_FORKS.full);
+  console.log(`prtip-perf bench${options.quick ? ' --quick' : ''}: ${selected.map((s) => s.name).join(', ')} (in-process suites in ${forks} fork${forks === 1 ? '' : 's'} each)\nmachine: ${machineSummary(machine)}`);
 
   const line = new ProgressLine();
   const controller = new AbortController();
@@ -309,7 +335,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         progress: (message, done, total) => line.update(message, done, total),
         previous: results,
       };
-      const result = await runSuite(entry, ctx);
+      const result = await runSuite(entry, ctx, forks);
       running = '';
       line.clear();
       results.set(entry.name, result);
@@ -339,10 +365,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
   let comparison: BaselineComparison | undefined;
   if (baseline !== undefined && options.baseline !== undefined) {
-    comparison = compareResults(baseline, result, options.baseline, { noiseThresholdPct: options.noiseThresholdPct });
+    comparison = compareResults(baseline, result, options.baseline, {
+      noiseThresholdPct: options.noiseThresholdPct,
+      ...(options.failOnRegressionPct !== undefined ? { gatePct: options.failOnRegressionPct } : {}),
+    });
     const counts = verdictCounts(comparison);
     console.log('\n' + formatTable(comparisonTable(comparison)));
-    console.log(`  ${counts.improved} improved, ${counts.regressed} regressed, ${counts['no change']} no change, ${counts.new} new, ${counts.missing} missing`);
+    console.log(`  ${counts.improved} improved, ${counts.regressed} regressed, ${counts['too noisy']} too noisy to gate, ${counts['no change']} no change, ${counts['cannot tell']} cannot tell, ${counts.new} new, ${counts.missing} missing`);
   }
 
   const outDir = resolve(options.out);
@@ -360,10 +389,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
   if (result.interrupted) return exitCodeFor(interrupts.signal());
   if (comparison && options.failOnRegressionPct !== undefined) {
+    const noisy = tooNoisyToGate(comparison, options.failOnRegressionPct);
+    if (noisy.length > 0) {
+      console.log(`\nregression gate: ${noisy.length} metric(s) too noisy to gate at ${options.failOnRegressionPct}% (their processes differ by more than that; they do not fail the gate):`);
+      for (const r of noisy) console.log(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}%, between-process noise ${r.noisePct!.toFixed(1)}%`);
+    }
     const bad = regressionsBeyond(comparison, options.failOnRegressionPct);
     if (bad.length > 0) {
       console.error(`\nregression gate: ${bad.length} metric(s) regressed by ${options.failOnRegressionPct}% or more against "${comparison.baselineName}":`);
-      for (const r of bad) console.error(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}% (${r.better} is better, p=${r.p === null ? 'n/a' : r.p.toPrecision(2)})`);
+      for (const r of bad) console.error(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}% (${r.better} is better, p=${r.p === null ? 'n/a' : r.p.toPrecision(2)}, between-process noise ${r.noisePct === null ? 'n/a' : `${r.noisePct.toFixed(1)}%`})`);
       return EXIT.regression;
     }
     console.log(`regression gate: no metric regressed by ${options.failOnRegressionPct}% or more`);

@@ -12,7 +12,7 @@ import { CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, type PacketOptions, 
 import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
 import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
 import { noop, tscHz } from '../src/timing.js';
-import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, skipWhenAddonMissing } from './suite.js';
+import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, scaledTime, skipWhenAddonMissing } from './suite.js';
 import { type TaskLatency, taskLatency } from './tinybench-util.js';
 
 const KINDS: { id: string; name: string; options: PacketOptions }[] = [
@@ -44,7 +44,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const hz = tscHz();
   setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
   const loadBefore = loadavg()[0]!;
-  const bench = new Bench({ time: ctx.quick ? 50 : 250, warmupTime: ctx.quick ? 10 : 40, retainSamples: true, signal: ctx.signal });
+  const bench = new Bench({ time: scaledTime(ctx, ctx.quick ? 50 : 250), warmupTime: ctx.quick ? 10 : 40, retainSamples: true, signal: ctx.signal });
   const counted = new CountedBench(bench, ['task-clock', 'instructions']);
   const meta = new Map<string, { kind: (typeof KINDS)[number]; strategy: CraftStrategy; group: number }>();
   const allocationCounts = new Map<string, number>();
@@ -138,7 +138,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       columns: ['packet', 'strategy', 'per call', 'bytes', 'ns/call', 'ns/packet', 'net ns/packet', 'net ref-cycles', 'Mpps', 'task-clock ns/pkt', 'instr/pkt', 'allocs/pkt'],
       rows: tableRows,
       notes: [
-        `ns/call is the median of tinybench per-call samples; net subtracts one CraftKernel.run(0) (${runZeroNs.toFixed(1)} ns) before dividing by the group`,
+        `ns/call is the median of tinybench per-call samples; net subtracts one CraftKernel.run(0) (${runZeroNs.toFixed(1)} ns) before dividing by the group; batch buffers 64-byte aligned`,
         `ref-cycles at the TSC's ${(hz / 1e9).toFixed(3)} GHz (reference cycles, not core cycles)`,
         'alloc: one 1500 B malloc per packet (ProRT-IP\'s Vec::with_capacity(1500)), built field by field, copied into its batch slot, freed; reuse: field by field straight into the slot; template: copy + patch port/seq + RFC 1624 checksum update',
         'allocs/pkt: calls through the alloc strategy\'s counting wrapper during the timed runs, per packet; it counts that wrapper only (reuse and template contain no allocator call), not allocations elsewhere in the process',

@@ -25,6 +25,25 @@ export interface SuiteContext {
   progress(message: string, done?: number, total?: number): void;
   /** Results of suites that already ran (the comparison uses the micro-benchmarks). */
   previous: ReadonlyMap<string, SuiteResult>;
+  /** Set when this process is one fork of several (bench/fork.ts): the suite shortens its measuring by `measureScale`. */
+  fork?: ForkInfo;
+}
+
+/** What a forked suite knows about its fork. */
+export interface ForkInfo {
+  /** 0-based fork number and how many forks the suite runs in. */
+  index: number;
+  count: number;
+  /** Factor for the suite's measuring time (≈ 1/count, so N forks take about as long as one process did). */
+  measureScale: number;
+  /** The randomized layout of this process, recorded with every metric. */
+  envPadBytes: number;
+  heapPadBytes: number;
+}
+
+/** A suite's measuring time in ms, shortened in a fork but never below `floorMs`. */
+export function scaledTime(ctx: SuiteContext, ms: number, floorMs = 10): number {
+  return Math.max(floorMs, Math.round(ms * (ctx.fork?.measureScale ?? 1)));
 }
 
 export interface Suite {

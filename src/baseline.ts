@@ -1,25 +1,35 @@
 /**
  * Baselines: a saved BenchResult that later runs are compared with, metric by metric,
- * and the CI gate on top. A change counts only when it is both larger than the noise
- * threshold and statistically significant (Mann-Whitney U over the Metric samples);
- * the confidence interval of the change comes from a bootstrap of the two medians.
+ * and the CI gate on top. The unit of replication is the process: for metrics measured
+ * in forks, the test is Welch's t on the log fork medians and the interval of the change
+ * a hierarchical bootstrap (forks, then samples within each); for whole-binary metrics
+ * each sample already is a process. A change counts only when it is both larger than the
+ * noise threshold and significant; a metric whose between-process noise exceeds the
+ * gate's threshold is "too noisy to gate", never "regressed".
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseBenchResult, stringifyBenchResult } from './report/json.js';
-import type { BenchResult, Metric, Table } from './report/result.js';
-import { mannWhitneyU } from './stats.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type Metric, type Table } from './report/result.js';
+import { compareProcessMedians, cvPercent, hierarchicalChangeInterval, medianInPlace, seededRandom, validateResamples } from './stats.js';
 import { nearNames } from './validate.js';
 
 /** Where baselines live unless --baseline-dir says otherwise (relative to the working directory). */
 export const DEFAULT_BASELINE_DIR = '.prtip-perf/baselines';
-/** Changes smaller than this (in %) are noise, whatever the p-value. */
-export const DEFAULT_NOISE_THRESHOLD_PCT = 2;
+/**
+ * Changes smaller than this (in %) are noise, whatever the p-value. Forks measure the
+ * variation between processes within one run; whole runs minutes apart on a shared VM
+ * also drift together by a few % (A/A runs here: every kernel 3-4 % faster in one run
+ * than in the other), which no single run can see. 5 % sits above that drift.
+ */
+export const DEFAULT_NOISE_THRESHOLD_PCT = 5;
+/** A run-wide median change beyond this (in %) is reported as drift of the machine. */
+const DRIFT_NOTE_PCT = 1;
 /** Significance level for the p-value. */
 export const DEFAULT_ALPHA = 0.05;
 
 /** What happened to one metric since the baseline. */
-export type ChangeVerdict = 'improved' | 'regressed' | 'no change' | 'new' | 'missing';
+export type ChangeVerdict = 'improved' | 'regressed' | 'no change' | 'too noisy' | 'cannot tell' | 'new' | 'missing';
 
 /** One metric against its baseline. */
 export interface MetricComparison {
@@ -29,12 +39,21 @@ export interface MetricComparison {
   better: Metric['better'];
   baseline: number | null;
   current: number | null;
-  /** (current − baseline) / baseline × 100, from the medians; null when either side is missing. */
+  /**
+   * % change: of the geometric mean of the process medians when both sides have two or
+   * more processes, else of the two values; null when either side is missing.
+   */
   changePct: number | null;
-  /** 95% bootstrap interval of changePct; null without samples on both sides. */
+  /** 95% interval of the change: hierarchical bootstrap (processes, then samples); null without data on both sides. */
   ci: [number, number] | null;
-  /** Two-sided Mann-Whitney U p-value of the samples; null without samples on both sides. */
+  /** Two-sided Welch p-value on the log process medians; null with fewer than two processes a side. */
   p: number | null;
+  /** Processes (forks, or whole-binary runs) behind each side. */
+  processes: { baseline: number; current: number };
+  /** Between-process noise: the larger side's coefficient of variation of the process medians, %; null below two processes. */
+  noisePct: number | null;
+  /** The gate threshold this row was judged against (for "too noisy to gate at x %"), if any. */
+  gatePct: number | null;
   verdict: ChangeVerdict;
 }
 
@@ -54,8 +73,13 @@ export interface BaselineComparison {
 export interface CompareOptions {
   noiseThresholdPct?: number;
   alpha?: number;
-  /** Bootstrap resamples (default 2000). */
+  /** Bootstrap resamples (default 2000; 100 … 100000). */
   resamples?: number;
+  /**
+   * The CI gate's threshold (--fail-on-regression), %: a regression on a metric whose
+   * between-process noise exceeds it becomes "too noisy" (it cannot be gated at that level).
+   */
+  gatePct?: number;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -103,47 +127,13 @@ export function loadBaseline(name: string, dir = DEFAULT_BASELINE_DIR): BenchRes
     const hint = have.length === 0 ? `no baselines in ${resolve(dir)} yet (save one with --save-baseline ${name})` : `have: ${have.join(', ')}${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`;
     throw new RangeError(`baseline "${name}" not found (${file}); ${hint}`);
   }
-  return parseBenchResult(readFileSync(file, 'utf8'), file);
-}
-
-/** mulberry32: a small seeded generator, so the same two runs give the same interval. */
-function seededRandom(seedText: string): () => number {
-  let seed = 2166136261;
-  for (let i = 0; i < seedText.length; i++) seed = Math.imul(seed ^ seedText.charCodeAt(i), 16777619);
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** k-th smallest of `a` (reorders it): Hoare's quickselect, O(n) expected. */
-function select(a: Float64Array, k: number): number {
-  let lo = 0, hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!; a[i] = a[j]!; a[j] = t;
-        i++; j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k]!;
+  const text = readFileSync(file, 'utf8');
+  const version = (/"version"\s*:\s*(\d+)/.exec(text) ?? [])[1];
+  if (version !== undefined && Number(version) < BENCH_RESULT_VERSION) {
+    throw new RangeError(`baseline "${name}" (${file}) is bench result version ${version}, saved before per-process (fork) summaries existed; ` +
+      `comparisons now test the variation between processes, which it does not hold. Re-create it: npm run bench -- --save-baseline ${name}`);
   }
-  return a[k]!;
-}
-
-function medianOf(a: Float64Array): number {
-  const n = a.length;
-  const upper = select(a, n >> 1);
-  if (n % 2 === 1) return upper;
-  return (upper + select(a, (n >> 1) - 1)) / 2;
+  return parseBenchResult(text, file);
 }
 
 /** At most `max` values: the sorted samples themselves, or an even quantile grid of them. */
@@ -158,6 +148,7 @@ function bounded(xs: readonly number[], max: number): number[] {
  * Null when either side has fewer than 2 samples or the baseline median is 0.
  */
 export function bootstrapChangeInterval(base: readonly number[], cur: readonly number[], resamples = 2000, seed = 'prtip-perf'): [number, number] | null {
+  validateResamples(resamples);
   if (base.length < 2 || cur.length < 2) return null;
   const b = bounded(base, MAX_BOOTSTRAP_SAMPLES), c = bounded(cur, MAX_BOOTSTRAP_SAMPLES);
   const random = seededRandom(seed);
@@ -167,9 +158,9 @@ export function bootstrapChangeInterval(base: readonly number[], cur: readonly n
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < bb.length; i++) bb[i] = b[Math.floor(random() * b.length)]!;
     for (let i = 0; i < cc.length; i++) cc[i] = c[Math.floor(random() * c.length)]!;
-    const mb = medianOf(bb);
+    const mb = medianInPlace(bb);
     if (mb === 0) continue;
-    changes[n++] = (medianOf(cc) / mb - 1) * 100;
+    changes[n++] = (medianInPlace(cc) / mb - 1) * 100;
   }
   if (n < resamples / 2) return null;
   const sorted = changes.subarray(0, n).sort();
@@ -192,25 +183,47 @@ export function changeVerdict(changePct: number, p: number | null, better: Metri
   return worse ? 'regressed' : 'improved';
 }
 
-function compareMetric(suite: string, base: Metric | undefined, cur: Metric | undefined, noise: number, alpha: number, resamples: number): MetricComparison {
+/** The processes behind a metric: fork summaries, or (whole-binary metrics) one sample per run. */
+function processesOf(m: Metric): { medians: number[]; groups: number[][]; forked: boolean } {
+  if (m.forks !== undefined) {
+    const forks = m.forks.filter((f) => typeof f.median === 'number' && Number.isFinite(f.median));
+    return { medians: forks.map((f) => f.median), groups: forks.map((f) => finite(f.samples ?? [])), forked: true };
+  }
+  const xs = finite(m.samples);
+  return { medians: xs, groups: xs.map((x) => [x]), forked: false };
+}
+
+function compareMetric(suite: string, base: Metric | undefined, cur: Metric | undefined, noise: number, alpha: number, resamples: number, gatePct: number | null): MetricComparison {
   const m = (cur ?? base)!;
+  const pb = base ? processesOf(base) : undefined, pc = cur ? processesOf(cur) : undefined;
   const row: MetricComparison = {
     name: m.name, suite, unit: m.unit, better: m.better,
     baseline: base && Number.isFinite(base.value) ? base.value : null,
     current: cur && Number.isFinite(cur.value) ? cur.value : null,
     changePct: null, ci: null, p: null,
+    processes: { baseline: pb?.medians.length ?? 0, current: pc?.medians.length ?? 0 },
+    noisePct: null, gatePct,
     verdict: base === undefined ? 'new' : cur === undefined ? 'missing' : 'no change',
   };
-  if (base === undefined || cur === undefined || row.baseline === null || row.current === null) return row;
+  if (base === undefined || cur === undefined || row.baseline === null || row.current === null || !pb || !pc) return row;
   if (row.baseline === 0) return row;
   row.changePct = (row.current / row.baseline - 1) * 100;
-  const bs = finite(base.samples), cs = finite(cur.samples);
-  if (bs.length >= 2 && cs.length >= 2) {
-    row.p = mannWhitneyU(cs, bs).p;
-    if (Number.isNaN(row.p)) row.p = null;
-    row.ci = bootstrapChangeInterval(bs, cs, resamples, m.name);
+  const noiseB = cvPercent(pb.medians), noiseC = cvPercent(pc.medians);
+  const noiseMax = Math.max(Number.isFinite(noiseB) ? noiseB : -1, Number.isFinite(noiseC) ? noiseC : -1);
+  row.noisePct = noiseMax >= 0 ? noiseMax : null;
+  const test = compareProcessMedians(pb.medians, pc.medians, 1 - alpha);
+  if (test !== null) {
+    row.changePct = test.changePct;
+    row.p = Number.isNaN(test.p) ? null : test.p;
+    row.ci = hierarchicalChangeInterval(pb.groups, pc.groups, { resamples, seed: m.name });
+  } else if (pb.forked || pc.forked) {
+    // Forked metrics with one process on a side: the samples of one process are not
+    // independent evidence, so no test is made.
+    row.verdict = 'cannot tell';
+    return row;
   }
   row.verdict = changeVerdict(row.changePct, row.p, m.better, noise, alpha);
+  if (row.verdict === 'regressed' && gatePct !== null && row.noisePct !== null && row.noisePct > gatePct) row.verdict = 'too noisy';
   return row;
 }
 
@@ -225,11 +238,33 @@ function machineWarnings(baseline: BenchResult, current: BenchResult): string[] 
   return out;
 }
 
+/**
+ * The run-wide shift: the median change of the smaller-is-better metrics (times). When the
+ * whole machine ran faster or slower than at the baseline, every metric moves by about this
+ * much; a single metric changed by about the same amount is drift, not the code.
+ */
+export function runWideShiftPct(rows: readonly MetricComparison[]): number | null {
+  const changes = rows.filter((r) => r.better === 'smaller' && r.changePct !== null && Number.isFinite(r.changePct)).map((r) => r.changePct!);
+  if (changes.length < 5) return null;
+  const sorted = [...changes].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function driftWarning(rows: readonly MetricComparison[]): string[] {
+  const shift = runWideShiftPct(rows);
+  if (shift === null || Math.abs(shift) <= DRIFT_NOTE_PCT) return [];
+  return [`the machine as a whole ran ${shift < 0 ? 'faster' : 'slower'} than at the baseline: the median time metric changed by ${shift >= 0 ? '+' : ''}${shift.toFixed(1)}%; ` +
+    'a metric that moved by about that much moved with the machine (a neighbour, the host), not with the code'];
+}
+
 /** Compares every metric of `current` with the same-named metric of `baseline`. */
 export function compareResults(baseline: BenchResult, current: BenchResult, baselineName: string, options: CompareOptions = {}): BaselineComparison {
   const noise = options.noiseThresholdPct ?? DEFAULT_NOISE_THRESHOLD_PCT;
   const alpha = options.alpha ?? DEFAULT_ALPHA;
-  const resamples = options.resamples ?? 2000;
+  const resamples = validateResamples(options.resamples ?? 2000, 'resamples');
+  const gatePct = options.gatePct ?? null;
+  if (gatePct !== null && !(Number.isFinite(gatePct) && gatePct >= 0)) throw new RangeError(`gatePct: expected a percentage ≥ 0, got ${String(gatePct)}`);
   const index = (r: BenchResult): Map<string, { suite: string; metric: Metric }> => {
     const map = new Map<string, { suite: string; metric: Metric }>();
     for (const s of r.suites) for (const metric of s.metrics) if (!map.has(metric.name)) map.set(metric.name, { suite: s.suite, metric });
@@ -238,9 +273,9 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
   const base = index(baseline), cur = index(current);
   const ranSuites = new Set(current.suites.filter((s) => s.status === 'ok').map((s) => s.suite));
   const rows: MetricComparison[] = [];
-  for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples));
+  for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples, gatePct));
   // A metric that disappeared from a suite that did run is worth a line; a suite left out with --suite is not.
-  for (const [name, b] of base) if (!cur.has(name) && ranSuites.has(b.suite)) rows.push(compareMetric(b.suite, b.metric, undefined, noise, alpha, resamples));
+  for (const [name, b] of base) if (!cur.has(name) && ranSuites.has(b.suite)) rows.push(compareMetric(b.suite, b.metric, undefined, noise, alpha, resamples, gatePct));
   return {
     baselineName,
     baselineStartedAt: baseline.startedAt,
@@ -248,35 +283,69 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
     noiseThresholdPct: noise,
     alpha,
     rows,
-    machineWarnings: machineWarnings(baseline, current),
+    machineWarnings: [...machineWarnings(baseline, current), ...driftWarning(rows)],
   };
 }
 
-/** The CI gate: regressions worse than `failPct` percent. */
+/** True when a row's between-process noise is above `failPct`: the gate cannot trust a change of that size. */
+function tooNoisyFor(r: MetricComparison, failPct: number): boolean {
+  return r.noisePct !== null && r.noisePct > failPct;
+}
+
+/**
+ * The CI gate: significant regressions of `failPct` percent or more, on metrics whose
+ * between-process noise is within `failPct` (the rest are in tooNoisyToGate).
+ */
 export function regressionsBeyond(comparison: BaselineComparison, failPct: number): MetricComparison[] {
-  return comparison.rows.filter((r) => r.verdict === 'regressed' && r.changePct !== null && Math.abs(r.changePct) >= failPct);
+  return comparison.rows.filter((r) => r.verdict === 'regressed' && r.changePct !== null && Math.abs(r.changePct) >= failPct && !tooNoisyFor(r, failPct));
+}
+
+/**
+ * Metrics the gate at `failPct` does not trust: they changed for the worse by `failPct` or
+ * more (significantly or not), but their processes disagree among themselves by more
+ * than that (CV of the process medians), so the change cannot be told from the noise
+ * at this threshold. Printed, never failing the gate.
+ */
+export function tooNoisyToGate(comparison: BaselineComparison, failPct: number): MetricComparison[] {
+  return comparison.rows.filter((r) => {
+    if (r.changePct === null || !tooNoisyFor(r, failPct)) return false;
+    const worse = r.better === 'smaller' ? r.changePct >= failPct : r.changePct <= -failPct;
+    return worse && (r.verdict === 'regressed' || r.verdict === 'too noisy' || r.verdict === 'no change');
+  });
 }
 
 function pct(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
 }
 
+function verdictText(r: MetricComparison): string {
+  if (r.verdict === 'too noisy') return `too noisy to gate at ${r.gatePct}%`;
+  if (r.verdict === 'cannot tell') return `cannot tell (${Math.min(r.processes.baseline, r.processes.current)} process)`;
+  return r.verdict;
+}
+
 /** The comparison as a Table, for the terminal and every export. */
 export function comparisonTable(c: BaselineComparison): Table {
   const notes = [
     `baseline "${c.baselineName}" from ${c.baselineStartedAt}${c.baselineCommit ? ` (commit ${c.baselineCommit.slice(0, 10)})` : ''}`,
-    `change of the median; 95% bootstrap interval; Mann-Whitney U p-value; changes within ±${c.noiseThresholdPct}% or with p ≥ ${c.alpha} are "no change"`,
+    'the unit is the process: "processes" = forks (in-process suites) or runs (whole binaries) behind baseline/now; ' +
+      'change of the geometric mean of the process medians; 95% interval by a hierarchical bootstrap (processes, then samples within each); ' +
+      'p from Welch\'s t on the log process medians',
+    `noise = between-process coefficient of variation of the process medians (the larger side); changes within ±${c.noiseThresholdPct}% or with p ≥ ${c.alpha} are "no change"; ` +
+      'a regression on a metric noisier than the gate\'s threshold is "too noisy to gate" and does not fail it; with one process a side a forked metric is "cannot tell"',
     ...c.machineWarnings.map((w) => `warning: ${w}`),
   ];
   return {
     title: `Against baseline "${c.baselineName}"`,
-    columns: ['metric', 'unit', 'better', 'baseline', 'now', 'change', '95% CI', 'p', 'verdict'],
+    columns: ['metric', 'unit', 'better', 'baseline', 'now', 'change', '95% CI', 'p', 'processes', 'noise', 'verdict'],
     rows: c.rows.map((r) => [
       r.name, r.unit, r.better, r.baseline, r.current,
       r.changePct === null ? null : pct(r.changePct),
       r.ci === null ? null : `${pct(r.ci[0])} … ${pct(r.ci[1])}`,
       r.p === null ? null : r.p < 0.001 ? '<0.001' : r.p.toFixed(3),
-      r.verdict,
+      `${r.processes.baseline}/${r.processes.current}`,
+      r.noisePct === null ? null : `${r.noisePct.toFixed(1)}%`,
+      verdictText(r),
     ]),
     notes,
   };
@@ -284,7 +353,7 @@ export function comparisonTable(c: BaselineComparison): Table {
 
 /** Counts per verdict, for a one-line summary. */
 export function verdictCounts(c: BaselineComparison): Record<ChangeVerdict, number> {
-  const counts: Record<ChangeVerdict, number> = { improved: 0, regressed: 0, 'no change': 0, new: 0, missing: 0 };
+  const counts: Record<ChangeVerdict, number> = { improved: 0, regressed: 0, 'no change': 0, 'too noisy': 0, 'cannot tell': 0, new: 0, missing: 0 };
   for (const r of c.rows) counts[r.verdict]++;
   return counts;
 }

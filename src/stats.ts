@@ -247,3 +247,223 @@ export function medianInterval(xs: readonly number[]): [number, number] | null {
   if (k === 0) return null;
   return [sorted[k - 1]!, sorted[n - k]!];
 }
+
+// ---------------------------------------------------------------------------
+// Between-process statistics. On a VM the process is the largest source of variation
+// (where its buffers land, the CPU it runs on, its JIT, the neighbours): samples from
+// one process are not independent evidence, so intervals and tests treat the process
+// (a fork) as the unit of replication.
+
+/** Most bootstrap resamples accepted: above this the cost grows with no gain in precision. */
+export const MAX_BOOTSTRAP_RESAMPLES = 100_000;
+
+/** Checks a bootstrap resample count: an integer from 100 to MAX_BOOTSTRAP_RESAMPLES. */
+export function validateResamples(resamples: unknown, param = 'resamples'): number {
+  if (typeof resamples !== 'number' || !Number.isInteger(resamples) || resamples < 100 || resamples > MAX_BOOTSTRAP_RESAMPLES) {
+    throw new RangeError(`${param}: expected an integer from 100 to ${MAX_BOOTSTRAP_RESAMPLES}, got ${String(resamples)}`);
+  }
+  return resamples;
+}
+
+/** mulberry32 seeded from a string (FNV-1a): the same inputs always give the same interval. */
+export function seededRandom(seedText: string): () => number {
+  let seed = 2166136261;
+  for (let i = 0; i < seedText.length; i++) seed = Math.imul(seed ^ seedText.charCodeAt(i), 16777619);
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Coefficient of variation (sample σ / mean) in %; NaN with fewer than 2 values or a zero mean. */
+export function cvPercent(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  return m === 0 ? NaN : (100 * stddev(xs)) / Math.abs(m);
+}
+
+/** Options of hierarchicalBootstrap. */
+export interface HierarchicalBootstrapOptions {
+  /** Resamples (default 2000; 100 … MAX_BOOTSTRAP_RESAMPLES). */
+  resamples?: number;
+  /** Two-sided confidence (default 0.95). */
+  confidence?: number;
+  /** Seed text for the generator (default "prtip-perf"). */
+  seed?: string;
+  /** Samples per group used, at most (a quantile grid of larger groups; default 101). */
+  maxSamplesPerGroup?: number;
+}
+
+/** Result of hierarchicalBootstrap: the statistic and its percentile interval. */
+export interface HierarchicalInterval {
+  /** Median of the group medians. */
+  estimate: number;
+  low: number;
+  high: number;
+  /** Groups (processes) with at least one finite sample. */
+  groups: number;
+}
+
+function gridOf(xs: readonly number[], max: number): number[] {
+  const sorted = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (sorted.length <= max) return sorted;
+  return Array.from({ length: max }, (_, i) => sorted[Math.round((i / (max - 1)) * (sorted.length - 1))]!);
+}
+
+/** k-th smallest of `a` (reorders it): Hoare's quickselect, O(n) expected. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!; a[i] = a[j]!; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** Median of `a` (reorders it). */
+export function medianInPlace(a: Float64Array): number {
+  const n = a.length;
+  const upper = select(a, n >> 1);
+  return n % 2 === 1 ? upper : (upper + select(a, (n >> 1) - 1)) / 2;
+}
+
+/** Resamples groups and then samples within each; returns the median of the group medians. */
+class TwoLevelResampler {
+  private readonly groupMedians: Float64Array;
+  private readonly scratch: Float64Array;
+  constructor(private readonly data: readonly number[][], private readonly random: () => number) {
+    this.groupMedians = new Float64Array(data.length);
+    this.scratch = new Float64Array(Math.max(...data.map((g) => g.length)));
+  }
+  next(): number {
+    const { data, random } = this;
+    for (let g = 0; g < data.length; g++) {
+      const group = data[Math.floor(random() * data.length)]!;
+      const view = this.scratch.subarray(0, group.length);
+      for (let i = 0; i < group.length; i++) view[i] = group[Math.floor(random() * group.length)]!;
+      this.groupMedians[g] = medianInPlace(view);
+    }
+    return medianInPlace(this.groupMedians);
+  }
+}
+
+function checkedOptions(options: HierarchicalBootstrapOptions): { resamples: number; tail: number; maxPer: number; seed: string } {
+  const resamples = validateResamples(options.resamples ?? 2000);
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence: expected a number between 0 and 1 (exclusive), got ${String(confidence)}`);
+  const maxPer = options.maxSamplesPerGroup ?? 101;
+  if (!Number.isInteger(maxPer) || maxPer < 1 || maxPer > 10_000) throw new RangeError(`maxSamplesPerGroup: expected an integer from 1 to 10000, got ${String(maxPer)}`);
+  return { resamples, tail: (1 - confidence) / 2, maxPer, seed: options.seed ?? 'prtip-perf' };
+}
+
+function percentiles(stats: Float64Array, tail: number): [number, number] {
+  stats.sort();
+  const n = stats.length;
+  const at = (q: number): number => stats[Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))))]!;
+  return [at(tail), at(1 - tail)];
+}
+
+/**
+ * Percentile interval of "the median of the per-process medians" by a two-level
+ * bootstrap: each resample draws the processes with replacement, then the samples
+ * within each drawn process with replacement, and takes the median of those medians.
+ * Both levels of variation reach the interval; with one process only the within-process
+ * level is left, and `groups` says so. Null when no group has data.
+ */
+export function hierarchicalBootstrap(groups: readonly (readonly number[])[], options: HierarchicalBootstrapOptions = {}): HierarchicalInterval | null {
+  const { resamples, tail, maxPer, seed } = checkedOptions(options);
+  const data = groups.map((g) => gridOf(g, maxPer)).filter((g) => g.length > 0);
+  if (data.length === 0) return null;
+  const resampler = new TwoLevelResampler(data, seededRandom(seed));
+  const stats = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) stats[r] = resampler.next();
+  const [low, high] = percentiles(stats, tail);
+  return { estimate: median(data.map((g) => median(g))), low, high, groups: data.length };
+}
+
+/**
+ * Interval of the % change of the median of process medians from `base` to `current`,
+ * each side resampled on two levels (processes, then samples) independently.
+ * Null when a side has no data or the baseline statistic is 0 in most resamples.
+ */
+export function hierarchicalChangeInterval(base: readonly (readonly number[])[], current: readonly (readonly number[])[], options: HierarchicalBootstrapOptions = {}): [number, number] | null {
+  const { resamples, tail, maxPer, seed } = checkedOptions(options);
+  const b = base.map((g) => gridOf(g, maxPer)).filter((g) => g.length > 0);
+  const c = current.map((g) => gridOf(g, maxPer)).filter((g) => g.length > 0);
+  if (b.length === 0 || c.length === 0) return null;
+  const random = seededRandom(seed);
+  const rb = new TwoLevelResampler(b, random), rc = new TwoLevelResampler(c, random);
+  const stats = new Float64Array(resamples);
+  let n = 0;
+  for (let r = 0; r < resamples; r++) {
+    const mb = rb.next(), mc = rc.next();
+    if (mb !== 0) stats[n++] = (mc / mb - 1) * 100;
+  }
+  if (n < resamples / 2) return null;
+  return percentiles(stats.subarray(0, n), tail);
+}
+
+/** Quantile of Student's t with `df` degrees of freedom (two-sided level via p = 1 − α/2), by bisection. */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1) || !(df > 0)) return NaN;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  // two-sided p-value of t equals 2(1 − p) at the quantile
+  const target = 2 * (1 - p);
+  let lo = 0, hi = 1;
+  while (studentTTwoSidedP(hi, df) > target) hi *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTTwoSidedP(mid, df) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** A comparison of two sets of per-process medians. */
+export interface ProcessComparison {
+  /** Processes on each side. */
+  nBase: number;
+  nCurrent: number;
+  /** % change of the geometric mean of the process medians (current vs base). */
+  changePct: number;
+  /** Welch's t interval of that change at `confidence`, back-transformed from the log scale. */
+  ci: [number, number] | null;
+  /** Two-sided Welch p-value on the log medians. */
+  p: number;
+}
+
+/**
+ * Welch's t-test on the logarithms of per-process medians: the process is the unit,
+ * so the test's noise is the between-process noise; logs make a change a ratio and the
+ * spread relative. Needs at least two processes with positive medians on each side
+ * (null otherwise: one process says nothing about the next).
+ */
+export function compareProcessMedians(base: readonly number[], current: readonly number[], confidence = 0.95): ProcessComparison | null {
+  const lb = base.filter((x) => Number.isFinite(x) && x > 0).map(Math.log);
+  const lc = current.filter((x) => Number.isFinite(x) && x > 0).map(Math.log);
+  if (lb.length < 2 || lc.length < 2) return null;
+  const w = welchTTest(lc, lb);
+  const diff = mean(lc) - mean(lb);
+  const se = Math.sqrt(stddev(lc) ** 2 / lc.length + stddev(lb) ** 2 / lb.length);
+  let ci: [number, number] | null;
+  if (se === 0) ci = [(Math.exp(diff) - 1) * 100, (Math.exp(diff) - 1) * 100];
+  else {
+    const t = studentTQuantile(1 - (1 - confidence) / 2, w.df);
+    ci = Number.isFinite(t) ? [(Math.exp(diff - t * se) - 1) * 100, (Math.exp(diff + t * se) - 1) * 100] : null;
+  }
+  return { nBase: lb.length, nCurrent: lc.length, changePct: (Math.exp(diff) - 1) * 100, ci, p: w.p };
+}

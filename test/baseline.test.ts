@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchCommand } from '../bench/index.js';
 import {
-  bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline, verdictCounts,
+  bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline, tooNoisyToGate, verdictCounts,
 } from '../src/baseline.js';
 import { machineInfo } from '../src/machine.js';
 import { parseBenchResult, stringifyBenchResult } from '../src/report/json.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type Metric } from '../src/report/result.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type ForkSummary, type Metric } from '../src/report/result.js';
+import { seededRandom } from '../src/stats.js';
+import { DEFAULT_FORKS } from '../bench/index.js';
 
 const machine = await machineInfo();
 
@@ -39,7 +41,7 @@ const baseline = run([
   metric('faster-ns', 100, 'smaller', 2), // 20% faster now → improved
   metric('more-pps', 1e6, 'bigger', 3), // 20% more pps → improved
   metric('fewer-pps', 1e6, 'bigger', 4), // 20% fewer pps → regressed
-  metric('tiny-shift', 100, 'smaller', 5), // +1%: inside the 2% noise threshold → no change
+  metric('tiny-shift', 100, 'smaller', 5), // +1%: inside the 5% noise threshold → no change
   metric('noisy', 100, 'smaller', 6, 0.6), // +5% on ±60% noise: not significant → no change
   metric('dropped', 1, 'smaller', 7), // gone now → missing
   { name: 'single', unit: 'ms', value: 10, better: 'smaller', samples: [10] }, // no spread: threshold only
@@ -68,7 +70,7 @@ describe('comparing with a baseline', () => {
     expect(row('added').verdict).toBe('new');
     expect(row('dropped').verdict).toBe('missing');
     expect(row('single').verdict).toBe('regressed');
-    expect(verdictCounts(comparison)).toEqual({ improved: 2, regressed: 3, 'no change': 2, new: 1, missing: 1 });
+    expect(verdictCounts(comparison)).toEqual({ improved: 2, regressed: 3, 'no change': 2, 'too noisy': 0, 'cannot tell': 0, new: 1, missing: 1 });
   });
 
   it('reports change %, a confidence interval around it and a p-value', () => {
@@ -117,8 +119,8 @@ describe('comparing with a baseline', () => {
     expect(regressionsBeyond(comparison, 25).map((r) => r.name)).toEqual(['single']);
     expect(regressionsBeyond(comparison, 50)).toEqual([]);
     const t = comparisonTable(comparison);
-    expect(t.columns).toEqual(['metric', 'unit', 'better', 'baseline', 'now', 'change', '95% CI', 'p', 'verdict']);
-    expect(t.rows.find((r) => r[0] === 'slower-ns')![8]).toBe('regressed');
+    expect(t.columns).toEqual(['metric', 'unit', 'better', 'baseline', 'now', 'change', '95% CI', 'p', 'processes', 'noise', 'verdict']);
+    expect(t.rows.find((r) => r[0] === 'slower-ns')![10]).toBe('regressed');
     expect(String(t.rows.find((r) => r[0] === 'slower-ns')![5])).toMatch(/^\+\d+\.\d%$/);
   });
 
@@ -132,7 +134,104 @@ describe('comparing with a baseline', () => {
   });
 });
 
+/** A metric measured in forks: one median per process (and a few samples around it). */
+function forked(name: string, medians: number[], better: Metric['better'] = 'smaller'): Metric {
+  const forks: ForkSummary[] = medians.map((m, i) => ({ fork: i, median: m, n: 3, min: m * 0.99, max: m * 1.01, envPadBytes: i, heapPadBytes: 64 * i, samples: [m * 0.99, m, m * 1.01] }));
+  const sorted = [...medians].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return { name, unit: 'ns/op', better, value: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2, samples: forks.flatMap((f) => f.samples), forks };
+}
+
+describe('comparisons between processes', () => {
+  it('simulation: at the default fork counts, false positives ≤ 5% at α = 0.05 and a 3σ shift is found ≥ 90% of the time', () => {
+    // Each trial is one metric in a baseline and a current run; the between-process noise σ
+    // is known (log-normal, 4%), and the current run is shifted by 0 or 3σ.
+    for (const forks of [DEFAULT_FORKS.quick, DEFAULT_FORKS.full]) {
+      const random = seededRandom(`simulation-${forks}`);
+      const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      const sigma = 0.04, trials = 2000;
+      const draw = (shift: number): number[] => Array.from({ length: forks }, () => 100 * Math.exp(shift + sigma * normal()));
+      const metrics = (shift: number): { base: Metric[]; cur: Metric[] } => {
+        const base: Metric[] = [], cur: Metric[] = [];
+        for (let t = 0; t < trials; t++) {
+          base.push(forked(`m${t}`, draw(0)));
+          cur.push(forked(`m${t}`, draw(shift)));
+        }
+        return { base, cur };
+      };
+      const flagged = (shift: number, verdict: string): number => {
+        const { base, cur } = metrics(shift);
+        const c = compareResults(run(base), run(cur), 'sim', { resamples: 100 });
+        return c.rows.filter((r) => r.verdict === verdict || (verdict === 'any' && (r.verdict === 'regressed' || r.verdict === 'improved'))).length / trials;
+      };
+      const falsePositives = flagged(0, 'any');
+      const detected = flagged(3 * sigma, 'regressed');
+      expect(falsePositives, `${forks} forks: false-positive rate`).toBeLessThanOrEqual(0.05);
+      expect(detected, `${forks} forks: detection of a 3σ shift`).toBeGreaterThanOrEqual(0.9);
+    }
+  }, 120_000);
+
+  it('uses the fork medians, not the pooled samples: tight processes that disagree are not a change', () => {
+    // Every process is precise (±1%), but the processes differ by ±20%: the same code.
+    const a = forked('layout', [80, 120, 100, 90, 110]), b = forked('layout', [118, 82, 101, 112, 88]);
+    const c = compareResults(run([a]), run([b]), 'aa');
+    expect(c.rows[0]!.verdict).toBe('no change');
+    expect(c.rows[0]!.processes).toEqual({ baseline: 5, current: 5 });
+    expect(c.rows[0]!.noisePct).toBeGreaterThan(10);
+  });
+
+  it('a metric noisier than the gate is "too noisy to gate", never a gate failure', () => {
+    const base = forked('noisy', [100, 130, 80, 115, 90]), cur = forked('noisy', [300, 390, 240, 345, 270]);
+    const quiet = forked('quiet', [100, 101, 99, 100, 100]), quietSlower = forked('quiet', [150, 151, 149, 150, 150]);
+    const c = compareResults(run([base, quiet]), run([cur, quietSlower]), 'gate', { gatePct: 10 });
+    const noisy = c.rows.find((r) => r.name === 'noisy')!;
+    expect(noisy.verdict).toBe('too noisy');
+    expect(comparisonTable(c).rows.find((r) => r[0] === 'noisy')![10]).toBe('too noisy to gate at 10%');
+    expect(regressionsBeyond(c, 10).map((r) => r.name)).toEqual(['quiet']);
+    expect(tooNoisyToGate(c, 10).map((r) => r.name)).toEqual(['noisy']);
+    // Without the gate it is a plain regression, and the gate function still leaves it out.
+    const plain = compareResults(run([base, quiet]), run([cur, quietSlower]), 'gate');
+    expect(plain.rows.find((r) => r.name === 'noisy')!.verdict).toBe('regressed');
+    expect(regressionsBeyond(plain, 10).map((r) => r.name)).toEqual(['quiet']);
+  });
+
+  it('notes when the whole machine drifted: every time metric moved together', () => {
+    const names = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    const base = names.map((n) => forked(n, [100, 101, 99, 100])), cur = names.map((n) => forked(n, [96.5, 97.5, 95.5, 96.5]));
+    const c = compareResults(run(base), run(cur), 'drift');
+    expect(c.machineWarnings.join('\n')).toMatch(/the machine as a whole ran faster than at the baseline: the median time metric changed by -3\.5%/);
+    expect(c.rows.every((r) => r.verdict === 'no change')).toBe(true);
+    expect(compareResults(run(base), run(base), 'same').machineWarnings).toEqual([]);
+  });
+
+  it('one process a side cannot tell, whatever its samples say', () => {
+    const c = compareResults(run([forked('one', [100])]), run([forked('one', [150])]), 'one');
+    expect(c.rows[0]!.verdict).toBe('cannot tell');
+    expect(c.rows[0]!.p).toBeNull();
+  });
+
+  it('rejects an unbounded resample count, naming it', () => {
+    expect(() => compareResults(baseline, current, 'x', { resamples: 1e9 })).toThrow(/resamples: expected an integer from 100 to 100000, got 1000000000/);
+    expect(() => compareResults(baseline, current, 'x', { gatePct: -1 })).toThrow(/gatePct/);
+    expect(() => bootstrapChangeInterval([1, 2], [1, 2], 1e9)).toThrow(/resamples/);
+  });
+});
+
 describe('baseline files', () => {
+  it('an older baseline (before fork summaries) is a clear error saying how to re-create it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-old-'));
+    writeFileSync(join(dir, 'old.json'), stringifyBenchResult(baseline).replace(`"version": ${BENCH_RESULT_VERSION}`, '"version": 1'));
+    expect(() => loadBaseline('old', dir)).toThrow(/version 1, saved before per-process \(fork\) summaries existed.*--save-baseline old/);
+  });
+
+  it('keeps the per-fork summaries of a saved run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-forks-'));
+    const withForks = run([forked('f', [10, 11, 12])]);
+    saveBaseline(withForks, 'forks', dir);
+    const back = loadBaseline('forks', dir).suites[0]!.metrics[0]!;
+    expect(back.forks).toEqual(withForks.suites[0]!.metrics[0]!.forks);
+  });
+
   it('saves, lists and loads by name; a missing name lists what exists', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'baselines-')), 'nested');
     const file = saveBaseline(baseline, 'main', dir);
@@ -175,6 +274,10 @@ describe('the CI gate end to end (a real counters run against synthetic baseline
       for (const s of b.suites) for (const m of s.metrics) {
         m.value *= factor;
         m.samples = m.samples.map((x) => x * factor);
+        for (const f of m.forks ?? []) {
+          f.median *= factor; f.min *= factor; f.max *= factor;
+          f.samples = f.samples.map((x) => x * factor);
+        }
       }
       return b;
     };

@@ -1,4 +1,5 @@
 #include "checksum.h"
+#include "inject.h"
 
 #include <immintrin.h>
 
@@ -209,6 +210,7 @@ bool ChecksumVariantAvailable(ChecksumVariant variant) {
 
 SumKernel ChecksumKernelFor(ChecksumVariant variant) {
   if (!ChecksumVariantAvailable(variant)) return nullptr;
+  if (SumKernel slowed = InjectedSlowdownKernel(variant)) return slowed;  // test-only, see inject.h
   switch (variant) {
     case ChecksumVariant::Scalar16: return SumScalar16;
     case ChecksumVariant::Wide64: return SumWide64;

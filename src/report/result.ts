@@ -14,19 +14,45 @@ export interface Table {
 }
 
 /**
+ * One process's share of a metric (a fork: a fresh Node process that warmed up and then
+ * measured, like JMH's forks). Layout that cannot be fixed is randomized per fork and
+ * recorded here, so the spread between forks covers it.
+ */
+export interface ForkSummary {
+  /** 0-based fork number, in run order. */
+  fork: number;
+  /** This fork's median of its own samples (its value of the metric). */
+  median: number;
+  /** How many samples the fork took. */
+  n: number;
+  min: number;
+  max: number;
+  /** Length of the random padding environment variable the fork was started with (bytes). */
+  envPadBytes: number;
+  /** Size of the random heap allocation made before the measured buffers (bytes). */
+  heapPadBytes: number;
+  /** The fork's own samples (per-repetition values, or a 101-point quantile grid of them). */
+  samples: number[];
+}
+
+/**
  * One tracked number (for baselines, the CI gate and github-action-benchmark).
- * `samples` are the per-repetition values the median comes from, so a baseline
- * comparison can give a confidence interval and a p-value.
+ * `samples` are the per-repetition values the median comes from. Suites that run in
+ * forks also keep `forks`: then `value` is the median of the fork medians, `samples`
+ * pools every fork's samples, and comparisons use the variation between forks.
+ * Without `forks` (whole-binary suites) each sample is a separate process run.
  */
 export interface Metric {
   /** Stable id, e.g. "checksum/avx512/1500B". */
   name: string;
   /** e.g. "ns/op", "B/cycle", "pps". */
   unit: string;
-  /** The median of `samples`. */
+  /** The median of `samples`, or of the fork medians when `forks` is present. */
   value: number;
   better: 'smaller' | 'bigger';
   samples: number[];
+  /** Per-process summaries, one per fork that measured this metric. */
+  forks?: ForkSummary[];
 }
 
 /** What a claim from ProRT-IP's documents came to on this machine. */
@@ -84,7 +110,7 @@ export interface SuiteResult {
 }
 
 /** The version of the BenchResult layout; bumped on any incompatible change. */
-export const BENCH_RESULT_VERSION = 1;
+export const BENCH_RESULT_VERSION = 2;
 
 /**
  * One `npm run bench` run: every suite's result, the machine it ran on and the

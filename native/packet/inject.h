@@ -1,0 +1,18 @@
+// TEST-ONLY: a known slowdown of one checksum variant, for measuring whether the
+// baseline gate catches a regression (bench/replication-check.ts). Never set it otherwise.
+//
+// PRTIP_PERF_INJECT_SLOWDOWN="VARIANT:PERCENT" (e.g. "scalar16:10") makes that variant do
+// about PERCENT % more work per call: for buffers of 1 KiB or more one extra pass over
+// PERCENT % of the bytes (measured: scalar16:10 costs +10-11 % at 1500 B and 64 KiB), for
+// shorter ones one extra full pass every 100/PERCENT calls, where the wrapper's own call
+// adds ~1.5 ns on top (+20-35 % at 20-60 B). The checksum returned is unchanged.
+// Read once, at the first dispatch.
+#pragma once
+#include "checksum.h"
+
+namespace prtip {
+
+// The slowed-down kernel for `variant` when the variable names it, else nullptr.
+SumKernel InjectedSlowdownKernel(ChecksumVariant variant);
+
+}  // namespace prtip
