@@ -181,12 +181,16 @@ export interface InterleavedComparison {
   mde: number | null;
   /** The noise threshold the null control was held to (fraction). */
   noiseThreshold: number;
+  /** Each condition's level in a block: geometric mean of its runs, or its fastest run. */
+  perBlock: 'geomean' | 'min';
 }
 
-const logMean = (xs: readonly number[], what: string): number => {
-  if (xs.length === 0 || xs.some((x) => !(x > 0) || !Number.isFinite(x))) throw new RangeError(`${what} must be non-empty positive finite numbers, got ${JSON.stringify(xs)}`);
-  return mean(xs.map(Math.log));
-};
+function positive(xs: readonly number[], what: string): readonly number[] {
+  if (!Array.isArray(xs) || xs.length === 0 || xs.some((x) => !(x > 0) || !Number.isFinite(x))) throw new RangeError(`${what} must be non-empty positive finite numbers, got ${JSON.stringify(xs)}`);
+  return xs;
+}
+const logMean = (xs: readonly number[], what: string): number => mean(positive(xs, what).map(Math.log));
+const logMin = (xs: readonly number[], what: string): number => Math.log(Math.min(...positive(xs, what)));
 
 function change(logRatios: number[], alpha: number): Change {
   const t = pairedTTest(logRatios, alpha);
@@ -200,16 +204,22 @@ function change(logRatios: number[], alpha: number): Change {
  * the same command differs from itself under this schedule by as much as the claims
  * are judged on, and no verdict from the real comparison can be trusted.
  */
-export function analyseInterleaved(blocks: readonly BlockRuns[], options: { alpha?: number; noiseThreshold: number }): InterleavedComparison {
+export function analyseInterleaved(blocks: readonly BlockRuns[], options: { alpha?: number; noiseThreshold: number; perBlock?: 'geomean' | 'min' }): InterleavedComparison {
   const alpha = options.alpha ?? 0.05;
+  const perBlock = options.perBlock ?? 'geomean';
+  if (perBlock !== 'geomean' && perBlock !== 'min') throw new RangeError(`options.perBlock must be "geomean" or "min", got ${JSON.stringify(perBlock)}`);
+  // "min": on a shared machine preemption only ever adds time, so a condition's fastest
+  // run in a block is its least disturbed one; A, A′ and B are treated alike, so the
+  // null control still checks the whole procedure.
+  const level = perBlock === 'min' ? logMin : logMean;
   const threshold = options.noiseThreshold;
   if (!Array.isArray(blocks)) throw new TypeError(`blocks must be an array of { a, aPrime, b } wall times, got ${typeof blocks}`);
   if (!(threshold > 0 && threshold < 1)) throw new RangeError(`options.noiseThreshold must be a fraction in (0, 1), got ${threshold}`);
   const real: number[] = [], nul: number[] = [];
   blocks.forEach((blk, i) => {
-    const la = logMean(blk.a, `blocks[${i}].a`);
-    real.push(logMean(blk.b, `blocks[${i}].b`) - la);
-    nul.push(logMean(blk.aPrime, `blocks[${i}].aPrime`) - la);
+    const la = level(blk.a, `blocks[${i}].a`);
+    real.push(level(blk.b, `blocks[${i}].b`) - la);
+    nul.push(level(blk.aPrime, `blocks[${i}].aPrime`) - la);
   });
   const r = change(real, alpha), n0 = change(nul, alpha);
   const significant = n0.p < alpha, beyond = Math.abs(n0.change) > threshold;
@@ -224,6 +234,7 @@ export function analyseInterleaved(blocks: readonly BlockRuns[], options: { alph
     nullControl: { ...n0, showsDifference: significant || beyond, why },
     mde: blocks.length >= 2 ? Math.expm1(minimumDetectableEffect(r.sdLog, blocks.length, { alpha })) : null,
     noiseThreshold: threshold,
+    perBlock,
   };
 }
 

@@ -96,6 +96,12 @@ describe('analyseInterleaved and judge', () => {
     expect(c.real.interval![0]).toBeCloseTo(0.1, 12);
     expect(c.nullControl.showsDifference).toBe(false);
   });
+  it('"min" per block ignores one preempted run that the geometric mean would count', () => {
+    const blocks = [0, 1, 2, 3].map((i) => ({ a: [100, 101], aPrime: [100, 101], b: i === 2 ? [100, 300] : [100, 101] }));
+    expect(analyseInterleaved(blocks, { noiseThreshold: 0.02, perBlock: 'min' }).real.change).toBeCloseTo(0, 12);
+    expect(analyseInterleaved(blocks, { noiseThreshold: 0.02 }).real.change).toBeGreaterThan(0.1);
+    expect(() => analyseInterleaved(blocks, { noiseThreshold: 0.02, perBlock: 'max' as 'min' })).toThrow(/perBlock/);
+  });
   it('holds for parity when the interval lies within the band, and says "no difference larger than"', () => {
     // A′ identical to A: the null control is exactly 0, so only the band decides
     const blocks = blocksOf(10, { shiftB: 0.01, noise: 0.005, seed: 1 }).map((b) => ({ ...b, aPrime: b.a }));
