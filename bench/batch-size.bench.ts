@@ -11,7 +11,8 @@
 import type { ClaimRow, Metric, SuiteResult, Table, Verdict } from '../src/report/result.js';
 import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from '../src/rawio.js';
-import { max, median, medianInterval, min } from '../src/stats.js';
+import { max, median, medianInterval, min, stddev } from '../src/stats.js';
+import { blocksNeeded } from '../src/power.js';
 import { type ForkInfo, type Suite, type SuiteContext, runIfMain } from './suite.js';
 
 const BATCH_SIZES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024] as const;
@@ -260,6 +261,13 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   // interval for their median (order statistics). min-max of 5 rounds per series is the
   // per-series spread shown above; pooled, the interval is tight enough to decide.
   const pooled = series.flatMap((s) => gains[s.id]!.gBest);
+  // How many paired rounds would put the interval clear of +5% (80% power, t-test on log gains), if the true gain is the median.
+  const roundsToDecide = (gs: readonly number[]): string => {
+    const logs = gs.map(Math.log1p), distance = Math.abs(Math.log1p(median(gs)) - Math.log1p(0.05)), sd = stddev(logs);
+    const n = gs.length >= 2 && distance > 0 && sd > 0 ? blocksNeeded(distance, sd) : null;
+    if (distance === 0) return 'the median gain sits at +5%, so no round count decides it unless the true gain is elsewhere';
+    return n === null ? 'more than 10,000 paired rounds would be needed at this noise' : `about ${n} paired rounds would decide it with 80% power if the true gain is the median ${pct(median(gs))}`;
+  };
   const ci = medianInterval(pooled);
   const gainVerdict = ci === null ? 'cannot-tell' : ci[1] < 0.05 ? 'does-not-hold' : ci[0] >= 0.05 ? 'holds' : 'cannot-tell';
   const pooledText = ci === null ? 'too few rounds for an interval' : `pooled over ${pooled.length} paired rounds, the better of 200/300 vs 100: median ${pct(median(pooled))}, 95% interval ${pct(ci[0])} to ${pct(ci[1])}`;
@@ -275,7 +283,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
         ? 'the 95% interval of the gain lies below +5%: at batch 100 the syscall entry is already paid once per 100 packets (0.01 syscalls/packet, counted), so 200-300 can only save a fraction of 1% of the per-packet kernel cost'
         : gainVerdict === 'holds'
           ? 'the 95% interval of the gain lies at or above +5%'
-          : 'the 95% interval of the gain straddles +5%: this VM cannot separate the effect from noise (more rounds or a quieter machine would)',
+          : `the 95% interval of the gain straddles +5%: this VM cannot separate the effect from noise; ${roundsToDecide(pooled)}`,
   });
   const redText = series.map((s) => {
     const r = reductions[s.id]!;

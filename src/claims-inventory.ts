@@ -85,7 +85,8 @@ export const CLAIMS_INVENTORY: readonly InventoryEntry[] = [
   { id: 'whole-connect-100-150ms', claim: 'a connect scan of 100 ports takes 150 ms (6,600 pps)', source: '003 Sprint 5.5.5 analysis, scenario 02', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --prtip PATH' },
   { id: 'whole-connect-1k-150.7ms', claim: 'a connect scan of 1,000 ports takes 150.7 ± 3.1 ms', source: '004 hyperfine example output', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --prtip PATH' },
   { id: 'whole-connect-vs-syn', claim: 'a connect scan is 1.53 ± 0.04x slower than a SYN scan (1,000 ports)', source: '004 benchmarking guide (hyperfine example)', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --prtip PATH' },
-  { id: 'whole-ipv6-overhead', claim: 'IPv6 costs +15% over IPv4 (003) vs parity / -1.9% (002)', source: '002 / 003', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --prtip PATH' },
+  { id: 'whole-ipv6-overhead', claim: 'IPv6 costs +15% over IPv4', source: '003 Sprint 5.5.5 analysis', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --prtip PATH' },
+  { id: 'whole-ipv6-parity', claim: 'IPv6 scans run at parity with IPv4 (-1.9%)', source: '002 Phase 5 profiling summary', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --prtip PATH' },
   { id: 'whole-ipv6-syscall-parity', claim: 'IPv6 makes 5.6% fewer syscalls than IPv4 (659 vs 698)', source: '002 Phase 5 profiling summary, IPv6 scan', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --prtip PATH (tracefs mounted)' },
   {
     id: 'whole-ipv6-1k-113ms', claim: 'an IPv6 SYN scan of 1,000 ports takes ~113 ms (15% over IPv4)', source: '003 Sprint 5.5.5 analysis, scenario 11', subject: 'whole-binary', suite: null,
