@@ -200,7 +200,8 @@ function change(logRatios: number[], alpha: number): Change {
 /**
  * B against A over interleaved blocks, paired by block on log geometric means, with
  * A′ against A as the null control. The null control "shows a difference" when it is
- * significant at alpha or its estimate is beyond `noiseThreshold` (a fraction): then
+ * significant at alpha or its estimate is beyond both `noiseThreshold` (a fraction) and
+ * the smallest change these blocks detect with 80% power: then
  * the same command differs from itself under this schedule by as much as the claims
  * are judged on, and no verdict from the real comparison can be trusted.
  */
@@ -222,17 +223,21 @@ export function analyseInterleaved(blocks: readonly BlockRuns[], options: { alph
     nul.push(level(blk.aPrime, `blocks[${i}].aPrime`) - la);
   });
   const r = change(real, alpha), n0 = change(nul, alpha);
-  const significant = n0.p < alpha, beyond = Math.abs(n0.change) > threshold;
+  const mde = blocks.length >= 2 ? Math.expm1(minimumDetectableEffect(r.sdLog, blocks.length, { alpha })) : null;
+  // A null estimate smaller than what these blocks can detect is noise, not a finding:
+  // holding it to the bare threshold tripped about half the runs at ~25% block noise.
+  const bound = Math.max(threshold, mde ?? 0);
+  const significant = n0.p < alpha, beyond = Math.abs(n0.change) > bound;
   const f = (x: number): string => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
   const why = significant || beyond
     ? `the null control (the same command run as A′ in the same blocks) differs from A by ${f(n0.change)}` +
-      (significant ? ` (p = ${n0.p.toPrecision(2)} < ${alpha})` : '') + (beyond ? ` (beyond the ±${(100 * threshold).toFixed(1)}% noise threshold)` : '') +
+      (significant ? ` (p = ${n0.p.toPrecision(2)} < ${alpha})` : '') + (beyond ? ` (beyond ±${(100 * bound).toFixed(1)}%, the larger of the noise threshold and the smallest change these blocks detect)` : '') +
       ': this schedule makes identical runs look different, so the comparison cannot be trusted'
     : `the null control (A′ vs A, same command) shows ${f(n0.change)}${n0.p === n0.p ? ` (p = ${n0.p.toPrecision(2)})` : ''}, within noise`;
   return {
     blocks: blocks.length, alpha, real: r,
     nullControl: { ...n0, showsDifference: significant || beyond, why },
-    mde: blocks.length >= 2 ? Math.expm1(minimumDetectableEffect(r.sdLog, blocks.length, { alpha })) : null,
+    mde,
     noiseThreshold: threshold,
     perBlock,
   };

@@ -135,7 +135,19 @@ describe('analyseInterleaved and judge', () => {
     const c = analyseInterleaved([{ a: [100], aPrime: [112], b: [100] }, { a: [100], aPrime: [104], b: [100] }], { noiseThreshold: 0.05 });
     expect(c.nullControl.p).toBeGreaterThan(0.05);
     expect(c.nullControl.showsDifference).toBe(true);
-    expect(c.nullControl.why).toMatch(/beyond the ±5\.0% noise threshold/);
+    expect(c.nullControl.why).toMatch(/beyond ±5\.0%, the larger of the noise threshold/);
+  });
+  it('a null estimate within what the blocks can detect is noise, not a trip', () => {
+    // B is noisy block to block (MDE far above 5%); A′ moves 9% but not significantly.
+    const blocks = [
+      { a: [100], aPrime: [118], b: [130] }, { a: [100], aPrime: [92], b: [80] },
+      { a: [100], aPrime: [104], b: [125] }, { a: [100], aPrime: [114], b: [85] },
+    ];
+    const c = analyseInterleaved(blocks, { noiseThreshold: 0.05 });
+    expect(Math.abs(c.nullControl.change)).toBeGreaterThan(0.05);
+    expect(c.nullControl.p).toBeGreaterThan(0.05);
+    expect(c.mde!).toBeGreaterThan(Math.abs(c.nullControl.change));
+    expect(c.nullControl.showsDifference).toBe(false);
   });
   it('an undecided comparison says what it could detect and how many blocks would decide it', () => {
     const c = analyseInterleaved(blocksOf(4, { shiftB: 0.02, noise: 0.03, seed: 4 }), { noiseThreshold: 0.5 });
