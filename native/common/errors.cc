@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "args.h"
+
 namespace prtip {
 namespace {
 
@@ -14,17 +16,65 @@ struct ErrorClassHolder {
 
 }  // namespace
 
+namespace {
+
+// Constructs one instance the way MakeError will and checks it is a real Error that
+// keeps the code, so no later native failure turns into a plain object or a throw
+// from inside the constructor.
+bool ProducesPerfErrors(Napi::Env env, const Napi::Function& ctor, std::string* why) {
+  const char* kProbeCode = "ERROR_CLASS_PROBE";
+  try {
+    Napi::Object details = Napi::Object::New(env);
+    details.Set("code", kProbeCode);
+    Napi::Value made = ctor.New({Napi::String::New(env, "probe"), details});
+    bool is_error = false;
+    napi_is_error(env, made, &is_error);
+    if (!is_error) {
+      *why = "new ctor(message, {code}) gave " + DescribeValue(made) + ", not an Error";
+      return false;
+    }
+    Napi::Object o = made.As<Napi::Object>();
+    Napi::Value name = o.Get("name"), code = o.Get("code");
+    if (!name.IsString() || name.As<Napi::String>().Utf8Value() != "PerfError") {
+      *why = "its instances are not named PerfError (name is " + DescribeValue(name) + ")";
+      return false;
+    }
+    if (!code.IsString() || code.As<Napi::String>().Utf8Value() != kProbeCode) {
+      *why = "its instances do not keep details.code (code is " + DescribeValue(code) + ")";
+      return false;
+    }
+    return true;
+  } catch (const Napi::Error&) {
+    *why = "new ctor(message, {code}) threw";
+    return false;
+  }
+}
+
+}  // namespace
+
+// better-sqlite3's pattern: the loader hands over the error class once; after that the
+// class is fixed for this environment, so user code cannot swap it for something else.
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsFunction()) {
-    throw Napi::TypeError::New(env, "setErrorClass(ctor): ctor must be a function");
-  }
   auto* holder = env.GetInstanceData<ErrorClassHolder>();
+  if (holder != nullptr && !holder->ctor.IsEmpty()) {
+    ThrowError(env, "ERROR_CLASS_ALREADY_SET",
+               "setErrorClass(ctor): the error class was already handed over when the addon was loaded (src/native.ts); "
+               "it can be set only once");
+  }
+  if (!info[0].IsFunction()) {
+    ThrowTypeError(env, "setErrorClass(ctor): ctor must be the PerfError class (src/errors.ts), got " + DescribeValue(info[0]));
+  }
+  Napi::Function ctor = info[0].As<Napi::Function>();
+  std::string why;
+  if (!ProducesPerfErrors(env, ctor, &why)) {
+    ThrowTypeError(env, "setErrorClass(ctor): ctor must be the PerfError class (src/errors.ts): " + why);
+  }
   if (holder == nullptr) {
     holder = new ErrorClassHolder();
     env.SetInstanceData(holder);
   }
-  holder->ctor = Napi::Persistent(info[0].As<Napi::Function>());
+  holder->ctor = Napi::Persistent(ctor);
   return env.Undefined();
 }
 

@@ -1,15 +1,16 @@
 // Errors thrown from native code. The JS error class (PerfError, src/errors.ts)
 // is handed to the addon once at load (setErrorClass); every native failure is
 // thrown as an instance of it carrying a stable .code and, where a syscall
-// failed, its .errno and .syscall. Argument checks live at the TS boundary;
-// native code re-checks only what would otherwise corrupt memory.
+// failed, its .errno and .syscall. Bad arguments are TypeError/RangeError instead
+// (common/args.h): checked at the TS boundary and again by every native export.
 #pragma once
 #include <napi.h>
 #include <string>
 
 namespace prtip {
 
-// Stores the constructor; called once from src/native.ts.
+// Stores the constructor; called once from src/native.ts. Refuses a second call and
+// any constructor whose instances are not Errors named PerfError that keep .code.
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info);
 
 // Builds (does not throw) a PerfError. errnum 0 means "not a syscall failure".

@@ -2,20 +2,37 @@
 
 #include <cerrno>
 
+#include "../common/args.h"
 #include "../common/errors.h"
+#include "../common/tagged_class.h"
 #include "events.h"
 #include "perf_group.h"
 
 namespace prtip {
 
+namespace {
+
+// One fd per event; perf's own limit on a group is the PMU's (src/counters.ts MAX_EVENTS).
+constexpr uint32_t kMaxGroupEvents = 32;
+// probeEvents opens events one at a time, so it may take more; still bounded.
+constexpr uint32_t kMaxProbeNames = 4096;
+// Longer than any perf event or tracepoint name ("category:name", each a tracefs file name).
+constexpr size_t kMaxEventNameBytes = 512;
+
+std::string EventNameAt(const Napi::Array& names, uint32_t i, const std::string& param) {
+  return StringArg(ElementOf(names, i, param), param + "[" + std::to_string(i) + "]", kMaxEventNameBytes);
+}
+
+}  // namespace
+
 std::vector<EventSpec> ResolveEventsOrThrow(Napi::Env env, const Napi::Array& names) {
+  const std::string param = "events";
+  DenseArrayArg(names, param, kMaxGroupEvents);
   std::vector<EventSpec> specs;
   for (uint32_t i = 0; i < names.Length(); ++i) {
-    Napi::Value v = names.Get(i);
-    if (!v.IsString()) throw Napi::TypeError::New(env, "events[" + std::to_string(i) + "] must be a string");
     EventSpec spec;
     std::string code, message;
-    if (!ResolveEvent(v.As<Napi::String>().Utf8Value(), &spec, &code, &message)) ThrowError(env, code, message);
+    if (!ResolveEvent(EventNameAt(names, i, param), &spec, &code, &message)) ThrowError(env, code, message);
     specs.push_back(spec);
   }
   return specs;
@@ -43,34 +60,39 @@ namespace {
 // A group owned by a JS object; the finalizer closes its fds if JS never does.
 class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
  public:
+  static constexpr napi_type_tag kTypeTag = {0x6b1f0c2d9a4e4c11ull, 0xa3c55e0f7d2b9e01ull};
+  static constexpr const char* kClassName = "CounterGroup";
+
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "CounterGroup",
+    return DefineTaggedClass<CounterGroup>(env,
                        {
-                           InstanceMethod<&CounterGroup::Enable>("enable"),
-                           InstanceMethod<&CounterGroup::Disable>("disable"),
-                           InstanceMethod<&CounterGroup::Reset>("reset"),
-                           InstanceMethod<&CounterGroup::ReadInto>("readInto"),
-                           InstanceMethod<&CounterGroup::Describe>("describe"),
-                           InstanceMethod<&CounterGroup::Close>("close"),
-                           InstanceAccessor<&CounterGroup::ExcludeKernel>("excludeKernel"),
-                           InstanceAccessor<&CounterGroup::Size>("size"),
+                           TaggedMethod<CounterGroup, &CounterGroup::Enable>("enable"),
+                           TaggedMethod<CounterGroup, &CounterGroup::Disable>("disable"),
+                           TaggedMethod<CounterGroup, &CounterGroup::Reset>("reset"),
+                           TaggedMethod<CounterGroup, &CounterGroup::ReadInto>("readInto"),
+                           TaggedMethod<CounterGroup, &CounterGroup::Describe>("describe"),
+                           TaggedMethod<CounterGroup, &CounterGroup::Close>("close"),
+                           TaggedGetter<CounterGroup, &CounterGroup::ExcludeKernel>("excludeKernel"),
+                           TaggedGetter<CounterGroup, &CounterGroup::Size>("size"),
                        });
   }
 
-  // new CounterGroup(names: string[], options: {pid?, inherit?, enableOnExec?, excludeKernel?})
+  // new CounterGroup(names: string[], options?: {pid?, inherit?, enableOnExec?, excludeKernel?})
   explicit CounterGroup(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CounterGroup>(info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "events must be an array of strings");
-    std::vector<EventSpec> specs = ResolveEventsOrThrow(env, info[0].As<Napi::Array>());
+    std::vector<EventSpec> specs = ResolveEventsOrThrow(env, DenseArrayArg(info[0], "events", kMaxGroupEvents));
+    if (specs.empty()) ThrowRangeError(env, "events must name at least one event, got an empty array");
     GroupOptions options;
-    if (info.Length() >= 2 && info[1].IsObject()) {
-      Napi::Object o = info[1].As<Napi::Object>();
-      if (o.Has("pid") && o.Get("pid").IsNumber()) options.pid = o.Get("pid").As<Napi::Number>().Int32Value();
-      if (o.Has("inherit")) options.inherit = o.Get("inherit").ToBoolean();
-      if (o.Has("enableOnExec")) options.enable_on_exec = o.Get("enableOnExec").ToBoolean();
-      if (o.Has("excludeKernel") && o.Get("excludeKernel").IsBoolean()) {
-        options.exclude_kernel = o.Get("excludeKernel").ToBoolean() ? 1 : 0;
-      }
+    if (!info[1].IsUndefined()) {
+      const std::string param = "options";
+      Napi::Object o = ObjectArg(info[1], param);
+      Napi::Value pid = FieldOf(o, "pid", param);
+      // The kernel's PID_MAX_LIMIT; 0 (the default) is the calling thread.
+      if (!pid.IsUndefined()) options.pid = static_cast<pid_t>(IntegerArg(pid, "options.pid", 0, 4194304));
+      options.inherit = OptionalBooleanArg(FieldOf(o, "inherit", param), "options.inherit", false);
+      options.enable_on_exec = OptionalBooleanArg(FieldOf(o, "enableOnExec", param), "options.enableOnExec", false);
+      Napi::Value exclude = FieldOf(o, "excludeKernel", param);
+      if (!exclude.IsUndefined()) options.exclude_kernel = OptionalBooleanArg(exclude, "options.excludeKernel", false) ? 1 : 0;
     }
     group_.Open(specs, options);
     // EMFILE is not a property of the event: the process is out of fds, so fail loudly.
@@ -81,6 +103,7 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
                    "perf_event_open");
       }
     }
+    TagInstance(info, kTypeTag);
   }
 
  private:
@@ -92,16 +115,19 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
   }
 
   Napi::Value Enable(const Napi::CallbackInfo& info) {
+    ExpectNoArguments(info, "CounterGroup.prototype.enable");
     EnsureOpen(info.Env(), "enable");
     Check(info.Env(), group_.Enable(), "enable");
     return info.Env().Undefined();
   }
   Napi::Value Disable(const Napi::CallbackInfo& info) {
+    ExpectNoArguments(info, "CounterGroup.prototype.disable");
     EnsureOpen(info.Env(), "disable");
     Check(info.Env(), group_.Disable(), "disable");
     return info.Env().Undefined();
   }
   Napi::Value Reset(const Napi::CallbackInfo& info) {
+    ExpectNoArguments(info, "CounterGroup.prototype.reset");
     EnsureOpen(info.Env(), "reset");
     Check(info.Env(), group_.Reset(), "reset");
     return info.Env().Undefined();
@@ -112,14 +138,15 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
   Napi::Value ReadInto(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     EnsureOpen(env, "read");
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      throw Napi::TypeError::New(env, "readInto(out): out must be a Float64Array");
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      ThrowTypeError(env, "readInto(out): out must be a Float64Array, got " + DescribeValue(info[0]));
     }
     Napi::Float64Array out = info[0].As<Napi::Float64Array>();
     size_t n = group_.counters().size();
+    // A detached array has length 0, so this also refuses it.
     if (out.ElementLength() < n + 2) {
-      throw Napi::RangeError::New(env, "readInto(out): out must have at least " + std::to_string(n + 2) + " elements");
+      ThrowRangeError(env, "readInto(out): out must have at least " + std::to_string(n + 2) + " elements, got " +
+                               DescribeValue(info[0]));
     }
     values_.resize(n);
     uint64_t enabled = 0, running = 0;
@@ -132,9 +159,13 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
     return env.Undefined();
   }
 
-  Napi::Value Describe(const Napi::CallbackInfo& info) { return DescribeCounters(info.Env(), group_); }
+  Napi::Value Describe(const Napi::CallbackInfo& info) {
+    ExpectNoArguments(info, "CounterGroup.prototype.describe");
+    return DescribeCounters(info.Env(), group_);
+  }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
+    ExpectNoArguments(info, "CounterGroup.prototype.close");
     group_.Close();
     closed_ = true;
     return info.Env().Undefined();
@@ -154,6 +185,7 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
 
 Napi::Value NamedEventsJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  ExpectNoArguments(info, "namedEvents");
   auto events = NamedEvents();
   Napi::Array out = Napi::Array::New(env, events.size());
   for (size_t i = 0; i < events.size(); ++i) {
@@ -168,11 +200,14 @@ Napi::Value NamedEventsJs(const Napi::CallbackInfo& info) {
 // probeEvents(names): opens each event alone on this thread and closes it again.
 Napi::Value ProbeEventsJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "names must be an array of strings");
-  Napi::Array names = info[0].As<Napi::Array>();
-  Napi::Array out = Napi::Array::New(env, names.Length());
-  for (uint32_t i = 0; i < names.Length(); ++i) {
-    std::string name = names.Get(i).ToString().Utf8Value();
+  const std::string param = "names";
+  Napi::Array names = DenseArrayArg(info[0], param, kMaxProbeNames);
+  // Every name is checked before the first is opened: a bad call probes nothing.
+  std::vector<std::string> checked;
+  for (uint32_t i = 0; i < names.Length(); ++i) checked.push_back(EventNameAt(names, i, param));
+  Napi::Array out = Napi::Array::New(env, checked.size());
+  for (uint32_t i = 0; i < checked.size(); ++i) {
+    const std::string& name = checked[i];
     Napi::Object o = Napi::Object::New(env);
     o.Set("name", name);
     EventSpec spec;
@@ -198,6 +233,7 @@ Napi::Value ProbeEventsJs(const Napi::CallbackInfo& info) {
 
 Napi::Value PrivilegesJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  ExpectNoArguments(info, "privileges");
   Privileges p = CurrentPrivileges();
   Napi::Object o = Napi::Object::New(env);
   o.Set("paranoid", Napi::Number::New(env, p.paranoid));
@@ -206,7 +242,10 @@ Napi::Value PrivilegesJs(const Napi::CallbackInfo& info) {
   return o;
 }
 
-Napi::Value TracefsRootJs(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TracefsRoot()); }
+Napi::Value TracefsRootJs(const Napi::CallbackInfo& info) {
+  ExpectNoArguments(info, "tracefsRoot");
+  return Napi::String::New(info.Env(), TracefsRoot());
+}
 
 }  // namespace
 

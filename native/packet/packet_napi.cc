@@ -1,6 +1,6 @@
 // JS surface of the packet concern: checksums, crafting, the native self-checks, and
 // the two kernel objects the benchmarks time. Arguments are validated in TS
-// (src/packet/); here only what could corrupt memory is re-checked.
+// (src/packet/) and again here (common/args.h), since the addon can be called directly.
 #include "packet_napi.h"
 
 #include <cstdlib>
@@ -10,7 +10,9 @@
 #include <string>
 
 #include "checksum.h"
+#include "common/args.h"
 #include "common/errors.h"
+#include "common/tagged_class.h"
 #include "craft.h"
 #include "loops.h"
 #include "selfcheck.h"
@@ -34,15 +36,13 @@ AlignedBytes AllocateAligned(Napi::Env env, size_t bytes) {
   return AlignedBytes(p);
 }
 
-void Require(Napi::Env env, bool ok, const std::string& message) {
-  if (!ok) ThrowError(env, "EINVAL", message);
-}
+// Largest buffer a kernel object copies (as checksum() in TS: 1 GiB).
+constexpr size_t kMaxKernelBytes = size_t{1} << 30;
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+constexpr double kMaxDeadlineMs = 3.6e6;
 
-ChecksumVariant VariantArg(Napi::Env env, const Napi::Value& value) {
-  Require(env, value.IsNumber(), "checksum variant index must be a number");
-  int index = value.As<Napi::Number>().Int32Value();
-  Require(env, index >= 0 && index < kChecksumVariantCount, "checksum variant index out of range");
-  return static_cast<ChecksumVariant>(index);
+ChecksumVariant VariantArg(const Napi::Value& value, const std::string& name) {
+  return static_cast<ChecksumVariant>(IntegerArg(value, name, 0, kChecksumVariantCount - 1));
 }
 
 SumKernel KernelOrThrow(Napi::Env env, ChecksumVariant variant) {
@@ -54,60 +54,51 @@ SumKernel KernelOrThrow(Napi::Env env, ChecksumVariant variant) {
   return kernel;
 }
 
-Napi::Buffer<uint8_t> BufferArg(Napi::Env env, const Napi::Value& value, const char* what) {
-  Require(env, value.IsBuffer(), std::string(what) + " must be a Buffer");
-  return value.As<Napi::Buffer<uint8_t>>();
+double SpecInteger(const Napi::Object& o, const char* key, const std::string& param, double min, double max) {
+  return IntegerArg(FieldOf(o, key, param), param + "." + key, min, max);
 }
 
-double NumberField(Napi::Env env, const Napi::Object& o, const char* name, double min, double max) {
-  Napi::Value v = o.Get(name);
-  Require(env, v.IsNumber(), std::string("packet spec field ") + name + " must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  Require(env, d >= min && d <= max, std::string("packet spec field ") + name + " out of range");
-  return d;
-}
-
-// The spec object TS builds (every field present; see src/packet/craft.ts).
-PacketSpec SpecArg(Napi::Env env, const Napi::Value& value, PacketSequence* sequence) {
-  Require(env, value.IsObject(), "packet spec must be an object");
-  Napi::Object o = value.As<Napi::Object>();
+// The spec object TS builds (every field present; see src/packet/craft.ts). param names it in messages.
+PacketSpec SpecArg(const Napi::Value& value, const std::string& param, PacketSequence* sequence) {
+  Napi::Env env = value.Env();
+  Napi::Object o = ObjectArg(value, param);
   PacketSpec spec;
-  spec.family = static_cast<int>(NumberField(env, o, "family", 4, 6));
-  Require(env, spec.family == 4 || spec.family == 6, "packet spec family must be 4 or 6");
-  Napi::Value protocol = o.Get("protocol");
-  Require(env, protocol.IsString(), "packet spec protocol must be a string");
-  std::string p = protocol.As<Napi::String>().Utf8Value();
-  Require(env, p == "tcp" || p == "udp", "packet spec protocol must be tcp or udp");
+  spec.family = static_cast<int>(SpecInteger(o, "family", param, 4, 6));
+  if (spec.family != 4 && spec.family != 6) ThrowRangeError(env, param + ".family must be 4 or 6, got the number 5");
+  std::string p = StringArg(FieldOf(o, "protocol", param), param + ".protocol", 16);
+  if (p != "tcp" && p != "udp") ThrowRangeError(env, param + ".protocol must be \"tcp\" or \"udp\", got the string \"" + p + "\"");
   spec.protocol = p == "tcp" ? Protocol::Tcp : Protocol::Udp;
-  spec.tcp_options = o.Get("tcpOptions").ToBoolean().Value() && spec.protocol == Protocol::Tcp;
+  spec.tcp_options = OptionalBooleanArg(FieldOf(o, "tcpOptions", param), param + ".tcpOptions", false);
+  if (spec.tcp_options && spec.protocol != Protocol::Tcp) ThrowRangeError(env, param + ".tcpOptions applies to TCP only, got protocol \"udp\"");
   const size_t address_length = spec.family == 6 ? 16 : 4;
-  Napi::Buffer<uint8_t> src = BufferArg(env, o.Get("src"), "packet spec src");
-  Napi::Buffer<uint8_t> dst = BufferArg(env, o.Get("dst"), "packet spec dst");
-  Require(env, src.Length() == address_length && dst.Length() == address_length, "packet spec address length does not match family");
+  ByteView src = BufferArg(FieldOf(o, "src", param), param + ".src");
+  ByteView dst = BufferArg(FieldOf(o, "dst", param), param + ".dst");
+  if (src.length != address_length || dst.length != address_length) {
+    ThrowRangeError(env, param + ".src and " + param + ".dst must be " + std::to_string(address_length) + "-byte addresses for family " +
+                             std::to_string(spec.family) + ", got " + std::to_string(src.length) + " and " + std::to_string(dst.length) + " bytes");
+  }
   std::memset(spec.src_addr, 0, sizeof spec.src_addr);
   std::memset(spec.dst_addr, 0, sizeof spec.dst_addr);
-  std::memcpy(spec.src_addr, src.Data(), address_length);
-  std::memcpy(spec.dst_addr, dst.Data(), address_length);
-  spec.src_port = static_cast<uint16_t>(NumberField(env, o, "srcPort", 0, 65535));
-  spec.window = static_cast<uint16_t>(NumberField(env, o, "window", 0, 65535));
-  spec.ttl = static_cast<uint8_t>(NumberField(env, o, "ttl", 0, 255));
+  std::memcpy(spec.src_addr, src.data, address_length);
+  std::memcpy(spec.dst_addr, dst.data, address_length);
+  spec.src_port = static_cast<uint16_t>(SpecInteger(o, "srcPort", param, 0, 65535));
+  spec.window = static_cast<uint16_t>(SpecInteger(o, "window", param, 0, 65535));
+  spec.ttl = static_cast<uint8_t>(SpecInteger(o, "ttl", param, 0, 255));
   if (sequence != nullptr) {
-    sequence->first_dst_port = static_cast<uint16_t>(NumberField(env, o, "firstDstPort", 1, 65535));
-    sequence->seq_base = static_cast<uint32_t>(NumberField(env, o, "seqBase", 0, 4294967295.0));
-    sequence->seq_step = static_cast<uint32_t>(NumberField(env, o, "seqStep", 0, 4294967295.0));
+    sequence->first_dst_port = static_cast<uint16_t>(SpecInteger(o, "firstDstPort", param, 1, 65535));
+    sequence->seq_base = static_cast<uint32_t>(SpecInteger(o, "seqBase", param, 0, 4294967295.0));
+    sequence->seq_step = static_cast<uint32_t>(SpecInteger(o, "seqStep", param, 0, 4294967295.0));
   }
   return spec;
 }
 
-CraftStrategy StrategyArg(Napi::Env env, const Napi::Value& value) {
-  Require(env, value.IsNumber(), "strategy index must be a number");
-  int index = value.As<Napi::Number>().Int32Value();
-  Require(env, index >= 0 && index <= 2, "strategy index out of range");
-  return static_cast<CraftStrategy>(index);
+CraftStrategy StrategyArg(const Napi::Value& value, const std::string& name) {
+  return static_cast<CraftStrategy>(IntegerArg(value, name, 0, 2));
 }
 
 Napi::Value ChecksumVariantsJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  ExpectNoArguments(info, "checksumVariants");
   Napi::Array out = Napi::Array::New(env, kChecksumVariantCount);
   for (int i = 0; i < kChecksumVariantCount; ++i) {
     auto variant = static_cast<ChecksumVariant>(i);
@@ -122,46 +113,54 @@ Napi::Value ChecksumVariantsJs(const Napi::CallbackInfo& info) {
 // (buffer, variantIndex) -> folded ones'-complement sum (not inverted).
 Napi::Value ChecksumSumJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Buffer<uint8_t> data = BufferArg(env, info[0], "data");
-  SumKernel kernel = KernelOrThrow(env, VariantArg(env, info[1]));
-  return Napi::Number::New(env, kernel(data.Data(), data.Length()));
+  ByteView data = BufferArg(info[0], "checksumSum: data");
+  SumKernel kernel = KernelOrThrow(env, VariantArg(info[1], "checksumSum: variantIndex"));
+  return Napi::Number::New(env, kernel(data.data, data.length));
 }
 
 // (oldChecksum, oldWord, newWord) -> RFC 1624 updated checksum.
 Napi::Value ChecksumUpdateJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  for (int i = 0; i < 3; ++i) Require(env, info[i].IsNumber(), "checksum update arguments must be numbers");
-  auto word = [&](int i) { return static_cast<uint16_t>(info[i].As<Napi::Number>().Uint32Value()); };
-  return Napi::Number::New(env, ChecksumUpdate16(word(0), word(1), word(2)));
+  static const char* const kNames[] = {"checksumUpdate: oldChecksum", "checksumUpdate: oldWord", "checksumUpdate: newWord"};
+  uint16_t word[3];
+  for (int i = 0; i < 3; ++i) word[i] = static_cast<uint16_t>(IntegerArg(info[i], kNames[i], 0, 0xffff));
+  return Napi::Number::New(env, ChecksumUpdate16(word[0], word[1], word[2]));
 }
 
 // (family, src, dst, protocol, l4Length) -> folded pseudo-header sum.
 Napi::Value PseudoHeaderSumJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Require(env, info[0].IsNumber() && info[3].IsNumber() && info[4].IsNumber(), "pseudo header arguments must be numbers");
-  int family = info[0].As<Napi::Number>().Int32Value();
-  Napi::Buffer<uint8_t> src = BufferArg(env, info[1], "src");
-  Napi::Buffer<uint8_t> dst = BufferArg(env, info[2], "dst");
+  auto family = static_cast<int>(IntegerArg(info[0], "pseudoHeaderSum: family", 4, 6));
+  if (family == 5) ThrowRangeError(env, "pseudoHeaderSum: family must be 4 or 6, got the number 5");
   size_t address_length = family == 6 ? 16 : 4;
-  Require(env, (family == 4 || family == 6) && src.Length() == address_length && dst.Length() == address_length,
-          "pseudo header addresses do not match the family");
-  auto protocol = static_cast<uint8_t>(info[3].As<Napi::Number>().Uint32Value());
-  uint32_t length = info[4].As<Napi::Number>().Uint32Value();
-  uint16_t sum = family == 6 ? PseudoHeaderSumV6(src.Data(), dst.Data(), protocol, length)
-                             : PseudoHeaderSumV4(src.Data(), dst.Data(), protocol, length);
+  ByteView src = BufferArg(info[1], "pseudoHeaderSum: src");
+  if (src.length != address_length) {
+    ThrowRangeError(env, "pseudoHeaderSum: src must hold " + std::to_string(address_length) + " bytes for family " +
+                             std::to_string(family) + ", got " + DescribeValue(info[1]));
+  }
+  ByteView dst = BufferArg(info[2], "pseudoHeaderSum: dst");
+  if (dst.length != address_length) {
+    ThrowRangeError(env, "pseudoHeaderSum: dst must hold " + std::to_string(address_length) + " bytes for family " +
+                             std::to_string(family) + ", got " + DescribeValue(info[2]));
+  }
+  auto protocol = static_cast<uint8_t>(IntegerArg(info[3], "pseudoHeaderSum: protocol", 0, 255));
+  auto length = static_cast<uint32_t>(IntegerArg(info[4], "pseudoHeaderSum: l4Length", 0, 4294967295.0));
+  uint16_t sum = family == 6 ? PseudoHeaderSumV6(src.data, dst.data, protocol, length)
+                             : PseudoHeaderSumV4(src.data, dst.data, protocol, length);
   return Napi::Number::New(env, sum);
 }
 
 // (variantIndex, seed, buffers, maxLength, directChecks, deadlineMs) -> report.
 Napi::Value ChecksumSelfCheckJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SumKernel kernel = KernelOrThrow(env, VariantArg(env, info[0]));
-  for (int i = 1; i < 6; ++i) Require(env, info[i].IsNumber(), "self-check arguments must be numbers");
-  auto num = [&](int i) { return info[i].As<Napi::Number>().DoubleValue(); };
-  Require(env, num(3) >= 0 && num(3) <= 1 << 20, "self-check maxLength out of range");
-  SumCheckReport r = CheckSumKernel(kernel, static_cast<uint64_t>(num(1)), static_cast<uint64_t>(num(2)),
-                                    static_cast<size_t>(num(3)), static_cast<uint64_t>(num(4)),
-                                    static_cast<uint64_t>(num(5) * 1e6));
+  ChecksumVariant variant = VariantArg(info[0], "checksumSelfCheck: variantIndex");
+  auto seed = static_cast<uint64_t>(IntegerArg(info[1], "checksumSelfCheck: seed", 0, kMaxSafeInteger));
+  auto buffers = static_cast<uint64_t>(IntegerArg(info[2], "checksumSelfCheck: buffers", 0, 1e8));
+  auto max_length = static_cast<size_t>(IntegerArg(info[3], "checksumSelfCheck: maxLength", 0, 1 << 20));
+  auto direct = static_cast<uint64_t>(IntegerArg(info[4], "checksumSelfCheck: directChecks", 0, 1e8));
+  auto deadline_ms = static_cast<uint64_t>(IntegerArg(info[5], "checksumSelfCheck: deadlineMs", 1, kMaxDeadlineMs));
+  SumKernel kernel = KernelOrThrow(env, variant);
+  SumCheckReport r = CheckSumKernel(kernel, seed, buffers, max_length, direct, deadline_ms * 1000000);
   Napi::Object o = Napi::Object::New(env);
   o.Set("buffers", static_cast<double>(r.buffers));
   o.Set("bytes", static_cast<double>(r.bytes));
@@ -183,10 +182,10 @@ Napi::Value ChecksumSelfCheckJs(const Napi::CallbackInfo& info) {
 // (seed, cases, deadlineMs) -> report.
 Napi::Value IncrementalSelfCheckJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  for (int i = 0; i < 3; ++i) Require(env, info[i].IsNumber(), "self-check arguments must be numbers");
-  auto num = [&](int i) { return info[i].As<Napi::Number>().DoubleValue(); };
-  UpdateCheckReport r = CheckIncrementalUpdate(static_cast<uint64_t>(num(0)), static_cast<uint64_t>(num(1)),
-                                               static_cast<uint64_t>(num(2) * 1e6));
+  auto seed = static_cast<uint64_t>(IntegerArg(info[0], "incrementalSelfCheck: seed", 0, kMaxSafeInteger));
+  auto cases = static_cast<uint64_t>(IntegerArg(info[1], "incrementalSelfCheck: cases", 0, 1e9));
+  auto deadline_ms = static_cast<uint64_t>(IntegerArg(info[2], "incrementalSelfCheck: deadlineMs", 1, kMaxDeadlineMs));
+  UpdateCheckReport r = CheckIncrementalUpdate(seed, cases, deadline_ms * 1000000);
   Napi::Object o = Napi::Object::New(env);
   o.Set("cases", static_cast<double>(r.cases));
   o.Set("mismatches", static_cast<double>(r.mismatches));
@@ -197,21 +196,24 @@ Napi::Value IncrementalSelfCheckJs(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value PacketLengthJs(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(PacketLength(SpecArg(info.Env(), info[0], nullptr))));
+  return Napi::Number::New(info.Env(), static_cast<double>(PacketLength(SpecArg(info[0], "packetLength: spec", nullptr))));
 }
 
 // (spec, strategyIndex, count) -> Buffer of count packets back to back.
 Napi::Value CraftPacketsJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   PacketSequence sequence;
-  PacketSpec spec = SpecArg(env, info[0], &sequence);
-  CraftStrategy strategy = StrategyArg(env, info[1]);
-  Require(env, info[2].IsNumber(), "count must be a number");
-  double count = info[2].As<Napi::Number>().DoubleValue();
-  Require(env, count >= 1 && count <= 1e8, "count out of range");
+  PacketSpec spec = SpecArg(info[0], "craftPackets: spec", &sequence);
+  CraftStrategy strategy = StrategyArg(info[1], "craftPackets: strategyIndex");
+  double count = IntegerArg(info[2], "craftPackets: count", 1, 1e8);
   PacketTemplate tmpl(spec);
   double bytes = count * static_cast<double>(tmpl.length());
-  Require(env, bytes <= 4294967295.0, "packets do not fit one Buffer");
+  // buffer.constants.MAX_LENGTH is 2^32 on Node 20 (64-bit) and larger later: 2^32 - 1 fits every version.
+  const double limit = 4294967295.0;
+  if (bytes > limit) {
+    ThrowRangeError(env, "craftPackets: count must be at most " + std::to_string(static_cast<uint64_t>(limit / tmpl.length())) + " for " +
+                             std::to_string(tmpl.length()) + "-byte packets (one Buffer), got " + DescribeValue(info[2]));
+  }
   Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, static_cast<size_t>(bytes));
   try {
     CraftBatch(strategy, spec, tmpl, sequence, 0, static_cast<size_t>(count), out.Data());
@@ -222,6 +224,7 @@ Napi::Value CraftPacketsJs(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value AllocationsJs(const Napi::CallbackInfo& info) {
+  ExpectNoArguments(info, "craftAllocations");
   return Napi::Number::New(info.Env(), static_cast<double>(CountedAllocations()));
 }
 
@@ -229,37 +232,38 @@ Napi::Value AllocationsJs(const Napi::CallbackInfo& info) {
 // run(iterations) -> sink. The data is copied to 64-byte-aligned memory plus alignOffset.
 class ChecksumKernelJs : public Napi::ObjectWrap<ChecksumKernelJs> {
  public:
+  static constexpr napi_type_tag kTypeTag = {0x2f4a9d3c8e1b4f72ull, 0x91d0c6ab35e87f14ull};
+  static constexpr const char* kClassName = "ChecksumKernel";
+
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "ChecksumKernel", {InstanceMethod<&ChecksumKernelJs::Run>("run")});
+    return DefineTaggedClass<ChecksumKernelJs>(env, {TaggedMethod<ChecksumKernelJs, &ChecksumKernelJs::Run>("run")});
   }
 
   explicit ChecksumKernelJs(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ChecksumKernelJs>(info) {
     Napi::Env env = info.Env();
-    Napi::Buffer<uint8_t> data = BufferArg(env, info[0], "data");
-    Require(env, info[1].IsNumber() && info[2].IsNumber(), "kernel variant and alignOffset must be numbers");
-    mode_ = info[1].As<Napi::Number>().Int32Value();
-    int align = info[2].As<Napi::Number>().Int32Value();
-    Require(env, align >= 0 && align < 64, "alignOffset out of range");
+    ByteView data = BufferArg(info[0], "ChecksumKernel: data", kMaxKernelBytes);
+    mode_ = static_cast<int>(IntegerArg(info[1], "ChecksumKernel: mode", 0, kEmptyKernel));
+    auto align = static_cast<size_t>(IntegerArg(info[2], "ChecksumKernel: alignOffset", 0, 63));
     if (mode_ == kEmptyKernel) {
       kernel_ = SumEmpty;
     } else if (mode_ == kIncrementalKernel) {
-      Require(env, data.Length() >= 2, "the incremental kernel needs at least 2 bytes");
+      if (data.length < 2) {
+        ThrowRangeError(env, "ChecksumKernel: data must hold at least 2 bytes for the incremental kernel, got " + DescribeValue(info[0]));
+      }
     } else {
-      kernel_ = KernelOrThrow(env, VariantArg(env, info[1]));
+      kernel_ = KernelOrThrow(env, static_cast<ChecksumVariant>(mode_));
     }
-    length_ = data.Length();
+    length_ = data.length;
     storage_ = AllocateAligned(env, length_ + 64);
     data_ = storage_.get() + align;
-    std::memcpy(data_, data.Data(), length_);
+    if (length_ > 0) std::memcpy(data_, data.data, length_);
+    TagInstance(info, kTypeTag);
   }
 
  private:
   Napi::Value Run(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    Require(env, info[0].IsNumber(), "iterations must be a number");
-    double iterations = info[0].As<Napi::Number>().DoubleValue();
-    Require(env, iterations >= 0 && iterations <= 1e9, "iterations out of range");
-    auto n = static_cast<uint64_t>(iterations);
+    auto n = static_cast<uint64_t>(IntegerArg(info[0], "ChecksumKernel.prototype.run: iterations", 0, 1e9));
     uint32_t sink = mode_ == kIncrementalKernel ? RunUpdateLoop(data_, length_, n) : RunSumLoop(kernel_, data_, length_, n);
     return Napi::Number::New(env, sink);
   }
@@ -275,31 +279,31 @@ class ChecksumKernelJs : public Napi::ObjectWrap<ChecksumKernelJs> {
 // call into one reused batch buffer, continuing the port/seq sequence -> sink.
 class CraftKernelJs : public Napi::ObjectWrap<CraftKernelJs> {
  public:
+  static constexpr napi_type_tag kTypeTag = {0x5c83e1f07a2d4b96ull, 0xe6b12f9d4c0a7358ull};
+  static constexpr const char* kClassName = "CraftKernel";
+
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "CraftKernel",
-                       {InstanceMethod<&CraftKernelJs::Run>("run"), InstanceMethod<&CraftKernelJs::Batch>("batch")});
+    return DefineTaggedClass<CraftKernelJs>(env,
+                       {TaggedMethod<CraftKernelJs, &CraftKernelJs::Run>("run"),
+                        TaggedMethod<CraftKernelJs, &CraftKernelJs::Batch>("batch")});
   }
 
   explicit CraftKernelJs(const Napi::CallbackInfo& info)
-      : Napi::ObjectWrap<CraftKernelJs>(info), spec_(SpecArg(info.Env(), info[0], &sequence_)), template_(spec_) {
+      : Napi::ObjectWrap<CraftKernelJs>(info), spec_(SpecArg(info[0], "CraftKernel: spec", &sequence_)), template_(spec_) {
     Napi::Env env = info.Env();
-    strategy_ = StrategyArg(env, info[1]);
-    Require(env, info[2].IsNumber(), "group must be a number");
-    double group = info[2].As<Napi::Number>().DoubleValue();
-    Require(env, group >= 1 && group <= 1e6, "group out of range");
-    group_ = static_cast<size_t>(group);
+    strategy_ = StrategyArg(info[1], "CraftKernel: strategyIndex");
+    group_ = static_cast<size_t>(IntegerArg(info[2], "CraftKernel: group", 1, 1e6));
     batch_ = AllocateAligned(env, group_ * template_.length());
+    TagInstance(info, kTypeTag);
   }
 
  private:
   Napi::Value Run(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    Require(env, info[0].IsNumber(), "calls must be a number");
-    double calls = info[0].As<Napi::Number>().DoubleValue();
-    Require(env, calls >= 0 && calls <= 1e6, "calls out of range");
+    auto calls = static_cast<uint64_t>(IntegerArg(info[0], "CraftKernel.prototype.run: calls", 0, 1e6));
     uint32_t sink = 0;
     try {
-      for (uint64_t c = 0; c < static_cast<uint64_t>(calls); ++c) {
+      for (uint64_t c = 0; c < calls; ++c) {
         sink += CraftBatch(strategy_, spec_, template_, sequence_, next_index_, group_, batch_.get());
         next_index_ += group_;
       }
@@ -311,6 +315,7 @@ class CraftKernelJs : public Napi::ObjectWrap<CraftKernelJs> {
 
   // A copy of the last batch, for checks.
   Napi::Value Batch(const Napi::CallbackInfo& info) {
+    ExpectNoArguments(info, "CraftKernel.prototype.batch");
     return Napi::Buffer<uint8_t>::Copy(info.Env(), batch_.get(), group_ * template_.length());
   }
 

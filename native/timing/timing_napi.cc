@@ -1,20 +1,30 @@
 #include "timing_napi.h"
 
+#include "../common/args.h"
 #include "clock.h"
 
 namespace prtip {
 namespace {
 
 // The floor every other native call is compared with: one N-API crossing.
-Napi::Value Noop(const Napi::CallbackInfo& info) { return info.Env().Undefined(); }
+// It still refuses arguments (info.Length() is already known, so this costs a compare).
+Napi::Value Noop(const Napi::CallbackInfo& info) {
+  ExpectNoArguments(info, "noop");
+  return info.Env().Undefined();
+}
 
 Napi::Value MonotonicNsJs(const Napi::CallbackInfo& info) {
+  ExpectNoArguments(info, "monotonicNs");
   return Napi::Number::New(info.Env(), static_cast<double>(MonotonicNs()));
 }
 
-Napi::Value TscHzJs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), TscHz()); }
+Napi::Value TscHzJs(const Napi::CallbackInfo& info) {
+  ExpectNoArguments(info, "tscHz");
+  return Napi::Number::New(info.Env(), TscHz());
+}
 
 Napi::Value ReadTscJs(const Napi::CallbackInfo& info) {
+  ExpectNoArguments(info, "readTsc");
   return Napi::Number::New(info.Env(), static_cast<double>(ReadTsc()));
 }
 

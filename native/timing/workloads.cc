@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "../common/args.h"
 #include "../common/errors.h"
 #include "clock.h"
 #include "timing_napi.h"
@@ -14,13 +15,9 @@
 namespace prtip {
 namespace {
 
+// n, an integer in 0..max (checked before any cast: a double out of range is UB to cast).
 double CheckedCount(const Napi::CallbackInfo& info, const char* fn, double max) {
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + "(n): n must be a number");
-  }
-  double n = info[0].As<Napi::Number>().DoubleValue();
-  if (!(n >= 0 && n <= max)) throw Napi::RangeError::New(info.Env(), std::string(fn) + "(n): n out of range");
-  return n;
+  return IntegerArg(info[0], std::string(fn) + ": n", 0, max);
 }
 
 // Maps fresh anonymous memory with huge pages refused (one THP fault would cover 512
