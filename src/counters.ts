@@ -11,7 +11,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerfError } from './errors.js';
 import { type CoreNative, type NativeCounterGroup, nativeAddon } from './native.js';
-import { describe, expectBoolean, expectInteger, expectObject, nearNames } from './validate.js';
+import { describe, expectArray, expectBoolean, expectInteger, expectName, expectNoArguments, nearNames, readOptions } from './validate.js';
 
 /** The kinds of event, as perf list groups them. */
 export type EventKind = 'hardware' | 'hardware-cache' | 'software' | 'tracepoint' | 'raw';
@@ -101,20 +101,28 @@ function namedEvents(): { name: string; kind: EventKind }[] {
 
 /** The mounted tracefs ("" when none): /sys/kernel/tracing or the debugfs copy. */
 export function tracefsRoot(): string {
+  expectNoArguments('tracefsRoot', arguments);
   return core().tracefsRoot();
 }
 
 /** The privilege facts that decide what may be counted. */
 export function counterPrivileges(): { paranoid: number; privileged: boolean; countKernel: boolean } {
+  expectNoArguments('counterPrivileges', arguments);
   return core().privileges();
 }
+
+/** Most extra names listEvents() probes (each is one perf_event_open). */
+export const MAX_EXTRA_EVENTS = 1024;
+/** Longest event name accepted (perf names and "category:name" tracepoints are far shorter). */
+export const MAX_EVENT_NAME_LENGTH = 256;
 
 /**
  * Every named event plus the suites' tracepoints (and any `extra` names), each opened
  * once on this thread to say whether it works here and, if not, why.
  */
 export function listEvents(extra: readonly string[] = []): EventInfo[] {
-  const names = [...namedEvents().map((e) => e.name), ...SUITE_TRACEPOINTS, ...extra];
+  const extraNames = expectArray('extra', extra, MAX_EXTRA_EVENTS, (name, v) => expectName(name, v, MAX_EVENT_NAME_LENGTH, 'an event name (string)'));
+  const names = [...namedEvents().map((e) => e.name), ...SUITE_TRACEPOINTS, ...extraNames];
   return core()
     .probeEvents([...new Set(names)])
     .map((p) => ({ name: p.name, kind: p.kind as EventKind, supported: p.supported, reason: p.reason }));
@@ -134,16 +142,20 @@ function isRawName(name: string): boolean {
  * in tracefs but whose event does not is unknown too.
  */
 export function validateEvents(events: unknown, param = 'events'): string[] {
-  if (!Array.isArray(events)) throw new TypeError(`${param} must be an array of event names, got ${describe(events)}`);
-  if (events.length === 0) throw new RangeError(`${param} must name at least one event, got an empty array`);
-  if (events.length > MAX_EVENTS) {
-    throw new RangeError(`${param} may name at most ${MAX_EVENTS} events (one fd each), got ${events.length}`);
+  let isArray: boolean;
+  try {
+    isArray = Array.isArray(events);
+  } catch {
+    isArray = false; // a revoked Proxy
   }
+  if (!isArray) throw new TypeError(`${param} must be an array of event names, got ${describe(events)}`);
+  // expectArray checks the length (one fd each) before reading any element, and refuses holes.
+  const names = expectArray(param, events, MAX_EVENTS, (name, v) => expectName(name, v, MAX_EVENT_NAME_LENGTH, 'an event name (string)'));
+  if (names.length === 0) throw new RangeError(`${param} must name at least one event, got an empty array`);
   const seen = new Set<string>();
   const table = namedEvents().map((e) => e.name);
-  const root = tracefsRoot();
-  events.forEach((name, i) => {
-    if (typeof name !== 'string') throw new TypeError(`${param}[${i}] must be an event name (string), got ${describe(name)}`);
+  const root = core().tracefsRoot();
+  names.forEach((name, i) => {
     if (seen.has(name)) throw new RangeError(`${param}[${i}]: "${name}" is listed twice`);
     seen.add(name);
     if (table.includes(name) || isRawName(name)) return;
@@ -158,7 +170,7 @@ export function validateEvents(events: unknown, param = 'events'): string[] {
         `"category:name" for a tracepoint, or rNNNN for a raw event${suggest(name, [...table, ...SUITE_TRACEPOINTS])}`,
     );
   });
-  return events as string[];
+  return names;
 }
 
 function suggest(name: string, candidates: readonly string[]): string {
@@ -177,7 +189,7 @@ function tracepointNames(root: string, category: string): string[] {
 /** Validates CounterOptions at the boundary. */
 export function validateCounterOptions(options: unknown, param = 'options'): CounterOptions {
   if (options === undefined) return {};
-  const o = expectObject(param, options);
+  const o = readOptions(param, options);
   const out: CounterOptions = {};
   for (const key of Object.keys(o)) {
     if (!['inherit', 'pid', 'enableOnExec', 'excludeKernel'].includes(key)) {
@@ -222,12 +234,15 @@ export class Counters implements Disposable {
   private readonly group: NativeCounterGroup | null;
   private readonly slots: Slot[];
   private readonly buffer: Float64Array;
-  private closed = false;
+  // Private (#) so that a method called on anything but a Counters is caught (see #check).
+  #closed = false;
 
   /** @internal use openCounters() */
   constructor(events: string[], options: CounterOptions) {
+    events = validateEvents(events);
+    options = validateCounterOptions(options);
     this.events = Object.freeze([...events]);
-    const root = tracefsRoot();
+    const root = core().tracefsRoot();
     const nativeNames: string[] = [];
     this.slots = events.map((name) => {
       if (isTracepointName(name) && root === '') {
@@ -257,47 +272,60 @@ export class Counters implements Disposable {
 
   /** Events that could not be opened here, with reasons. */
   get unsupported(): { name: string; code: string; reason: string }[] {
+    Counters.#check(this, 'unsupported');
     return this.slots.filter((s) => s.nativeIndex < 0).map(({ name, code, reason }) => ({ name, code, reason }));
   }
 
   /** Starts counting (all members at once). */
   enable(): void {
-    this.ensureOpen('enable');
+    expectNoArguments('Counters.enable', arguments);
+    Counters.#ensureOpen(this, 'enable');
     this.group?.enable();
   }
 
   /** Stops counting; values are kept. */
   disable(): void {
-    this.ensureOpen('disable');
+    expectNoArguments('Counters.disable', arguments);
+    Counters.#ensureOpen(this, 'disable');
     this.group?.disable();
   }
 
   /** Zeroes the counts (time enabled/running keep running). */
   reset(): void {
-    this.ensureOpen('reset');
+    expectNoArguments('Counters.reset', arguments);
+    Counters.#ensureOpen(this, 'reset');
     this.group?.reset();
   }
 
   /** One cumulative read of the whole group. */
   snapshot(): CounterSnapshot {
-    this.ensureOpen('read');
+    expectNoArguments('Counters.snapshot', arguments);
+    Counters.#ensureOpen(this, 'snapshot');
     this.group?.readInto(this.buffer);
     return { enabledNs: this.buffer[0]!, runningNs: this.buffer[1]!, values: this.buffer.slice(2) };
   }
 
   /** Zero-allocation read into a caller-owned array (length ≥ size + 2): [enabled, running, ...raw]. */
   readInto(out: Float64Array): void {
-    this.ensureOpen('read');
+    Counters.#ensureOpen(this, 'readInto');
+    if (!(out instanceof Float64Array)) throw new TypeError(`out must be a Float64Array, got ${describe(out)}`);
+    if (out.length < this.buffer.length) {
+      throw new RangeError(`out must have at least ${this.buffer.length} elements (readLength), got a Float64Array of length ${out.length}`);
+    }
     this.group?.readInto(out);
   }
 
   /** Length the array given to readInto() needs. */
   get readLength(): number {
+    Counters.#check(this, 'readLength');
     return this.buffer.length;
   }
 
   /** The counts between two snapshots, keyed by event name, in the order given. */
   delta(before: CounterSnapshot, after: CounterSnapshot): Record<string, CounterValue> {
+    Counters.#check(this, 'delta');
+    this.expectSnapshot('before', before);
+    this.expectSnapshot('after', after);
     return this.deltaFromRaw(
       after.enabledNs - before.enabledNs,
       after.runningNs - before.runningNs,
@@ -307,6 +335,7 @@ export class Counters implements Disposable {
 
   /** Same as delta(), from raw per-native-index deltas (used by sample()). */
   deltaFromRaw(enabledNs: number, runningNs: number, rawDelta: (nativeIndex: number) => number): Record<string, CounterValue> {
+    Counters.#check(this, 'deltaFromRaw');
     const out: Record<string, CounterValue> = {};
     for (const slot of this.slots) {
       if (slot.nativeIndex < 0) {
@@ -328,14 +357,16 @@ export class Counters implements Disposable {
 
   /** Native index of an event (-1 when unsupported). */
   indexOf(name: string): number {
+    Counters.#check(this, 'indexOf');
     const slot = this.slots.find((s) => s.name === name);
     return slot === undefined || slot.nativeIndex < 0 ? -1 : slot.nativeIndex;
   }
 
   /** Releases the fds. Safe to call twice. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    Counters.#check(this, 'close');
+    if (this.#closed) return;
+    this.#closed = true;
     this.group?.close();
   }
 
@@ -343,8 +374,23 @@ export class Counters implements Disposable {
     this.close();
   }
 
-  private ensureOpen(what: string): void {
-    if (this.closed) throw new PerfError(`cannot ${what}: the counter group is closed`, { code: 'GROUP_CLOSED' });
+  static #check(self: unknown, member: string): asserts self is Counters {
+    if (typeof self !== 'object' || self === null || !(#closed in self)) {
+      throw new TypeError(`Counters.${member}: the receiver (this) must be a Counters from openCounters(), got ${describe(self)}`);
+    }
+  }
+
+  static #ensureOpen(self: unknown, what: string): asserts self is Counters {
+    Counters.#check(self, what);
+    if (self.#closed) throw new PerfError(`cannot ${what}: the counter group is closed`, { code: 'GROUP_CLOSED' });
+  }
+
+  private expectSnapshot(param: string, value: unknown): void {
+    const o = value as Partial<CounterSnapshot> | null;
+    if (typeof o !== 'object' || o === null || typeof o.enabledNs !== 'number' || typeof o.runningNs !== 'number' ||
+      !(o.values instanceof Float64Array) || o.values.length !== this.buffer.length - 2) {
+      throw new TypeError(`${param} must be a snapshot() of this group ({enabledNs, runningNs, values: Float64Array(${this.buffer.length - 2})}), got ${describe(value)}`);
+    }
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * The typed loader. It finds build/Release/prtip_perf.node (from src/ under vitest
- * or dist/src/ once compiled), hands the addon our error class once, and exposes the
+ * or dist/src/ once compiled), or the file PRTIP_PERF_ADDON names (the sanitizer
+ * build, .ci/sanitize), hands the addon our error class once, and exposes the
  * native surface with types. Each concern declares its own native interface next to
  * its TS module and asks for it with `nativeAddon<T>()`.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PerfError } from './errors.js';
 
@@ -72,9 +73,22 @@ export function packageRoot(): string {
 
 let loaded: unknown;
 
+/** Environment variable naming another build of the addon (e.g. build-sanitize/prtip_perf.node). */
+export const ADDON_ENV = 'PRTIP_PERF_ADDON';
+
+/** The addon file this process loads: $PRTIP_PERF_ADDON when set, else build/Release/prtip_perf.node. */
+export function addonPath(): string {
+  const override = process.env[ADDON_ENV];
+  if (override !== undefined && override !== '') return resolve(override);
+  return join(packageRoot(), ADDON_FILE);
+}
+
 function load(): unknown {
   const root = packageRoot();
-  const file = join(root, ADDON_FILE);
+  const file = addonPath();
+  if (file !== join(root, ADDON_FILE) && !existsSync(file)) {
+    throw new PerfError(`${ADDON_ENV}=${process.env[ADDON_ENV]} names ${file}, which does not exist`, { code: 'ADDON_NOT_BUILT' });
+  }
   if (!existsSync(file)) {
     throw new PerfError(
       `the native addon is not built (${file} is missing). Build it with "npm install" ` +
@@ -92,7 +106,16 @@ function load(): unknown {
       cause,
     });
   }
-  addon.setErrorClass(PerfError);
+  try {
+    addon.setErrorClass(PerfError);
+  } catch (cause) {
+    // The addon takes the class once per process (environment); a second loader, or code
+    // that required the .node file itself and handed over another class, gets here.
+    throw new PerfError(`the native addon ${file} already has an error class; it is handed over once, by this loader: ${(cause as Error).message}`, {
+      code: 'ADDON_LOAD_FAILED',
+      cause,
+    });
+  }
   return addon;
 }
 

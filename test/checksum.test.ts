@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { PerfError } from '../src/errors.js';
 import {
-  SUM_VARIANTS, checksum, checksumSelfCheck, checksumUpdate, checksumVariants, incrementalSelfCheck, transportChecksum,
+  ChecksumKernel, SUM_VARIANTS, checksum, checksumSelfCheck, checksumUpdate, checksumVariants, incrementalSelfCheck, packetNative,
+  transportChecksum,
 } from '../src/packet.js';
+import { packetSpec } from '../src/packet/craft.js';
+
+const craftSpec = () => packetSpec('options', {});
 import { referenceSum } from './packet-parser.js';
 
 const available = checksumVariants().filter((v) => v.available && v.name !== 'incremental').map((v) => v.name);
@@ -169,6 +173,46 @@ describe('bad input', () => {
     expect(() => checksumUpdate(0, -1, 0)).toThrow(RangeError);
     expect(() => checksumUpdate(0, 0, 1.5)).toThrow(/newWord/);
     expect(() => checksumUpdate(0, 0, '1' as never)).toThrow(TypeError);
+  });
+
+  it('a detached Buffer is refused by the TS API and by the native export, never read', () => {
+    const arrayBuffer = new ArrayBuffer(16);
+    const detached = Buffer.from(arrayBuffer);
+    structuredClone(arrayBuffer, { transfer: [arrayBuffer] });
+    expect(() => checksum(detached)).toThrow(/buf must be a Buffer whose memory is still attached/);
+    expect(() => packetNative().checksumSum(detached, 1)).toThrow(/checksumSum: data must be a Buffer whose memory is still attached/);
+    expect(() => new ChecksumKernel(detached, 'wide64')).toThrow(/data must be a Buffer whose memory is still attached/);
+    expect(() => new (packetNative().ChecksumKernel)(detached, 1, 0)).toThrow(TypeError);
+    // Empty but attached is fine: the checksum of nothing.
+    expect(checksum(Buffer.alloc(0))).toBe(0xffff);
+    expect(new (packetNative().ChecksumKernel)(Buffer.alloc(0), 1, 0).run(3)).toBe(0);
+  });
+
+  it('the native exports check integers themselves: no wrap-around, truncation or UB cast', () => {
+    const native = packetNative();
+    // Before: Int32Value(2**32) wrapped to variant 0, and 2**32 + 1 to 1.
+    expect(() => native.checksumSum(Buffer.alloc(4), 2 ** 32)).toThrow(/checksumSum: variantIndex must be an integer from 0 to 3, got the number 4294967296/);
+    expect(() => native.checksumSum(Buffer.alloc(4), 1.5)).toThrow(RangeError);
+    // Before: Uint32Value(70000) silently became 4464.
+    expect(() => native.checksumUpdate(70000, 0, 0)).toThrow(/checksumUpdate: oldChecksum must be an integer from 0 to 65535/);
+    expect(() => native.pseudoHeaderSum(4, Buffer.alloc(4), Buffer.alloc(4), 6, -1)).toThrow(/l4Length/);
+    // Before: static_cast<uint64_t>(NaN or -1) was undefined behaviour (UBSan: float-cast-overflow).
+    expect(() => native.checksumSelfCheck(1, Number.NaN, 1, 1, 1, 1)).toThrow(/checksumSelfCheck: seed .*got NaN/);
+    expect(() => native.checksumSelfCheck(1, 0, -1, 1, 1, 1)).toThrow(/checksumSelfCheck: buffers/);
+    expect(() => native.incrementalSelfCheck(0, 1e30, 1)).toThrow(/incrementalSelfCheck: cases/);
+    expect(() => native.incrementalSelfCheck(0, 1, Infinity)).toThrow(/incrementalSelfCheck: deadlineMs/);
+  });
+
+  it('kernel objects check their receiver: a foreign object is a TypeError naming the class', () => {
+    const native = packetNative();
+    const checksumKernel = new native.ChecksumKernel(Buffer.alloc(8), 1, 0);
+    const craftKernel = new native.CraftKernel(craftSpec(), 2, 1);
+    expect(() => Reflect.apply(native.CraftKernel.prototype.run, checksumKernel, [1])).toThrow(/CraftKernel.prototype.run: the receiver \(this\) must be a CraftKernel/);
+    expect(() => Reflect.apply(native.ChecksumKernel.prototype.run, craftKernel, [1])).toThrow(/must be a ChecksumKernel/);
+    expect(() => Reflect.apply(native.ChecksumKernel.prototype.run, Object.create(native.ChecksumKernel.prototype), [1])).toThrow(TypeError);
+    const kernel = new ChecksumKernel(Buffer.alloc(8), 'wide64');
+    expect(() => Reflect.apply(kernel.run, {}, [1])).toThrow(/ChecksumKernel.run: the receiver/);
+    expect(() => kernel.run(-1)).toThrow(/iterations must be an integer/);
   });
 
   it('pseudo-header addresses must match the family', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_EVENTS, listEvents, openCounters, scaleCount, tracefsRoot } from '../src/counters.js';
 import { PerfError } from '../src/errors.js';
 import { type CoreNative, nativeAddon } from '../src/native.js';
+import type { PacketNative } from '../src/packet/native.js';
 
 const native = nativeAddon<CoreNative>();
 const supported = new Map(listEvents().map((e) => [e.name, e]));
@@ -145,6 +146,57 @@ describe('bad input', () => {
     }
     expect(caught).toBeInstanceOf(PerfError);
     expect((caught as PerfError).code).toBe('UNKNOWN_EVENT');
+  });
+  it('listEvents refuses a string, a huge array and holes before probing anything', () => {
+    // Before: 'tcp' was spread into probes of 't', 'c', 'p'; new Array(2**32-1) was a fatal error.
+    expect(() => listEvents('tcp' as never)).toThrow(TypeError);
+    expect(() => listEvents('tcp' as never)).toThrow(/extra must be an array, got the string "tcp"/);
+    expect(() => listEvents(new Array(2 ** 32 - 1))).toThrow(RangeError);
+    expect(() => listEvents(new Array(2 ** 32 - 1))).toThrow(/extra must have at most \d+ elements, got an array of length 4294967295/);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => listEvents(['task-clock', , 'page-faults'] as never)).toThrow(/extra\[1\] is a hole/);
+  });
+  it('sparse event arrays are refused with the index of the hole', () => {
+    // Before: forEach skipped the hole, so ['task-clock', <hole>] passed validation.
+    const sparse = ['task-clock'];
+    sparse.length = 2;
+    expect(() => openCounters(sparse)).toThrow(TypeError);
+    expect(() => openCounters(sparse)).toThrow(/events\[1\] is a hole/);
+    expect(() => openCounters(['task-clock\0x'])).toThrow(/events\[0\] must not contain a NUL/);
+  });
+  it('the native group checks its own arguments', () => {
+    const sparse = ['task-clock'];
+    sparse.length = 2;
+    expect(() => new native.CounterGroup(sparse, {})).toThrow(/events\[1\] is a hole/);
+    expect(() => new native.CounterGroup(new Array(2 ** 32 - 1), {})).toThrow(RangeError);
+    expect(() => native.probeEvents('tcp' as never)).toThrow(/names must be an array, got the string "tcp"/);
+    expect(() => native.probeEvents([{ toString: () => 'task-clock' }] as never)).toThrow(/names\[0\] must be a string/);
+    expect(() => new native.CounterGroup(['task-clock'], { pid: 2 ** 32 })).toThrow(/options.pid must be an integer from 0 to 4194304/);
+    expect(() => new native.CounterGroup(['task-clock'], { inherit: 'yes' as never })).toThrow(/options.inherit must be a boolean/);
+    const throwing = Object.defineProperty({}, 'pid', { get() { throw new Error('boom'); }, enumerable: true });
+    expect(() => new native.CounterGroup(['task-clock'], throwing)).toThrow(/options.pid could not be read/);
+    expect(() => openCounters(['task-clock'], throwing)).toThrow(/options.pid could not be read: boom/);
+  });
+  it('a getter of CounterGroup called on another native object is a TypeError, not a read of foreign memory', () => {
+    // Before: napi_unwrap handed the ChecksumKernel's memory to CounterGroup::ExcludeKernel
+    // (a heap-buffer-overflow under ASan).
+    const kernel = new (nativeAddon<PacketNative>().ChecksumKernel)(Buffer.alloc(64), 0, 0);
+    const proto = native.CounterGroup.prototype as object;
+    for (const key of ['excludeKernel', 'size']) {
+      const getter = Object.getOwnPropertyDescriptor(proto, key)!.get!;
+      expect(() => getter.call(kernel)).toThrow(TypeError);
+      expect(() => getter.call(kernel)).toThrow(new RegExp(`CounterGroup.prototype.${key}: the receiver \\(this\\) must be a CounterGroup`));
+      expect(() => getter.call({})).toThrow(TypeError);
+    }
+    for (const key of ['enable', 'disable', 'reset', 'readInto', 'describe', 'close']) {
+      const method = (proto as Record<string, (...a: unknown[]) => unknown>)[key]!;
+      expect(() => method.call(kernel, new Float64Array(8))).toThrow(/must be a CounterGroup/);
+    }
+    const counters = openCounters(['task-clock']);
+    expect(() => Reflect.apply(counters.enable, {}, [])).toThrow(/Counters.enable: the receiver/);
+    expect(() => Reflect.get(Object.getPrototypeOf(counters) as object, 'readLength', {})).toThrow(/Counters.readLength: the receiver/);
+    expect(() => counters.readInto(new Float64Array(1))).toThrow(RangeError);
+    counters.close();
   });
   it('a closed group refuses to read, with a code', () => {
     const group = openCounters(['task-clock']);

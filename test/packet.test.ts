@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  CRAFT_STRATEGIES, type CraftOptions, CraftKernel, craftAllocations, craftPackets, dstPortAt, packetLength, seqAt,
+  CRAFT_STRATEGIES, type CraftOptions, CraftKernel, craftAllocations, craftPackets, dstPortAt, packetLength, packetNative, seqAt,
 } from '../src/packet.js';
+import { packetSpec } from '../src/packet/craft.js';
 import { parsePacket } from './packet-parser.js';
 import { writePcap } from './pcap.js';
 
@@ -120,6 +121,28 @@ describe('bad input', () => {
     expect(() => craftPackets('tcp' as never)).toThrow(TypeError);
     // 1e8 IPv6 SYNs would need 6 GB: too big for one Buffer, refused before allocating
     expect(() => craftPackets({ family: 6, count: 1e8 })).toThrow(/options\.count must be at most/);
+  });
+  it('a getter that throws is a TypeError naming the option, read once', () => {
+    let reads = 0;
+    const options = Object.defineProperty({}, 'count', { enumerable: true, get() { reads++; return 1; } });
+    expect(craftPackets(options).count).toBe(1);
+    expect(reads).toBe(1);
+    const throwing = Object.defineProperty({}, 'ttl', { enumerable: true, get() { throw new Error('boom'); } });
+    expect(() => craftPackets(throwing)).toThrow(/options\.ttl could not be read: boom/);
+    expect(() => craftPackets(new Proxy({}, { ownKeys() { throw new Error('trap'); } }))).toThrow(TypeError);
+  });
+  it('the native exports check the spec themselves (no silent truncation of 70000 to a port)', () => {
+    const native = packetNative();
+    const spec = packetSpec('options', {});
+    expect(() => native.craftPackets({ ...spec, srcPort: 70000 }, 2, 1)).toThrow(/craftPackets: spec.srcPort must be an integer from 0 to 65535, got the number 70000/);
+    expect(() => native.craftPackets({ ...spec, family: 5 as never }, 2, 1)).toThrow(RangeError);
+    expect(() => native.craftPackets({ ...spec, src: Buffer.alloc(0) }, 2, 1)).toThrow(/spec.src and craftPackets: spec.dst must be 4-byte/);
+    expect(() => native.craftPackets(spec, 2, -1)).toThrow(/craftPackets: count/);
+    expect(() => native.packetLength({ ...spec, protocol: 'icmp' as never })).toThrow(/packetLength: spec.protocol/);
+    expect(() => new native.CraftKernel(spec, 3, 1)).toThrow(/CraftKernel: strategyIndex/);
+    const kernel = new native.CraftKernel(spec, 2, 1);
+    expect(() => kernel.run(1e30)).toThrow(/CraftKernel.prototype.run: calls/);
+    expect(() => Reflect.apply(kernel.batch, kernel, [1])).toThrow(/batch\(\) takes no arguments/);
   });
 });
 

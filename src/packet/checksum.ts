@@ -3,7 +3,7 @@
  * incremental update, and TCP/UDP checksums over IPv4/IPv6 pseudo headers.
  */
 import { PerfError } from '../errors.js';
-import { describe, expectInteger, expectObject, expectOneOf, nearNames } from '../validate.js';
+import { describe, expectBuffer, expectInteger, expectNoArguments, expectOneOf, nearNames, readOptions } from '../validate.js';
 import { type Family, type L4Protocol, parseAddress } from './address.js';
 import { type SumCheckReport, type UpdateCheckReport, packetNative } from './native.js';
 
@@ -46,6 +46,7 @@ function availableVariants(): Set<string> {
 
 /** The checksum variants and whether this CPU has what each needs (avx2, avx512f+avx512bw). */
 export function checksumVariants(): ChecksumVariantInfo[] {
+  expectNoArguments('checksumVariants', arguments);
   return cachedVariants().map((v) => ({ ...v }));
 }
 
@@ -72,15 +73,9 @@ export function sumVariantIndex(param: string, variant: unknown): number {
   return SUM_VARIANTS.indexOf(name);
 }
 
-function expectBuffer(name: string, value: unknown, maxLength: number): Buffer {
-  if (!Buffer.isBuffer(value)) throw new TypeError(`${name} must be a Buffer, got ${describe(value)}`);
-  if (value.length > maxLength) throw new RangeError(`${name} must be at most ${maxLength} bytes, got ${describe(value)}`);
-  return value;
-}
-
 function variantOption(options: unknown): unknown {
   if (options === undefined) return 'best';
-  const o = expectObject('options', options);
+  const o = readOptions('options', options);
   for (const key of Object.keys(o)) if (key !== 'variant') throw new RangeError(`options.${key} is not an option of checksum(); it takes { variant }`);
   return o.variant ?? 'best';
 }
@@ -131,7 +126,7 @@ const PROTOCOL_NUMBER: Record<L4Protocol, number> = { tcp: 6, udp: 17 };
  * carries a correct checksum it returns 0.
  */
 export function transportChecksum(segment: Buffer, header: PseudoHeader, options?: ChecksumOptions): number {
-  const h = expectObject('header', header);
+  const h = readOptions('header', header);
   const family = expectOneOf('header.family', h.family, [4, 6] as const);
   const protocol = expectOneOf('header.protocol', h.protocol, ['tcp', 'udp'] as const);
   expectBuffer('segment', segment, family === 4 ? 0xffff : 0xffffffff);
@@ -165,7 +160,7 @@ export interface SelfCheckOptions {
  */
 export function checksumSelfCheck(variant: SumVariant, options: SelfCheckOptions): SumCheckReport {
   const index = sumVariantIndex('variant', variant);
-  const o = expectObject('options', options);
+  const o = readOptions('options', options);
   const seed = expectInteger('options.seed', o.seed, 0, Number.MAX_SAFE_INTEGER);
   const buffers = expectInteger('options.buffers', o.buffers ?? 1e6, 0, 1e8);
   const maxLength = expectInteger('options.maxLength', o.maxLength ?? 65535, 0, 1 << 20);
@@ -176,7 +171,7 @@ export function checksumSelfCheck(variant: SumVariant, options: SelfCheckOptions
 
 /** RFC 1624 updates against full recomputation on random headers, in native code. */
 export function incrementalSelfCheck(options: { seed: number; cases?: number; deadlineMs?: number }): UpdateCheckReport {
-  const o = expectObject('options', options);
+  const o = readOptions('options', options);
   const seed = expectInteger('options.seed', o.seed, 0, Number.MAX_SAFE_INTEGER);
   const cases = expectInteger('options.cases', o.cases ?? 1e6, 0, 1e9);
   const deadline = expectInteger('options.deadlineMs', o.deadlineMs ?? 60000, 1, 3.6e6);

@@ -4,7 +4,7 @@
  * field into a preallocated slot) and template (masscan's copy, patch, RFC 1624).
  */
 import { constants } from 'node:buffer';
-import { describe, expectBoolean, expectInteger, expectObject, expectOneOf, nearNames } from '../validate.js';
+import { describe, expectBoolean, expectInteger, expectNoArguments, expectOneOf, nearNames, readOptions } from '../validate.js';
 import { type Family, type L4Protocol, loopback, parseAddress } from './address.js';
 import { type NativePacketSpec, packetNative } from './native.js';
 
@@ -70,7 +70,7 @@ function rejectUnknownKeys(param: string, o: Record<string, unknown>, known: rea
 
 /** Validates packet options (param names the caller's parameter) into the native spec. */
 export function packetSpec(param: string, options: unknown, extraKeys: readonly string[] = []): NativePacketSpec {
-  const o = options === undefined ? {} : expectObject(param, options);
+  const o = options === undefined ? {} : readOptions(param, options);
   rejectUnknownKeys(param, o, [...PACKET_KEYS, ...extraKeys]);
   const family = expectOneOf(`${param}.family`, o.family ?? 4, [4, 6] as const);
   const protocol = expectOneOf(`${param}.protocol`, o.protocol ?? 'tcp', ['tcp', 'udp'] as const);
@@ -120,8 +120,9 @@ export function seqAt(seqBase: number, seqStep: number, i: number): number {
  * with sequence number seqBase + i * seqStep. Checksums are complete and correct.
  */
 export function craftPackets(options?: CraftOptions): CraftedPackets {
-  const spec = packetSpec('options', options, ['strategy', 'count']);
-  const o = (options ?? {}) as Record<string, unknown>;
+  // One read of the caller's object: getters run once, and a throwing one names its key.
+  const o = options === undefined ? {} : readOptions('options', options);
+  const spec = packetSpec('options', o, ['strategy', 'count']);
   const strategy = strategyIndex('options.strategy', o.strategy ?? 'template');
   const count = expectInteger('options.count', o.count ?? 1, 1, MAX_CRAFT_COUNT);
   const native = packetNative();
@@ -138,5 +139,6 @@ export function craftPackets(options?: CraftOptions): CraftedPackets {
 
 /** Calls through the alloc strategy's counting allocation wrapper on this thread so far. */
 export function craftAllocations(): number {
+  expectNoArguments('craftAllocations', arguments);
   return packetNative().craftAllocations();
 }
