@@ -9,6 +9,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { types } from 'node:util';
 import { PerfError } from './errors.js';
 import { type CoreNative, type NativeCounterGroup, nativeAddon } from './native.js';
 import { describe, expectArray, expectBoolean, expectInteger, expectName, expectNoArguments, nearNames, readOptions } from './validate.js';
@@ -308,7 +309,7 @@ export class Counters implements Disposable {
   /** Zero-allocation read into a caller-owned array (length ≥ size + 2): [enabled, running, ...raw]. */
   readInto(out: Float64Array): void {
     Counters.#ensureOpen(this, 'readInto');
-    if (!(out instanceof Float64Array)) throw new TypeError(`out must be a Float64Array, got ${describe(out)}`);
+    if (!types.isFloat64Array(out)) throw new TypeError(`out must be a Float64Array, got ${describe(out)}`);
     if (out.length < this.buffer.length) {
       throw new RangeError(`out must have at least ${this.buffer.length} elements (readLength), got a Float64Array of length ${out.length}`);
     }
@@ -386,10 +387,20 @@ export class Counters implements Disposable {
   }
 
   private expectSnapshot(param: string, value: unknown): void {
-    const o = value as Partial<CounterSnapshot> | null;
-    if (typeof o !== 'object' || o === null || typeof o.enabledNs !== 'number' || typeof o.runningNs !== 'number' ||
-      !(o.values instanceof Float64Array) || o.values.length !== this.buffer.length - 2) {
-      throw new TypeError(`${param} must be a snapshot() of this group ({enabledNs, runningNs, values: Float64Array(${this.buffer.length - 2})}), got ${describe(value)}`);
+    const expected = this.buffer.length - 2;
+    const fits = (): boolean => {
+      const o = value as Partial<CounterSnapshot> | null;
+      return typeof o === 'object' && o !== null && typeof o.enabledNs === 'number' && typeof o.runningNs === 'number' &&
+        types.isFloat64Array(o.values) && o.values.length === expected;
+    };
+    let ok: boolean;
+    try {
+      ok = fits();
+    } catch {
+      ok = false; // a getter or Proxy trap threw
+    }
+    if (!ok) {
+      throw new TypeError(`${param} must be a snapshot() of this group ({enabledNs, runningNs, values: Float64Array(${expected})}), got ${describe(value)}`);
     }
   }
 }

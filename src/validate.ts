@@ -2,6 +2,7 @@
  * Argument checks for the public API. Every message names the parameter, what was
  * expected and what was given, so a caller can fix the call without reading code.
  */
+import { types } from 'node:util';
 
 /**
  * Describes a value for an error message: its type, and the value itself when short.
@@ -104,9 +105,17 @@ export function expectArray<T>(param: string, value: unknown, maxLength: number,
   return out;
 }
 
+/**
+ * Buffer.isBuffer without running user code: instanceof asks a Proxy's
+ * getPrototypeOf trap (and a revoked Proxy throws); util.types asks the engine.
+ */
+export function isBuffer(value: unknown): value is Buffer {
+  return types.isUint8Array(value) && Buffer.isBuffer(value);
+}
+
 /** A Buffer (not detached) of at most maxLength bytes. */
 export function expectBuffer(name: string, value: unknown, maxLength: number): Buffer {
-  if (!Buffer.isBuffer(value)) throw new TypeError(`${name} must be a Buffer, got ${describe(value)}`);
+  if (!isBuffer(value)) throw new TypeError(`${name} must be a Buffer, got ${describe(value)}`);
   if (isDetached(value)) throw new TypeError(`${name} must be a Buffer whose memory is still attached, got ${describe(value)}`);
   if (value.length > maxLength) throw new RangeError(`${name} must be at most ${maxLength} bytes, got ${describe(value)}`);
   return value;

@@ -32,7 +32,9 @@ std::vector<EventSpec> ResolveEventsOrThrow(Napi::Env env, const Napi::Array& na
   for (uint32_t i = 0; i < names.Length(); ++i) {
     EventSpec spec;
     std::string code, message;
-    if (!ResolveEvent(EventNameAt(names, i, param), &spec, &code, &message)) ThrowError(env, code, message);
+    if (!ResolveEvent(EventNameAt(names, i, param), &spec, &code, &message)) {
+      ThrowError(env, code, param + "[" + std::to_string(i) + "]: " + message);
+    }
     specs.push_back(spec);
   }
   return specs;
