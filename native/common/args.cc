@@ -101,12 +101,15 @@ void ExpectNoArguments(const Napi::CallbackInfo& info, const char* function) {
   }
 }
 
-double IntegerArg(const Napi::Value& value, const std::string& name, double min, double max) {
-  std::string expected = " must be an integer from " + Bound(min) + " to " + Bound(max) + ", got ";
-  if (!value.IsNumber()) ThrowTypeError(value.Env(), name + expected + DescribeValue(value));
+double IntegerArg(const Napi::Value& value, std::string_view name, double min, double max) {
+  // The message is built only on failure: this sits on hot paths (kernel run()).
+  auto message = [&](const std::string& given) {
+    return std::string(name) + " must be an integer from " + Bound(min) + " to " + Bound(max) + ", got " + given;
+  };
+  if (!value.IsNumber()) ThrowTypeError(value.Env(), message(DescribeValue(value)));
   double d = value.As<Napi::Number>().DoubleValue();
-  if (std::isnan(d)) ThrowTypeError(value.Env(), name + expected + "NaN");
-  if (!(d >= min && d <= max) || d != std::floor(d)) ThrowRangeError(value.Env(), name + expected + DescribeValue(value));
+  if (std::isnan(d)) ThrowTypeError(value.Env(), message("NaN"));
+  if (!(d >= min && d <= max) || d != std::floor(d)) ThrowRangeError(value.Env(), message(DescribeValue(value)));
   return d;
 }
 

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace prtip {
 
@@ -23,7 +24,7 @@ std::string DescribeValue(const Napi::Value& value);
 void ExpectNoArguments(const Napi::CallbackInfo& info, const char* function);
 
 // An integer-valued number in [min, max] (max at most 2^53).
-double IntegerArg(const Napi::Value& value, const std::string& name, double min, double max);
+double IntegerArg(const Napi::Value& value, std::string_view name, double min, double max);
 // A boolean; undefined gives fallback.
 bool OptionalBooleanArg(const Napi::Value& value, const std::string& name, bool fallback);
 // A string of at most max_bytes UTF-8 bytes with no NUL (names reach C APIs and file paths).
