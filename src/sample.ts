@@ -9,7 +9,7 @@
  */
 import { type CounterOptions, type CounterState, type Counters, type EventKind, openCounters, validateCounterOptions, validateEvents } from './counters.js';
 import { median } from './stats.js';
-import { expectBoolean, expectFunction, expectInteger, expectObject } from './validate.js';
+import { expectBoolean, expectFunction, expectInteger, readOptions } from './validate.js';
 
 /** Options for sample(). */
 export interface SampleOptions {
@@ -94,7 +94,7 @@ export function calibrateBracket(group: Counters, brackets = CALIBRATION_BRACKET
 }
 
 function validateSampleOptions(options: unknown): Required<Omit<SampleOptions, 'counters'>> & { counters: CounterOptions } {
-  const o = expectObject('options', options);
+  const o = readOptions('options', options); // one read each: a throwing getter names its key
   return {
     events: validateEvents(o.events, 'options.events'),
     iterations: o.iterations === undefined ? 1 : expectInteger('options.iterations', o.iterations, 1, 1e7),

@@ -55,6 +55,13 @@ describe('sample()', () => {
     expect(() => sample(() => 0, { events: ['task-clock'], iterations: 0 })).toThrow(RangeError);
     expect(() => sample(() => 0, { events: ['task-clock'], iterations: 1.5 })).toThrow(/options.iterations/);
     expect(() => sample(() => 0, { events: [] })).toThrow(/options.events must name at least one event/);
+    // A sparse events array and a throwing getter name the hole and the key (before: the hole passed,
+    // and the getter's own error came out unexplained).
+    const sparse = ['task-clock'];
+    sparse.length = 2;
+    expect(() => sample(() => 0, { events: sparse })).toThrow(/options.events\[1\] is a hole/);
+    const throwing = Object.defineProperty({ events: ['task-clock'] }, 'iterations', { enumerable: true, get() { throw new Error('boom'); } });
+    expect(() => sample(() => 0, throwing)).toThrow(/options.iterations could not be read: boom/);
   });
 });
 
