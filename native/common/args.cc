@@ -4,6 +4,7 @@
 #include <cstdio>
 
 namespace prtip {
+namespace args {
 namespace {
 
 const char* TypedArrayName(napi_typedarray_type type) {
@@ -201,4 +202,5 @@ ByteView BufferArg(const Napi::Value& value, const std::string& name, size_t max
   return ByteView{static_cast<const uint8_t*>(data), length};
 }
 
+}  // namespace args
 }  // namespace prtip

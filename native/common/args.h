@@ -12,7 +12,9 @@
 #include <string>
 #include <string_view>
 
+// In namespace prtip::args: native/rawio/args.h has checks of its own in namespace prtip.
 namespace prtip {
+namespace args {
 
 // What a value is, for messages, without running any JS (no getters, no toString).
 std::string DescribeValue(const Napi::Value& value);
@@ -46,4 +48,5 @@ struct ByteView {
 };
 ByteView BufferArg(const Napi::Value& value, const std::string& name, size_t max_length = SIZE_MAX);
 
+}  // namespace args
 }  // namespace prtip

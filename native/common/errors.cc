@@ -6,6 +6,8 @@
 #include "args.h"
 
 namespace prtip {
+
+using namespace args;  // common/args.h
 namespace {
 
 // One per environment (worker threads each load the addon), so keep it in the

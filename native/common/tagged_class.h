@@ -41,7 +41,7 @@ T* TaggedThis(const Napi::CallbackInfo& info, const char* member) {
   if (instance == nullptr) {
     Napi::Error error = Napi::TypeError::New(env, std::string(T::kClassName) + ".prototype." + member +
                                                       ": the receiver (this) must be a " + T::kClassName +
-                                                      " made by its constructor, got " + DescribeValue(self));
+                                                      " made by its constructor, got " + args::DescribeValue(self));
     error.Set("code", Napi::String::New(env, "ERR_INVALID_THIS"));
     throw error;
   }

@@ -10,6 +10,8 @@
 
 namespace prtip {
 
+using namespace args;  // common/args.h
+
 namespace {
 
 // One fd per event; perf's own limit on a group is the PMU's (src/counters.ts MAX_EVENTS).

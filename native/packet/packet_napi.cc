@@ -18,6 +18,8 @@
 #include "selfcheck.h"
 
 namespace prtip {
+
+using namespace args;  // common/args.h
 namespace {
 
 constexpr int kIncrementalKernel = 4;

@@ -4,6 +4,8 @@
 #include "clock.h"
 
 namespace prtip {
+
+using namespace args;  // common/args.h
 namespace {
 
 // The floor every other native call is compared with: one N-API crossing.

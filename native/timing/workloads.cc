@@ -13,6 +13,8 @@
 #include "timing_napi.h"
 
 namespace prtip {
+
+using namespace args;  // common/args.h
 namespace {
 
 // n, an integer in 0..max (checked before any cast: a double out of range is UB to cast).
