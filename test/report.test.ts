@@ -9,7 +9,9 @@ import { standaloneContext } from '../bench/suite.js';
 import { machineInfo } from '../src/machine.js';
 import { ProgressLine, progressEnabled } from '../src/progress.js';
 import { claimsTable, gatherClaims } from '../src/report/claims.js';
-import { claimsCsv, metricsCsv, tableCsv, tablesCsv } from '../src/report/csv.js';
+import { claimsCsv, comparisonCsv, metricsCsv, tableCsv, tablesCsv } from '../src/report/csv.js';
+import { compareResults, comparisonTable } from '../src/baseline.js';
+import type { ForkSummary, Metric } from '../src/report/result.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
 import { hyperfineExport } from '../src/report/hyperfine.js';
 import { parseBenchResult, stringifyBenchResult, stringifyReadable } from '../src/report/json.js';
@@ -170,6 +172,39 @@ describe('exports', () => {
     expect(claimsCsv(result)).toContain('checksum-simd-8x,the work (our floors),SIMD makes the checksum about 8× faster,003 Sprint 5.5.5 analysis');
     expect(claimsCsv(result)).toContain('"faster than claimed, ""8×"" understates it"');
     expect(tablesCsv(result).split('\r\n')).toContain('checksum,RFC 1071 checksum,1,B/cycle,18.6');
+  });
+
+  it('comparison CSV: processes per side, between-process noise and the too-noisy status, as in the terminal table', () => {
+    const forked = (name: string, medians: number[]): Metric => {
+      const forks: ForkSummary[] = medians.map((m, i) => ({ fork: i, median: m, n: 3, min: m * 0.99, max: m * 1.01, envPadBytes: i, heapPadBytes: 64 * i, samples: [m * 0.99, m, m * 1.01] }));
+      return { name, unit: 'ns/op', better: 'smaller', value: [...medians].sort((a, b) => a - b)[medians.length >> 1]!, samples: forks.flatMap((f) => f.samples), forks };
+    };
+    const runOf = (metrics: Metric[]): BenchResult => ({ ...result, suites: [{ suite: 's', title: 'S', status: 'ok', durationMs: 1, tables: [], metrics, claims: [], warnings: [] }] });
+    const base = runOf([forked('noisy', [100, 130, 80, 115, 90]), forked('quiet', [100, 101, 99, 100, 100]), forked('one', [50])]);
+    const cur = runOf([forked('noisy', [300, 390, 240, 345, 270]), forked('quiet', [150, 151, 149, 150, 150]), forked('one', [60])]);
+    const c = compareResults(base, cur, 'gate', { gatePct: 10 });
+    const lines = comparisonCsv(c).trimEnd().split('\r\n').map((l) => l.split(','));
+    const header = lines[0]!;
+    expect(header).toEqual(['suite', 'metric', 'unit', 'better', 'baseline', 'current', 'change_pct', 'ci_low_pct', 'ci_high_pct', 'p',
+      'processes_baseline', 'processes_current', 'noise_cv_pct', 'gate_pct', 'too_noisy_to_gate', 'verdict']);
+    const row = (name: string): Record<string, string> => Object.fromEntries(header.map((h, i) => [h, lines.find((l) => l[1] === name)![i]!]));
+    const table = comparisonTable(c);
+    for (const name of ['noisy', 'quiet', 'one']) {
+      const t = table.rows.find((r) => r[0] === name)!, r = row(name), m = c.rows.find((x) => x.name === name)!;
+      // the same processes and noise as the terminal table, unrounded
+      expect(`${r['processes_baseline']}/${r['processes_current']}`).toBe(t[8]);
+      expect(r['noise_cv_pct']).toBe(m.noisePct === null ? '' : String(m.noisePct));
+      if (m.noisePct !== null) expect(`${Number(r['noise_cv_pct']).toFixed(1)}%`).toBe(t[9]);
+    }
+    expect(row('noisy')).toMatchObject({ processes_baseline: '5', processes_current: '5', gate_pct: '10', too_noisy_to_gate: 'true', verdict: 'too noisy' });
+    expect(Number(row('noisy')['noise_cv_pct'])).toBeGreaterThan(10);
+    expect(row('quiet')).toMatchObject({ gate_pct: '10', too_noisy_to_gate: 'false', verdict: 'regressed' });
+    expect(Number(row('quiet')['noise_cv_pct'])).toBeLessThan(2);
+    // one process a side: no noise to speak of, so no too-noisy status either
+    expect(row('one')).toMatchObject({ processes_baseline: '1', processes_current: '1', noise_cv_pct: '', too_noisy_to_gate: '', verdict: 'cannot tell' });
+    // without a gate there is no threshold to be too noisy for
+    const ungated = comparisonCsv(compareResults(base, cur, 'gate')).split('\r\n').find((l) => l.startsWith('s,noisy,'))!.split(',');
+    expect(ungated.slice(-3)).toEqual(['', '', 'regressed']);
   });
 
   it('github-action-benchmark arrays split by `better`, non-finite values left out', () => {

@@ -48,9 +48,19 @@ export function tablesCsv(r: BenchResult): string {
   return toCsv(rows);
 }
 
-/** The baseline comparison, one line per metric. */
+/**
+ * The baseline comparison, one line per metric, with what the terminal table shows: the
+ * processes behind each side, the between-process noise (CV of the process medians, %), the
+ * gate threshold it was judged at and whether it is too noisy to gate there.
+ */
 export function comparisonCsv(c: BaselineComparison): string {
-  const rows: CsvValue[][] = [['suite', 'metric', 'unit', 'better', 'baseline', 'current', 'change_pct', 'ci_low_pct', 'ci_high_pct', 'p', 'verdict']];
-  for (const m of c.rows) rows.push([m.suite, m.name, m.unit, m.better, m.baseline, m.current, m.changePct, m.ci?.[0], m.ci?.[1], m.p, m.verdict]);
+  const rows: CsvValue[][] = [['suite', 'metric', 'unit', 'better', 'baseline', 'current', 'change_pct', 'ci_low_pct', 'ci_high_pct', 'p',
+    'processes_baseline', 'processes_current', 'noise_cv_pct', 'gate_pct', 'too_noisy_to_gate', 'verdict']];
+  for (const m of c.rows) {
+    // the same test the gate makes: noisier than the threshold it was judged at
+    const tooNoisy = m.gatePct === null || m.noisePct === null ? null : m.noisePct > m.gatePct;
+    rows.push([m.suite, m.name, m.unit, m.better, m.baseline, m.current, m.changePct, m.ci?.[0], m.ci?.[1], m.p,
+      m.processes.baseline, m.processes.current, m.noisePct, m.gatePct, tooNoisy, m.verdict]);
+  }
   return toCsv(rows);
 }
