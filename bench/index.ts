@@ -204,6 +204,11 @@ function interruptHandler(controller: AbortController, line: ProgressLine, runni
   };
 }
 
+/** One turn of the event loop with a timer, in which a signal that arrived meanwhile reaches its handler. */
+function signalsDelivered(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 5));
+}
+
 /** 128 + the signal's number, as a shell reports a process killed by it. */
 function exitCodeFor(signal: NodeJS.Signals | undefined): number {
   return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
@@ -317,92 +322,107 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const interrupts = interruptHandler(controller, line, () => running);
   const results = new Map<string, SuiteResult>();
   try {
-    for (const [i, entry] of selected.entries()) {
-      // A suite with synchronous loops blocks the event loop, so a Ctrl-C pressed during it
-      // is only seen now: let it be handled before deciding to start the next suite.
-      await new Promise((r) => setTimeout(r, 5));
-      if (controller.signal.aborted) {
-        results.set(entry.name, notRun(entry.name, `not run: interrupted by ${interrupts.signal() === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}`));
-        continue;
+    try {
+      for (const [i, entry] of selected.entries()) {
+        // A suite with synchronous loops blocks the event loop, so a Ctrl-C pressed during it
+        // is only seen now: let it be handled before deciding to start the next suite.
+        await signalsDelivered();
+        if (controller.signal.aborted) {
+          results.set(entry.name, notRun(entry.name, `not run: interrupted by ${interrupts.signal() === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}`));
+          continue;
+        }
+        running = entry.name;
+        line.begin(`${i + 1}/${selected.length} ${entry.name}`);
+        const ctx: SuiteContext = {
+          quick: options.quick,
+          ...(options.prtip !== undefined ? { prtip: options.prtip } : {}),
+          ...(criterion ? { criterion } : {}),
+          signal: controller.signal,
+          progress: (message, done, total) => line.update(message, done, total),
+          previous: results,
+        };
+        const result = await runSuite(entry, ctx, forks);
+        running = '';
+        line.clear();
+        results.set(entry.name, result);
+        printSuite(result);
       }
-      running = entry.name;
-      line.begin(`${i + 1}/${selected.length} ${entry.name}`);
-      const ctx: SuiteContext = {
-        quick: options.quick,
-        ...(options.prtip !== undefined ? { prtip: options.prtip } : {}),
-        ...(criterion ? { criterion } : {}),
-        signal: controller.signal,
-        progress: (message, done, total) => line.update(message, done, total),
-        previous: results,
-      };
-      const result = await runSuite(entry, ctx, forks);
+    } finally {
       running = '';
       line.clear();
-      results.set(entry.name, result);
-      printSuite(result);
     }
+    // A suite whose loops are synchronous blocks the event loop, so a signal that came during the
+    // last one has not been handled yet: the handlers stay installed, and this lets it through
+    // before the result records whether the run was interrupted.
+    await signalsDelivered();
+
+    const suites = [...results.values()];
+    const result: BenchResult = {
+      kind: 'prtip-perf/bench-result',
+      version: BENCH_RESULT_VERSION,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      options: { quick: options.quick, suites: selected.map((s) => s.name), prtip: options.prtip ?? null },
+      interrupted: controller.signal.aborted,
+      machine,
+      suites,
+      claims: gatherClaims(suites),
+    };
+
+    console.log('\n' + formatTable(claimsTable(result.claims), { maxCellWidth: 40 }));
+    if (result.claims.length === 0) console.log('  (no suite stated a claim in this run)');
+
+    let comparison: BaselineComparison | undefined;
+    if (baseline !== undefined && options.baseline !== undefined) {
+      comparison = compareResults(baseline, result, options.baseline, {
+        noiseThresholdPct: options.noiseThresholdPct,
+        ...(options.failOnRegressionPct !== undefined ? { gatePct: options.failOnRegressionPct } : {}),
+      });
+      const counts = verdictCounts(comparison);
+      console.log('\n' + formatTable(comparisonTable(comparison)));
+      console.log(`  ${counts.improved} improved, ${counts.regressed} regressed, ${counts['too noisy']} too noisy to gate, ${counts['no change']} no change, ${counts['cannot tell']} cannot tell, ${counts.new} new, ${counts.missing} missing`);
+    }
+
+    const outDir = resolve(options.out);
+    const written = writeResults(outDir, result, comparison);
+    console.log(`\nwrote ${written.length} files to ${outDir}: ${written.map((f) => f.slice(outDir.length + 1)).join(', ')}`);
+
+    if (options.saveBaseline !== undefined) {
+      if (result.interrupted) console.error(`not saving baseline "${options.saveBaseline}": the run was interrupted, so it is incomplete`);
+      else console.log(`saved baseline "${options.saveBaseline}" to ${saveBaseline(result, options.saveBaseline, options.baselineDir)}`);
+    }
+
+    const goal = options.quick ? GOAL_MS.quick : GOAL_MS.full;
+    const selectedAll = selected.length === SUITES.length;
+    console.log(`took ${(result.durationMs / 1000).toFixed(1)} s${selectedAll && !result.interrupted ? ` (goal ≤ ${goal / 1000} s: ${result.durationMs <= goal ? 'met' : 'missed'})` : ''}`);
+
+    if (result.interrupted) return exitCodeFor(interrupts.signal());
+    // A signal while the results were being written: they are complete, but the signal is still honoured.
+    await signalsDelivered();
+    const late = interrupts.signal();
+    if (late !== undefined) {
+      console.error(`prtip-perf bench: got ${late} after every suite had finished; the results above are complete and were written in full`);
+      return exitCodeFor(late);
+    }
+    if (comparison && options.failOnRegressionPct !== undefined) {
+      const noisy = tooNoisyToGate(comparison, options.failOnRegressionPct);
+      if (noisy.length > 0) {
+        console.log(`\nregression gate: ${noisy.length} metric(s) too noisy to gate at ${options.failOnRegressionPct}% (their processes differ by more than that; they do not fail the gate):`);
+        for (const r of noisy) console.log(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}%, between-process noise ${r.noisePct!.toFixed(1)}%`);
+      }
+      const bad = regressionsBeyond(comparison, options.failOnRegressionPct);
+      if (bad.length > 0) {
+        console.error(`\nregression gate: ${bad.length} metric(s) regressed by ${options.failOnRegressionPct}% or more against "${comparison.baselineName}":`);
+        for (const r of bad) console.error(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}% (${r.better} is better, p=${r.p === null ? 'n/a' : r.p.toPrecision(2)}, between-process noise ${r.noisePct === null ? 'n/a' : `${r.noisePct.toFixed(1)}%`})`);
+        return EXIT.regression;
+      }
+      console.log(`regression gate: no metric regressed by ${options.failOnRegressionPct}% or more`);
+    }
+    return suites.some((s) => s.status === 'failed') ? EXIT.suiteFailed : EXIT.ok;
   } finally {
-    running = '';
-    line.clear();
+    // only now: a signal up to the end of the run is handled by us, not lost
     interrupts.remove();
   }
-
-  const suites = [...results.values()];
-  const result: BenchResult = {
-    kind: 'prtip-perf/bench-result',
-    version: BENCH_RESULT_VERSION,
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
-    options: { quick: options.quick, suites: selected.map((s) => s.name), prtip: options.prtip ?? null },
-    interrupted: controller.signal.aborted,
-    machine,
-    suites,
-    claims: gatherClaims(suites),
-  };
-
-  console.log('\n' + formatTable(claimsTable(result.claims), { maxCellWidth: 40 }));
-  if (result.claims.length === 0) console.log('  (no suite stated a claim in this run)');
-
-  let comparison: BaselineComparison | undefined;
-  if (baseline !== undefined && options.baseline !== undefined) {
-    comparison = compareResults(baseline, result, options.baseline, {
-      noiseThresholdPct: options.noiseThresholdPct,
-      ...(options.failOnRegressionPct !== undefined ? { gatePct: options.failOnRegressionPct } : {}),
-    });
-    const counts = verdictCounts(comparison);
-    console.log('\n' + formatTable(comparisonTable(comparison)));
-    console.log(`  ${counts.improved} improved, ${counts.regressed} regressed, ${counts['too noisy']} too noisy to gate, ${counts['no change']} no change, ${counts['cannot tell']} cannot tell, ${counts.new} new, ${counts.missing} missing`);
-  }
-
-  const outDir = resolve(options.out);
-  const written = writeResults(outDir, result, comparison);
-  console.log(`\nwrote ${written.length} files to ${outDir}: ${written.map((f) => f.slice(outDir.length + 1)).join(', ')}`);
-
-  if (options.saveBaseline !== undefined) {
-    if (result.interrupted) console.error(`not saving baseline "${options.saveBaseline}": the run was interrupted, so it is incomplete`);
-    else console.log(`saved baseline "${options.saveBaseline}" to ${saveBaseline(result, options.saveBaseline, options.baselineDir)}`);
-  }
-
-  const goal = options.quick ? GOAL_MS.quick : GOAL_MS.full;
-  const selectedAll = selected.length === SUITES.length;
-  console.log(`took ${(result.durationMs / 1000).toFixed(1)} s${selectedAll && !result.interrupted ? ` (goal ≤ ${goal / 1000} s: ${result.durationMs <= goal ? 'met' : 'missed'})` : ''}`);
-
-  if (result.interrupted) return exitCodeFor(interrupts.signal());
-  if (comparison && options.failOnRegressionPct !== undefined) {
-    const noisy = tooNoisyToGate(comparison, options.failOnRegressionPct);
-    if (noisy.length > 0) {
-      console.log(`\nregression gate: ${noisy.length} metric(s) too noisy to gate at ${options.failOnRegressionPct}% (their processes differ by more than that; they do not fail the gate):`);
-      for (const r of noisy) console.log(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}%, between-process noise ${r.noisePct!.toFixed(1)}%`);
-    }
-    const bad = regressionsBeyond(comparison, options.failOnRegressionPct);
-    if (bad.length > 0) {
-      console.error(`\nregression gate: ${bad.length} metric(s) regressed by ${options.failOnRegressionPct}% or more against "${comparison.baselineName}":`);
-      for (const r of bad) console.error(`  ${r.name}: ${r.changePct! >= 0 ? '+' : ''}${r.changePct!.toFixed(1)}% (${r.better} is better, p=${r.p === null ? 'n/a' : r.p.toPrecision(2)}, between-process noise ${r.noisePct === null ? 'n/a' : `${r.noisePct.toFixed(1)}%`})`);
-      return EXIT.regression;
-    }
-    console.log(`regression gate: no metric regressed by ${options.failOnRegressionPct}% or more`);
-  }
-  return suites.some((s) => s.status === 'failed') ? EXIT.suiteFailed : EXIT.ok;
 }
 
 if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url) {
