@@ -4,14 +4,37 @@
  * packet builder, taken from prtip's numbers (never from our reproduction). Runs after the
  * packet-crafting and batch-size suites, whose metrics it reads; it measures nothing itself.
  */
-import { CRITERION_HINT, type CriterionResults, type CriterionRow, criterionRows } from '../src/criterion.js';
-import type { ClaimRow, Metric, SuiteResult, Table, Verdict } from '../src/report/result.js';
+import { CRITERION_HINT, CRITERION_RERUN_HINT, type CriterionResults, type CriterionRow, criterionRows, judgeBand } from '../src/criterion.js';
+import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
 import { type Suite, type SuiteContext, runIfMain } from './suite.js';
 
 /** A crafting figure holds when prtip's per-packet time is within ±15% of it (another machine, compiler and pnet version). */
 export const CRAFT_TOLERANCE = 0.15;
 /** "15% faster" holds when prtip's old→zero-copy saving is within ±5 points of 15%. */
 export const SPEEDUP_TOLERANCE_POINTS = 0.05;
+/**
+ * Criterion's interval comes from the samples of one process, so it understates how far the next
+ * `cargo bench` lands. RUN_TO_RUN_ALLOWANCE widens it: a builder figure holds only when its
+ * interval ±10 % lies inside ±15 % of the claim, and does not hold only when the whole interval
+ * lies outside ±25 %; in between it is "cannot tell here" (borderline). Two runs could then give
+ * opposite verdicts only if they differed by more than 20 %.
+ * Why 10 %: twice the ±5 % drift between whole runs measured on this VM (README, baselines), as a
+ * cargo bench rerun is a whole run too. It is no more than the quiet case: the two criterion runs
+ * of the same build we have (issue 10's and the one in target/criterion) put tcp_packet_old_api/1000
+ * 5 % apart but tcp_packet_zero_copy/1000 23 % apart (65 vs 50.3 ns), and three back-to-back reruns
+ * on the loaded VM (load ~7 on 2 cores) moved single figures by up to 2.6× while criterion's own
+ * intervals stayed within ±2-17 %. No allowance makes one run on a busy machine trustworthy: a
+ * borderline verdict names the reruns on a quiet machine that decide it.
+ */
+export const RUN_TO_RUN_ALLOWANCE = 0.10;
+/**
+ * The same allowance for the old→zero-copy saving, in points: ±10 % on the zero-copy/old-API ratio
+ * (0.85 at the claimed 15 %) is ±8.5 points. The pair runs in one cargo bench invocation, but that
+ * did not keep the ratio steady here (savings of 9.7 % and 26.5 % in the two quiet runs), so nothing
+ * smaller is justified; with ±5 points of tolerance a single run can refute "15 % faster" or leave
+ * it open, never confirm it.
+ */
+export const SPEEDUP_RUN_TO_RUN_POINTS = 0.85 * RUN_TO_RUN_ALLOWANCE;
 
 const SOURCE_004 = '004 performance analysis guide';
 const f1 = (x: number | null): string => (x === null ? '—' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -66,14 +89,14 @@ export function judgeCraftClaims(rows: readonly CriterionRow[], present: readonl
       continue;
     }
     const ns = near.prtipNs!;
-    const within = Math.abs(ns / c.claimedNs - 1) <= CRAFT_TOLERANCE || (near.prtipLowNs! <= c.claimedNs && c.claimedNs <= near.prtipHighNs!);
-    const verdict: Verdict = within ? 'holds' : 'does-not-hold';
+    const band = judgeBand({ point: ns / c.claimedNs - 1, low: near.prtipLowNs! / c.claimedNs - 1, high: near.prtipHighNs! / c.claimedNs - 1 }, CRAFT_TOLERANCE, RUN_TO_RUN_ALLOWANCE, '%');
     claims.push({
       ...base,
       measured: prtipText(near),
-      verdict,
-      reason: `${nameNote}prtip's builder takes ${f1(ns)} ns per packet here, ${(ns / c.claimedNs).toFixed(2)}x the claimed ${c.claimedNs} ns; within ±${CRAFT_TOLERANCE * 100}% (or inside criterion's interval) counts as holding. ` +
+      verdict: band.verdict,
+      reason: `${nameNote}prtip's builder takes ${f1(ns)} ns per packet here [${f1(near.prtipLowNs)}, ${f1(near.prtipHighNs)}], ${(ns / c.claimedNs).toFixed(2)}x the claimed ${c.claimedNs} ns: ${band.why}. ` +
         'Our reproduction and the floor are shown for scale only: the verdict is prtip\'s number',
+      ...(band.verdict === 'cannot-tell' ? { measureWith: CRITERION_RERUN_HINT } : {}),
     });
   }
   const oldR = pick(rows, ['tcp_packet_old_api/1000']), zeroR = pick(rows, ['tcp_packet_zero_copy/1000']);
@@ -81,15 +104,18 @@ export function judgeCraftClaims(rows: readonly CriterionRow[], present: readonl
   const sBase = { ...SPEEDUP_CLAIM, subject: 'prtip-function' as const };
   if (pairOld && pairZero) {
     const saving = 1 - pairZero.prtipNs! / pairOld.prtipNs!;
-    const ok = Math.abs(saving - 0.15) <= SPEEDUP_TOLERANCE_POINTS;
+    // the saving's interval from both of criterion's intervals: slowest zero-copy over fastest old API, and the reverse
+    const savingLow = 1 - pairZero.prtipHighNs! / pairOld.prtipLowNs!, savingHigh = 1 - pairZero.prtipLowNs! / pairOld.prtipHighNs!;
+    const band = judgeBand({ point: saving - 0.15, low: savingLow - 0.15, high: savingHigh - 0.15 }, SPEEDUP_TOLERANCE_POINTS, SPEEDUP_RUN_TO_RUN_POINTS, 'points');
     const other = oldR && zeroR ? pick(rows, ['packet_throughput/old_api_1k_packets']) : undefined;
     const otherZero = other ? pick(rows, ['packet_throughput/zero_copy_1k_packets']) : undefined;
     claims.push({
       ...sBase,
-      measured: `prtip ${pairOld.id} ${f1(pairOld.prtipNs)} ns vs ${pairZero.id} ${f1(pairZero.prtipNs)} ns per packet: zero-copy ${(100 * saving).toFixed(1)}% faster (${(1e3 / pairOld.prtipNs!).toFixed(1)} → ${(1e3 / pairZero.prtipNs!).toFixed(1)} M pps)` +
+      measured: `prtip ${pairOld.id} ${f1(pairOld.prtipNs)} ns vs ${pairZero.id} ${f1(pairZero.prtipNs)} ns per packet: zero-copy ${(100 * saving).toFixed(1)}% faster [${(100 * savingLow).toFixed(1)}, ${(100 * savingHigh).toFixed(1)}] (${(1e3 / pairOld.prtipNs!).toFixed(1)} → ${(1e3 / pairZero.prtipNs!).toFixed(1)} M pps)` +
         (other && otherZero ? `; without options (packet_throughput) ${f1(other.prtipNs)} vs ${f1(otherZero.prtipNs)} ns, ${(100 * (1 - otherZero.prtipNs! / other.prtipNs!)).toFixed(1)}% faster` : ''),
-      verdict: ok ? 'holds' : 'does-not-hold',
-      reason: `judged on prtip's own pair of benchmarks (${oldR ? 'the MSS SYN at 1000 per iteration, as 68.3/58.8' : 'nearest: the 1k-packet throughput pair'}); within ±${SPEEDUP_TOLERANCE_POINTS * 100} points of 15% counts as holding`,
+      verdict: band.verdict,
+      reason: `judged on prtip's own pair of benchmarks (${oldR ? 'the MSS SYN at 1000 per iteration, as 68.3/58.8' : 'nearest: the 1k-packet throughput pair'}) as the deviation of the saving from 15 %: ${band.why}`,
+      ...(band.verdict === 'cannot-tell' ? { measureWith: CRITERION_RERUN_HINT } : {}),
     });
   } else {
     claims.push({ ...sBase, measured: 'prtip\'s old-API / zero-copy pair is not in the criterion directory', verdict: 'cannot-tell', reason: 'needs both tcp_packet_old_api/1000 and tcp_packet_zero_copy/1000 (or the packet_throughput pair)', measureWith: CRITERION_HINT });

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { suite as criterionSuite } from '../bench/criterion.bench.js';
 import { EXIT, benchCommand, parseBenchArgs } from '../bench/index.js';
 import { criterionOption } from '../bench/suite.js';
-import { criterionRows, mapCriterionId, readCriterion } from '../src/criterion.js';
+import { criterionRows, judgeBand, mapCriterionId, readCriterion } from '../src/criterion.js';
+import { RUN_TO_RUN_ALLOWANCE, SPEEDUP_RUN_TO_RUN_POINTS } from '../bench/criterion.bench.js';
 import { inventoryEntry } from '../src/claims-inventory.js';
 import type { ClaimRow, Metric, SuiteResult } from '../src/report/result.js';
 
@@ -25,6 +26,8 @@ interface Fake {
   elements?: number;
   baseline?: string;
   sample?: boolean;
+  /** criterion's 95% interval as ± this fraction of the point (default 2 %). */
+  halfWidth?: number;
 }
 
 /** A criterion directory with the given benchmarks. */
@@ -40,7 +43,8 @@ function criterionDir(benchmarks: Fake[]): string {
       throughput: b.elements === undefined ? null : { Elements: b.elements },
     }));
     if (b.ns !== null) {
-      const est = (x: number) => ({ confidence_interval: { confidence_level: 0.95, lower_bound: x * 0.98, upper_bound: x * 1.02 }, point_estimate: x, standard_error: x * 0.01 });
+      const hw = b.halfWidth ?? 0.02;
+      const est = (x: number) => ({ confidence_interval: { confidence_level: 0.95, lower_bound: x * (1 - hw), upper_bound: x * (1 + hw) }, point_estimate: x, standard_error: x * 0.01 });
       writeFileSync(join(dir, 'estimates.json'), JSON.stringify({ mean: est(b.ns * 1.01), median: est(b.ns), median_abs_dev: est(b.ns * 0.01), slope: est(b.ns), std_dev: est(b.ns * 0.02) }));
     }
     if (b.sample !== false) writeFileSync(join(dir, 'sample.json'), JSON.stringify({ sampling_mode: 'Linear', iters: [1, 2, 3], times: [1, 2, 3].map((i) => i * (b.ns ?? 1)) }));
@@ -49,10 +53,11 @@ function criterionDir(benchmarks: Fake[]): string {
 }
 
 /** prtip's crafting benchmarks with the zero-copy builder at `zeroNs` and the old API at `oldNs` per packet. */
-function crafting(zeroNs: number, oldNs: number): Fake[] {
+function crafting(zeroNs: number, oldNs: number, halfWidth?: number): Fake[] {
+  const hw = halfWidth === undefined ? {} : { halfWidth };
   return [
-    ...[10, 100, 1000].map((n) => ({ id: `tcp_packet_zero_copy/${n}`, ns: zeroNs * n, elements: n })),
-    ...[10, 100, 1000].map((n) => ({ id: `tcp_packet_old_api/${n}`, ns: oldNs * n, elements: n })),
+    ...[10, 100, 1000].map((n) => ({ id: `tcp_packet_zero_copy/${n}`, ns: zeroNs * n, elements: n, ...hw })),
+    ...[10, 100, 1000].map((n) => ({ id: `tcp_packet_old_api/${n}`, ns: oldNs * n, elements: n, ...hw })),
     { id: 'packet_throughput/zero_copy_1k_packets', ns: zeroNs * 0.8 * 1000 },
     { id: 'packet_throughput/old_api_1k_packets', ns: oldNs * 0.9 * 1000 },
     { id: 'packet_with_options/zero_copy_with_options', ns: zeroNs * 1.2 * 100 },
@@ -146,6 +151,28 @@ describe('reading criterion output', () => {
   });
 });
 
+describe('the three-way band', () => {
+  it('holds inside ±tolerance after widening by the allowance; does not hold outside ±(tolerance + allowance); else cannot tell', () => {
+    const d = (low: number, high: number) => ({ point: (low + high) / 2, low, high });
+    expect(judgeBand(d(-0.05, 0.05), 0.15, 0.1, '%').verdict).toBe('holds');
+    expect(judgeBand(d(-0.05, 0.051), 0.15, 0.1, '%').verdict).toBe('cannot-tell');
+    expect(judgeBand(d(0.2, 0.3), 0.15, 0.1, '%').verdict).toBe('cannot-tell');
+    expect(judgeBand(d(0.251, 0.3), 0.15, 0.1, '%').verdict).toBe('does-not-hold');
+    expect(judgeBand(d(-0.4, -0.26), 0.15, 0.1, '%').verdict).toBe('does-not-hold');
+    // an interval straddling the band is never decided
+    expect(judgeBand(d(-0.5, 0.5), 0.15, 0.1, '%').verdict).toBe('cannot-tell');
+    expect(judgeBand(d(0.2, 0.3), 0.05, 0.085, 'points').why).toMatch(/\[\+20\.0 points, \+30\.0 points\] .* ±5 points .* ±8\.5 points .* ±13\.5 points/);
+    expect(RUN_TO_RUN_ALLOWANCE).toBeLessThan(0.15);
+    expect(SPEEDUP_RUN_TO_RUN_POINTS).toBeCloseTo(0.085);
+  });
+
+  it('refuses what is not a deviation, naming the parameter', () => {
+    expect(() => judgeBand({ point: NaN, low: 0, high: 0 }, 0.15, 0.1, '%')).toThrow(/judgeBand: d.point must be a finite number, got NaN/);
+    expect(() => judgeBand({ point: 0, low: 0.1, high: 0 }, 0.15, 0.1, '%')).toThrow(/d.low \(0.1\) must not exceed d.high/);
+    expect(() => judgeBand({ point: 0, low: 0, high: 0 }, -1, 0.1, '%')).toThrow(RangeError);
+  });
+});
+
 describe('mapping prtip\'s benchmarks to the same work', () => {
   it('per packet, per prtip\'s bench source: packets per iteration, options, ours and the floor', () => {
     expect(mapCriterionId('tcp_packet_old_api/100')).toMatchObject({ packetsPerIteration: 100, ours: { metric: 'packet-crafting/ipv4-syn-options/alloc/x100', match: 'nearest' } });
@@ -185,8 +212,11 @@ describe('the builder claims, judged on prtip\'s numbers', () => {
     expect(result.status).toBe('ok');
     expect(claim('zero-copy-58.8ns-17mpps')).toMatchObject({ subject: 'prtip-function', verdict: 'holds' });
     expect(claim('zero-copy-58.8ns-17mpps').measured).toMatch(/prtip tcp_packet_zero_copy\/1000: 58\.8 ns\/packet .* = 17\.0 M pps/);
+    expect(claim('zero-copy-58.8ns-17mpps').reason).toMatch(/widened by the run-to-run allowance of ±10 %, lies inside ±15 %/);
     expect(claim('old-api-68.3ns-14.6mpps').verdict).toBe('holds');
-    expect(claim('zero-copy-15pct-faster').verdict).toBe('holds');
+    // 13.9 % faster, but ±5 points cannot be confirmed once the run-to-run allowance (±8.5 points) is added: open, never "does not hold"
+    expect(claim('zero-copy-15pct-faster').verdict).toBe('cannot-tell');
+    expect(claim('zero-copy-15pct-faster').measureWith).toMatch(/--save-baseline runN/);
     // no benchmark of that name: said, and judged on the nearest, named
     expect(claim('tcp-syn-packet-850ns')).toMatchObject({ verdict: 'does-not-hold' });
     expect(claim('tcp-syn-packet-850ns').reason).toMatch(/no benchmark named tcp_syn_packet; judged on the nearest, tcp_packet_old_api\/10/);
@@ -199,8 +229,41 @@ describe('the builder claims, judged on prtip\'s numbers', () => {
   it('58.8 ns does not hold when prtip\'s criterion says 250 ns', async () => {
     const { claim } = await judge(criterionDir(crafting(250, 300)));
     expect(claim('zero-copy-58.8ns-17mpps').verdict).toBe('does-not-hold');
-    expect(claim('zero-copy-58.8ns-17mpps').reason).toMatch(/250 ns per packet here, 4\.25x the claimed 58\.8 ns/);
-    expect(claim('zero-copy-15pct-faster').verdict).toBe('holds');
+    expect(claim('zero-copy-58.8ns-17mpps').reason).toMatch(/250 ns per packet here \[245, 255\], 4\.25x the claimed 58\.8 ns: its whole interval .* lies outside ±15 % even with the run-to-run allowance of ±10 % \(outside ±25 %\)/);
+    expect(claim('zero-copy-58.8ns-17mpps').measureWith).toBeUndefined();
+    expect(claim('zero-copy-15pct-faster').verdict).toBe('cannot-tell');
+  });
+
+  it('borderline: 50.3 ns (−14.5 %, inside ±15 % but not with the run-to-run allowance) is "cannot tell here", saying what would decide it', async () => {
+    // this machine's stored criterion run: tcp_packet_zero_copy/1000 at 50.3 ns, criterion's interval ±0.2 %
+    const { claim } = await judge(criterionDir(crafting(50.3, 68.5, 0.002)));
+    const c = claim('zero-copy-58.8ns-17mpps');
+    expect(c.verdict).toBe('cannot-tell');
+    expect(c.reason).toMatch(/borderline: its interval \[−14\.6 %, −14\.3 %\] is neither inside ±15 % once widened by the run-to-run allowance of ±10 %, nor wholly outside ±25 %/);
+    expect(c.measureWith).toMatch(/several times on a quiet machine.*--save-baseline runN.*--criterion-baseline runN/);
+    // a figure within 5 % of its claim holds; the old API at 68.5 vs 68.3 ns does
+    expect(claim('old-api-68.3ns-14.6mpps').verdict).toBe('holds');
+    // 26.5 % faster: 11.5 points off, inside 5 + 8.5 points: open
+    expect(claim('zero-copy-15pct-faster').verdict).toBe('cannot-tell');
+    // the same figure with criterion's interval as wide as a loaded run's (±12 %) cannot hold even at 58.8 ns
+    expect((await judge(criterionDir(crafting(58.8, 68.3, 0.12)))).claim('zero-copy-58.8ns-17mpps').verdict).toBe('cannot-tell');
+  });
+
+  it('stable: across figures spread by less than 2 × the allowance, no claim is "holds" in one and "does not hold" in another', async () => {
+    const verdicts = new Map<string, Set<string>>();
+    // zero-copy from 52.9 to 64.7 ns (±10 % around 58.8): one run could give any of these
+    for (let zero = 52.9; zero <= 64.7; zero += 0.4) {
+      const { result } = await judge(criterionDir(crafting(zero, 68.3, 0.01)));
+      for (const c of result.claims) verdicts.set(c.id, (verdicts.get(c.id) ?? new Set()).add(c.verdict));
+    }
+    for (const [id, v] of verdicts) expect(v.has('holds') && v.has('does-not-hold'), `${id}: ${[...v].join(', ')}`).toBe(false);
+    expect(verdicts.get('zero-copy-58.8ns-17mpps')).toEqual(new Set(['holds', 'cannot-tell']));
+  });
+
+  it('"15 % faster" does not hold when the saving is far outside 15 ± (5 + 8.5) points', async () => {
+    const { claim } = await judge(criterionDir(crafting(40, 68.3)));
+    expect(claim('zero-copy-15pct-faster').verdict).toBe('does-not-hold');
+    expect(claim('zero-copy-15pct-faster').measured).toMatch(/zero-copy 41\.4% faster \[/);
   });
 
   it('without --criterion every builder claim is "cannot tell here", with the command that would measure it', async () => {
