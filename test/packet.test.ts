@@ -13,6 +13,8 @@ import { writePcap } from './pcap.js';
 const KINDS: { name: string; options: CraftOptions; length: number }[] = [
   { name: 'IPv4 TCP SYN', options: { family: 4, protocol: 'tcp' }, length: 40 },
   { name: 'IPv4 TCP SYN + options', options: { family: 4, protocol: 'tcp', tcpOptions: true }, length: 52 },
+  { name: 'IPv4 TCP SYN + MSS', options: { family: 4, protocol: 'tcp', tcpOptions: 'mss' }, length: 44 },
+  { name: 'IPv6 TCP SYN + MSS', options: { family: 6, protocol: 'tcp', tcpOptions: 'mss' }, length: 64 },
   { name: 'IPv6 TCP SYN', options: { family: 6, protocol: 'tcp' }, length: 60 },
   { name: 'IPv6 TCP SYN + options', options: { family: 6, protocol: 'tcp', tcpOptions: true }, length: 72 },
   { name: 'IPv4 UDP', options: { family: 4, protocol: 'udp' }, length: 28 },
@@ -64,9 +66,12 @@ describe.each(KINDS)('$name', ({ options, length }) => {
         check(i, 'ack', tcp.ack, 0);
         check(i, 'flags', tcp.flags, 0x02);
         check(i, 'window', tcp.window, 65535);
-        check(i, 'data offset', tcp.dataOffset, options.tcpOptions ? 32 : 20);
-        const expectedOptions = options.tcpOptions ? [{ kind: 2, data: [0x05, 0xb4] }, { kind: 3, data: [7] }, { kind: 4, data: [] }] : [];
+        const mss = { kind: 2, data: [0x05, 0xb4] };
+        const expectedOptions = options.tcpOptions === 'mss' ? [mss] : options.tcpOptions ? [mss, { kind: 3, data: [7] }, { kind: 4, data: [] }] : [];
+        check(i, 'data offset', tcp.dataOffset, options.tcpOptions === 'mss' ? 24 : options.tcpOptions ? 32 : 20);
         check(i, 'options', tcp.options.filter((x) => x.kind !== 1), expectedOptions);
+        // MSS alone needs no padding: no NOPs
+        if (options.tcpOptions === 'mss') check(i, 'options with NOPs', tcp.options.length, 1);
       } else {
         check(i, 'protocol', parsed.protocol, 17);
         check(i, 'UDP length', parsed.udp?.length, 8);
@@ -114,6 +119,13 @@ describe('bad input', () => {
     expect(() => craftPackets({ family: 5 as never })).toThrow(/options\.family/);
     expect(() => craftPackets({ protocol: 'icmp' as never })).toThrow(/options\.protocol/);
     expect(() => craftPackets({ protocol: 'udp', tcpOptions: true })).toThrow(/options\.tcpOptions/);
+    expect(() => craftPackets({ protocol: 'udp', tcpOptions: 'mss' })).toThrow(/options\.tcpOptions applies to TCP only/);
+    expect(() => craftPackets({ tcpOptions: 'sack' as never })).toThrow(/options\.tcpOptions must be a boolean or "mss", got/);
+    expect(() => craftPackets({ tcpOptions: 'sack' as never })).toThrow(RangeError);
+    expect(() => craftPackets({ tcpOptions: 1 as never })).toThrow(TypeError);
+    // the native side checks it too, whatever TS let through
+    expect(() => packetNative().packetLength({ ...packetSpec('options', {}), tcpOptions: 'MSS' as never })).toThrow(/tcpOptions must be a boolean or "mss"/);
+    expect(() => packetNative().packetLength({ ...packetSpec('options', {}), tcpOptions: 7 as never })).toThrow(TypeError);
     expect(() => craftPackets({ family: 6, src: '127.0.0.1' })).toThrow(/options\.src/);
     expect(() => craftPackets({ srcPort: 70000 })).toThrow(/options\.srcPort/);
     expect(() => craftPackets({ firstDstPort: 0 })).toThrow(/options\.firstDstPort/);
@@ -179,6 +191,16 @@ describe('tshark agrees', () => {
       for (const f of fields) expect(f).toBe('1');
     }
   }, 120000);
+
+  it.skipIf(!hasTshark)('reads the MSS-only SYN as prtip\'s tcp_packet_* bench builds it: a 24-byte header whose one option is MSS 1460', () => {
+    const packets = [4, 6].flatMap((family) => slices(craftPackets({ family: family as 4 | 6, tcpOptions: 'mss', strategy: 'alloc', count: 50 })));
+    const file = join(dir, 'mss.pcap');
+    writePcap(file, packets);
+    const fields = execFileSync(TSHARK, ['-n', '-r', file, '-T', 'fields', '-E', 'separator=,', '-e', 'tcp.hdr_len', '-e', 'tcp.options.mss_val', '-e', 'tcp.flags.syn', '-e', 'tcp.options.wscale.shift'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 }).trim().split('\n');
+    expect(fields.length).toBe(100);
+    expect(new Set(fields)).toEqual(new Set(['24,1460,1,']));
+  }, 60000);
 
   it.skipIf(!hasTshark)('flags corrupted copies (the check can fail)', () => {
     const good = craftPackets({ count: 3 });

@@ -12,7 +12,8 @@ constexpr uint8_t kUdp = 17;
 constexpr size_t kIpv4Header = 20;
 constexpr size_t kIpv6Header = 40;
 constexpr size_t kTcpHeader = 20;
-constexpr size_t kTcpOptions = 12;  // MSS(4) NOP(1) WS(3) SACK-permitted(2) NOP NOP
+constexpr size_t kTcpMssOption = 4;         // MSS(4)
+constexpr size_t kTcpMssWsSackOptions = 12;  // MSS(4) NOP(1) WS(3) SACK-permitted(2) NOP NOP
 constexpr size_t kUdpHeader = 8;
 constexpr size_t kProRtIpVecCapacity = 1500;  // Vec::with_capacity(1500) in the old builder
 constexpr uint16_t kIpv4Id = 0x1234;          // fixed: nothing but port and seq varies
@@ -32,7 +33,12 @@ size_t IpHeaderLength(const PacketSpec& spec) { return spec.family == 6 ? kIpv6H
 
 size_t L4Length(const PacketSpec& spec) {
   if (spec.protocol == Protocol::Udp) return kUdpHeader;
-  return kTcpHeader + (spec.tcp_options ? kTcpOptions : 0);
+  switch (spec.tcp_options) {
+    case TcpOptions::None: return kTcpHeader;
+    case TcpOptions::Mss: return kTcpHeader + kTcpMssOption;
+    case TcpOptions::MssWsSack: return kTcpHeader + kTcpMssWsSackOptions;
+  }
+  return kTcpHeader;
 }
 
 uint8_t ProtocolNumber(const PacketSpec& spec) { return spec.protocol == Protocol::Tcp ? kTcp : kUdp; }
@@ -92,9 +98,11 @@ size_t BuildPacket(const PacketSpec& spec, uint8_t* out, uint16_t dst_port, uint
     Put16(l4 + 14, spec.window);
     Put16(l4 + 16, 0);
     Put16(l4 + 18, 0);  // urgent pointer
-    if (spec.tcp_options) {
-      uint8_t* o = l4 + kTcpHeader;
-      o[0] = 2, o[1] = 4, Put16(o + 2, 1460);  // MSS 1460
+    uint8_t* o = l4 + kTcpHeader;
+    if (spec.tcp_options != TcpOptions::None) {
+      o[0] = 2, o[1] = 4, Put16(o + 2, 1460);  // MSS 1460: 4 bytes, already on a 4-byte boundary
+    }
+    if (spec.tcp_options == TcpOptions::MssWsSack) {
       o[4] = 1;                                // NOP
       o[5] = 3, o[6] = 3, o[7] = 7;            // window scale 7
       o[8] = 4, o[9] = 2;                      // SACK permitted

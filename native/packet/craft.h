@@ -11,10 +11,15 @@ namespace prtip {
 
 enum class Protocol { Tcp, Udp };
 
+// TCP options of a SYN: none (20-byte header); MSS 1460 alone (24 bytes: what prtip's
+// tcp_packet_old_api / tcp_packet_zero_copy benches build); MSS 1460 + window scale 7 +
+// SACK permitted (32 bytes: its packet_with_options bench).
+enum class TcpOptions { None, Mss, MssWsSack };
+
 struct PacketSpec {
   int family = 4;  // 4 or 6
   Protocol protocol = Protocol::Tcp;
-  bool tcp_options = false;  // MSS 1460 + window scale 7 + SACK permitted (ProRT-IP's packet_with_options)
+  TcpOptions tcp_options = TcpOptions::None;
   uint8_t src_addr[16] = {127, 0, 0, 1};  // IPv4 uses the first 4 bytes
   uint8_t dst_addr[16] = {127, 0, 0, 1};
   uint16_t src_port = 40000;

@@ -60,6 +60,14 @@ double SpecInteger(const Napi::Object& o, const char* key, const std::string& pa
   return IntegerArg(FieldOf(o, key, param), param + "." + key, min, max);
 }
 
+// tcpOptions: false / undefined (none), true (MSS + WS + SACK permitted) or "mss" (MSS alone).
+TcpOptions TcpOptionsArg(const Napi::Value& value, const std::string& name) {
+  if (value.IsString() && value.As<Napi::String>().Utf8Value() == "mss") return TcpOptions::Mss;
+  if (value.IsUndefined() || value.IsBoolean()) return OptionalBooleanArg(value, name, false) ? TcpOptions::MssWsSack : TcpOptions::None;
+  if (value.IsString()) ThrowRangeError(value.Env(), name + " must be a boolean or \"mss\", got " + DescribeValue(value));
+  ThrowTypeError(value.Env(), name + " must be a boolean or \"mss\", got " + DescribeValue(value));
+}
+
 // The spec object TS builds (every field present; see src/packet/craft.ts). param names it in messages.
 PacketSpec SpecArg(const Napi::Value& value, const std::string& param, PacketSequence* sequence) {
   Napi::Env env = value.Env();
@@ -70,8 +78,8 @@ PacketSpec SpecArg(const Napi::Value& value, const std::string& param, PacketSeq
   std::string p = StringArg(FieldOf(o, "protocol", param), param + ".protocol", 16);
   if (p != "tcp" && p != "udp") ThrowRangeError(env, param + ".protocol must be \"tcp\" or \"udp\", got the string \"" + p + "\"");
   spec.protocol = p == "tcp" ? Protocol::Tcp : Protocol::Udp;
-  spec.tcp_options = OptionalBooleanArg(FieldOf(o, "tcpOptions", param), param + ".tcpOptions", false);
-  if (spec.tcp_options && spec.protocol != Protocol::Tcp) ThrowRangeError(env, param + ".tcpOptions applies to TCP only, got protocol \"udp\"");
+  spec.tcp_options = TcpOptionsArg(FieldOf(o, "tcpOptions", param), param + ".tcpOptions");
+  if (spec.tcp_options != TcpOptions::None && spec.protocol != Protocol::Tcp) ThrowRangeError(env, param + ".tcpOptions applies to TCP only, got protocol \"udp\"");
   const size_t address_length = spec.family == 6 ? 16 : 4;
   ByteView src = BufferArg(FieldOf(o, "src", param), param + ".src");
   ByteView dst = BufferArg(FieldOf(o, "dst", param), param + ".dst");

@@ -20,8 +20,11 @@ export interface PacketOptions {
   family?: Family;
   /** 'tcp' (a SYN, default) or 'udp' (empty payload). */
   protocol?: L4Protocol;
-  /** MSS 1460 + window scale 7 + SACK permitted (ProRT-IP's packet_with_options); TCP only. Default false. */
-  tcpOptions?: boolean;
+  /**
+   * TCP options, TCP only: false (default, none), true (MSS 1460 + window scale 7 + SACK permitted:
+   * ProRT-IP's packet_with_options bench) or 'mss' (MSS 1460 alone: its tcp_packet_* benches).
+   */
+  tcpOptions?: boolean | 'mss';
   /** Source address literal; default the family's loopback. */
   src?: string;
   /** Destination address literal; default the family's loopback. */
@@ -68,14 +71,20 @@ function rejectUnknownKeys(param: string, o: Record<string, unknown>, known: rea
   }
 }
 
+/** tcpOptions other than 'mss': a boolean (default false); a string is named with what it may be. */
+function tcpOptionsFlag(param: string, value: unknown): boolean {
+  if (typeof value === 'string') throw new RangeError(`${param} must be a boolean or "mss", got ${describe(value)}`);
+  return expectBoolean(param, value ?? false);
+}
+
 /** Validates packet options (param names the caller's parameter) into the native spec. */
 export function packetSpec(param: string, options: unknown, extraKeys: readonly string[] = []): NativePacketSpec {
   const o = options === undefined ? {} : readOptions(param, options);
   rejectUnknownKeys(param, o, [...PACKET_KEYS, ...extraKeys]);
   const family = expectOneOf(`${param}.family`, o.family ?? 4, [4, 6] as const);
   const protocol = expectOneOf(`${param}.protocol`, o.protocol ?? 'tcp', ['tcp', 'udp'] as const);
-  const tcpOptions = expectBoolean(`${param}.tcpOptions`, o.tcpOptions ?? false);
-  if (tcpOptions && protocol !== 'tcp') throw new RangeError(`${param}.tcpOptions applies to TCP only, got protocol ${describe(protocol)}`);
+  const tcpOptions = o.tcpOptions === 'mss' ? 'mss' : tcpOptionsFlag(`${param}.tcpOptions`, o.tcpOptions);
+  if (tcpOptions !== false && protocol !== 'tcp') throw new RangeError(`${param}.tcpOptions applies to TCP only, got protocol ${describe(protocol)}`);
   return {
     family,
     protocol,
@@ -100,7 +109,7 @@ export function strategyIndex(param: string, value: unknown): number {
   return CRAFT_STRATEGIES.indexOf(expectOneOf(param, value, CRAFT_STRATEGIES));
 }
 
-/** Bytes of one packet of these options (IPv4 SYN 40, with options 52, IPv6 SYN 60, UDP 28/48). */
+/** Bytes of one packet of these options (IPv4 SYN 40, with MSS 44, with MSS/WS/SACK 52, IPv6 SYN 60, UDP 28/48). */
 export function packetLength(options?: PacketOptions): number {
   return packetNative().packetLength(packetSpec('options', options));
 }

@@ -5,7 +5,7 @@ import { nativeAddon } from '../native.js';
 export interface NativePacketSpec {
   family: 4 | 6;
   protocol: 'tcp' | 'udp';
-  tcpOptions: boolean;
+  tcpOptions: boolean | 'mss';
   src: Buffer;
   dst: Buffer;
   srcPort: number;
