@@ -17,6 +17,8 @@ import { type TaskLatency, taskLatency } from './tinybench-util.js';
 
 const KINDS: { id: string; name: string; options: PacketOptions }[] = [
   { id: 'ipv4-syn', name: 'IPv4 TCP SYN', options: { family: 4, protocol: 'tcp' } },
+  // MSS 1460 alone: the SYN of prtip's tcp_packet_old_api / tcp_packet_zero_copy benches, reproduced exactly
+  { id: 'ipv4-syn-mss', name: 'IPv4 SYN + MSS', options: { family: 4, protocol: 'tcp', tcpOptions: 'mss' } },
   { id: 'ipv4-syn-options', name: 'IPv4 SYN + MSS/WS/SACK', options: { family: 4, protocol: 'tcp', tcpOptions: true } },
   { id: 'ipv6-syn', name: 'IPv6 TCP SYN', options: { family: 6, protocol: 'tcp' } },
   { id: 'ipv4-udp', name: 'IPv4 UDP', options: { family: 4, protocol: 'udp' } },

@@ -189,7 +189,6 @@ const nearestGroup = (n: number): number => CRAFT_GROUPS.reduce((a, b) => (Math.
 const craft = (kind: string, strategy: string, group: number, match: OurFigure['match'], note: string): OurFigure =>
   ({ metric: `packet-crafting/${kind}/${strategy}/x${group}`, unit: 'ns/packet', match, note });
 const SYN_MSS = 'IPv4 TCP SYN to port 80, window 65535, MSS 1460 (44 B)';
-const MSS_NOTE = 'ours carries MSS+WS+SACK (52 B); prtip\'s MSS only (44 B): no MSS-only packet is built here';
 const EMPTY_54 = 'a zeroed 54-byte Vec allocated per packet and pushed into a PacketBatch (no packet is crafted)';
 
 /** The mapping for one of prtip's benchmark ids, or null when it is not mapped. */
@@ -200,8 +199,10 @@ export function mapCriterionId(id: string): CriterionMapping | null {
     return {
       work: `${n} × ${SYN_MSS}, ${old ? 'TcpPacketBuilder::build() (a Vec per packet)' : 'build_with_buffer() into a thread-local pool'}`,
       packetsPerIteration: n,
-      ours: craft('ipv4-syn-options', old ? 'alloc' : 'reuse', g, 'nearest', MSS_NOTE + (g !== n ? `; ${g} per call` : '')),
-      floor: craft('ipv4-syn-options', 'template', g, 'nearest', MSS_NOTE),
+      // the same 44-byte SYN with MSS 1460 alone; exact when the packets per call match too
+      ours: craft('ipv4-syn-mss', old ? 'alloc' : 'reuse', g, g === n ? 'exact' : 'nearest',
+        `${old ? 'one 1500 B malloc per packet, built field by field' : 'field by field into a preallocated buffer'}${g !== n ? `; ${g} per call, not ${n}` : ''}`),
+      floor: craft('ipv4-syn-mss', 'template', g, g === n ? 'exact' : 'nearest', 'copy a template, patch port and sequence, RFC 1624 checksum updates'),
     };
   }
   if ((m = /^packet_throughput\/(old_api|zero_copy)_1k_packets$/.exec(id))) {

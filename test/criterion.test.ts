@@ -75,7 +75,7 @@ const metric = (name: string, value: number, unit = 'ns/packet'): Metric => ({ n
 /** What the packet-crafting and batch-size suites would have recorded. */
 const previous = new Map<string, SuiteResult>([
   ['packet-crafting', ok('packet-crafting', [
-    metric('packet-crafting/ipv4-syn-options/reuse/x1000', 12), metric('packet-crafting/ipv4-syn-options/template/x1000', 4),
+    metric('packet-crafting/ipv4-syn-mss/reuse/x1000', 12), metric('packet-crafting/ipv4-syn-mss/template/x1000', 4),
     metric('packet-crafting/ipv4-syn-options/alloc/x1000', 30), metric('packet-crafting/ipv4-syn/reuse/x1000', 10), metric('packet-crafting/ipv4-syn/template/x1000', 3.5),
   ])],
   ['batch-size', ok('batch-size', [metric('batch-size/ipv4/b64/pps', 500_000, 'pps'), metric('batch-size/ipv4-send-path/b64/pps', 2_000_000, 'pps')])],
@@ -175,7 +175,11 @@ describe('the three-way band', () => {
 
 describe('mapping prtip\'s benchmarks to the same work', () => {
   it('per packet, per prtip\'s bench source: packets per iteration, options, ours and the floor', () => {
-    expect(mapCriterionId('tcp_packet_old_api/100')).toMatchObject({ packetsPerIteration: 100, ours: { metric: 'packet-crafting/ipv4-syn-options/alloc/x100', match: 'nearest' } });
+    // prtip's tcp_packet_* SYN carries MSS 1460 alone: reproduced exactly (44 B), at the same packets per call
+    expect(mapCriterionId('tcp_packet_old_api/100')).toMatchObject({ packetsPerIteration: 100, ours: { metric: 'packet-crafting/ipv4-syn-mss/alloc/x100', match: 'exact' }, floor: { metric: 'packet-crafting/ipv4-syn-mss/template/x100', match: 'exact' } });
+    expect(mapCriterionId('tcp_packet_zero_copy/1000')).toMatchObject({ packetsPerIteration: 1000, ours: { metric: 'packet-crafting/ipv4-syn-mss/reuse/x1000', match: 'exact' } });
+    // a count we do not run per call is the nearest group, and says so
+    expect(mapCriterionId('tcp_packet_zero_copy/500')).toMatchObject({ ours: { metric: 'packet-crafting/ipv4-syn-mss/reuse/x1000', match: 'nearest', note: expect.stringMatching(/1000 per call, not 500/) } });
     expect(mapCriterionId('packet_throughput/zero_copy_1k_packets')).toMatchObject({ packetsPerIteration: 1000, ours: { metric: 'packet-crafting/ipv4-syn/reuse/x1000', match: 'exact' }, floor: { metric: 'packet-crafting/ipv4-syn/template/x1000' } });
     expect(mapCriterionId('packet_with_options/old_api_with_options')).toMatchObject({ packetsPerIteration: 100, ours: { metric: 'packet-crafting/ipv4-syn-options/alloc/x100', match: 'exact' } });
     expect(mapCriterionId('sendmmsg_syscall/flush/32')).toMatchObject({ packetsPerIteration: 32, ours: { metric: 'batch-size/ipv4-send-path/b32/pps', unit: 'pps' }, floor: null });
@@ -191,7 +195,7 @@ describe('mapping prtip\'s benchmarks to the same work', () => {
     const zero = rows.find((x) => x.id === 'tcp_packet_zero_copy/1000')!;
     expect(zero.prtipNs).toBeCloseTo(58.8);
     expect(zero.prtipLowNs).toBeCloseTo(58.8 * 0.98);
-    expect(zero).toMatchObject({ oursNs: 12, floorNs: 4, match: 'nearest' });
+    expect(zero).toMatchObject({ oursNs: 12, floorNs: 4, match: 'exact' });
     expect(zero.headroom).toBeCloseTo(58.8 / 4);
     const flush = rows.find((x) => x.id === 'sendmmsg_syscall/flush/64')!;
     expect(flush.prtipNs).toBeCloseTo(160);
