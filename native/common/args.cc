@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace prtip {
 namespace args {
@@ -64,7 +65,9 @@ std::string DescribeValue(const Napi::Value& value) {
       size_t length = 0;
       napi_get_value_string_utf8(env, value, nullptr, 0, &length);
       if (length > 40) return "a string of length " + std::to_string(length);
-      return "the string \"" + value.As<Napi::String>().Utf8Value() + "\"";
+      std::string s = value.As<Napi::String>().Utf8Value();
+      if (s.find('\0') != std::string::npos) return "a string of length " + std::to_string(length) + " with a NUL";
+      return "the string \"" + s + "\"";
     }
     case napi_object: break;
   }
@@ -95,6 +98,14 @@ void ThrowRangeError(Napi::Env env, const std::string& message) {
   throw WithCode(Napi::RangeError::New(env, message), "ERR_OUT_OF_RANGE");
 }
 
+void ThrowWrongType(const Napi::Value& value, const std::string& name, const std::string& expected) {
+  ThrowTypeError(value.Env(), name + " must be " + expected + ", got " + DescribeValue(value));
+}
+
+void ThrowOutOfRange(const Napi::Value& value, const std::string& name, const std::string& expected) {
+  ThrowRangeError(value.Env(), name + " must be " + expected + ", got " + DescribeValue(value));
+}
+
 void ExpectNoArguments(const Napi::CallbackInfo& info, const char* function) {
   if (info.Length() != 0) {
     ThrowTypeError(info.Env(), std::string(function) + "() takes no arguments, got " + std::to_string(info.Length()) +
@@ -109,15 +120,41 @@ double IntegerArg(const Napi::Value& value, std::string_view name, double min, d
   };
   if (!value.IsNumber()) ThrowTypeError(value.Env(), message(DescribeValue(value)));
   double d = value.As<Napi::Number>().DoubleValue();
-  if (std::isnan(d)) ThrowTypeError(value.Env(), message("NaN"));
+  // NaN is a number of a wrong value (as in Node's own checks), so a RangeError too.
+  if (std::isnan(d)) ThrowRangeError(value.Env(), message("NaN"));
   if (!(d >= min && d <= max) || d != std::floor(d)) ThrowRangeError(value.Env(), message(DescribeValue(value)));
   return d;
 }
 
-bool OptionalBooleanArg(const Napi::Value& value, const std::string& name, bool fallback) {
-  if (value.IsUndefined()) return fallback;
-  if (!value.IsBoolean()) ThrowTypeError(value.Env(), name + " must be a boolean, got " + DescribeValue(value));
+double NumberArg(const Napi::Value& value, const std::string& name, double min, double max) {
+  const std::string expected = "a number from " + Bound(min) + " to " + Bound(max);
+  if (!value.IsNumber()) ThrowWrongType(value, name, expected);
+  double d = value.As<Napi::Number>().DoubleValue();
+  if (!(d >= min && d <= max)) ThrowOutOfRange(value, name, expected);  // NaN fails here too
+  return d;
+}
+
+bool BooleanArg(const Napi::Value& value, const std::string& name) {
+  if (!value.IsBoolean()) ThrowWrongType(value, name, "a boolean");
   return value.As<Napi::Boolean>().Value();
+}
+
+bool OptionalBooleanArg(const Napi::Value& value, const std::string& name, bool fallback) {
+  return value.IsUndefined() ? fallback : BooleanArg(value, name);
+}
+
+std::string ChoiceArg(const Napi::Value& value, const std::string& name, std::initializer_list<const char*> choices) {
+  std::string expected;
+  for (const char* choice : choices) {
+    if (!expected.empty()) expected += " or ";
+    expected += std::string("\"") + choice + "\"";
+  }
+  if (!value.IsString()) ThrowWrongType(value, name, expected);
+  std::string s = value.As<Napi::String>().Utf8Value();
+  for (const char* choice : choices) {
+    if (s == choice) return s;
+  }
+  ThrowOutOfRange(value, name, expected);
 }
 
 std::string StringArg(const Napi::Value& value, const std::string& name, size_t max_bytes) {
@@ -200,6 +237,17 @@ ByteView BufferArg(const Napi::Value& value, const std::string& name, size_t max
   }
   if (length == 0 || data == nullptr) return ByteView{kEmpty, 0};
   return ByteView{static_cast<const uint8_t*>(data), length};
+}
+
+void FixedBytesArg(const Napi::Value& value, const std::string& name, uint8_t* out, size_t size) {
+  const std::string expected = "a Buffer of " + std::to_string(size) + " bytes";
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    ThrowWrongType(value, name, expected);
+  }
+  ByteView bytes = BufferArg(value, name);  // refuses detached memory
+
+  if (bytes.length != size) ThrowOutOfRange(value, name, expected);
+  std::memcpy(out, bytes.data, size);
 }
 
 }  // namespace args

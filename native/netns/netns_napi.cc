@@ -4,8 +4,8 @@
 
 #include <cstring>
 
+#include "../common/args.h"
 #include "../common/errors.h"
-#include "../rawio/args.h"
 #include "registry.h"
 
 namespace prtip {
@@ -13,13 +13,12 @@ namespace prtip {
 namespace {
 
 std::string NameArg(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const Napi::Value v = info.Length() > 0 ? info[0] : env.Undefined();
+  const Napi::Value v = info[0];  // undefined when not given
   const std::string expected = std::string("a namespace name such as \"") + kNetnsPrefix + "1234-1-abcdef\"";
-  if (!v.IsString()) ThrowTypeError(env, "name", expected, v);
+  if (!v.IsString()) args::ThrowWrongType(v, "name", expected);
   const std::string name = v.As<Napi::String>().Utf8Value();
   const std::string problem = NetnsNameProblem(name);
-  if (!problem.empty()) ThrowRangeError(env, "name", expected + " (it " + problem + ")", v);
+  if (!problem.empty()) args::ThrowOutOfRange(v, "name", expected + " (it " + problem + ")");
   return name;
 }
 

@@ -13,13 +13,13 @@
 #include <unistd.h>
 
 #include <climits>
-#include <cmath>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <system_error>
 #include <thread>
 
+#include "../common/args.h"
 #include "../common/errors.h"
 #include "../counters/counters_napi.h"
 #include "../counters/perf_group.h"
@@ -62,74 +62,41 @@ bool CancelById(uint32_t id) {
 
 // ---- argument checks: every message names the parameter and says what was given ----
 
-std::string Describe(const Napi::Value& v) {
-  if (v.IsUndefined()) return "undefined";
-  if (v.IsNull()) return "null";
-  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? "true" : "false";
-  if (v.IsNumber()) return "the number " + v.ToString().Utf8Value();
-  if (v.IsString()) return "a string";
-  if (v.IsArray()) return "an array";
-  if (v.IsFunction()) return "a function";
-  if (v.IsBigInt()) return "a bigint";
-  if (v.IsSymbol()) return "a symbol";
-  return "an object";
-}
-
-[[noreturn]] void ThrowType(Napi::Env env, const std::string& what, const std::string& expected, const Napi::Value& got) {
-  throw Napi::TypeError::New(env, what + " must be " + expected + ", got " + Describe(got));
-}
+using args::FieldOf;
+using args::ThrowOutOfRange;
+using args::ThrowWrongType;
 
 // A string without NUL bytes (execve would cut it there) and of bounded size.
-std::string CheckedString(Napi::Env env, const Napi::Value& v, const std::string& what, size_t max_bytes, bool allow_empty) {
-  if (!v.IsString()) ThrowType(env, what, "a string", v);
-  std::string s = v.As<Napi::String>().Utf8Value();
-  if (s.find('\0') != std::string::npos) throw Napi::TypeError::New(env, what + " must not contain NUL bytes");
-  if (!allow_empty && s.empty()) throw Napi::RangeError::New(env, what + " must not be empty");
-  if (s.size() > max_bytes) {
-    throw Napi::RangeError::New(env, what + " must be at most " + std::to_string(max_bytes) + " bytes, got " + std::to_string(s.size()));
-  }
+std::string CheckedString(const Napi::Value& v, const std::string& what, size_t max_bytes, bool allow_empty) {
+  std::string s = args::StringArg(v, what, max_bytes);
+  if (!allow_empty && s.empty()) ThrowOutOfRange(v, what, "a non-empty string");
   return s;
 }
 
-std::vector<std::string> StringArray(Napi::Env env, const Napi::Value& v, const std::string& what, uint32_t max_items,
+std::vector<std::string> StringArray(const Napi::Value& v, const std::string& what, uint32_t max_items, size_t max_bytes,
                                      bool allow_empty_strings) {
-  if (!v.IsArray()) ThrowType(env, what, "an array of strings", v);
-  Napi::Array a = v.As<Napi::Array>();
-  uint32_t n = a.Length();
-  if (n > max_items) throw Napi::RangeError::New(env, what + " may have at most " + std::to_string(max_items) + " items, got " + std::to_string(n));
+  Napi::Array a = args::DenseArrayArg(v, what, max_items);
   std::vector<std::string> out;
-  out.reserve(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    out.push_back(CheckedString(env, a.Get(i), what + "[" + std::to_string(i) + "]", kMaxStringBytes, allow_empty_strings));
+  out.reserve(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) {
+    out.push_back(CheckedString(args::ElementOf(a, i, what), what + "[" + std::to_string(i) + "]", max_bytes, allow_empty_strings));
   }
   return out;
 }
 
-// Present and not undefined?
-bool Given(const Napi::Object& o, const char* key) { return o.Has(key) && !o.Get(key).IsUndefined(); }
+std::string Option(const char* key) { return std::string("options.") + key; }
 
-StdioMode ParseStdio(Napi::Env env, const Napi::Object& o, const char* key) {
-  if (!Given(o, key)) return StdioMode::Null;
-  std::string what = std::string("options.") + key;
-  Napi::Value v = o.Get(key);
-  if (!v.IsString()) ThrowType(env, what, "\"null\" or \"inherit\"", v);
-  std::string mode = v.As<Napi::String>().Utf8Value();
-  if (mode == "null") return StdioMode::Null;
-  if (mode == "inherit") return StdioMode::Inherit;
-  throw Napi::RangeError::New(env, what + " must be \"null\" or \"inherit\", got another string");
+StdioMode ParseStdio(const Napi::Object& o, const char* key) {
+  Napi::Value v = FieldOf(o, key, "options");
+  if (v.IsUndefined()) return StdioMode::Null;
+  return args::ChoiceArg(v, Option(key), {"null", "inherit"}) == "inherit" ? StdioMode::Inherit : StdioMode::Null;
 }
 
-// A duration in ns: a finite number from 0 to 2^53-1 (so the conversion is exact, never UB).
-uint64_t OptionalNs(Napi::Env env, const Napi::Object& o, const char* key) {
-  if (!Given(o, key)) return 0;
-  std::string what = std::string("options.") + key;
-  Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) ThrowType(env, what, "a number of nanoseconds", v);
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d) || d < 0 || d > kMaxNs) {
-    throw Napi::RangeError::New(env, what + " must be a number of nanoseconds from 0 to 2^53-1, got " + v.ToString().Utf8Value());
-  }
-  return static_cast<uint64_t>(d);
+// A duration in ns: a number from 0 to 2^53-1 (so the conversion is exact, never UB); ms * 1e6 may have a fraction.
+uint64_t OptionalNs(const Napi::Object& o, const char* key) {
+  Napi::Value v = FieldOf(o, key, "options");
+  if (v.IsUndefined()) return 0;
+  return static_cast<uint64_t>(args::NumberArg(v, Option(key), 0, kMaxNs));
 }
 
 // ---- one run on its own thread ----
@@ -248,48 +215,36 @@ void RunThread(Run* run) {
 // The TS layer checks first; this checks again, since a wrong value here is a wrong program run.
 Napi::Value SpawnCounted(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsObject() || info[0].IsArray() || info[0].IsFunction()) {
-    ThrowType(env, "spawnCounted(options): options", "an object", info.Length() < 1 ? env.Undefined() : info[0]);
-  }
-  Napi::Object o = info[0].As<Napi::Object>();
+  Napi::Object o = args::ObjectArg(info[0], "spawnCounted(options): options");  // info[0] is undefined when not given
+  auto field = [&](const char* key) { return FieldOf(o, key, "options"); };
   SpawnRequest request;
-  request.file = CheckedString(env, o.Get("file"), "options.file", kMaxPathBytes, false);
-  request.argv = StringArray(env, o.Get("argv"), "options.argv", kMaxArgs, true);
-  if (request.argv.empty()) throw Napi::RangeError::New(env, "options.argv must not be empty");
-  request.env = StringArray(env, o.Get("env"), "options.env", kMaxEnv, false);
+  request.file = CheckedString(field("file"), "options.file", kMaxPathBytes, false);
+  request.argv = StringArray(field("argv"), "options.argv", kMaxArgs, kMaxStringBytes, true);
+  if (request.argv.empty()) ThrowOutOfRange(field("argv"), "options.argv", "a non-empty array of strings");
+  request.env = StringArray(field("env"), "options.env", kMaxEnv, kMaxStringBytes, false);
   for (size_t i = 0; i < request.env.size(); ++i) {
     if (request.env[i].find('=') == std::string::npos || request.env[i][0] == '=') {
-      throw Napi::RangeError::New(env, "options.env[" + std::to_string(i) + "] must be \"NAME=value\" with a non-empty NAME");
+      args::ThrowRangeError(env, "options.env[" + std::to_string(i) + "] must be \"NAME=value\" with a non-empty NAME");
     }
   }
-  if (Given(o, "cwd")) request.cwd = CheckedString(env, o.Get("cwd"), "options.cwd", kMaxPathBytes, false);
-  if (Given(o, "netnsPath")) request.netns_path = CheckedString(env, o.Get("netnsPath"), "options.netnsPath", kMaxPathBytes, false);
-  if (Given(o, "events")) {
-    Napi::Value events = o.Get("events");
-    if (!events.IsArray()) ThrowType(env, "options.events", "an array of event names", events);
-    uint32_t n = events.As<Napi::Array>().Length();
-    if (n > kMaxEvents) {
-      throw Napi::RangeError::New(env, "options.events may name at most " + std::to_string(kMaxEvents) + " events, got " + std::to_string(n));
-    }
-    for (uint32_t i = 0; i < n; ++i) {
-      CheckedString(env, events.As<Napi::Array>().Get(i), "options.events[" + std::to_string(i) + "]", 256, false);
-    }
+  Napi::Value cwd = field("cwd");
+  if (!cwd.IsUndefined()) request.cwd = CheckedString(cwd, "options.cwd", kMaxPathBytes, false);
+  Napi::Value netns_path = field("netnsPath");
+  if (!netns_path.IsUndefined()) request.netns_path = CheckedString(netns_path, "options.netnsPath", kMaxPathBytes, false);
+  Napi::Value events = field("events");
+  if (!events.IsUndefined()) {
+    StringArray(events, "options.events", kMaxEvents, 256, false);
     request.events = ResolveEventsOrThrow(env, events.As<Napi::Array>());
   }
-  request.timeout_ns = OptionalNs(env, o, "timeoutNs");
-  request.rss_interval_ns = OptionalNs(env, o, "rssIntervalNs");
+  request.timeout_ns = OptionalNs(o, "timeoutNs");
+  request.rss_interval_ns = OptionalNs(o, "rssIntervalNs");
   if (request.rss_interval_ns != 0 && request.rss_interval_ns < 100000) {
-    throw Napi::RangeError::New(env, "options.rssIntervalNs must be 0 (no timeline) or at least 100000 (0.1 ms), got " +
-                                         std::to_string(request.rss_interval_ns));
+    ThrowOutOfRange(field("rssIntervalNs"), "options.rssIntervalNs", "0 (no timeline) or at least 100000 (0.1 ms)");
   }
-  request.stdin_mode = ParseStdio(env, o, "stdin");
-  request.stdout_mode = ParseStdio(env, o, "stdout");
-  request.stderr_mode = ParseStdio(env, o, "stderr");
-  if (Given(o, "cgroup")) {
-    Napi::Value v = o.Get("cgroup");
-    if (!v.IsBoolean()) ThrowType(env, "options.cgroup", "a boolean", v);
-    request.use_cgroup = v.As<Napi::Boolean>().Value();
-  }
+  request.stdin_mode = ParseStdio(o, "stdin");
+  request.stdout_mode = ParseStdio(o, "stdout");
+  request.stderr_mode = ParseStdio(o, "stderr");
+  request.use_cgroup = args::OptionalBooleanArg(field("cgroup"), "options.cgroup", request.use_cgroup);
 
   int cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (cancel_fd < 0) ThrowError(env, "SPAWN_SETUP", "cannot create the cancel eventfd", errno, "eventfd");
@@ -347,20 +302,15 @@ Napi::Value SpawnCounted(const Napi::CallbackInfo& info) {
 // cancelRun(id): kills that run's processes (it resolves with cancelled: true). False if it already ended.
 Napi::Value CancelRun(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Value v = info.Length() < 1 ? env.Undefined() : info[0];
-  if (!v.IsNumber()) ThrowType(env, "cancelRun(id): id", "a run id (an integer from 1 to 4294967295)", v);
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d) || d != std::floor(d) || d < 1 || d > 4294967295.0) {
-    throw Napi::RangeError::New(env, "cancelRun(id): id must be an integer from 1 to 4294967295, got " + v.ToString().Utf8Value());
-  }
-  return Napi::Boolean::New(env, CancelById(static_cast<uint32_t>(d)));
+  double id = args::IntegerArg(info[0], "cancelRun(id): id", 1, 4294967295.0);  // info[0] is undefined when not given
+  return Napi::Boolean::New(env, CancelById(static_cast<uint32_t>(id)));
 }
 
 // resolveExecutable(file, pathEnv) → {path, code, errno}: the parent's PATH search.
 Napi::Value ResolveExecutableJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string file = CheckedString(env, info.Length() < 1 ? env.Undefined() : info[0], "resolveExecutable: file", kMaxPathBytes, false);
-  std::string path_env = CheckedString(env, info.Length() < 2 ? env.Undefined() : info[1], "resolveExecutable: pathEnv", kMaxStringBytes, true);
+  std::string file = CheckedString(info[0], "resolveExecutable: file", kMaxPathBytes, false);
+  std::string path_env = CheckedString(info[1], "resolveExecutable: pathEnv", kMaxStringBytes, true);
   int err = 0;
   std::string path = ResolveExecutable(file, path_env, &err);
   Napi::Object o = Napi::Object::New(env);

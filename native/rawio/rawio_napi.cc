@@ -13,9 +13,9 @@
 #include <memory>
 #include <mutex>
 
+#include "../common/args.h"
 #include "../common/errors.h"
 #include "../counters/events.h"
-#include "args.h"
 #include "run.h"
 #include "run_thread.h"
 #include "siphash.h"
@@ -29,86 +29,91 @@ constexpr double kMaxTimeLimitNs = 600e9;  // 10 minutes
 constexpr double kMaxDrainNs = 60e9;
 constexpr size_t kMaxPath = 4095;
 
-// An optional field: absent (undefined) gives the fallback.
-Napi::Value Field(const Napi::Object& o, const char* key) { return o.Get(key); }
+using args::BooleanArg;
+using args::ChoiceArg;
+using args::DenseArrayArg;
+using args::ElementOf;
+using args::FieldOf;
+using args::FixedBytesArg;
+using args::IntegerArg;
+using args::StringArg;
+using args::ThrowOutOfRange;
+using args::ThrowWrongType;
 
 std::string Name(const char* key) { return std::string("config.") + key; }
 
-double OptionalInteger(Napi::Env env, const Napi::Object& o, const char* key, double min, double max, double fallback) {
+// config[key]; a getter that throws becomes a TypeError naming config.key.
+Napi::Value Field(const Napi::Object& o, const char* key) { return FieldOf(o, key, "config"); }
+
+// Optional fields: absent (undefined) gives the fallback.
+double OptionalInteger(const Napi::Object& o, const char* key, double min, double max, double fallback) {
   Napi::Value v = Field(o, key);
-  return v.IsUndefined() ? fallback : IntegerArg(env, Name(key), v, min, max);
+  return v.IsUndefined() ? fallback : IntegerArg(v, Name(key), min, max);
 }
 
-bool OptionalBool(Napi::Env env, const Napi::Object& o, const char* key, bool fallback) {
-  Napi::Value v = Field(o, key);
-  return v.IsUndefined() ? fallback : BoolArg(env, Name(key), v);
+bool OptionalBool(const Napi::Object& o, const char* key, bool fallback) {
+  return args::OptionalBooleanArg(Field(o, key), Name(key), fallback);
 }
 
-std::string OptionalChoice(Napi::Env env, const Napi::Object& o, const char* key, const char* a, const char* b) {
+std::string OptionalChoice(const Napi::Object& o, const char* key, const char* a, const char* b) {
   Napi::Value v = Field(o, key);
-  if (v.IsUndefined()) return a;
-  const std::string expected = std::string("\"") + a + "\" or \"" + b + "\"";
-  if (!v.IsString()) ThrowTypeError(env, Name(key), expected, v);
-  const std::string s = v.As<Napi::String>().Utf8Value();
-  if (s != a && s != b) ThrowRangeError(env, Name(key), expected, v);
-  return s;
+  return v.IsUndefined() ? a : ChoiceArg(v, Name(key), {a, b});
 }
 
-std::string OptionalString(Napi::Env env, const Napi::Object& o, const char* key, size_t max_bytes) {
+std::string OptionalString(const Napi::Object& o, const char* key, size_t max_bytes) {
   Napi::Value v = Field(o, key);
-  return v.IsUndefined() ? std::string() : StringArg(env, Name(key), v, max_bytes);
+  return v.IsUndefined() ? std::string() : StringArg(v, Name(key), max_bytes);
 }
 
-RunConfig ParseConfig(Napi::Env env, const Napi::Object& o) {
+RunConfig ParseConfig(const Napi::Object& o) {
+  Napi::Env env = o.Env();
   RunConfig cfg;
   Napi::Value family = Field(o, "family");
-  if (!family.IsNumber()) ThrowTypeError(env, "config.family", "4 or 6", family);
+  if (!family.IsNumber()) ThrowWrongType(family, "config.family", "4 or 6");
   const double family_value = family.As<Napi::Number>().DoubleValue();
-  if (family_value != 4 && family_value != 6) ThrowRangeError(env, "config.family", "4 or 6", family);
+  if (family_value != 4 && family_value != 6) ThrowOutOfRange(family, "config.family", "4 or 6");
   cfg.family = static_cast<int>(family_value);
-  FixedBytesArg(env, "config.src", Field(o, "src"), cfg.src_addr, 16);
-  FixedBytesArg(env, "config.dst", Field(o, "dst"), cfg.dst_addr, 16);
+  FixedBytesArg(Field(o, "src"), "config.src", cfg.src_addr, 16);
+  FixedBytesArg(Field(o, "dst"), "config.dst", cfg.dst_addr, 16);
   // Both bounds are required: a run without a packet count or a time limit is refused.
-  cfg.count = static_cast<uint64_t>(IntegerArg(env, "config.count", Field(o, "count"), 1, kMaxCount));
-  cfg.time_limit_ns = static_cast<uint64_t>(IntegerArg(env, "config.timeLimitNs", Field(o, "timeLimitNs"), 1, kMaxTimeLimitNs));
-  cfg.open_port = OptionalBool(env, o, "openPort", false);
+  cfg.count = static_cast<uint64_t>(IntegerArg(Field(o, "count"), "config.count", 1, kMaxCount));
+  cfg.time_limit_ns = static_cast<uint64_t>(IntegerArg(Field(o, "timeLimitNs"), "config.timeLimitNs", 1, kMaxTimeLimitNs));
+  cfg.open_port = OptionalBool(o, "openPort", false);
   Napi::Value ports = Field(o, "ports");
-  if (!ports.IsArray()) ThrowTypeError(env, "config.ports", "an array of port numbers (1 to 65535)", ports);
-  auto arr = ports.As<Napi::Array>();
-  if (arr.Length() > 65535) ThrowRangeError(env, "config.ports", "an array of at most 65535 ports", ports);
+  auto arr = DenseArrayArg(ports, "config.ports", 65535);
   for (uint32_t i = 0; i < arr.Length(); ++i) {
-    // A hole in a sparse array reads as undefined and is refused like any non-number.
-    cfg.ports.push_back(static_cast<uint16_t>(IntegerArg(env, "config.ports[" + std::to_string(i) + "]", arr.Get(i), 1, 65535)));
+    const std::string name = "config.ports[" + std::to_string(i) + "]";
+    cfg.ports.push_back(static_cast<uint16_t>(IntegerArg(ElementOf(arr, i, "config.ports"), name, 1, 65535)));
   }
-  if (cfg.ports.empty() && !cfg.open_port) ThrowRangeError(env, "config.ports", "a non-empty array unless config.openPort is true", ports);
-  cfg.src_port_base = static_cast<uint16_t>(OptionalInteger(env, o, "srcPortBase", 1, 65535, 20000));
+  if (cfg.ports.empty() && !cfg.open_port) ThrowOutOfRange(ports, "config.ports", "a non-empty array unless config.openPort is true");
+  cfg.src_port_base = static_cast<uint16_t>(OptionalInteger(o, "srcPortBase", 1, 65535, 20000));
   // The source ports base .. base+count-1 must stay within 1..65535.
   const double port_room = 65536.0 - cfg.src_port_base;
-  cfg.src_port_count = static_cast<uint16_t>(OptionalInteger(env, o, "srcPortCount", 1, port_room, std::min(4096.0, port_room)));
-  cfg.batch_size = static_cast<int>(OptionalInteger(env, o, "batchSize", 1, kMaxBatch, 64));
-  cfg.method = OptionalChoice(env, o, "method", "sendmmsg", "sendto") == "sendto" ? SendMethod::Sendto : SendMethod::Sendmmsg;
-  cfg.link = OptionalChoice(env, o, "link", "ip", "packet") == "packet" ? LinkKind::Packet : LinkKind::Ip;
+  cfg.src_port_count = static_cast<uint16_t>(OptionalInteger(o, "srcPortCount", 1, port_room, std::min(4096.0, port_room)));
+  cfg.batch_size = static_cast<int>(OptionalInteger(o, "batchSize", 1, kMaxBatch, 64));
+  cfg.method = OptionalChoice(o, "method", "sendmmsg", "sendto") == "sendto" ? SendMethod::Sendto : SendMethod::Sendmmsg;
+  cfg.link = OptionalChoice(o, "link", "ip", "packet") == "packet" ? LinkKind::Packet : LinkKind::Ip;
   if (cfg.link == LinkKind::Packet) {
     Napi::Value ifname = Field(o, "ifname");
-    cfg.ifname = StringArg(env, "config.ifname", ifname, IFNAMSIZ - 1);
-    if (cfg.ifname.empty()) ThrowRangeError(env, "config.ifname", "an interface name with link \"packet\"", ifname);
-    if (!Field(o, "srcMac").IsUndefined()) FixedBytesArg(env, "config.srcMac", Field(o, "srcMac"), cfg.src_mac, 6);
-    if (!Field(o, "dstMac").IsUndefined()) FixedBytesArg(env, "config.dstMac", Field(o, "dstMac"), cfg.dst_mac, 6);
+    cfg.ifname = StringArg(ifname, "config.ifname", IFNAMSIZ - 1);
+    if (cfg.ifname.empty()) ThrowOutOfRange(ifname, "config.ifname", "an interface name with link \"packet\"");
+    Napi::Value src_mac = Field(o, "srcMac");
+    if (!src_mac.IsUndefined()) FixedBytesArg(src_mac, "config.srcMac", cfg.src_mac, 6);
+    Napi::Value dst_mac = Field(o, "dstMac");
+    if (!dst_mac.IsUndefined()) FixedBytesArg(dst_mac, "config.dstMac", cfg.dst_mac, 6);
   }
-  cfg.qdisc_bypass = OptionalBool(env, o, "qdiscBypass", false);
-  cfg.receive = OptionalBool(env, o, "receive", true);
-  cfg.drain_ns = static_cast<uint64_t>(OptionalInteger(env, o, "drainNs", 0, kMaxDrainNs, 300e6));
-  cfg.rcvbuf_bytes = static_cast<int>(OptionalInteger(env, o, "rcvbufBytes", 4096, 1 << 30, 64 << 20));
-  cfg.netns_path = OptionalString(env, o, "netnsPath", kMaxPath);
-  cfg.target_netns_path = OptionalString(env, o, "targetNetnsPath", kMaxPath);
+  cfg.qdisc_bypass = OptionalBool(o, "qdiscBypass", false);
+  cfg.receive = OptionalBool(o, "receive", true);
+  cfg.drain_ns = static_cast<uint64_t>(OptionalInteger(o, "drainNs", 0, kMaxDrainNs, 300e6));
+  cfg.rcvbuf_bytes = static_cast<int>(OptionalInteger(o, "rcvbufBytes", 4096, 1 << 30, 64 << 20));
+  cfg.netns_path = OptionalString(o, "netnsPath", kMaxPath);
+  cfg.target_netns_path = OptionalString(o, "targetNetnsPath", kMaxPath);
   Napi::Value events = Field(o, "events");
   if (!events.IsUndefined()) {
-    if (!events.IsArray()) ThrowTypeError(env, "config.events", "an array of event names", events);
-    auto list = events.As<Napi::Array>();
-    if (list.Length() > 64) ThrowRangeError(env, "config.events", "an array of at most 64 event names", events);
+    auto list = DenseArrayArg(events, "config.events", 64);
     for (uint32_t i = 0; i < list.Length(); ++i) {
       const std::string name = "config.events[" + std::to_string(i) + "]";
-      const std::string event = StringArg(env, name, list.Get(i), 256);
+      const std::string event = StringArg(ElementOf(list, i, "config.events"), name, 256);
       EventSpec spec;
       std::string code, message;
       if (!ResolveEvent(event, &spec, &code, &message)) ThrowError(env, code, name + ": " + message);
@@ -116,7 +121,7 @@ RunConfig ParseConfig(Napi::Env env, const Napi::Object& o) {
     }
   }
   uint8_t key[16];
-  FixedBytesArg(env, "config.key", Field(o, "key"), key, 16);
+  FixedBytesArg(Field(o, "key"), "config.key", key, 16);
   std::memcpy(&cfg.key.k0, key, 8);
   std::memcpy(&cfg.key.k1, key + 8, 8);
   return cfg;
@@ -239,11 +244,9 @@ void CompleteFromRunThread(const std::shared_ptr<Job>& job, RunJobSpec& spec) {
 // start(config) -> { promise, cancel() }
 Napi::Value Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsObject() || info[0].IsArray() || info[0].IsFunction()) {
-    ThrowTypeError(env, "config", "an object", info.Length() < 1 ? env.Undefined() : info[0]);
-  }
+  Napi::Object config = args::ObjectArg(info[0], "config");  // info[i] past the end is undefined
   auto spec = std::make_unique<RunJobSpec>();
-  spec->cfg = ParseConfig(env, info[0].As<Napi::Object>());
+  spec->cfg = ParseConfig(config);
 
   auto job = std::make_shared<Job>();
   job->env = env;
@@ -282,14 +285,17 @@ Napi::Value Probe(const Napi::CallbackInfo& info) { return Napi::Number::New(inf
 Napi::Value SipHash(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint8_t key[16];
-  FixedBytesArg(env, "key", info.Length() > 0 ? info[0] : env.Undefined(), key, 16);
-  Napi::Value data = info.Length() > 1 ? info[1] : env.Undefined();
-  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) ThrowTypeError(env, "data", "a Buffer", data);
+  FixedBytesArg(info[0], "key", key, 16);  // info[i] past the end is undefined
+  Napi::Value data = info[1];
+  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    args::ThrowWrongType(data, "data", "a Buffer");
+  }
   auto bytes = data.As<Napi::Uint8Array>();
   SipKey k;
   std::memcpy(&k.k0, key, 8);
   std::memcpy(&k.k1, key + 8, 8);
-  // An empty or detached buffer has no data pointer: hash zero bytes from a valid one.
+  // A detached buffer holds no bytes (BufferArg would refuse it): it hashes as empty input,
+  // from a valid pointer, as an empty one does.
   static const uint8_t kNone = 0;
   const uint8_t* p = bytes.ElementLength() > 0 && bytes.Data() != nullptr ? bytes.Data() : &kNone;
   const size_t n = bytes.Data() != nullptr ? bytes.ElementLength() : 0;
