@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -140,6 +141,24 @@ static unsigned kill_leftovers(void) {
   return reaped;
 }
 
+/* fork(), but the child is born in the cgroup open at cgroup_fd (Linux 5.7+). -1 with errno
+ * when the kernel cannot, and the caller forks plainly. Safe as a raw syscall: this process
+ * has one thread and the child calls only async-signal-safe functions before execve. */
+static pid_t fork_into_cgroup(int cgroup_fd) {
+#if defined(SYS_clone3) && defined(CLONE_INTO_CGROUP)
+  struct clone_args args;
+  memset(&args, 0, sizeof(args));
+  args.flags = CLONE_INTO_CGROUP;
+  args.exit_signal = SIGCHLD;
+  args.cgroup = (uint64_t)cgroup_fd;
+  return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+#else
+  (void)cgroup_fd;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
 /* The spawner is gone (its end of the report pipe closed): nobody will stop the program. */
 static void kill_program(pid_t pid, const char* cgroup_dir) {
   kill(-pid, SIGKILL);
@@ -184,7 +203,18 @@ int main(int argc, char** argv) {
   /* Orphaned descendants come to us, not to init, so none outlives the run. */
   prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
-  pid_t pid = fork();
+  /* Born in the run's cgroup when the kernel allows it; else forked here and moved by the spawner. */
+  unsigned ready_flags = 0;
+  pid_t pid = -1;
+  if (cgroup_dir[0] != '\0') {
+    int cgroup_fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cgroup_fd >= 0) {
+      pid = fork_into_cgroup(cgroup_fd);
+      if (pid >= 0) ready_flags = PRTIP_READY_IN_CGROUP;
+      close(cgroup_fd);
+    }
+  }
+  if (pid < 0) pid = fork();
   if (pid < 0) {
     send_fail(PRTIP_STAGE_FORK, errno);
     return 127;
@@ -199,6 +229,7 @@ int main(int argc, char** argv) {
     memset(&ready, 0, sizeof(ready));
     ready.kind = PRTIP_MSG_READY;
     ready.pid = (int32_t)getpid();
+    ready.flags = ready_flags;
     send_msg(&ready);
     char byte = 0;
     ssize_t got;

@@ -24,6 +24,11 @@ enum prtip_helper_kind {
   PRTIP_MSG_EXIT = 3   /* pid, status (wait4's), leftovers, usage: the program ended and was reaped */
 };
 
+/* READY flags. IN_CGROUP: the program was born in CGROUP_DIR (clone3 with CLONE_INTO_CGROUP),
+ * so the spawner need not move it there (a move through cgroup.procs takes the cgroup
+ * threadgroup lock for writing, which waits for an RCU grace period: milliseconds per run). */
+#define PRTIP_READY_IN_CGROUP 1u
+
 /* Where a failure happened; PRTIP_STAGE_NAMES below names them. */
 enum prtip_helper_stage {
   PRTIP_STAGE_SETPGID = 0,
@@ -52,7 +57,7 @@ struct prtip_helper_msg {
   /* Descendants of the program still alive after it ended (re-parented to the helper,
    * which is a child subreaper) that the helper killed. */
   uint32_t leftovers;
-  uint32_t reserved;
+  uint32_t flags; /* READY: PRTIP_READY_* */
   struct rusage usage;
 };
 

@@ -327,8 +327,10 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   const pid_t pid = msg.pid;
   result->pid = pid;
 
-  // Into the run's cgroup before it execs: all it starts is born there.
-  if (cgroup.active() && !cgroup.AddProcess(pid, &no_cgroup_reason)) cgroup.Remove();
+  // Into the run's cgroup before it execs: all it starts is born there. The helper
+  // usually forked it there already (CLONE_INTO_CGROUP); else it is moved now.
+  const bool born_in_cgroup = (msg.flags & PRTIP_READY_IN_CGROUP) != 0;
+  if (cgroup.active() && !born_in_cgroup && !cgroup.AddProcess(pid, &no_cgroup_reason)) cgroup.Remove();
   if (cgroup.active()) {
     result->containment = "cgroup";
   } else {
