@@ -64,9 +64,12 @@ void SleepMs(long ms) {
   nanosleep(&ts, nullptr);
 }
 
-// Kills what is left in a cgroup, waits until it is empty (at most ~2 s), removes it.
-// Returns whether it held processes.
+// Removes a cgroup, first killing what is left in it and waiting until it is empty (at
+// most ~2 s). Returns whether it held processes.
 bool KillAndRemove(const std::string& dir) {
+  // The usual end of a run: the cgroup is already empty, and one rmdir is all it takes
+  // (it fails with EBUSY while any process is in it).
+  if (rmdir(dir.c_str()) == 0 || errno == ENOENT) return false;
   bool populated = ReadPopulated(dir);
   if (populated) {
     int err = 0;
@@ -188,28 +191,17 @@ bool RunCgroup::AddProcess(pid_t pid, std::string* reason) {
   return true;
 }
 
-bool RunCgroup::Populated() const { return active() && ReadPopulated(dir_); }
-
 void RunCgroup::StartKill() const {
   if (!active()) return;
   int err = 0;
   WriteFile(dir_ + "/cgroup.kill", "1", &err);
 }
 
-bool RunCgroup::KillAll() {
+bool RunCgroup::Remove() {
   if (!active()) return false;
-  bool populated = ReadPopulated(dir_);
-  if (!populated) return false;
-  StartKill();
-  uint64_t deadline = MonotonicNs() + 2000000000ull;
-  while (ReadPopulated(dir_) && MonotonicNs() < deadline) SleepMs(1);
-  return true;
-}
-
-void RunCgroup::Remove() {
-  if (!active()) return;
-  KillAndRemove(dir_);
+  bool populated = KillAndRemove(dir_);
   dir_.clear();
+  return populated;
 }
 
 }  // namespace prtip

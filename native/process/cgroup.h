@@ -31,14 +31,11 @@ class RunCgroup {
   bool Create(uint32_t id, std::string* reason);
   // Moves a process (not yet exec'd) into the cgroup; its descendants stay in it.
   bool AddProcess(pid_t pid, std::string* reason);
-  // Any process still in it?
-  bool Populated() const;
   // SIGKILLs every process in it (cgroup.kill) without waiting.
   void StartKill() const;
-  // Kills everything in it and waits (bounded) until it is empty. True if it was populated.
-  bool KillAll();
-  // Kills, waits, rmdir. Idempotent.
-  void Remove();
+  // Kills everything in it, waits (bounded) until it is empty, rmdir. True if it held
+  // processes. Idempotent.
+  bool Remove();
 
   bool active() const { return !dir_.empty(); }
   const std::string& dir() const { return dir_; }

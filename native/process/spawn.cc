@@ -460,8 +460,7 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
 
   // Whatever is left of the program's tree dies with its run.
   bool leftovers = have_exit && exit_msg.leftovers > 0;
-  if (cgroup.KillAll()) leftovers = true;
-  cgroup.Remove();
+  if (cgroup.Remove()) leftovers = true;
   if (have_exit && kill(-pid, 0) == 0) {
     leftovers = true;
     kill(-pid, SIGKILL);
