@@ -9,6 +9,13 @@
 # Needs root (or CAP_SYS_ADMIN) and util-linux's unshare.
 set -euo pipefail
 
+# Always a new namespace, also when called from inside one made by this script: the second
+# run of this file (marked by the internal first argument) is the one inside it.
+private=no
+if [ "${1:-}" = --inside-private-mount-namespace ]; then
+  private=yes
+  shift
+fi
 mode=${1:-}
 if { [ "$mode" != mountable ] && [ "$mode" != unmountable ]; } || [ "${2:-}" != -- ] || [ $# -lt 3 ]; then
   echo "usage: $0 mountable|unmountable -- command [args...]" >&2
@@ -16,9 +23,9 @@ if { [ "$mode" != mountable ] && [ "$mode" != unmountable ]; } || [ "${2:-}" != 
 fi
 shift 2
 
-if [ "${PRTIP_PERF_PRIVATE_MOUNT_NS:-}" != 1 ]; then
-  # Again, in a new mount namespace whose mounts do not propagate back.
-  exec unshare --mount --propagation private env PRTIP_PERF_PRIVATE_MOUNT_NS=1 "$0" "$mode" -- "$@"
+if [ "$private" = no ]; then
+  # Mounts made in the new namespace do not propagate back.
+  exec unshare --mount --propagation private "$0" --inside-private-mount-namespace "$mode" -- "$@"
 fi
 if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then
   echo "$0: refusing to unmount anything: this is not a private mount namespace" >&2
