@@ -112,6 +112,7 @@ export function tracefsRoot(): string {
  * or, when there is still none, says why and how to mount it.
  */
 export function tracefsStatus(): { root: string; mountedHere: boolean; note: string } {
+  expectNoArguments('tracefsStatus', arguments);
   return core().tracefsStatus();
 }
 

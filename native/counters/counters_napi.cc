@@ -253,6 +253,7 @@ Napi::Value TracefsRootJs(const Napi::CallbackInfo& info) {
 
 Napi::Value TracefsStatusJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  ExpectNoArguments(info, "tracefsStatus");
   TracefsStatus status = Tracefs();
   Napi::Object o = Napi::Object::New(env);
   o.Set("root", status.root);
