@@ -5,7 +5,7 @@
  *   prtip-perf stat [options] -- cmd…   perf stat -r for any command (see --help)
  *   prtip-perf bench [options]          every suite (the same as npm run bench)
  */
-import { listEvents } from './counters.js';
+import { listEvents, tracefsStatus } from './counters.js';
 import { PerfError } from './errors.js';
 
 const USAGE = `usage: prtip-perf <command> [options]
@@ -20,8 +20,11 @@ function eventsCommand(argv: string[]): number {
     if (a !== '--json') throw new RangeError(`events: unknown option "${a}" (expected --json)`);
   }
   const events = listEvents();
+  // Listing probes the tracepoints, which mounts tracefs where it was missing and allowed: say so.
+  const { note } = tracefsStatus();
   if (argv.includes('--json')) {
     process.stdout.write(JSON.stringify(events, null, 2) + '\n');
+    if (note) process.stderr.write(`prtip-perf: ${note}\n`);
     return 0;
   }
   const width = Math.max(...events.map((e) => e.name.length));
@@ -29,6 +32,7 @@ function eventsCommand(argv: string[]): number {
     const state = e.supported ? 'supported' : 'unsupported';
     console.log(`${e.name.padEnd(width)}  ${e.kind.padEnd(14)}  ${state}${e.reason ? `  (${e.reason})` : ''}`);
   }
+  if (note) console.log(`\nnote: ${note}`);
   return 0;
 }
 

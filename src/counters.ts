@@ -106,6 +106,16 @@ export function tracefsRoot(): string {
   return core().tracefsRoot();
 }
 
+/**
+ * Where tracefs is and how it got there. When none was mounted, the first call in a process
+ * mounts it at /sys/kernel/tracing as perf does (root or CAP_SYS_ADMIN); `note` then says so,
+ * or, when there is still none, says why and how to mount it.
+ */
+export function tracefsStatus(): { root: string; mountedHere: boolean; note: string } {
+  expectNoArguments('tracefsStatus', arguments);
+  return core().tracefsStatus();
+}
+
 /** The privilege facts that decide what may be counted. */
 export function counterPrivileges(): { paranoid: number; privileged: boolean; countKernel: boolean } {
   expectNoArguments('counterPrivileges', arguments);
@@ -249,7 +259,7 @@ export class Counters implements Disposable {
       if (isTracepointName(name) && root === '') {
         return {
           name, kind: 'tracepoint' as EventKind, nativeIndex: -1, code: 'NO_TRACEFS',
-          reason: 'tracefs is not mounted (as root: mount -t tracefs nodev /sys/kernel/tracing)',
+          reason: `needs tracefs: ${tracefsStatus().note}`,
         };
       }
       nativeNames.push(name);

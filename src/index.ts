@@ -4,7 +4,7 @@
 export { PerfError } from './errors.js';
 export {
   type CounterOptions, type CounterSnapshot, type CounterState, type CounterValue, Counters, type EventInfo, type EventKind,
-  MAX_EVENTS, SUITE_TRACEPOINTS, counterPrivileges, listEvents, openCounters, scaleCount, tracefsRoot,
+  MAX_EVENTS, SUITE_TRACEPOINTS, counterPrivileges, listEvents, openCounters, scaleCount, tracefsRoot, tracefsStatus,
 } from './counters.js';
 export { type BracketOverhead, type SampleCounter, type SampleOptions, type SampleResult, calibrateBracket, sample } from './sample.js';
 export { CountedBench, type TaskCounters } from './tinybench-counters.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import si from 'systeminformation';
-import { counterPrivileges, listEvents, tracefsRoot } from './counters.js';
+import { counterPrivileges, listEvents, tracefsStatus } from './counters.js';
 import { packageRoot } from './native.js';
 
 /** CPU vulnerabilities directory: one file per issue, text like "Mitigation: Retpolines". */
@@ -44,6 +44,11 @@ export interface MachineInfo {
     pmuReason: string;
     /** The mounted tracefs, "" when none. */
     tracefs: string;
+    /**
+     * "tracefs was not mounted; mounted it at /sys/kernel/tracing" when this process mounted it;
+     * why there is none (and the mount command) when tracepoints cannot be counted; "" otherwise.
+     */
+    tracefsNote?: string;
   };
   /** /sys/devices/system/cpu/vulnerabilities: issue → kernel's status line. */
   mitigations: Record<string, string>;
@@ -87,17 +92,19 @@ function perfFacts(): MachineInfo['perf'] {
   let pmu = false;
   let pmuReason = 'not probed';
   let tracefs = '';
+  let tracefsNote = '';
   try {
     paranoid ??= counterPrivileges().paranoid;
     const cycles = listEvents().find((e) => e.name === 'cycles');
     pmu = cycles?.supported ?? false;
     pmuReason = cycles === undefined ? 'the addon does not know the cycles event' : cycles.reason;
-    tracefs = tracefsRoot();
+    // Probing the suites' tracepoints above has already mounted tracefs where that is allowed.
+    ({ root: tracefs, note: tracefsNote } = tracefsStatus());
   } catch (err) {
     // No addon: the result still says what it can.
     pmuReason = `cannot probe: ${(err as Error).message}`;
   }
-  return { paranoid, pmu, pmuReason, tracefs };
+  return { paranoid, pmu, pmuReason, tracefs, tracefsNote };
 }
 
 function gitFacts(root: string): MachineInfo['git'] {

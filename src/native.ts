@@ -56,6 +56,7 @@ export interface CoreNative {
   probeEvents(names: string[]): { name: string; kind: string; supported: boolean; code: string; reason: string }[];
   privileges(): { paranoid: number; privileged: boolean; countKernel: boolean };
   tracefsRoot(): string;
+  tracefsStatus(): { root: string; mountedHere: boolean; note: string };
 }
 
 const ADDON_FILE = join('build', 'Release', 'prtip_perf.node');

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { Counters, MAX_EVENTS, counterPrivileges, listEvents, openCounters, tracefsRoot } from '../src/counters.js';
+import { Counters, MAX_EVENTS, counterPrivileges, listEvents, openCounters, tracefsRoot, tracefsStatus } from '../src/counters.js';
 import { nativeAddon } from '../src/native.js';
 import {
   CRAFT_STRATEGIES, ChecksumKernel, CraftKernel, SUM_VARIANTS, checksum, checksumSelfCheck, checksumUpdate, checksumVariants, craftAllocations,
@@ -27,7 +27,7 @@ const unknownKeys = (known: readonly string[]): fc.Arbitrary<unknown> =>
   fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !known.includes(k) && k !== '__proto__'), fc.anything(), { minKeys: 1, maxKeys: 3 });
 
 describe('zero-argument functions refuse arguments', () => {
-  const fns: Record<string, (...a: unknown[]) => unknown> = { noop, monotonicNs, tscHz, checksumVariants, craftAllocations, counterPrivileges, tracefsRoot };
+  const fns: Record<string, (...a: unknown[]) => unknown> = { noop, monotonicNs, tscHz, checksumVariants, craftAllocations, counterPrivileges, tracefsRoot, tracefsStatus };
   it.each(Object.keys(fns))('%s', (name) => {
     fuzzTarget(`${name} (TS)`, [{ name: 'arguments', bad: extraArguments, says: new RegExp(`^${name}\\(\\) takes no arguments`) }], (_, v) =>
       Reflect.apply(fns[name]!, undefined, v as unknown[]));

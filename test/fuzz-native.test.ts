@@ -20,7 +20,7 @@ const extraArguments = fc.array(fc.anything(), { minLength: 1, maxLength: 4 });
 const defined = (a: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => a.filter((v) => v !== undefined);
 
 describe('zero-argument exports refuse arguments', () => {
-  const names = ['noop', 'monotonicNs', 'tscHz', 'readTsc', 'namedEvents', 'privileges', 'tracefsRoot', 'checksumVariants', 'craftAllocations'] as const;
+  const names = ['noop', 'monotonicNs', 'tscHz', 'readTsc', 'namedEvents', 'privileges', 'tracefsRoot', 'tracefsStatus', 'checksumVariants', 'craftAllocations'] as const;
   it.each(names)('%s', (name) => {
     const fn = (native as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
     fuzzTarget(name, [{ name: 'arguments', bad: extraArguments, says: new RegExp(`^${name}\\(\\) takes no arguments`) }], (_, value) =>

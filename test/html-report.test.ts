@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,13 +6,21 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchCommand } from '../bench/index.js';
 import { machineInfo } from '../src/machine.js';
+import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { chartSections, htmlReport } from '../src/report/html.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { barChartSvg, lineChartSvg } from '../src/report/svg.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`skipping the browser tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
+// The browser runs only inside a network namespace of its own with nothing but loopback:
+// Chromium phones home (DNS for accounts.google.com, update.googleapis.com) whatever its flags
+// say. Without the privilege to make one, the browser tests skip: never the host's network.
+const netns = canCreateNamespaces();
+const browserSkip = !hasChromium
+  ? `${CHROMIUM} is not installed (apt-get install chromium)`
+  : !netns.ok ? `Chromium runs only in a network namespace of its own, and none can be created here: ${netns.reason}` : '';
+if (browserSkip) console.log(`skipping the browser tests: ${browserSkip}`);
 
 const machine = await machineInfo();
 
@@ -157,16 +165,46 @@ describe('charts (no browser)', () => {
   });
 });
 
-describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
+/** The network namespace inode a process is in ("net:[4026531840]"), "" when it is gone. */
+function netnsOf(pid: string): string {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return '';
+  }
+}
+
+/** Processes whose command line mentions `needle` (the browser's profile folder is unique to it). */
+function processesMentioning(needle: string): string[] {
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+    } catch {
+      return false; // ended while we looked
+    }
+  });
+}
+
+describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a loopback-only network namespace)', () => {
   let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
   let profile: string;
+  let ns: Namespace | undefined;
   const out = resolve('results', 'html-report-test');
 
   beforeAll(async () => {
     profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+    ns = await createNamespace();
+    // playwright starts the executable it is given, talking to it over inherited pipes; a
+    // wrapper that enters the namespace (ip netns exec execs, so the pipes pass through) puts
+    // every Chromium process in it.
+    const launcher = join(profile, 'chromium-in-netns.sh');
+    const argv = ns.command([CHROMIUM]).map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    writeFileSync(launcher, `#!/bin/sh\nexec ${argv} "$@"\n`);
+    chmodSync(launcher, 0o700);
     // A fresh profile each time (playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+    browser = await chromium.launchPersistentContext(join(profile, 'data'), {
+      executablePath: launcher,
       headless: true,
       viewport: { width: 1200, height: 900 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -176,7 +214,22 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await ns?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('every Chromium process is in the harness namespace, which has nothing but loopback', async () => {
+    const nsInode = `net:[${statSync(ns!.path).ino}]`;
+    const hostInode = netnsOf('self');
+    expect(nsInode).not.toBe(hostInode);
+    const pids = processesMentioning(join(profile, 'data'));
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) {
+      const inode = netnsOf(pid);
+      if (inode !== '') expect(inode, `chromium pid ${pid}`).toBe(nsInode);
+    }
+    const links = await ns!.exec(['ip', '-o', 'link', 'show']);
+    expect(links.stdout.trim().split('\n').map((l) => l.split(':')[1]!.trim())).toEqual(['lo']);
   });
 
   async function open(file: string) {

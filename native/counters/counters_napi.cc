@@ -251,6 +251,17 @@ Napi::Value TracefsRootJs(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), TracefsRoot());
 }
 
+Napi::Value TracefsStatusJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ExpectNoArguments(info, "tracefsStatus");
+  TracefsStatus status = Tracefs();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("root", status.root);
+  o.Set("mountedHere", Napi::Boolean::New(env, status.mounted_here));
+  o.Set("note", status.note);
+  return o;
+}
+
 }  // namespace
 
 void InitCounters(Napi::Env env, Napi::Object exports) {
@@ -259,6 +270,7 @@ void InitCounters(Napi::Env env, Napi::Object exports) {
   exports.Set("probeEvents", Napi::Function::New(env, ProbeEventsJs, "probeEvents"));
   exports.Set("privileges", Napi::Function::New(env, PrivilegesJs, "privileges"));
   exports.Set("tracefsRoot", Napi::Function::New(env, TracefsRootJs, "tracefsRoot"));
+  exports.Set("tracefsStatus", Napi::Function::New(env, TracefsStatusJs, "tracefsStatus"));
 }
 
 }  // namespace prtip

@@ -1,10 +1,14 @@
 #include "events.h"
 
 #include <linux/perf_event.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <mutex>
 
 namespace prtip {
 namespace {
@@ -68,6 +72,38 @@ bool IsDirectory(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+constexpr const char* kTracefsMountPoint = "/sys/kernel/tracing";
+constexpr const char* kMountFix = "as root: mount -t tracefs nodev /sys/kernel/tracing";
+
+std::string FindTracefs() {
+  // /sys/kernel/tracing is the modern mount; debugfs's copy is the fallback on older systems.
+  for (const char* root : {kTracefsMountPoint, "/sys/kernel/debug/tracing"}) {
+    if (IsDirectory(std::string(root) + "/events")) return root;
+  }
+  return "";
+}
+
+// Why mount(2) of tracefs failed, for people.
+std::string CannotMountReason(int err) {
+  std::string why;
+  switch (err) {
+    case EPERM:
+    case EACCES:
+      why = "this process may not mount it (that needs root or CAP_SYS_ADMIN in its mount namespace)";
+      break;
+    case ENOENT:
+    case ENOTDIR:
+      why = std::string("there is no mount point ") + kTracefsMountPoint + " to mount it on";
+      break;
+    case ENODEV:
+      why = "this kernel has no tracefs (built without CONFIG_TRACING)";
+      break;
+    default:
+      why = std::string("mounting it at ") + kTracefsMountPoint + " failed: " + std::strerror(err);
+  }
+  return "tracefs is not mounted and " + why + "; " + kMountFix;
+}
+
 }  // namespace
 
 const char* EventKindName(EventKind kind) {
@@ -92,13 +128,40 @@ std::vector<EventSpec> NamedEvents() {
   return out;
 }
 
-std::string TracefsRoot() {
-  // /sys/kernel/tracing is the modern mount; debugfs's copy is the fallback on older systems.
-  for (const char* root : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
-    if (IsDirectory(std::string(root) + "/events")) return root;
+TracefsStatus Tracefs() {
+  // One mount attempt per process: a failed one fails the same way again, and a success
+  // is visible to every later lookup. The mutex keeps threads (run threads, workers) from
+  // racing two mounts onto the same point.
+  static std::mutex mutex;
+  static bool tried = false;
+  static bool mounted_here = false;
+  static std::string failure;
+  std::lock_guard<std::mutex> lock(mutex);
+  TracefsStatus status;
+  status.root = FindTracefs();
+  if (status.root.empty() && !tried) {
+    tried = true;
+    // perf mounts tracefs itself when it is missing; do the same, with systemd's flags.
+    if (mount("nodev", kTracefsMountPoint, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0) {
+      mounted_here = true;
+      status.root = FindTracefs();
+    } else {
+      failure = CannotMountReason(errno);
+    }
   }
-  return "";
+  if (!status.root.empty()) {
+    status.mounted_here = mounted_here && status.root == kTracefsMountPoint;
+    if (status.mounted_here) {
+      status.note = std::string("tracefs was not mounted; mounted it at ") + kTracefsMountPoint;
+    }
+  } else {
+    // Still none: either the attempt failed, or a mount made by this process has gone since.
+    status.note = !failure.empty() ? failure : std::string("tracefs is not mounted; ") + kMountFix;
+  }
+  return status;
 }
+
+std::string TracefsRoot() { return Tracefs().root; }
 
 bool ResolveEvent(const std::string& name, EventSpec* out, std::string* code, std::string* message) {
   for (const auto& e : NamedEvents()) {
@@ -116,12 +179,13 @@ bool ResolveEvent(const std::string& name, EventSpec* out, std::string* code, st
       *message = "tracepoint \"" + name + "\" is not of the form category:name";
       return false;
     }
-    std::string root = TracefsRoot();
+    TracefsStatus tracefs = Tracefs();
+    const std::string& root = tracefs.root;
     if (root.empty()) {
-      *code = "NO_TRACEFS";
-      *message = "tracepoint \"" + name +
-                 "\" needs tracefs, which is not mounted (as root: mount -t tracefs nodev /sys/kernel/tracing)";
-      return false;
+      // Whether the tracepoint exists cannot be checked without tracefs: the counter is
+      // unsupported, with the reason, and the rest of its group still counts.
+      *out = {name, EventKind::Tracepoint, PERF_TYPE_TRACEPOINT, 0, "needs tracefs: " + tracefs.note};
+      return true;
     }
     std::ifstream id_file(root + "/events/" + category + "/" + event + "/id");
     unsigned long long id = 0;

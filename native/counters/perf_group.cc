@@ -121,9 +121,17 @@ void PerfGroup::Open(const std::vector<EventSpec>& specs, const GroupOptions& op
   exclude_kernel_ = options.exclude_kernel < 0 ? !privileges.count_kernel : options.exclude_kernel != 0;
 
   for (const auto& spec : specs) {
-    if (spec.kind == EventKind::Tracepoint) KeepTracepointRegistered(spec);
     Counter counter;
     counter.spec = spec;
+    if (!spec.unavailable.empty()) {
+      // Not resolvable here (a tracepoint without tracefs): the kernel would say ENOENT
+      // for its id file; the reason says which mount is missing and how to add it.
+      counter.err = ENOENT;
+      counter.reason = spec.unavailable;
+      counters_.push_back(std::move(counter));
+      continue;
+    }
+    if (spec.kind == EventKind::Tracepoint) KeepTracepointRegistered(spec);
     perf_event_attr attr = AttrFor(spec);
     attr.read_format = kReadFormat;
     attr.inherit = options.inherit ? 1 : 0;

@@ -367,7 +367,7 @@ export function htmlReport(r: BenchResult, comparison?: BaselineComparison): str
   parts.push(
     '<h2>Machine details</h2><ul>',
     `<li>CPU: ${escapeXml(m.cpu.model)}, ${m.cpu.cores} logical / ${m.cpu.physicalCores} physical cores, AVX2 ${m.cpu.avx2 ? 'yes' : 'no'}, AVX-512 ${m.cpu.avx512 ? 'yes' : 'no'}</li>`,
-    `<li>perf: perf_event_paranoid ${m.perf.paranoid ?? 'unknown'}, PMU ${m.perf.pmu ? 'yes' : `no (${escapeXml(m.perf.pmuReason)})`}, tracefs ${escapeXml(m.perf.tracefs || 'not mounted')}</li>`,
+    `<li>perf: perf_event_paranoid ${m.perf.paranoid ?? 'unknown'}, PMU ${m.perf.pmu ? 'yes' : `no (${escapeXml(m.perf.pmuReason)})`}, tracefs ${escapeXml(m.perf.tracefs || 'not mounted')}${m.perf.tracefsNote ? ` (${escapeXml(m.perf.tracefsNote)})` : ''}</li>`,
     `<li>Node ${escapeXml(m.versions.node)}, N-API ${escapeXml(m.versions.napi)}, prtip-perf ${escapeXml(m.versions.package)}, addon ${m.versions.addon ? escapeXml(m.versions.addon.sha256.slice(0, 12)) : 'not built'}</li>`,
     `<li>CPU vulnerabilities: ${escapeXml(Object.entries(m.mitigations).map(([k, v]) => `${k}: ${v}`).join('; ') || 'not reported')}</li>`,
     '</ul></body></html>',

@@ -34,7 +34,7 @@ function machineSection(r: BenchResult): string {
     machineSummary(m),
     '',
     `- CPU: ${m.cpu.model} (${m.cpu.vendor}), ${m.cpu.cores} logical / ${m.cpu.physicalCores} physical cores, AVX2 ${m.cpu.avx2 ? 'yes' : 'no'}, AVX-512 ${m.cpu.avx512 ? 'yes' : 'no'}`,
-    `- perf: perf_event_paranoid ${m.perf.paranoid ?? 'unknown'}, PMU ${m.perf.pmu ? 'yes' : `no (${m.perf.pmuReason})`}, tracefs ${m.perf.tracefs || 'not mounted'}`,
+    `- perf: perf_event_paranoid ${m.perf.paranoid ?? 'unknown'}, PMU ${m.perf.pmu ? 'yes' : `no (${m.perf.pmuReason})`}, tracefs ${m.perf.tracefs || 'not mounted'}${m.perf.tracefsNote ? ` (${m.perf.tracefsNote})` : ''}`,
     `- versions: Node ${m.versions.node}, N-API ${m.versions.napi}, prtip-perf ${m.versions.package}, addon ${m.versions.addon ? `sha256 ${m.versions.addon.sha256.slice(0, 12)} built ${m.versions.addon.builtAt}` : 'not built'}`,
     `- git: ${m.git ? `${m.git.commit}${m.git.dirty ? ' (with uncommitted changes)' : ''}` : 'not a git checkout'}`,
     `- CPU vulnerability mitigations: ${mitigated.length === 0 ? 'not reported by this kernel' : mitigated.map(([k, v]) => `${k}: ${v}`).join('; ')}`,
