@@ -171,8 +171,9 @@ const START_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   receive: notBoolean,
   drainNs: notIntegerIn(0, 60e9),
   rcvbufBytes: notIntegerIn(4096, 2 ** 30),
-  netnsPath: fc.oneof(anythingBut(undefined), fc.string({ minLength: 1 }), fc.constantFrom('/proc/self/ns/net', '/proc/1/ns/net', '/dev/null', '/')),
-  targetNetnsPath: fc.oneof(anythingBut(undefined), fc.string({ minLength: 1 }), fc.constantFrom('/proc/self/ns/net', '/proc/1/ns/net')),
+  // '' is valid for both paths (the caller's namespace / the run's own), as src/rawio.ts passes it.
+  netnsPath: fc.oneof(anythingBut(undefined, ''), fc.string({ minLength: 1 }), fc.constantFrom('/proc/self/ns/net', '/proc/1/ns/net', '/dev/null', '/')),
+  targetNetnsPath: fc.oneof(anythingBut(undefined, ''), fc.string({ minLength: 1 }), fc.constantFrom('/proc/self/ns/net', '/proc/1/ns/net')),
   events: fc.oneof(anythingBut(undefined).filter((v) => !Array.isArray(v)), fc.array(fc.oneof(fc.anything(), fc.string()), { minLength: 1, maxLength: 3 })),
   key: notBytes(16),
 };
