@@ -60,6 +60,13 @@ template <SumKernel Base>
 uint16_t Slowed(const uint8_t* data, size_t length) {
   const unsigned percent = g_percent.load(std::memory_order_relaxed);
   uint16_t sum = Base(data, length);
+  // The extra pass must start after the real one ends: without a data dependency the CPU
+  // runs the two independent add chains side by side and "10 % more work" cost only 3-8 %
+  // (measured in full runs). `zero` is 0, but the compiler cannot know it after the asm, so
+  // every load of the extra pass waits for `sum`.
+  uintptr_t zero = sum;
+  asm("" : "+r"(zero));
+  data += zero >> 16;
   if (length >= kPartialPassMinBytes) {
     size_t extra = (length * percent / 100) & ~static_cast<size_t>(1);
     for (; extra > length; extra -= length) g_injected_sink.store(Base(data, length), std::memory_order_relaxed);  // over 100 %: whole passes
