@@ -175,5 +175,7 @@ export function machineSummary(m: MachineInfo): string {
   const pmu = m.perf.pmu ? 'PMU' : 'no PMU';
   const gib = (m.memoryBytes / 2 ** 30).toFixed(1);
   return `${m.cpu.model}, ${m.cpu.cores} cores, ${simd}, ${gib} GiB, ${m.os.distro} ${m.os.release}, kernel ${m.kernel}, ${virt}, ${pmu}, ` +
-    `perf_event_paranoid ${m.perf.paranoid ?? '?'}, Node ${m.versions.node}`;
+    `perf_event_paranoid ${m.perf.paranoid ?? '?'}, Node ${m.versions.node}` +
+    // Mounting tracefs changes the machine, so the run says it did (as the JSON does).
+    (m.perf.tracefsNote ? `; ${m.perf.tracefsNote}` : m.perf.tracefs ? '' : '; no tracefs: tracepoints unsupported');
 }

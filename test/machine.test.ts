@@ -64,4 +64,13 @@ describe('machineInfo', () => {
     expect(line).toContain(info.kernel);
     expect(line).toContain(info.perf.pmu ? 'PMU' : 'no PMU');
   });
+
+  it('says on that line when this process mounted tracefs, or that there is none', () => {
+    const mounted = { ...info, perf: { ...info.perf, tracefs: '/sys/kernel/tracing', tracefsNote: 'tracefs was not mounted; mounted it at /sys/kernel/tracing' } };
+    expect(machineSummary(mounted)).toMatch(/; tracefs was not mounted; mounted it at \/sys\/kernel\/tracing$/);
+    const none = { ...info, perf: { ...info.perf, tracefs: '', tracefsNote: '' } };
+    expect(machineSummary(none)).toMatch(/; no tracefs: tracepoints unsupported$/);
+    const present = { ...info, perf: { ...info.perf, tracefs: '/sys/kernel/tracing', tracefsNote: '' } };
+    expect(machineSummary(present)).not.toMatch(/tracefs/);
+  });
 });
