@@ -11,7 +11,7 @@
  * blocks only, and blocks are independent processes. Logs make the ratio symmetric
  * (B/A and A/B give the same interval) and turn a multiplicative slowdown into a shift.
  */
-import { mean, normalCdf, stddev, studentTTwoSidedP } from './stats.js';
+import { mean, normalCdf, stddev, studentTQuantile, studentTTwoSidedP } from './stats.js';
 
 export type Verdict = 'holds' | 'does-not-hold' | 'cannot-tell';
 
@@ -19,14 +19,7 @@ export type Verdict = 'holds' | 'does-not-hold' | 'cannot-tell';
 export function tCritical(df: number, alpha = 0.05): number {
   if (!(df > 0)) throw new RangeError(`df must be a positive number, got ${df}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must lie strictly between 0 and 1, got ${alpha}`);
-  let lo = 0, hi = 1;
-  while (studentTTwoSidedP(hi, df) > alpha) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (studentTTwoSidedP(mid, df) > alpha) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  return studentTQuantile(1 - alpha / 2, df);
 }
 
 /** One-sample t-test on paired differences (H0: their mean is 0), with a two-sided interval. */
