@@ -253,18 +253,10 @@ export class Counters implements Disposable {
     events = validateEvents(events);
     options = validateCounterOptions(options);
     this.events = Object.freeze([...events]);
-    const root = core().tracefsRoot();
-    const nativeNames: string[] = [];
-    this.slots = events.map((name) => {
-      if (isTracepointName(name) && root === '') {
-        return {
-          name, kind: 'tracepoint' as EventKind, nativeIndex: -1, code: 'NO_TRACEFS',
-          reason: `needs tracefs: ${tracefsStatus().note}`,
-        };
-      }
-      nativeNames.push(name);
-      return { name, kind: 'software' as EventKind, nativeIndex: nativeNames.length - 1, reason: '', code: '' };
-    });
+    // Every event goes to the native group, which reports a tracepoint it cannot resolve
+    // (no tracefs) as unsupported with the reason, the same way for every caller.
+    const nativeNames = [...events];
+    this.slots = events.map((name, i) => ({ name, kind: 'software' as EventKind, nativeIndex: i, reason: '', code: '' }));
     this.group = nativeNames.length > 0 ? new (core().CounterGroup)(nativeNames, options) : null;
     const infos = this.group?.describe() ?? [];
     for (const slot of this.slots) {
