@@ -39,6 +39,9 @@ const dist = process.argv[2];
 const cliEvents = spawnSync(process.execPath, [dist + '/cli.js', 'events'], { encoding: 'utf8', timeout: 60000 });
 const { listEvents, sample, tracefsStatus } = await import(dist + '/index.js');
 const { machineInfo } = await import(dist + '/machine.js');
+const { nativeAddon } = await import(dist + '/native.js');
+// Without tracefs a name cannot be looked up: a misspelt one must still be refused, not called unsupported.
+const misspelt = nativeAddon().probeEvents([' : ', 'raw_syscalls:sys enter']).map((e) => ({ name: e.name, code: e.code }));
 const events = listEvents();
 const sampled = sample(() => { let x = 0; for (let i = 0; i < 20000; i++) x += Math.sqrt(i); return x; },
   { events: ['task-clock', 'raw_syscalls:sys_enter'], iterations: 20 });
@@ -46,7 +49,7 @@ const machine = (await machineInfo()).perf;
 const stat = spawnSync(process.execPath, [dist + '/cli.js', 'stat', '-r', '3', '-w', '0', '--json', '-', '--', '/bin/true'],
   { encoding: 'utf8', timeout: 60000 });
 console.log(JSON.stringify({
-  status: tracefsStatus(), events, sample: sampled.counters, machine,
+  status: tracefsStatus(), events, sample: sampled.counters, machine, misspelt,
   stat: { status: stat.status, stdout: stat.stdout, stderr: stat.stderr },
   cliEvents: { status: cliEvents.status, stdout: cliEvents.stdout },
   mountinfo: readFileSync('/proc/self/mountinfo', 'utf8'),
@@ -60,6 +63,7 @@ interface Probe {
   events: { name: string; kind: string; supported: boolean; reason: string }[];
   sample: Record<string, { state: string; median: number | null; reason: string }>;
   machine: { tracefs: string; tracefsNote?: string };
+  misspelt: { name: string; code: string }[];
   stat: { status: number | null; stdout: string; stderr: string };
   cliEvents: { status: number | null; stdout: string };
   mountinfo: string;
@@ -146,7 +150,9 @@ describe.skipIf(skipReason !== '')('without tracefs (private mount namespaces)',
   }, 120_000);
 
   it('with no mount point: tracepoints unsupported with the reason and the fix, everything else counted', () => {
-    expectTracepointsUnsupported(probe('unmountable'), 'there is no mount point /sys/kernel/tracing');
+    const p = probe('unmountable');
+    expectTracepointsUnsupported(p, 'there is no mount point /sys/kernel/tracing');
+    expect(p.misspelt).toEqual([{ name: ' : ', code: 'UNKNOWN_EVENT' }, { name: 'raw_syscalls:sys enter', code: 'UNKNOWN_EVENT' }]);
   }, 120_000);
 
   it.skipIf(noMountPoint !== '')('without CAP_SYS_ADMIN: tracepoints unsupported (may not mount), everything else counted', (ctx) => {

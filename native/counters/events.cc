@@ -1,5 +1,7 @@
 #include "events.h"
 
+#include <cctype>
+
 #include <linux/perf_event.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -173,8 +175,16 @@ bool ResolveEvent(const std::string& name, EventSpec* out, std::string* code, st
   auto colon = name.find(':');
   if (colon != std::string::npos) {
     std::string category = name.substr(0, colon), event = name.substr(colon + 1);
-    if (category.empty() || event.empty() || event.find('/') != std::string::npos ||
-        category.find('/') != std::string::npos || category == ".." || event == "..") {
+    // Checked by spelling, not only against tracefs: without tracefs a name cannot be looked
+    // up, and " : " must still be refused rather than reported as a missing mount.
+    auto is_part = [](const std::string& part) {
+      if (part.empty() || part[0] == '.') return false;
+      for (char c : part) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
+      }
+      return true;
+    };
+    if (!is_part(category) || !is_part(event)) {
       *code = "UNKNOWN_EVENT";
       *message = "tracepoint \"" + name + "\" is not of the form category:name";
       return false;
