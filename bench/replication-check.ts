@@ -34,7 +34,8 @@ const USAGE = `usage: node dist/bench/replication-check.js [options]
   --out DIR             where runs and replication.json go (default results/replication)`;
 
 const IN_PROCESS_SUITES = 'counters,checksum,packet-crafting,batch-size';
-const INJECTED = { variant: 'scalar16', percent: 10 };
+/** Time-calibrated (":time", see native/packet/inject.h): the slowdown is 10 % of each call's time, per length, in every process. */
+const INJECTED = { variant: 'scalar16', percent: 10, mode: 'time' };
 /** Where the injected slowdown is the size asked for (see native/packet/inject.h). */
 const INJECTED_METRICS = ['checksum/scalar16/1500B', 'checksum/scalar16/65536B'];
 const GATE_PCT = 10;
@@ -132,10 +133,10 @@ async function main(): Promise<void> {
 
   // ---- sensitivity ----
   if (o.sensitivity > 0) {
-    console.log(`\nsensitivity: ${o.sensitivity} checksum runs with PRTIP_PERF_INJECT_SLOWDOWN=${INJECTED.variant}:${INJECTED.percent}, against run 1`);
+    console.log(`\nsensitivity: ${o.sensitivity} checksum runs with PRTIP_PERF_INJECT_SLOWDOWN=${INJECTED.variant}:${INJECTED.percent}:${INJECTED.mode}, against run 1`);
     const rows: (string | number)[][] = [];
     const sens: unknown[] = [];
-    const env = { ...process.env, PRTIP_PERF_INJECT_SLOWDOWN: `${INJECTED.variant}:${INJECTED.percent}` };
+    const env = { ...process.env, PRTIP_PERF_INJECT_SLOWDOWN: `${INJECTED.variant}:${INJECTED.percent}:${INJECTED.mode}` };
     const sensArgs = ['--suite', 'checksum', ...(o.quick ? ['--quick'] : []), ...(o.forks ? ['--forks', String(o.forks)] : []), '--baseline-dir', baselineDir];
     for (let i = 1; i <= o.sensitivity; i++) {
       const dir = join(out, `inject${i}`);

@@ -150,6 +150,13 @@ describe('the test-only slowdown switch', () => {
   it('a malformed value is named and ignored', () => {
     const r = runWith('scalar17:10');
     expect(r.stdout).toContain('mismatches 0');
-    expect(r.stderr).toMatch(/PRTIP_PERF_INJECT_SLOWDOWN: expected VARIANT:PERCENT .* got "scalar17:10"; ignored/);
+    expect(r.stderr).toMatch(/PRTIP_PERF_INJECT_SLOWDOWN: expected VARIANT:PERCENT\[:time\] .* got "scalar17:10"; ignored/);
+    expect(runWith('scalar16:10:tim').stderr).toMatch(/got "scalar16:10:tim"; ignored/);
+  });
+
+  it('":time" calibrates the extra work to a share of the time, still without changing a checksum', () => {
+    const r = runWith('scalar16:10:time');
+    expect(r.stdout).toContain('mismatches 0');
+    expect(r.stderr).toMatch(/checksum variant scalar16 takes ~10% longer per call \(calibrated per length/);
   });
 });
