@@ -70,7 +70,8 @@ options:
   --save-baseline NAME        keep this run as baseline NAME
   --baseline NAME             compare every metric with baseline NAME
   --baseline-dir DIR          where baselines are kept (default ${DEFAULT_BASELINE_DIR})
-  --noise-threshold PCT       changes within ±PCT % are "no change" (default ${DEFAULT_NOISE_THRESHOLD_PCT})
+  --noise-threshold PCT       a change counts only when its 95% interval lies wholly beyond ±PCT %
+                              (criterion's rule; default ${DEFAULT_NOISE_THRESHOLD_PCT})
   --fail-on-regression PCT    exit ${EXIT.regression} when a metric regressed by PCT % or more (needs --baseline)
   -h, --help                  this text
 

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { join, resolve } from 'node:path';
 import { parseBenchResult, stringifyBenchResult } from './report/json.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type Metric, type Table } from './report/result.js';
-import { compareProcessMedians, cvPercent, hierarchicalChangeInterval, medianInPlace, seededRandom, validateResamples } from './stats.js';
+import { compareProcessMedians, cvPercent, hierarchicalChangeInterval, medianInPlace, normalCdf, normalQuantile, seededRandom, validateResamples } from './stats.js';
 import { nearNames } from './validate.js';
 
 /** Where baselines live unless --baseline-dir says otherwise (relative to the working directory). */
@@ -27,6 +27,13 @@ export const DEFAULT_NOISE_THRESHOLD_PCT = 5;
 const DRIFT_NOTE_PCT = 1;
 /** Significance level for the p-value. */
 export const DEFAULT_ALPHA = 0.05;
+/** Metrics with a test needed before a comparison estimates the runs' overdispersion. */
+export const OVERDISPERSION_MIN_METRICS = 30;
+/**
+ * The overdispersion is applied only above this: below it, the estimate is within its own
+ * sampling noise (λ from 0.9 to 1.35 over 300 simulated metrics without any run effect).
+ */
+export const OVERDISPERSION_APPLY_ABOVE = 1.5;
 
 /** What happened to one metric since the baseline. */
 export type ChangeVerdict = 'improved' | 'regressed' | 'no change' | 'too noisy' | 'cannot tell' | 'new' | 'missing';
@@ -57,6 +64,26 @@ export interface MetricComparison {
   verdict: ChangeVerdict;
 }
 
+/**
+ * How much more the metrics scatter between these two runs than their processes predict.
+ * Forks see the variation between processes within a run; a second run minutes later adds
+ * its own state (the host, a neighbour, the load), which shifts metrics up and down beyond
+ * that, differently for each. Each row's test statistic is turned into a signed z; without
+ * such an effect the z values spread as N(0, 1), so λ = (robust spread of z)² measures it
+ * (the MAD, so a few real changes do not count, and the median is taken out, so a change
+ * common to every metric stays a change). Above OVERDISPERSION_APPLY_ABOVE every row's z is
+ * divided by √λ and its interval widened by √λ: the genomic-control correction (Devlin and
+ * Roeder 1999), with a centred, robust estimate.
+ */
+export interface Overdispersion {
+  /** The variance inflation λ (≥ 0; 1 = the runs scatter as their processes say). */
+  lambda: number;
+  /** Rows it was estimated from (those with a test: two or more processes a side). */
+  metrics: number;
+  /** Whether the rows' p-values and intervals were widened by it. */
+  applied: boolean;
+}
+
 /** A whole run against a baseline. */
 export interface BaselineComparison {
   baselineName: string;
@@ -65,6 +92,8 @@ export interface BaselineComparison {
   noiseThresholdPct: number;
   alpha: number;
   rows: MetricComparison[];
+  /** The runs' overdispersion (null with fewer than OVERDISPERSION_MIN_METRICS tested rows). */
+  overdispersion: Overdispersion | null;
   /** Differences between the two machines that make the comparison doubtful. */
   machineWarnings: string[];
 }
@@ -173,12 +202,19 @@ function finite(xs: readonly (number | null)[]): number[] {
 }
 
 /**
- * The verdict for one change: "no change" inside the noise threshold or when the samples
- * do not differ significantly; otherwise improved or regressed, by the metric's `better`.
+ * The verdict for one change, by criterion's rule: a change counts only when it is
+ * significant (p < alpha) and its 95 % interval lies wholly beyond ±noiseThresholdPct (not
+ * merely its point estimate): "changed by more than the noise, with 97.5 % confidence".
+ * Without an interval (one sample a side, whole-binary metrics) the point estimate is used.
+ * improved or regressed then follows the metric's `better`.
  */
-export function changeVerdict(changePct: number, p: number | null, better: Metric['better'], noiseThresholdPct: number, alpha: number): ChangeVerdict {
+export function changeVerdict(changePct: number, p: number | null, better: Metric['better'], noiseThresholdPct: number, alpha: number, ci: readonly [number, number] | null = null): ChangeVerdict {
   if (!Number.isFinite(changePct) || Math.abs(changePct) <= noiseThresholdPct) return 'no change';
   if (p !== null && !(p < alpha)) return 'no change';
+  if (ci !== null) {
+    const beyond = changePct > 0 ? ci[0] > noiseThresholdPct : ci[1] < -noiseThresholdPct;
+    if (!beyond) return 'no change';
+  }
   const worse = better === 'smaller' ? changePct > 0 : changePct < 0;
   return worse ? 'regressed' : 'improved';
 }
@@ -215,16 +251,64 @@ function compareMetric(suite: string, base: Metric | undefined, cur: Metric | un
   if (test !== null) {
     row.changePct = test.changePct;
     row.p = Number.isNaN(test.p) ? null : test.p;
-    row.ci = hierarchicalChangeInterval(pb.groups, pc.groups, { resamples, seed: m.name });
+    // The test's own interval (Welch's t on the log process medians), so that verdict, p and
+    // interval agree. A percentile bootstrap over 4-5 processes is ~25 % narrower than the
+    // t interval (it has neither the t quantile nor the n-1), which let A/A runs of the same
+    // commit cross the noise threshold; the hierarchical bootstrap stays each metric's own
+    // interval in the suites' between-process tables.
+    row.ci = test.ci ?? hierarchicalChangeInterval(pb.groups, pc.groups, { resamples, seed: m.name });
   } else if (pb.forked || pc.forked) {
     // Forked metrics with one process on a side: the samples of one process are not
     // independent evidence, so no test is made.
     row.verdict = 'cannot tell';
     return row;
   }
-  row.verdict = changeVerdict(row.changePct, row.p, m.better, noise, alpha);
-  if (row.verdict === 'regressed' && gatePct !== null && row.noisePct !== null && row.noisePct > gatePct) row.verdict = 'too noisy';
+  judge(row, noise, alpha);
   return row;
+}
+
+function judge(row: MetricComparison, noise: number, alpha: number): void {
+  row.verdict = changeVerdict(row.changePct!, row.p, row.better, noise, alpha, row.ci);
+  if (row.verdict === 'regressed' && row.gatePct !== null && row.noisePct !== null && row.noisePct > row.gatePct) row.verdict = 'too noisy';
+}
+
+function median(xs: number[]): number {
+  return medianInPlace(Float64Array.from(xs));
+}
+
+/** A row's test as a signed z: the normal quantile of its two-sided p, with the change's sign. */
+function signedZ(r: MetricComparison): number {
+  const p = Math.min(1 - 1e-16, Math.max(r.p!, 1e-300));
+  return Math.sign(r.changePct!) * -normalQuantile(p / 2);
+}
+
+/** See Overdispersion. Rows with a test, judged again when λ is applied. */
+function applyOverdispersion(rows: MetricComparison[], noise: number, alpha: number): Overdispersion | null {
+  const tested = rows.filter((r) => r.p !== null && r.changePct !== null && Number.isFinite(r.changePct) && r.verdict !== 'cannot tell');
+  if (tested.length < OVERDISPERSION_MIN_METRICS) return null;
+  const z = tested.map(signedZ);
+  const centre = median(z);
+  const spread = 1.4826 * median(z.map((x) => Math.abs(x - centre)));
+  const lambda = spread * spread;
+  const applied = lambda > OVERDISPERSION_APPLY_ABOVE;
+  if (applied) {
+    const widen = Math.sqrt(lambda);
+    tested.forEach((r, i) => {
+      r.p = 2 * (1 - normalCdf(Math.abs(z[i]!) / widen));
+      if (r.ci) {
+        const at = Math.log1p(r.changePct! / 100);
+        r.ci = r.ci.map((x) => (Math.exp(at + (Math.log1p(x / 100) - at) * widen) - 1) * 100) as [number, number];
+      }
+      judge(r, noise, alpha);
+    });
+  }
+  return { lambda, metrics: tested.length, applied };
+}
+
+function overdispersionWarning(o: Overdispersion | null): string[] {
+  if (!o?.applied) return [];
+  return [`between these runs the metrics scatter ${o.lambda.toFixed(2)}× more (in variance) than their processes predict (λ over ${o.metrics} metrics): ` +
+    `the state of each run, not only of each process, moves them; every p-value and interval was widened by √λ = ${Math.sqrt(o.lambda).toFixed(2)}`];
 }
 
 function machineWarnings(baseline: BenchResult, current: BenchResult): string[] {
@@ -276,6 +360,7 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
   for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples, gatePct));
   // A metric that disappeared from a suite that did run is worth a line; a suite left out with --suite is not.
   for (const [name, b] of base) if (!cur.has(name) && ranSuites.has(b.suite)) rows.push(compareMetric(b.suite, b.metric, undefined, noise, alpha, resamples, gatePct));
+  const overdispersion = applyOverdispersion(rows, noise, alpha);
   return {
     baselineName,
     baselineStartedAt: baseline.startedAt,
@@ -283,7 +368,8 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
     noiseThresholdPct: noise,
     alpha,
     rows,
-    machineWarnings: [...machineWarnings(baseline, current), ...driftWarning(rows)],
+    overdispersion,
+    machineWarnings: [...machineWarnings(baseline, current), ...driftWarning(rows), ...overdispersionWarning(overdispersion)],
   };
 }
 
@@ -331,7 +417,7 @@ export function comparisonTable(c: BaselineComparison): Table {
     'the unit is the process: "processes" = forks (in-process suites) or runs (whole binaries) behind baseline/now; ' +
       'change of the geometric mean of the process medians; 95% interval by a hierarchical bootstrap (processes, then samples within each); ' +
       'p from Welch\'s t on the log process medians',
-    `noise = between-process coefficient of variation of the process medians (the larger side); changes within ±${c.noiseThresholdPct}% or with p ≥ ${c.alpha} are "no change"; ` +
+    `noise = between-process coefficient of variation of the process medians (the larger side); a change counts only when p < ${c.alpha} and its 95% interval (Welch's t on the log process medians) lies wholly beyond ±${c.noiseThresholdPct}% (criterion's rule), else "no change"; ` +
       'a regression on a metric noisier than the gate\'s threshold is "too noisy to gate" and does not fail it; with one process a side a forked metric is "cannot tell"',
     ...c.machineWarnings.map((w) => `warning: ${w}`),
   ];

@@ -182,6 +182,21 @@ export function normalCdf(z: number): number {
   return z >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
 }
 
+/**
+ * The standard normal quantile: the z with normalCdf(z) = p, for 0 < p < 1 (by bisection on
+ * normalCdf, so it is exactly as accurate as normalCdf, far into the tails).
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`p: expected a probability strictly between 0 and 1, got ${String(p)}`);
+  let lo = -40, hi = 40;
+  for (let i = 0; i < 100 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** Two-sided p-value of Student's t with `df` degrees of freedom: I_{df/(df+t²)}(df/2, 1/2). */
 export function studentTTwoSidedP(t: number, df: number): number {
   if (!Number.isFinite(t)) return Number.isNaN(t) ? NaN : 0;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchCommand } from '../bench/index.js';
 import {
-  bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline, tooNoisyToGate, verdictCounts,
+  DEFAULT_NOISE_THRESHOLD_PCT, bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline, tooNoisyToGate, verdictCounts,
 } from '../src/baseline.js';
 import { machineInfo } from '../src/machine.js';
 import { parseBenchResult, stringifyBenchResult } from '../src/report/json.js';
@@ -103,6 +103,11 @@ describe('comparing with a baseline', () => {
     expect(changeVerdict(-5, null, 'smaller', 2, 0.05)).toBe('improved');
     expect(changeVerdict(5, 0.2, 'smaller', 2, 0.05)).toBe('no change');
     expect(changeVerdict(1.9, 0, 'smaller', 2, 0.05)).toBe('no change');
+    // criterion's rule: the interval, not only the point estimate, must clear the threshold.
+    expect(changeVerdict(5, 0.001, 'smaller', 2, 0.05, [1.5, 8.5])).toBe('no change');
+    expect(changeVerdict(5, 0.001, 'smaller', 2, 0.05, [2.5, 8.5])).toBe('regressed');
+    expect(changeVerdict(-5, 0.001, 'smaller', 2, 0.05, [-8.5, -2.5])).toBe('improved');
+    expect(changeVerdict(-5, 0.001, 'smaller', 2, 0.05, [-8.5, -1.5])).toBe('no change');
   });
 
   it('the bootstrap interval is deterministic and needs two samples a side', () => {
@@ -143,33 +148,63 @@ function forked(name: string, medians: number[], better: Metric['better'] = 'sma
 }
 
 describe('comparisons between processes', () => {
-  it('simulation: at the default fork counts, false positives ≤ 5% at α = 0.05 and a 3σ shift is found ≥ 90% of the time', () => {
-    // Each trial is one metric in a baseline and a current run; the between-process noise σ
-    // is known (log-normal, 4%), and the current run is shifted by 0 or 3σ.
+  // Each trial is one metric in a baseline and a current run; the between-process noise σ
+  // is known (log-normal, 4%), and the current run is shifted by a known amount.
+  const simulate = (forks: number, shift: number, options: { noiseThresholdPct: number }): { flagged: number; regressed: number } => {
+    const random = seededRandom(`simulation-${forks}-${shift}`);
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const sigma = 0.04, trials = 2000;
+    const draw = (by: number): number[] => Array.from({ length: forks }, () => 100 * Math.exp(by + sigma * normal()));
+    const base: Metric[] = [], cur: Metric[] = [];
+    for (let t = 0; t < trials; t++) {
+      base.push(forked(`m${t}`, draw(0)));
+      cur.push(forked(`m${t}`, draw(shift)));
+    }
+    const c = compareResults(run(base), run(cur), 'sim', { resamples: 100, ...options });
+    const count = (pick: (v: string) => boolean): number => c.rows.filter((r) => pick(r.verdict)).length / trials;
+    return { flagged: count((v) => v === 'regressed' || v === 'improved'), regressed: count((v) => v === 'regressed') };
+  };
+
+  it('simulation, the test alone (no noise threshold): false positives ≤ 5% at α = 0.05 and a 3σ shift is found ≥ 90% of the time', () => {
     for (const forks of [DEFAULT_FORKS.quick, DEFAULT_FORKS.full]) {
-      const random = seededRandom(`simulation-${forks}`);
-      const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-      const sigma = 0.04, trials = 2000;
-      const draw = (shift: number): number[] => Array.from({ length: forks }, () => 100 * Math.exp(shift + sigma * normal()));
-      const metrics = (shift: number): { base: Metric[]; cur: Metric[] } => {
-        const base: Metric[] = [], cur: Metric[] = [];
-        for (let t = 0; t < trials; t++) {
-          base.push(forked(`m${t}`, draw(0)));
-          cur.push(forked(`m${t}`, draw(shift)));
-        }
-        return { base, cur };
-      };
-      const flagged = (shift: number, verdict: string): number => {
-        const { base, cur } = metrics(shift);
-        const c = compareResults(run(base), run(cur), 'sim', { resamples: 100 });
-        return c.rows.filter((r) => r.verdict === verdict || (verdict === 'any' && (r.verdict === 'regressed' || r.verdict === 'improved'))).length / trials;
-      };
-      const falsePositives = flagged(0, 'any');
-      const detected = flagged(3 * sigma, 'regressed');
-      expect(falsePositives, `${forks} forks: false-positive rate`).toBeLessThanOrEqual(0.05);
-      expect(detected, `${forks} forks: detection of a 3σ shift`).toBeGreaterThanOrEqual(0.9);
+      const sigma = 0.04;
+      expect(simulate(forks, 0, { noiseThresholdPct: 0 }).flagged, `${forks} forks: false-positive rate`).toBeLessThanOrEqual(0.05);
+      expect(simulate(forks, 3 * sigma, { noiseThresholdPct: 0 }).regressed, `${forks} forks: detection of a 3σ shift`).toBeGreaterThanOrEqual(0.9);
     }
   }, 120_000);
+
+  it('simulation, with the default noise threshold: the interval must clear it, so false positives fall and a shift of threshold + 3σ is still found ≥ 90%', () => {
+    for (const forks of [DEFAULT_FORKS.quick, DEFAULT_FORKS.full]) {
+      const sigma = 0.04, threshold = DEFAULT_NOISE_THRESHOLD_PCT;
+      const none = simulate(forks, 0, { noiseThresholdPct: threshold }).flagged;
+      expect(none, `${forks} forks: false-positive rate`).toBeLessThanOrEqual(0.01);
+      // Right at the threshold, half the point estimates lie beyond it, but the interval rarely clears it.
+      expect(simulate(forks, Math.log1p(threshold / 100), { noiseThresholdPct: threshold }).regressed, `${forks} forks: a change of exactly the threshold`).toBeLessThanOrEqual(0.05);
+      const big = Math.log1p(threshold / 100) + 3 * sigma;
+      expect(simulate(forks, big, { noiseThresholdPct: threshold }).regressed, `${forks} forks: threshold + 3σ`).toBeGreaterThanOrEqual(0.9);
+    }
+  }, 120_000);
+
+  it('overdispersion: when each run moves each metric beyond what its processes say, λ is estimated and applied; otherwise it is left alone', () => {
+    const random = seededRandom('overdispersion');
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const sigma = 0.01, runEffect = 0.03, metrics = 300, forks = 5;
+    const side = (effect: () => number): Metric[] => Array.from({ length: metrics }, (_, t) => {
+      const shift = effect();
+      return forked(`m${t}`, Array.from({ length: forks }, () => 100 * Math.exp(shift + sigma * normal())));
+    });
+    const withRunState = compareResults(run(side(() => runEffect * normal())), run(side(() => runEffect * normal())), 'od', { noiseThresholdPct: 0 });
+    expect(withRunState.overdispersion!.applied).toBe(true);
+    expect(withRunState.overdispersion!.lambda).toBeGreaterThan(4);
+    expect(withRunState.machineWarnings.join(' ')).toMatch(/scatter .* more .* than their processes predict/);
+    const flagged = withRunState.rows.filter((r) => r.verdict === 'regressed' || r.verdict === 'improved').length / metrics;
+    expect(flagged).toBeLessThanOrEqual(0.1);
+    const clean = compareResults(run(side(() => 0)), run(side(() => 0)), 'od', { noiseThresholdPct: 0 });
+    expect(clean.overdispersion!.applied).toBe(false);
+    expect(clean.overdispersion!.lambda).toBeLessThan(1.5);
+    // Too few tested metrics to estimate it.
+    expect(compareResults(run(side(() => 0).slice(0, 10)), run(side(() => 0).slice(0, 10)), 'od').overdispersion).toBeNull();
+  });
 
   it('uses the fork medians, not the pooled samples: tight processes that disagree are not a change', () => {
     // Every process is precise (±1%), but the processes differ by ±20%: the same code.
