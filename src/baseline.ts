@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFile
 import { join, resolve } from 'node:path';
 import { parseBenchResult, stringifyBenchResult } from './report/json.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type Metric, type Table } from './report/result.js';
-import { compareProcessMedians, cvPercent, hierarchicalChangeInterval, medianInPlace, normalCdf, normalQuantile, seededRandom, validateResamples } from './stats.js';
+import { compareProcessMedians, cvPercent, hierarchicalChangeInterval, medianInPlace, normalQuantile, seededRandom, validateResamples } from './stats.js';
 import { nearNames } from './validate.js';
 
 /** Where baselines live unless --baseline-dir says otherwise (relative to the working directory). */
@@ -30,10 +30,10 @@ export const DEFAULT_ALPHA = 0.05;
 /** Metrics with a test needed before a comparison estimates the runs' overdispersion. */
 export const OVERDISPERSION_MIN_METRICS = 30;
 /**
- * The overdispersion is applied only above this: below it, the estimate is within its own
- * sampling noise (λ from 0.9 to 1.35 over 300 simulated metrics without any run effect).
+ * Above this the comparison warns: below it, the estimate is within its own sampling noise
+ * (λ from 0.9 to 1.35 over 300 simulated metrics without any run effect).
  */
-export const OVERDISPERSION_APPLY_ABOVE = 1.5;
+export const OVERDISPERSION_WARN_ABOVE = 1.5;
 
 /** What happened to one metric since the baseline. */
 export type ChangeVerdict = 'improved' | 'regressed' | 'no change' | 'too noisy' | 'cannot tell' | 'new' | 'missing';
@@ -67,21 +67,19 @@ export interface MetricComparison {
 /**
  * How much more the metrics scatter between these two runs than their processes predict.
  * Forks see the variation between processes within a run; a second run minutes later adds
- * its own state (the host, a neighbour, the load), which shifts metrics up and down beyond
- * that, differently for each. Each row's test statistic is turned into a signed z; without
- * such an effect the z values spread as N(0, 1), so λ = (robust spread of z)² measures it
- * (the MAD, so a few real changes do not count, and the median is taken out, so a change
- * common to every metric stays a change). Above OVERDISPERSION_APPLY_ABOVE every row's z is
- * divided by √λ and its interval widened by √λ: the genomic-control correction (Devlin and
- * Roeder 1999), with a centred, robust estimate.
+ * its own state (the host, a neighbour, the load), which moves metrics up and down beyond
+ * that, differently for each. Each row's test is turned into a signed z; without such an
+ * effect the z values spread as N(0, 1), so λ = (robust spread of z)² measures it (the MAD,
+ * and around the median, so a change common to every metric does not count).
+ * It is a diagnostic, never applied to the rows: real changes in many metrics at once raise
+ * it too (a 10 % slowdown of one checksum variant, a third of that suite's rows, gave λ ≈ 3
+ * in a simulation), and widening every row by it would hide exactly those.
  */
 export interface Overdispersion {
   /** The variance inflation λ (≥ 0; 1 = the runs scatter as their processes say). */
   lambda: number;
   /** Rows it was estimated from (those with a test: two or more processes a side). */
   metrics: number;
-  /** Whether the rows' p-values and intervals were widened by it. */
-  applied: boolean;
 }
 
 /** A whole run against a baseline. */
@@ -92,7 +90,7 @@ export interface BaselineComparison {
   noiseThresholdPct: number;
   alpha: number;
   rows: MetricComparison[];
-  /** The runs' overdispersion (null with fewer than OVERDISPERSION_MIN_METRICS tested rows). */
+  /** The runs' overdispersion, a diagnostic (null with fewer than OVERDISPERSION_MIN_METRICS tested rows). */
   overdispersion: Overdispersion | null;
   /** Differences between the two machines that make the comparison doubtful. */
   machineWarnings: string[];
@@ -282,33 +280,20 @@ function signedZ(r: MetricComparison): number {
   return Math.sign(r.changePct!) * -normalQuantile(p / 2);
 }
 
-/** See Overdispersion. Rows with a test, judged again when λ is applied. */
-function applyOverdispersion(rows: MetricComparison[], noise: number, alpha: number): Overdispersion | null {
+/** See Overdispersion. */
+function estimateOverdispersion(rows: MetricComparison[]): Overdispersion | null {
   const tested = rows.filter((r) => r.p !== null && r.changePct !== null && Number.isFinite(r.changePct) && r.verdict !== 'cannot tell');
   if (tested.length < OVERDISPERSION_MIN_METRICS) return null;
   const z = tested.map(signedZ);
   const centre = median(z);
   const spread = 1.4826 * median(z.map((x) => Math.abs(x - centre)));
-  const lambda = spread * spread;
-  const applied = lambda > OVERDISPERSION_APPLY_ABOVE;
-  if (applied) {
-    const widen = Math.sqrt(lambda);
-    tested.forEach((r, i) => {
-      r.p = 2 * (1 - normalCdf(Math.abs(z[i]!) / widen));
-      if (r.ci) {
-        const at = Math.log1p(r.changePct! / 100);
-        r.ci = r.ci.map((x) => (Math.exp(at + (Math.log1p(x / 100) - at) * widen) - 1) * 100) as [number, number];
-      }
-      judge(r, noise, alpha);
-    });
-  }
-  return { lambda, metrics: tested.length, applied };
+  return { lambda: spread * spread, metrics: tested.length };
 }
 
 function overdispersionWarning(o: Overdispersion | null): string[] {
-  if (!o?.applied) return [];
-  return [`between these runs the metrics scatter ${o.lambda.toFixed(2)}× more (in variance) than their processes predict (λ over ${o.metrics} metrics): ` +
-    `the state of each run, not only of each process, moves them; every p-value and interval was widened by √λ = ${Math.sqrt(o.lambda).toFixed(2)}`];
+  if (o === null || !(o.lambda > OVERDISPERSION_WARN_ABOVE)) return [];
+  return [`between these runs the metrics scatter ${o.lambda.toFixed(1)}× more (in variance) than their processes predict (λ over ${o.metrics} metrics): ` +
+    'the state of each run, not only of each process, moved them (or many metrics really changed); the p-values and intervals, which see only the processes, are then too optimistic'];
 }
 
 function machineWarnings(baseline: BenchResult, current: BenchResult): string[] {
@@ -360,7 +345,7 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
   for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples, gatePct));
   // A metric that disappeared from a suite that did run is worth a line; a suite left out with --suite is not.
   for (const [name, b] of base) if (!cur.has(name) && ranSuites.has(b.suite)) rows.push(compareMetric(b.suite, b.metric, undefined, noise, alpha, resamples, gatePct));
-  const overdispersion = applyOverdispersion(rows, noise, alpha);
+  const overdispersion = estimateOverdispersion(rows);
   return {
     baselineName,
     baselineStartedAt: baseline.startedAt,

@@ -185,7 +185,7 @@ describe('comparisons between processes', () => {
     }
   }, 120_000);
 
-  it('overdispersion: when each run moves each metric beyond what its processes say, λ is estimated and applied; otherwise it is left alone', () => {
+  it('overdispersion: when each run moves each metric beyond what its processes say, λ says so (a diagnostic, the rows stay as they are)', () => {
     const random = seededRandom('overdispersion');
     const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     const sigma = 0.01, runEffect = 0.03, metrics = 300, forks = 5;
@@ -194,14 +194,14 @@ describe('comparisons between processes', () => {
       return forked(`m${t}`, Array.from({ length: forks }, () => 100 * Math.exp(shift + sigma * normal())));
     });
     const withRunState = compareResults(run(side(() => runEffect * normal())), run(side(() => runEffect * normal())), 'od', { noiseThresholdPct: 0 });
-    expect(withRunState.overdispersion!.applied).toBe(true);
     expect(withRunState.overdispersion!.lambda).toBeGreaterThan(4);
     expect(withRunState.machineWarnings.join(' ')).toMatch(/scatter .* more .* than their processes predict/);
-    const flagged = withRunState.rows.filter((r) => r.verdict === 'regressed' || r.verdict === 'improved').length / metrics;
-    expect(flagged).toBeLessThanOrEqual(0.1);
     const clean = compareResults(run(side(() => 0)), run(side(() => 0)), 'od', { noiseThresholdPct: 0 });
-    expect(clean.overdispersion!.applied).toBe(false);
     expect(clean.overdispersion!.lambda).toBeLessThan(1.5);
+    expect(clean.machineWarnings.join(' ')).not.toMatch(/scatter/);
+    // A change common to every metric is a change, not scatter.
+    const shifted = compareResults(run(side(() => 0)), run(side(() => 0.1)), 'od', { noiseThresholdPct: 0 });
+    expect(shifted.overdispersion!.lambda).toBeLessThan(1.5);
     // Too few tested metrics to estimate it.
     expect(compareResults(run(side(() => 0).slice(0, 10)), run(side(() => 0).slice(0, 10)), 'od').overdispersion).toBeNull();
   });
