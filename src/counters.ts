@@ -198,14 +198,22 @@ function withoutModifier(name: string, table: readonly string[], param: string, 
   return base;
 }
 
+/** Events as perf's -e gives them: names in order, and each one's perf_event group number. */
+export interface EventGroups {
+  events: string[];
+  /** One per event: events with the same number are opened as one group (scheduled together). */
+  groups: number[];
+}
+
 /**
- * Parses perf's -e syntax: comma-separated events, `{a,b}` for events opened as one group
- * (perf's group modifier `{a,b}:u` gives each member `:u`). Returns the events in order.
- * Every run's events are opened as one perf_event group, so a `{...}` group's members are
- * scheduled together as perf's are; events outside braces share that group too.
+ * Parses perf's -e syntax: comma-separated events, each a group of its own, and `{a,b}` for
+ * events opened as one group, scheduled together (perf's group modifier `{a,b}:u` gives each
+ * member `:u`). Names are checked as validateEvents checks them.
  */
-export function parseEventList(text: string, param = 'events'): string[] {
-  const names: string[] = [];
+export function parseEventGroups(text: string, param = 'events'): EventGroups {
+  const events: string[] = [];
+  const groups: number[] = [];
+  let group = 0;
   let i = 0;
   const fail = (what: string): never => {
     throw new RangeError(`${param}: ${what} in "${text}"`);
@@ -228,7 +236,11 @@ export function parseEventList(text: string, param = 'events'): string[] {
         end += m[0].length;
       }
       if (end < text.length && text[end] !== ',') fail(`"${text.slice(end, end + 10)}" after a group's "}"`);
-      names.push(...members.map((s) => s + modifier));
+      for (const member of members) {
+        events.push(member + modifier);
+        groups.push(group);
+      }
+      group++;
       i = end;
       continue;
     }
@@ -236,10 +248,13 @@ export function parseEventList(text: string, param = 'events'): string[] {
     if (end < 0) end = text.length;
     const name = text.slice(i, end).trim();
     if (name.includes('}') || name.includes('{')) fail(`"${name}": a brace outside a {a,b} group`);
-    if (name !== '') names.push(name);
+    if (name !== '') {
+      events.push(name);
+      groups.push(group++);
+    }
     i = end;
   }
-  return validateEvents(names, param);
+  return { events: validateEvents(events, param), groups };
 }
 
 function suggest(name: string, candidates: readonly string[]): string {

@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { foldMultiValueOptions, UsageError, VALUE_SEPARATOR } from '../src/cli/program.js';
 import { combinations, listAxis, scanAxis, substitute } from '../src/cli/parameters.js';
 import { shellQuote } from '../src/cli/quote.js';
-import { listEvents, parseEventList, tracefsRoot } from '../src/counters.js';
+import { listEvents, parseEventGroups, tracefsRoot } from '../src/counters.js';
+import { spawnCounted } from '../src/runner/spawn.js';
 import { parseStatArgs } from '../src/runner/stat-command.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -143,11 +144,14 @@ describe("perf stat's output", () => {
 
 describe('event modifiers and groups', () => {
   it('parses {a,b}, {a,b}:u and modifiers; refuses what perf would not mean', () => {
-    expect(parseEventList('task-clock:u,{context-switches,page-faults}:k,cpu-clock')).toEqual(['task-clock:u', 'context-switches:k', 'page-faults:k', 'cpu-clock']);
-    expect(() => parseEventList('{task-clock}x')).toThrow(/after a group/);
-    expect(() => parseEventList('{}')).toThrow(/empty/);
-    expect(() => parseEventList('task-clock}')).toThrow(/brace outside/);
-    expect(() => parseEventList('task-clock:z')).toThrow(/modifier ":z"/);
+    expect(parseEventGroups('task-clock:u,{context-switches,page-faults}:k,cpu-clock')).toEqual({
+      events: ['task-clock:u', 'context-switches:k', 'page-faults:k', 'cpu-clock'],
+      groups: [0, 1, 1, 2],
+    });
+    expect(() => parseEventGroups('{task-clock}x')).toThrow(/after a group/);
+    expect(() => parseEventGroups('{}')).toThrow(/empty/);
+    expect(() => parseEventGroups('task-clock}')).toThrow(/brace outside/);
+    expect(() => parseEventGroups('task-clock:z')).toThrow(/modifier ":z"/);
   });
 
   it(':u and :k split page faults between user and kernel mode exactly, in every run', () => {
@@ -161,6 +165,28 @@ describe('event modifiers and groups', () => {
       expect(c['page-faults:k']!.value).toBeGreaterThan(0); // execve's own faults happen in the kernel
       expect(c['page-faults:u']!.value + c['page-faults:k']!.value).toBe(c['page-faults']!.value);
     }
+  });
+
+  it('events in separate groups and in a {a,b} group keep their own values and times (one read per group)', () => {
+    const r = stat(['-e', 'page-faults:k,{context-switches,page-faults:u},page-faults,task-clock', '--json', '-', '--', '/bin/true']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { runs: { counters: Record<string, { value: number; state: string; enabled_ns: number; running_ns: number }> }[] };
+    for (const run of j.runs) {
+      const c = run.counters;
+      expect(Object.keys(c)).toEqual(['page-faults:k', 'context-switches', 'page-faults:u', 'page-faults', 'task-clock']);
+      expect(c['page-faults:u']!.value + c['page-faults:k']!.value).toBe(c['page-faults']!.value);
+      expect(c['context-switches']!.value).toBeLessThan(c['page-faults']!.value);
+      for (const v of Object.values(c)) {
+        expect(v.state).toBe('counted');
+        expect(v.enabled_ns).toBeGreaterThan(0);
+        expect(v.running_ns).toBe(v.enabled_ns); // software events are never multiplexed
+      }
+    }
+  });
+
+  it('spawnCounted refuses eventGroups that do not match the events', async () => {
+    await expect(spawnCounted({ argv: ['/bin/true'], events: ['task-clock', 'page-faults'], eventGroups: [0] })).rejects.toThrow(/options\.eventGroups must have one group number per event \(2\), got 1/);
+    await expect(spawnCounted({ argv: ['/bin/true'], events: ['task-clock'], eventGroups: [-1] })).rejects.toThrow(/options\.eventGroups\[0\]/);
   });
 
   it.skipIf(!tracefs)('a tracepoint with :u counts nothing (syscall entry is kernel work); with :k all of it', () => {

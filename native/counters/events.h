@@ -22,6 +22,8 @@ struct EventSpec {
   // only (exclude_user); "name:uk" both, like no modifier.
   bool exclude_user = false;
   bool exclude_kernel = false;
+  // A run's events with the same number are opened as one perf_event group (perf's {a,b}).
+  int group = 0;
 };
 
 // Every named (non-tracepoint, non-raw) event in the table, in a stable order.

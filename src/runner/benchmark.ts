@@ -39,6 +39,8 @@ export interface BenchmarkOptions {
   ignoreFailure?: boolean;
   /** Counted on every run (default DEFAULT_RUN_EVENTS). */
   events?: readonly string[];
+  /** One perf_event group number per event (perf's {a,b}, see parseEventGroups); absent: one group for all. */
+  eventGroups?: readonly number[];
   /** RSS timeline sampling interval (default 5 ms; 0 turns it off). */
   rssIntervalMs?: number;
   prepare?: Hook;
@@ -170,6 +172,7 @@ export async function benchmarkCommand(command: CommandSpec, options: BenchmarkO
       await runHook(options.prepare, name, runIndex, executor, env?.netnsPath, options.signal);
       const record = await executor.run(env?.command ?? spec, {
         events: o.events,
+        ...(options.eventGroups ? { eventGroups: options.eventGroups } : {}),
         timeoutMs: o.timeoutMs,
         rssIntervalMs: o.rssIntervalMs,
         stdout: output,

@@ -14,7 +14,7 @@ import { checked, collect, EXIT, foldMultiValueOptions, newCommand, parseCommand
 import { combinations, listAxis, type ParameterAxis, scanAxis, substitute } from '../cli/parameters.js';
 import { shellQuote } from '../cli/quote.js';
 import { hyperfineBlock, perfBlock, perfCsv, TIME_UNITS, type TimeUnit } from '../cli/stat-output.js';
-import { parseEventList } from '../counters.js';
+import { parseEventGroups } from '../counters.js';
 import { PerfError } from '../errors.js';
 import { hyperfineCsv, hyperfineEntry, type HyperfineExport, hyperfineMarkdown, type HyperfineResult } from '../report/hyperfine.js';
 import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, compare, type Comparison, sampledRuns, warningText } from './benchmark.js';
@@ -32,8 +32,9 @@ standard error of the mean over the runs, as perf prints it. Events that cannot 
 here show <not supported> and the reason. -x SEP prints perf stat -x's CSV lines instead.
 
 Events: perf's names (prtip-perf events), category:name tracepoints, rNNNN raw events; the
-modifiers :u (user space only) and :k (kernel only); {a,b} opens a and b as one group,
-scheduled together (events outside braces each get a group of their own).
+modifiers :u (user space only) and :k (kernel only); as in perf, each event is a perf_event
+group of its own and {a,b} opens a and b as one group, scheduled together ({a,b}:u = a:u,b:u).
+Without -e the default events are one group.
 
 Each run gets a cgroup v2 of its own where the machine allows it: whatever the command
 started (daemons included) is killed when it ends, at a timeout, or when stat gets SIGINT,
@@ -228,7 +229,11 @@ export function parseStatArgs(argv: readonly string[], withHelp = false): StatAr
   const o = parsed.options as StatOptions;
   try {
     const options: BenchmarkOptions = {};
-    if (o.events !== undefined) options.events = parseEventList(o.events.join(','), '-e/--events');
+    if (o.events !== undefined) {
+      const { events, groups } = parseEventGroups(o.events.join(','), '-e/--events');
+      options.events = events;
+      options.eventGroups = groups;
+    }
     if (o.runs !== undefined) {
       options.minRuns = o.runs;
       options.maxRuns = o.runs;
