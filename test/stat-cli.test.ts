@@ -58,6 +58,7 @@ describe('--version and --help', () => {
 describe('usage errors exit 2 in every command; a failing command exits 1', () => {
   it.each([
     [['stat', '--bogus', '--', 'true'], /unknown option '--bogus'/],
+    [['stat', '--export-jsn', 'x', '--', 'true'], /unknown option '--export-jsn' \(Did you mean --export-json\?\)/],
     [['stat', '-r', '0', '--', 'true'], /-r, --runs.*at least 1/],
     [['stat', '-r'], /-r, --runs.*argument missing/],
     [['stat', '-e', 'task-clok', '--', 'true'], /task-clok.*task-clock/],

@@ -66,7 +66,7 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Par
   } catch (err) {
     if (!(err instanceof CommanderError)) throw err;
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return { kind: 'print', text: out };
-    const message = err.message.replace(/^error: /, '');
+    const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
     throw new UsageError(`${command.name().replace(/^prtip-perf /, '')}: ${message} (see ${command.name()} --help)`);
   }
   return { kind: 'run', options: command.opts(), operands: [...command.args] };
