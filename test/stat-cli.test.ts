@@ -248,6 +248,16 @@ describe("hyperfine's interface", () => {
     expect(csvLines[1]).toMatch(/^sh -c 'exit 0 1',[\d.e-]+(,[\d.e-]+){6},1$/);
   });
 
+  it('one run: no σ anywhere (hyperfine\'s "Time (abs ≡)", a Markdown mean without ±, stddev null in the JSON)', () => {
+    const md = join(tmp, 'one.md'), json = join(tmp, 'one.json');
+    const r = run(['stat', '-r', '1', '-w', '0', '-e', 'task-clock', '--export-markdown', md, '--export-json', json, '--', '/bin/true']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^  Time \(abs ≡\): +\d+\.\d ms/m);
+    expect(r.stdout).not.toMatch(/NaN/);
+    expect(readFileSync(md, 'utf8')).toMatch(/^\| `\/bin\/true` \| \d+\.\d \| \d+\.\d \| \d+\.\d \| 1\.00 \|$/m);
+    expect((JSON.parse(readFileSync(json, 'utf8')) as { results: { stddev: unknown }[] }).results[0]!.stddev).toBeNull();
+  });
+
   it.skipIf(hyperfine === null)('--export-json/-csv/-markdown match hyperfine\'s own key sets and headers (hyperfine run on the same command)', () => {
     const ours = { json: join(tmp, 'o.json'), csv: join(tmp, 'o.csv'), md: join(tmp, 'o.md') };
     const theirs = { json: join(tmp, 'h.json'), csv: join(tmp, 'h.csv'), md: join(tmp, 'h.md') };

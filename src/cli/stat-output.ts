@@ -158,12 +158,17 @@ export function hyperfineBlock(index: number, r: CommandResult, displayName: str
   const u = chooseUnit(s.wall.mean, unit);
   const t = (ns: number): string => formatTime(ns, u).padStart(10);
   const n = sampledRuns(r.runs).length;
-  const lines = [
-    `Benchmark ${index}: ${displayName}`,
-    `  Time (mean ± σ):   ${t(s.wall.mean)} ± ${t(s.wall.stddev)}    [User: ${formatTime(s.user.mean, u)}, System: ${formatTime(s.sys.mean, u)}]`,
-    `  Range (min … max): ${t(s.wall.min)} … ${t(s.wall.max)}    ${n} runs`,
-    `  Median:            ${t(s.wall.median)}    Max RSS (median): ${(s.maxRss.median / 2 ** 20).toFixed(2)} MiB`,
-  ];
+  const cpu = `[User: ${formatTime(s.user.mean, u)}, System: ${formatTime(s.sys.mean, u)}]`;
+  const rss = `Max RSS (median): ${(s.maxRss.median / 2 ** 20).toFixed(2)} MiB`;
+  // One run has no spread: hyperfine then prints "Time (abs ≡)" and no range.
+  const lines = n === 1
+    ? [`Benchmark ${index}: ${displayName}`, `  Time (abs ≡):      ${t(s.wall.mean)}               ${cpu}`, `  ${rss}`]
+    : [
+        `Benchmark ${index}: ${displayName}`,
+        `  Time (mean ± σ):   ${t(s.wall.mean)} ± ${t(s.wall.stddev)}    ${cpu}`,
+        `  Range (min … max): ${t(s.wall.min)} … ${t(s.wall.max)}    ${n} runs`,
+        `  Median:            ${t(s.wall.median)}    ${rss}`,
+      ];
   const timedOut = r.runs.length - n;
   if (timedOut > 0) lines.push(`  ${timedOut} more run${timedOut === 1 ? '' : 's'} hit the timeout and ${timedOut === 1 ? 'is' : 'are'} not counted as samples`);
   return lines.join('\n');

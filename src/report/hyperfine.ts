@@ -191,7 +191,8 @@ export function hyperfineMarkdown(results: readonly HyperfineResult[], unit?: Hy
     const rel = relative[i]!;
     const relText = rel.stddev === null ? rel.ratio.toFixed(2) : `${rel.ratio.toFixed(2)} ± ${rel.stddev.toFixed(2)}`;
     const command = r.command.replace(/`/g, "'").replace(/\|/g, '\\|');
-    return `| \`${command}\` | ${t(r.mean)} ± ${t(r.stddev)} | ${t(r.min)} | ${t(r.max)} | ${relText} |`;
+    const mean = Number.isFinite(r.stddev) ? `${t(r.mean)} ± ${t(r.stddev)}` : t(r.mean); // one run: no σ, as hyperfine
+    return `| \`${command}\` | ${mean} | ${t(r.min)} | ${t(r.max)} | ${relText} |`;
   });
   return [`| Command | Mean [${label}] | Min [${label}] | Max [${label}] | Relative |`, '|:---|---:|---:|---:|---:|', ...rows].join('\n') + '\n';
 }

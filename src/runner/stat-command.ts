@@ -381,6 +381,7 @@ export async function statCommand(argv: string[]): Promise<number> {
       log(perfBlock(result, planned.name));
     }
     const warnings = [...result.warnings.map((w) => warningText(w, result)), ...containmentNotes(result)];
+    if (warnings.length > 0 && fieldSeparator === undefined) log('');
     for (const w of warnings) {
       if (fieldSeparator !== undefined) console.error(`prtip-perf: warning: ${w}`);
       else log(`  Warning: ${w}`);
