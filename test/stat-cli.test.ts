@@ -85,6 +85,12 @@ describe('usage errors exit 2 in every command; a failing command exits 1', () =
   it('bench keeps its exit 2 for a bad option', () => {
     expect(run(['bench', '--bogus']).status).toBe(2);
   });
+  it('when a later command fails, the exports still hold the commands measured before it', () => {
+    const file = join(tmp, 'partial.json');
+    const r = stat(['-e', 'task-clock', '--export-json', file, '--shell', 'true', 'exit 4']);
+    expect(r.status).toBe(1);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { results: { command: string }[] }).results.map((x) => x.command)).toEqual(['true']);
+  });
   it('a command that fails exits 1 (not 2)', () => {
     const r = stat(['-e', 'task-clock', '--', 'sh', '-c', 'exit 3']);
     expect(r.status).toBe(1);

@@ -395,7 +395,11 @@ export async function statCommand(argv: string[]): Promise<number> {
       try {
         report(planned, await measure(planned, controller.signal, (record) => finished.push(record)));
       } catch (err) {
-        if (!controller.signal.aborted) throw err;
+        if (!controller.signal.aborted) {
+          // A failing command ends stat (exit 1), but the commands measured before it are written.
+          writeOutputs(args, done, [], undefined);
+          throw err;
+        }
         if (sampledRuns(finished).length > 0) report(planned, analyse(planned.name, [...planned.spec.argv], finished, planned.options.warmup ?? 1));
         break;
       }
