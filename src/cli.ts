@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * prtip-perf: the command line.
+ *   prtip-perf --version                 the package version
  *   prtip-perf events [--json]          what can be counted here, and why not
  *   prtip-perf stat [options] -- cmd…   perf stat -r for any command (see --help)
  *   prtip-perf bench [options]          every suite (the same as npm run bench)
  */
+import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from './cli/program.js';
 import { listEvents, tracefsStatus } from './counters.js';
 import { PerfError } from './errors.js';
 
@@ -13,16 +15,29 @@ const USAGE = `usage: prtip-perf <command> [options]
 commands:
   events [--json]            list every event with supported / unsupported and the reason
   stat [options] -- cmd ...  run a command repeatedly with counters on it (prtip-perf stat --help)
-  bench [options]            run the benchmark suites (prtip-perf bench --help)`;
+  bench [options]            run the benchmark suites (prtip-perf bench --help)
+
+options:
+  -V, --version              print the version (${packageVersion()})
+  -h, --help                 this text
+
+exit status: 0 ok, 1 a command or suite failed, 2 bad options (each command's --help says more)`;
 
 function eventsCommand(argv: string[]): number {
-  for (const a of argv) {
-    if (a !== '--json') throw new RangeError(`events: unknown option "${a}" (expected --json)`);
+  const parsed = parseCommandLine(
+    newCommand('events', 'Lists every event with supported / unsupported and the reason.').option('--json', 'print them as JSON'),
+    argv,
+  );
+  if (parsed.kind === 'print') {
+    process.stdout.write(parsed.text);
+    return EXIT.ok;
   }
+  if (parsed.operands.length > 0) throw new UsageError(`events: takes no arguments, got "${parsed.operands[0]}" (see prtip-perf events --help)`);
+  const json = parsed.options['json'] === true;
   const events = listEvents();
   // Listing probes the tracepoints, which mounts tracefs where it was missing and allowed: say so.
   const { note } = tracefsStatus();
-  if (argv.includes('--json')) {
+  if (json) {
     process.stdout.write(JSON.stringify(events, null, 2) + '\n');
     if (note) process.stderr.write(`prtip-perf: ${note}\n`);
     return 0;
@@ -49,14 +64,18 @@ async function main(argv: string[]): Promise<number> {
       const { benchCommand } = await import('../bench/index.js');
       return benchCommand(rest);
     }
+    case '-V':
+    case '--version':
+      console.log(packageVersion());
+      return EXIT.ok;
     case undefined:
     case '-h':
     case '--help':
       console.log(USAGE);
-      return command === undefined ? 2 : 0;
+      return command === undefined ? EXIT.usage : EXIT.ok;
     default:
       console.error(`prtip-perf: unknown command "${command}"\n${USAGE}`);
-      return 2;
+      return EXIT.usage;
   }
 }
 
@@ -71,6 +90,7 @@ main(process.argv.slice(2)).then(
     } else {
       console.error(err);
     }
-    process.exitCode = 1;
+    // A bad option or value is a usage error (2), as in bench; anything else is a failure (1).
+    process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.failure;
   },
 );

@@ -166,9 +166,10 @@ export function validateEvents(events: unknown, param = 'events'): string[] {
   const seen = new Set<string>();
   const table = namedEvents().map((e) => e.name);
   const root = core().tracefsRoot();
-  names.forEach((name, i) => {
-    if (seen.has(name)) throw new RangeError(`${param}[${i}]: "${name}" is listed twice`);
-    seen.add(name);
+  names.forEach((given, i) => {
+    if (seen.has(given)) throw new RangeError(`${param}[${i}]: "${given}" is listed twice`);
+    seen.add(given);
+    const name = withoutModifier(given, table, param, i);
     if (table.includes(name) || isRawName(name)) return;
     if (isTracepointName(name)) {
       if (root === '') return; // cannot check here; it is reported unsupported with the reason
@@ -182,6 +183,78 @@ export function validateEvents(events: unknown, param = 'events'): string[] {
     );
   });
   return names;
+}
+
+/**
+ * perf's `:u` (user space only) and `:k` (kernel only) after a named event, a raw event or a
+ * tracepoint: the event without it. "category:u" stays a tracepoint name, as in the native side.
+ */
+function withoutModifier(name: string, table: readonly string[], param: string, i: number): string {
+  const m = /^(.+):([A-Za-z]+)$/.exec(name);
+  if (!m) return name;
+  const [, base, modifiers] = m as unknown as [string, string, string];
+  if (!(table.includes(base) || isRawName(base) || base.includes(':'))) return name;
+  if (!/^[uk]+$/.test(modifiers)) throw new RangeError(`${param}[${i}]: "${name}": modifier ":${modifiers}" is not supported; use :u (user space only) or :k (kernel only)`);
+  return base;
+}
+
+/** Events as perf's -e gives them: names in order, and each one's perf_event group number. */
+export interface EventGroups {
+  events: string[];
+  /** One per event: events with the same number are opened as one group (scheduled together). */
+  groups: number[];
+}
+
+/**
+ * Parses perf's -e syntax: comma-separated events, each a group of its own, and `{a,b}` for
+ * events opened as one group, scheduled together (perf's group modifier `{a,b}:u` gives each
+ * member `:u`). Names are checked as validateEvents checks them.
+ */
+export function parseEventGroups(text: string, param = 'events'): EventGroups {
+  const events: string[] = [];
+  const groups: number[] = [];
+  let group = 0;
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new RangeError(`${param}: ${what} in "${text}"`);
+  };
+  while (i < text.length) {
+    if (text[i] === ',') {
+      i++;
+      continue;
+    }
+    if (text[i] === '{') {
+      const close = text.indexOf('}', i);
+      if (close < 0) fail('"{" without its "}"');
+      const members = text.slice(i + 1, close).split(',').map((s) => s.trim());
+      if (members.some((s) => s === '' || s.includes('{'))) fail('an empty or nested event inside {...}');
+      let end = close + 1;
+      let modifier = '';
+      const m = /^:([A-Za-z]+)/.exec(text.slice(end));
+      if (m) {
+        modifier = `:${m[1]}`;
+        end += m[0].length;
+      }
+      if (end < text.length && text[end] !== ',') fail(`"${text.slice(end, end + 10)}" after a group's "}"`);
+      for (const member of members) {
+        events.push(member + modifier);
+        groups.push(group);
+      }
+      group++;
+      i = end;
+      continue;
+    }
+    let end = text.indexOf(',', i);
+    if (end < 0) end = text.length;
+    const name = text.slice(i, end).trim();
+    if (name.includes('}') || name.includes('{')) fail(`"${name}": a brace outside a {a,b} group`);
+    if (name !== '') {
+      events.push(name);
+      groups.push(group++);
+    }
+    i = end;
+  }
+  return { events: validateEvents(events, param), groups };
 }
 
 function suggest(name: string, candidates: readonly string[]): string {

@@ -8,6 +8,7 @@ export {
 } from './counters.js';
 export { type BracketOverhead, type SampleCounter, type SampleOptions, type SampleResult, calibrateBracket, sample } from './sample.js';
 export { CountedBench, type TaskCounters } from './tinybench-counters.js';
+export { type EventGroups, parseEventGroups } from './counters.js';
 export { monotonicNs, noop, tscHz } from './timing.js';
 export * as stats from './stats.js';
 export type { ClaimRow, Metric, SuiteResult, Table, Verdict } from './report/result.js';

@@ -165,7 +165,48 @@ TracefsStatus Tracefs() {
 
 std::string TracefsRoot() { return Tracefs().root; }
 
+namespace {
+
+bool IsNamedEvent(const std::string& name) {
+  for (const auto& e : NamedEvents()) {
+    if (e.name == name) return true;
+  }
+  return false;
+}
+
+bool LooksRaw(const std::string& name) {
+  if (name.size() < 2 || name.size() > 17 || name[0] != 'r') return false;
+  for (size_t i = 1; i < name.size(); i++) {
+    if (!std::isxdigit(static_cast<unsigned char>(name[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ResolveEvent(const std::string& name, EventSpec* out, std::string* code, std::string* message) {
+  // perf's modifiers after the last colon of a named event, a raw event or a tracepoint
+  // ("task-clock:u", "r00c0:k", "raw_syscalls:sys_enter:u"). "category:u" alone stays a
+  // tracepoint name: a tracepoint's own colon is not a modifier's.
+  auto last = name.rfind(':');
+  if (last != std::string::npos && last + 1 < name.size()) {
+    std::string base = name.substr(0, last), modifiers = name.substr(last + 1);
+    bool base_is_event = IsNamedEvent(base) || LooksRaw(base) || base.find(':') != std::string::npos;
+    bool letters = true;
+    for (char c : modifiers) letters = letters && std::isalpha(static_cast<unsigned char>(c));
+    if (base_is_event && letters) {
+      if (modifiers.find_first_not_of("uk") != std::string::npos) {
+        *code = "UNKNOWN_EVENT";
+        *message = "event \"" + name + "\": modifier \":" + modifiers + "\" is not supported; use :u (user space only) or :k (kernel only)";
+        return false;
+      }
+      if (!ResolveEvent(base, out, code, message)) return false;
+      out->name = name;
+      out->exclude_kernel = modifiers.find('k') == std::string::npos;
+      out->exclude_user = modifiers.find('u') == std::string::npos;
+      return true;
+    }
+  }
   for (const auto& e : NamedEvents()) {
     if (e.name == name) {
       *out = e;

@@ -18,12 +18,19 @@ struct EventSpec {
   // A tracepoint that cannot be resolved here (no tracefs): why, with the fix. A group
   // reports such an event unsupported with this reason instead of opening it.
   std::string unavailable;
+  // perf's modifiers: "name:u" counts user space only (exclude_kernel), "name:k" the kernel
+  // only (exclude_user); "name:uk" both, like no modifier.
+  bool exclude_user = false;
+  bool exclude_kernel = false;
+  // A run's events with the same number are opened as one perf_event group (perf's {a,b}).
+  int group = 0;
 };
 
 // Every named (non-tracepoint, non-raw) event in the table, in a stable order.
 std::vector<EventSpec> NamedEvents();
 
-// Resolves a name: a table entry, "category:name" via tracefs, or "rNNNN" (hex).
+// Resolves a name: a table entry, "category:name" via tracefs, or "rNNNN" (hex), each
+// optionally followed by perf's ":u" / ":k" modifier.
 // On failure returns false and sets *code ("UNKNOWN_EVENT", "UNKNOWN_TRACEPOINT",
 // "BAD_RAW_EVENT") and *message. Without tracefs a well-formed tracepoint name still
 // resolves, with spec.unavailable saying why it cannot be counted: one missing mount

@@ -131,12 +131,21 @@ void PerfGroup::Open(const std::vector<EventSpec>& specs, const GroupOptions& op
       counters_.push_back(std::move(counter));
       continue;
     }
+    if (spec.exclude_user && exclude_kernel_) {
+      // ":k" asks for kernel work only, which this process may not count: say so, not zero.
+      counter.err = EACCES;
+      counter.reason = "\":k\" counts kernel work only, which is excluded here: " + ReasonForErrno(EACCES, spec, privileges);
+      counters_.push_back(std::move(counter));
+      continue;
+    }
     if (spec.kind == EventKind::Tracepoint) KeepTracepointRegistered(spec);
     perf_event_attr attr = AttrFor(spec);
     attr.read_format = kReadFormat;
     attr.inherit = options.inherit ? 1 : 0;
-    attr.exclude_kernel = exclude_kernel_ ? 1 : 0;
-    attr.exclude_hv = exclude_kernel_ ? 1 : 0;
+    attr.exclude_kernel = exclude_kernel_ || spec.exclude_kernel ? 1 : 0;
+    attr.exclude_user = spec.exclude_user ? 1 : 0;
+    // As perf does: a :u or :k modifier also leaves out the hypervisor.
+    attr.exclude_hv = exclude_kernel_ || spec.exclude_kernel || spec.exclude_user ? 1 : 0;
     bool is_leader = leader_fd_ < 0;
     if (is_leader) {
       // Members follow the leader; starting disabled keeps set-up out of the counts.

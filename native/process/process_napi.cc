@@ -138,6 +138,8 @@ Napi::Object ResultToJs(Napi::Env env, const SpawnResult& r) {
     co.Set("code", c.err == 0 ? std::string("") : ErrnoName(c.err));
     co.Set("reason", c.reason);
     co.Set("value", num(i < r.values.size() ? static_cast<double>(r.values[i]) : 0.0));
+    co.Set("enabledNs", num(i < r.counter_enabled_ns.size() ? static_cast<double>(r.counter_enabled_ns[i]) : 0.0));
+    co.Set("runningNs", num(i < r.counter_running_ns.size() ? static_cast<double>(r.counter_running_ns[i]) : 0.0));
     counters.Set(static_cast<uint32_t>(i), co);
   }
   o.Set("counters", counters);
@@ -235,6 +237,18 @@ Napi::Value SpawnCounted(const Napi::CallbackInfo& info) {
   if (!events.IsUndefined()) {
     StringArray(events, "options.events", kMaxEvents, 256, false);
     request.events = ResolveEventsOrThrow(env, events.As<Napi::Array>());
+  }
+  Napi::Value event_groups = field("eventGroups");
+  if (!event_groups.IsUndefined()) {
+    // One group number per event (perf's {a,b}); without it all events are one group.
+    Napi::Array numbers = args::DenseArrayArg(event_groups, "options.eventGroups", kMaxEvents);
+    if (numbers.Length() != request.events.size()) {
+      args::ThrowRangeError(env, "options.eventGroups must have one group number per event (" + std::to_string(request.events.size()) +
+                                     "), got " + std::to_string(numbers.Length()));
+    }
+    for (uint32_t i = 0; i < numbers.Length(); ++i) {
+      request.events[i].group = static_cast<int>(args::IntegerArg(numbers.Get(i), "options.eventGroups[" + std::to_string(i) + "]", 0, kMaxEvents));
+    }
   }
   request.timeout_ns = OptionalNs(o, "timeoutNs");
   request.rss_interval_ns = OptionalNs(o, "rssIntervalNs");

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "../timing/clock.h"
 #include "cgroup.h"
@@ -354,13 +355,31 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   };
 
   // Counters on the program, armed to start at its execve and to follow its threads and children.
-  PerfGroup group;
+  // Events with the same EventSpec::group are one perf_event group (perf's {a,b}), each group
+  // read with one read() at the end; members[k] lists group k's indices into request.events.
+  std::vector<std::unique_ptr<PerfGroup>> groups;
+  std::vector<std::vector<size_t>> members;
   if (!request.events.empty()) {
     GroupOptions options;
     options.pid = pid;
     options.inherit = true;
     options.enable_on_exec = true;
-    group.Open(request.events, options);
+    std::vector<int> numbers;
+    for (size_t i = 0; i < request.events.size(); ++i) {
+      auto at = std::find(numbers.begin(), numbers.end(), request.events[i].group);
+      if (at == numbers.end()) {
+        numbers.push_back(request.events[i].group);
+        members.emplace_back();
+        at = numbers.end() - 1;
+      }
+      members[static_cast<size_t>(at - numbers.begin())].push_back(i);
+    }
+    for (const auto& indices : members) {
+      std::vector<EventSpec> specs;
+      for (size_t i : indices) specs.push_back(request.events[i]);
+      groups.push_back(std::make_unique<PerfGroup>());
+      groups.back()->Open(specs, options);
+    }
   }
 
   uint64_t t0 = MonotonicNs();
@@ -495,16 +514,35 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   } else if (WIFSIGNALED(status)) {
     result->term_signal = WTERMSIG(status);
   }
-  result->values.assign(group.counters().size(), 0);
-  if (!group.closed()) {
-    int read_err = group.Read(&result->enabled_ns, &result->running_ns, result->values.data());
-    if (read_err != 0) {
-      Fail(result, "PERF_READ", "reading the child's counters failed", read_err, "read");
-      return;
+  const size_t n = request.events.size();
+  result->values.assign(n, 0);
+  result->counter_enabled_ns.assign(n, 0);
+  result->counter_running_ns.assign(n, 0);
+  result->counters.resize(n);
+  for (size_t k = 0; k < groups.size(); ++k) {
+    PerfGroup& group = *groups[k];
+    std::vector<uint64_t> values(group.counters().size(), 0);
+    uint64_t enabled = 0, running = 0;
+    if (!group.closed()) {
+      int read_err = group.Read(&enabled, &running, values.data());
+      if (read_err != 0) {
+        Fail(result, "PERF_READ", "reading the child's counters failed", read_err, "read");
+        return;
+      }
     }
+    if (k == 0) {
+      result->enabled_ns = enabled;
+      result->running_ns = running;
+    }
+    for (size_t j = 0; j < members[k].size(); ++j) {
+      const size_t i = members[k][j];
+      result->values[i] = values[j];
+      result->counter_enabled_ns[i] = enabled;
+      result->counter_running_ns[i] = running;
+      result->counters[i] = group.counters()[j];
+    }
+    group.Close();
   }
-  result->counters = group.counters();
-  group.Close();
 }
 
 }  // namespace prtip

@@ -64,8 +64,10 @@ struct SpawnResult {
   // why there was no cgroup, and that descendants that leave the tree may survive).
   std::string containment;
   std::string containment_note;
-  uint64_t enabled_ns = 0, running_ns = 0;
+  uint64_t enabled_ns = 0, running_ns = 0;  // the first event group's
   std::vector<uint64_t> values;  // one per requested event (0 for unopened ones)
+  // Per requested event: its group's enabled and running time (groups differ when multiplexed).
+  std::vector<uint64_t> counter_enabled_ns, counter_running_ns;
   std::vector<Counter> counters;  // what opened and why not (fds closed)
   std::vector<RssSample> rss;
 };

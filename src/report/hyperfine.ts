@@ -87,10 +87,14 @@ function isSummaryRun(v: unknown): v is SummaryRun {
   return isObject(v) && typeof v['tool'] === 'string' && typeof v['scenario'] === 'string' && 'summary' in v;
 }
 
-/** "0" → 0, "signal 9" → null (hyperfine writes null for a run killed by a signal). */
+/**
+ * "0" → 0, "signal 9" → null (hyperfine writes null for a run killed by a signal). Timed-out
+ * runs are not samples (no entry in times), so they get no exit code either.
+ */
 function exitCodesOf(counts: Record<string, number> | undefined): (number | null)[] {
   const out: (number | null)[] = [];
   for (const [key, n] of Object.entries(counts ?? {})) {
+    if (key === 'timeout') continue;
     const code = /^-?\d+$/.test(key) ? Number(key) : null;
     for (let i = 0; i < n && out.length < 100_000; i++) out.push(code);
   }
@@ -155,4 +159,55 @@ export function hyperfineExport(r: BenchResult): HyperfineExport {
   };
   if (suite?.data) walk(suite.data, 0);
   return { results };
+}
+
+/** hyperfine's units for the Markdown table (the CSV and JSON are always in seconds). */
+export type HyperfineTimeUnit = 'millisecond' | 'second';
+
+/** hyperfine's automatic unit for a table: seconds when the first command's mean is 1 s or more. */
+function tableUnit(results: readonly HyperfineResult[], unit?: HyperfineTimeUnit): HyperfineTimeUnit {
+  return unit ?? ((results[0]?.mean ?? 0) >= 1 ? 'second' : 'millisecond');
+}
+
+/** Each command's mean relative to the fastest, with hyperfine's propagated σ (null for the fastest). */
+export function relativeToFastest(results: readonly HyperfineResult[]): { ratio: number; stddev: number | null }[] {
+  const fastest = results.reduce((a, b) => (b.mean < a.mean ? b : a), results[0]!);
+  return results.map((r) => {
+    const ratio = r.mean / fastest.mean;
+    if (r === fastest) return { ratio, stddev: null };
+    const rel = (x: HyperfineResult): number => (Number.isFinite(x.stddev) ? x.stddev / x.mean : 0);
+    return { ratio, stddev: ratio * Math.sqrt(rel(r) ** 2 + rel(fastest) ** 2) };
+  });
+}
+
+/** hyperfine's --export-markdown table: Command, Mean ± σ, Min, Max, Relative. */
+export function hyperfineMarkdown(results: readonly HyperfineResult[], unit?: HyperfineTimeUnit): string {
+  if (results.length === 0) return '';
+  const u = tableUnit(results, unit);
+  const [label, scale, places] = u === 'second' ? ['s', 1, 3] : ['ms', 1e3, 1];
+  const t = (x: number): string => (Number.isFinite(x) ? (x * scale).toFixed(places) : 'n/a');
+  const relative = relativeToFastest(results);
+  const rows = results.map((r, i) => {
+    const rel = relative[i]!;
+    const relText = rel.stddev === null ? rel.ratio.toFixed(2) : `${rel.ratio.toFixed(2)} ± ${rel.stddev.toFixed(2)}`;
+    const command = r.command.replace(/`/g, "'").replace(/\|/g, '\\|');
+    const mean = Number.isFinite(r.stddev) ? `${t(r.mean)} ± ${t(r.stddev)}` : t(r.mean); // one run: no σ, as hyperfine
+    return `| \`${command}\` | ${mean} | ${t(r.min)} | ${t(r.max)} | ${relText} |`;
+  });
+  return [`| Command | Mean [${label}] | Min [${label}] | Max [${label}] | Relative |`, '|:---|---:|---:|---:|---:|', ...rows].join('\n') + '\n';
+}
+
+function csvField(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** hyperfine's --export-csv: command, mean, stddev, median, user, system, min, max (s), then parameter_NAME columns. */
+export function hyperfineCsv(results: readonly HyperfineResult[]): string {
+  const params = [...new Set(results.flatMap((r) => Object.keys(r.parameters ?? {})))];
+  const header = ['command', 'mean', 'stddev', 'median', 'user', 'system', 'min', 'max', ...params.map((p) => `parameter_${p}`)];
+  const num = (x: number): string => (Number.isFinite(x) ? String(x) : '');
+  const rows = results.map((r) =>
+    [csvField(r.command), ...[r.mean, r.stddev, r.median, r.user, r.system, r.min, r.max].map(num), ...params.map((p) => csvField(r.parameters?.[p] ?? ''))].join(','),
+  );
+  return [header.join(','), ...rows].join('\n') + '\n';
 }

@@ -9,6 +9,7 @@ export { markdownReport, markdownTable } from './markdown.js';
 export { claimsCsv, comparisonCsv, metricsCsv, tableCsv, tablesCsv, toCsv } from './csv.js';
 export { type ActionBenchmarkEntry, actionBenchmarkArrays } from './github-action-benchmark.js';
 export { type HyperfineExport, type HyperfineResult, hyperfineExport } from './hyperfine.js';
+export { hyperfineCsv, hyperfineMarkdown } from './hyperfine.js';
 export { type ChartSection, chartSections, htmlReport } from './html.js';
 export { claimsTable, gatherClaims } from './claims.js';
 export {

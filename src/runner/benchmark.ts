@@ -4,6 +4,7 @@
  * time are reached, bounded by a maximum count; cleanup once. Statistics and
  * warnings come from the runs; two commands compare as "A ran x ± y times faster".
  */
+import { constants as osConstants } from 'node:os';
 import { PerfError } from '../errors.js';
 import { madOutliers, mannWhitneyU, median, type Ratio, ratioWithUncertainty, type Summary, summarize, welchTTest } from '../stats.js';
 import { describe, expectBoolean, expectInteger, expectNumber, expectObject } from '../validate.js';
@@ -38,6 +39,8 @@ export interface BenchmarkOptions {
   ignoreFailure?: boolean;
   /** Counted on every run (default DEFAULT_RUN_EVENTS). */
   events?: readonly string[];
+  /** One perf_event group number per event (perf's {a,b}, see parseEventGroups); absent: one group for all. */
+  eventGroups?: readonly number[];
   /** RSS timeline sampling interval (default 5 ms; 0 turns it off). */
   rssIntervalMs?: number;
   prepare?: Hook;
@@ -169,6 +172,7 @@ export async function benchmarkCommand(command: CommandSpec, options: BenchmarkO
       await runHook(options.prepare, name, runIndex, executor, env?.netnsPath, options.signal);
       const record = await executor.run(env?.command ?? spec, {
         events: o.events,
+        ...(options.eventGroups ? { eventGroups: options.eventGroups } : {}),
         timeoutMs: o.timeoutMs,
         rssIntervalMs: o.rssIntervalMs,
         stdout: output,
@@ -214,8 +218,23 @@ export async function benchmarkCommand(command: CommandSpec, options: BenchmarkO
   return analyse(name, [...spec.argv], runs, o.warmup);
 }
 
-/** Statistics and warnings for a set of runs (exported for tests and for merged results). */
-export function analyse(command: string, argv: string[], runs: RunRecord[], warmupRuns: number): CommandResult {
+/**
+ * The runs that are samples: a run killed at the timeout (kept with --ignore-failure) lasted
+ * as long as the timeout, not as long as the command, so its time and counts describe nothing.
+ */
+export function sampledRuns(runs: readonly RunRecord[]): RunRecord[] {
+  return runs.filter((r) => !r.timedOut);
+}
+
+/**
+ * Statistics and warnings for a set of runs (exported for tests and for merged results).
+ * Every run is kept in `runs`; the statistics cover the sampled ones (see sampledRuns).
+ */
+export function analyse(command: string, argv: string[], allRuns: RunRecord[], warmupRuns: number): CommandResult {
+  const runs = sampledRuns(allRuns);
+  if (runs.length === 0) {
+    throw new PerfError(`"${command}": all ${allRuns.length} run(s) hit the timeout, so none measured the command; raise --timeout`, { code: 'NO_SAMPLES' });
+  }
   const wall = runs.map((r) => r.wallNs);
   const events = new Set(runs.flatMap((r) => Object.keys(r.counters)));
   const counters: Record<string, Summary | null> = {};
@@ -230,8 +249,8 @@ export function analyse(command: string, argv: string[], runs: RunRecord[], warm
     syscalls[kind] = vals.length > 0 ? median(vals) : null;
   }
   const exitCodes: Record<string, number> = {};
-  for (const r of runs) {
-    const key = r.exitCode === null ? `signal ${r.signal}` : String(r.exitCode);
+  for (const r of allRuns) {
+    const key = r.timedOut ? 'timeout' : r.exitCode === null ? `signal ${r.signal}` : String(r.exitCode);
     exitCodes[key] = (exitCodes[key] ?? 0) + 1;
   }
   const summary: CommandSummary = {
@@ -251,9 +270,9 @@ export function analyse(command: string, argv: string[], runs: RunRecord[], warm
   if (runs.some((r) => r.exitCode !== 0)) warnings.push(RunWarning.NonZeroExit);
   if (summary.wall.mean < 5e6) warnings.push(RunWarning.FastExecution);
   if (runs.some((r) => Object.values(r.counters).some((c) => c.state === 'counted' && c.runningNs < c.enabledNs))) warnings.push(RunWarning.Multiplexed);
-  if (runs.some((r) => r.timedOut)) warnings.push(RunWarning.TimedOut);
-  if (runs.some((r) => r.leftoversKilled)) warnings.push(RunWarning.LeftoversKilled);
-  return { command, argv, runs, warmupRuns, summary, warnings, outliers };
+  if (allRuns.some((r) => r.timedOut)) warnings.push(RunWarning.TimedOut);
+  if (allRuns.some((r) => r.leftoversKilled)) warnings.push(RunWarning.LeftoversKilled);
+  return { command, argv, runs: allRuns, warmupRuns, summary, warnings, outliers };
 }
 
 /** People-readable text for a warning. */
@@ -264,16 +283,32 @@ export function warningText(w: RunWarning, result: CommandResult): string {
     case RunWarning.Outliers:
       return `"${result.command}" had ${result.outliers.length} statistical outlier(s) (MAD modified z > 14): another process or the VM host may have interfered`;
     case RunWarning.NonZeroExit:
-      return `"${result.command}" exited non-zero in some runs: ${JSON.stringify(result.summary.exitCodes)}`;
+      return `"${result.command}" exited non-zero in some runs: ${exitCodesText(result.summary.exitCodes)}`;
     case RunWarning.FastExecution:
       return `"${result.command}" took under 5 ms: process start-up dominates; the numbers describe exec more than the program`;
     case RunWarning.Multiplexed:
       return `some counters on "${result.command}" were multiplexed: values are scaled estimates`;
-    case RunWarning.TimedOut:
-      return `"${result.command}" hit the timeout in some runs (killed with everything it started)`;
+    case RunWarning.TimedOut: {
+      const n = result.summary.exitCodes['timeout'] ?? 0;
+      return `"${result.command}" hit the timeout in ${n} of ${result.runs.length} runs (killed with everything it started); those runs are not counted as samples`;
+    }
     case RunWarning.LeftoversKilled:
       return `processes started by "${result.command}" outlived it and were killed when it ended`;
   }
+}
+
+/** "signal 9" → "signal 9 (SIGKILL)". */
+function signalText(key: string): string {
+  const number = Number(/^signal (\d+)$/.exec(key)?.[1]);
+  const name = Object.entries(osConstants.signals).find(([, n]) => n === number)?.[0];
+  return name ? `${key} (${name})` : key;
+}
+
+/** Exit statuses for people: "exit code 3 in 2 runs, signal 9 in 1 run" (keys as in CommandSummary.exitCodes). */
+export function exitCodesText(exitCodes: Readonly<Record<string, number>>): string {
+  return Object.entries(exitCodes)
+    .map(([key, n]) => `${/^-?\d+$/.test(key) ? `exit code ${key}` : key === 'timeout' ? 'timed out' : signalText(key)} in ${n} run${n === 1 ? '' : 's'}`)
+    .join(', ');
 }
 
 /**
@@ -281,7 +316,7 @@ export function warningText(w: RunWarning, result: CommandResult): string {
  * σ propagated), and whether the difference is significant.
  */
 export function compare(a: CommandResult, b: CommandResult): Comparison {
-  const wa = a.runs.map((r) => r.wallNs), wb = b.runs.map((r) => r.wallNs);
+  const wa = sampledRuns(a.runs).map((r) => r.wallNs), wb = sampledRuns(b.runs).map((r) => r.wallNs);
   const aFaster = a.summary.wall.mean <= b.summary.wall.mean;
   const [fast, slow] = aFaster ? [a, b] : [b, a];
   const ratio = ratioWithUncertainty(aFaster ? wb : wa, aFaster ? wa : wb);

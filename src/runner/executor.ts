@@ -21,6 +21,8 @@ export interface CommandSpec {
 /** Per-run settings an executor receives. */
 export interface ExecOptions {
   events: readonly string[];
+  /** One perf_event group number per event (perf's {a,b}); absent: one group for all. */
+  eventGroups?: readonly number[];
   timeoutMs: number;
   rssIntervalMs: number;
   netnsPath?: string;
@@ -55,6 +57,7 @@ export class NativeExecutor implements Executor {
       ...(command.cwd ? { cwd: command.cwd } : {}),
       ...(options.netnsPath ? { netnsPath: options.netnsPath } : {}),
       events: options.events,
+      ...(options.eventGroups ? { eventGroups: options.eventGroups } : {}),
       timeoutMs: options.timeoutMs,
       rssIntervalMs: options.rssIntervalMs,
       ...(options.stdout ? { stdout: options.stdout } : {}),

@@ -7,5 +7,6 @@ export { DEFAULT_RUN_EVENTS, NETWORK_SYSCALLS, SYSCALL_TRACEPOINTS, syscallsByKi
 export { type CommandSpec, type Executor, type ExecOptions, MockExecutor, type MockRun, NativeExecutor } from './executor.js';
 export { findExecutable, resolveExecutable, type MaxRssSource, type RssTimeline, type RunCounter, type RunRecord, type SpawnOptions, spawnCounted } from './spawn.js';
 export { parseStatArgs, resultJson, statCommand } from './stat-command.js';
+export { exitCodesText, sampledRuns } from './benchmark.js';
 export { locateTools, SCENARIOS, scenarioArgv, scenarioById, type Scenario, type Tool } from '../scenarios.js';
 export { parseStraceSummary, runUnderStrace, timeShare, callShare, topByTime } from './strace.js';

@@ -11,14 +11,15 @@
 import { scaleCount, type CounterState, type EventKind } from '../counters.js';
 import { PerfError } from '../errors.js';
 import { nativeAddon } from '../native.js';
-import { describe, expectBoolean, expectInteger, expectNumber, expectObject } from '../validate.js';
+import { describe, expectArray, expectBoolean, expectInteger, expectNumber, expectObject } from '../validate.js';
 
 /** What the native spawner returns for one run: a RunRecord's plain fields plus raw counters and RSS arrays. */
 interface NativeRunResult extends Omit<RunRecord, 'counters' | 'rss' | 'maxRssSource'> {
   path: string;
   enabledNs: number;
   runningNs: number;
-  counters: { name: string; kind: string; opened: boolean; code: string; reason: string; value: number }[];
+  /** enabledNs/runningNs are the counter's own group's (see SpawnOptions.eventGroups). */
+  counters: { name: string; kind: string; opened: boolean; code: string; reason: string; value: number; enabledNs: number; runningNs: number }[];
   rss: { tNs: Float64Array; rssBytes: Float64Array; hwmBytes: Float64Array; anonBytes: Float64Array };
 }
 
@@ -30,6 +31,7 @@ interface ProcessNative {
     cwd?: string;
     netnsPath?: string;
     events: string[];
+    eventGroups?: number[];
     timeoutNs?: number;
     rssIntervalNs?: number;
     stdin?: StdioMode;
@@ -120,6 +122,11 @@ export interface SpawnOptions {
   netnsPath?: string;
   /** Events counted on the child (validated names; unsupported ones are reported, not fatal). */
   events?: readonly string[];
+  /**
+   * One group number per event: events with the same number are one perf_event group,
+   * scheduled onto the PMU together (perf's {a,b}). Absent: all events are one group.
+   */
+  eventGroups?: readonly number[];
   /** Kill the program and all it started after this long. 0 or absent: no limit. */
   timeoutMs?: number;
   /** RSS sampling interval; 0 or absent: no timeline. */
@@ -230,6 +237,10 @@ function checkSpawnOptions(options: unknown) {
   const rssIntervalMs = o.rssIntervalMs === undefined ? 0 : expectNumber('options.rssIntervalMs', o.rssIntervalMs, 0, 3600e3);
   if (rssIntervalMs > 0 && rssIntervalMs < 0.1) throw new RangeError(`options.rssIntervalMs must be 0 (off) or at least 0.1, got ${rssIntervalMs}`);
   const events = checkEventNames(o.events);
+  const eventGroups = o.eventGroups === undefined ? undefined : expectArray('options.eventGroups', o.eventGroups, MAX_RUN_EVENTS, (name, v) => expectInteger(name, v, 0, MAX_RUN_EVENTS));
+  if (eventGroups !== undefined && eventGroups.length !== events.length) {
+    throw new RangeError(`options.eventGroups must have one group number per event (${events.length}), got ${eventGroups.length}`);
+  }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`options.signal must be an AbortSignal, got ${describe(o.signal)}`);
   return {
     argv,
@@ -237,6 +248,7 @@ function checkSpawnOptions(options: unknown) {
     ...(o.cwd !== undefined ? { cwd: expectNulFree('options.cwd', o.cwd, { allowEmpty: false }) } : {}),
     ...(o.netnsPath !== undefined ? { netnsPath: expectNulFree('options.netnsPath', o.netnsPath, { allowEmpty: false }) } : {}),
     events,
+    ...(eventGroups !== undefined ? { eventGroups } : {}),
     timeoutMs,
     rssIntervalMs,
     stdin: checkStdio('options.stdin', o.stdin) ?? 'null',
@@ -262,6 +274,7 @@ export async function spawnCounted(options: SpawnOptions): Promise<RunRecord> {
     ...(o.cwd !== undefined ? { cwd: o.cwd } : {}),
     ...(o.netnsPath !== undefined ? { netnsPath: o.netnsPath } : {}),
     events: o.events,
+    ...(o.eventGroups !== undefined ? { eventGroups: o.eventGroups } : {}),
     timeoutNs: o.timeoutMs * 1e6,
     rssIntervalNs: o.rssIntervalMs * 1e6,
     stdin: o.stdin,
@@ -292,13 +305,13 @@ function toRecord(raw: NativeRunResult, withRss: boolean): RunRecord {
       counters[c.name] = { kind: c.kind as EventKind, state: 'unsupported', value: null, enabledNs: 0, runningNs: 0, reason: c.reason };
       continue;
     }
-    const scaled = scaleCount(c.value, raw.enabledNs, raw.runningNs);
+    const scaled = scaleCount(c.value, c.enabledNs, c.runningNs);
     counters[c.name] = {
       kind: c.kind as EventKind,
       state: scaled.value === null ? 'not-counted' : 'counted',
       value: scaled.value,
-      enabledNs: raw.enabledNs,
-      runningNs: raw.runningNs,
+      enabledNs: c.enabledNs,
+      runningNs: c.runningNs,
       reason: '',
     };
   }

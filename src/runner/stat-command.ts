@@ -1,173 +1,271 @@
 /**
- * `prtip-perf stat`: perf stat -r for any command, with hyperfine's loop.
- *   prtip-perf stat [-e events] [-r runs] [--json FILE|-] -- cmd args…
- *   prtip-perf stat --shell 'cmd one' 'cmd two'     (compares them)
+ * `prtip-perf stat`: perf stat -r for any command, with hyperfine's loop and interface.
+ *   prtip-perf stat [-e events] [-r runs] [-x SEP] [--json FILE|-] -- cmd args…
+ *   prtip-perf stat --shell 'cmd one' 'cmd two'            (compares them)
+ *   prtip-perf stat -P n 1 4 --shell 'prtip -p 1-{n}000 127.0.0.1'   (a parameter scan)
+ *
+ * Parsing is commander's (src/cli/program.ts); hyperfine's multi-value -P/-L are folded
+ * into one argument first. The plan (commands × parameter values) is built before anything
+ * runs, so every usage error exits 2 before the first run.
  */
 import { writeFileSync } from 'node:fs';
-import { validateEvents } from '../counters.js';
+import type { Command } from 'commander';
+import { checked, collect, EXIT, foldMultiValueOptions, newCommand, parseCommandLine, unfold, UsageError } from '../cli/program.js';
+import { combinations, listAxis, type ParameterAxis, scanAxis, substitute } from '../cli/parameters.js';
+import { shellQuote } from '../cli/quote.js';
+import { hyperfineBlock, perfBlock, perfCsv, TIME_UNITS, type TimeUnit } from '../cli/stat-output.js';
+import { parseEventGroups } from '../counters.js';
 import { PerfError } from '../errors.js';
-import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, compare, type Comparison, warningText } from './benchmark.js';
+import { hyperfineCsv, hyperfineEntry, type HyperfineExport, hyperfineMarkdown, type HyperfineResult } from '../report/hyperfine.js';
+import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, compare, type Comparison, sampledRuns, warningText } from './benchmark.js';
 import { DEFAULT_RUN_EVENTS } from './events.js';
-import { type CommandSpec, commandName } from './executor.js';
+import type { CommandSpec } from './executor.js';
 import { expectRuns, type RunRecord } from './spawn.js';
 
-const HELP = `usage: prtip-perf stat [options] -- cmd args...
-       prtip-perf stat [options] --shell 'command one' ['command two' ...]
+const AFTER_HELP = `
+The command runs without a shell unless --shell is given. -P/-L replace {VAR} in the command,
+its -n name and its hooks, and benchmark every value (hyperfine's parameter scans).
 
-Runs a command repeatedly with counters on it from its first instruction
-(software events, syscall tracepoints, hardware events where present).
+Output: hyperfine's timing lines, then perf stat's counter block: task-clock in msec with
+"CPUs utilized", other counts with a rate per second of task-clock, and ( +- x% ), the
+standard error of the mean over the runs, as perf prints it. Events that cannot be counted
+here show <not supported> and the reason. -x SEP prints perf stat -x's CSV lines instead.
 
-options:
-  -e, --events a,b,...     events to count (default: ${DEFAULT_RUN_EVENTS.length} events, see prtip-perf events)
-  -r, --runs N             exactly N measured runs (default: at least 10 and 3 s)
-  -m, --min-runs N         at least N runs (default 10)
-  -M, --max-runs N         at most N runs (default 10000)
-      --min-time SEC       keep running for at least SEC seconds (default 3)
-  -w, --warmup N           warm-up runs (default 1)
-  -p, --prepare CMD        shell command before every run
-  -c, --conclude CMD       shell command after every run
-  -s, --setup CMD          shell command once before the runs
-  -C, --cleanup CMD        shell command once after the runs
-  -t, --timeout SEC        kill the run, and all it started, after SEC seconds
-  -i, --ignore-failure     keep measuring when the command exits non-zero
-      --shell              run the command(s) through /bin/sh -c (no shell otherwise)
-      --show-output        let the command write to this terminal (default: /dev/null)
-      --rss-interval MS    RSS timeline sampling interval (default 5; 0 = off)
-      --json FILE|-        write the runs and summary as JSON (- = stdout)
-  -h, --help               this text
+Events: perf's names (prtip-perf events), category:name tracepoints, rNNNN raw events; the
+modifiers :u (user space only) and :k (kernel only); as in perf, each event is a perf_event
+group of its own and {a,b} opens a and b as one group, scheduled together ({a,b}:u = a:u,b:u).
+Without -e the default events are one group.
 
-Each run gets a cgroup v2 of its own where the machine allows it: whatever the
-command started (daemons included) is killed when it ends, at a timeout, or when
-stat gets SIGINT, SIGTERM or SIGHUP (then the finished runs are summarised and
-stat exits 128 + the signal's number). Without cgroups its process group is
-killed, and orphaned descendants are; stat warns that others may survive.`;
+Each run gets a cgroup v2 of its own where the machine allows it: whatever the command
+started (daemons included) is killed when it ends, at a timeout, or when stat gets SIGINT,
+SIGTERM or SIGHUP (then the finished runs are summarised and stat exits 128 + the signal's
+number). Without cgroups its process group is killed, and orphaned descendants are; stat
+warns that others may survive. Runs killed at the --timeout (kept with -i) are not samples.
 
-interface StatArgs {
-  commands: CommandSpec[];
+exit status: 0 ok, 1 the command failed (without -i) or stat could not measure it, 2 bad
+options, 128+N stopped by signal N.`;
+
+/** hyperfine's multi-value options and how many values each takes. */
+const MULTI_VALUE = { '--parameter-scan': 3, '--parameter-list': 2 } as const;
+
+function count(flag: string): (v: string) => number {
+  return checked((v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n)) throw new RangeError(`${flag} must be a whole number, got "${v}"`);
+    if (n <= 0) throw new RangeError(`${flag} must be at least 1, got ${n}`);
+    return expectRuns(flag, n);
+  });
+}
+
+function seconds(flag: string): (v: string) => number {
+  return checked((v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new RangeError(`${flag} must be a number of seconds ≥ 0, got "${v}"`);
+    return n;
+  });
+}
+
+/** The stat parser: one definition gives the help text, the checks and the errors. */
+function statProgram(): Command {
+  return newCommand('stat', 'Runs a command repeatedly with counters on it from its first instruction (software events,\nsyscall tracepoints, hardware events where present).')
+    .usage(`[options] -- cmd args...\n       prtip-perf stat [options] --shell 'command one' ['command two' ...]`)
+    .argument('[command...]', 'the command (after --), or with --shell one shell command per argument')
+    .option('-e, --events <list>', `events to count, comma-separated; repeatable (default: ${DEFAULT_RUN_EVENTS.length} events, see prtip-perf events)`, collect)
+    .option('-r, --runs <N>', 'exactly N measured runs (default: at least 10 and 3 s)', count('-r/--runs'))
+    .option('-m, --min-runs <N>', 'at least N runs (default 10)', count('-m/--min-runs'))
+    .option('-M, --max-runs <N>', 'at most N runs (default 10000)', count('-M/--max-runs'))
+    .option('--min-time <SEC>', 'keep running for at least SEC seconds (default 3)', seconds('--min-time'))
+    .option('-w, --warmup <N>', 'warm-up runs (default 1)', checked((v) => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new RangeError(`-w/--warmup must be a whole number ≥ 0, got "${v}"`);
+      return n;
+    }))
+    .option('-p, --prepare <CMD>', 'shell command before every run')
+    .option('-c, --conclude <CMD>', 'shell command after every run')
+    .option('-s, --setup <CMD>', 'shell command once before the runs')
+    .option('-C, --cleanup <CMD>', 'shell command once after the runs')
+    .option('-t, --timeout <SEC>', 'kill the run, and all it started, after SEC seconds', seconds('-t/--timeout'))
+    .option('-i, --ignore-failure', 'keep measuring when the command exits non-zero')
+    .option('--shell', 'run the command(s) through /bin/sh -c (no shell otherwise)')
+    .option('--show-output', 'let the command write to this terminal (default: /dev/null)')
+    .option('--rss-interval <MS>', 'RSS timeline sampling interval (default 5; 0 = off)', seconds('--rss-interval'))
+    .option('-n, --command-name <NAME>', 'name shown for a command; once per command, in order (hyperfine -n)', collect)
+    .option('-P, --parameter-scan <VAR MIN MAX>', 'benchmark each value MIN..MAX of {VAR} (hyperfine -P)')
+    .option('-D, --parameter-step-size <DELTA>', 'step of -P (default 1)')
+    .option('-L, --parameter-list <VAR VALUES>', 'benchmark each of the comma-separated VALUES of {VAR}; repeatable (hyperfine -L)', collect)
+    .option('-u, --time-unit <UNIT>', `unit of the times shown and of --export-markdown: ${TIME_UNITS.join(' or ')} (default: automatic)`, checked((v) => {
+      if (!(TIME_UNITS as readonly string[]).includes(v)) throw new RangeError(`--time-unit must be ${TIME_UNITS.join(' or ')}, got "${v}"`);
+      return v;
+    }))
+    .option('-x, --field-separator <SEP>', "print perf stat -x's CSV lines, fields separated by SEP, instead of the text")
+    .option('--json <FILE|->', 'write the runs and summary as JSON (- = stdout)')
+    .option('--export-json <FILE>', "write hyperfine's JSON (results[]: command, mean, stddev, median, … times, exit_codes, parameters)")
+    .option('--export-markdown <FILE>', "write hyperfine's Markdown table")
+    .option('--export-csv <FILE>', "write hyperfine's CSV summary (seconds)")
+    .addHelpText('after', AFTER_HELP);
+}
+
+/** One command to benchmark: what runs, how it is shown, and its parameter values. */
+export interface PlannedCommand {
+  spec: CommandSpec;
+  /** Shown in the text and the exports: -n's name, else the command with its quoting. */
+  name: string;
+  parameters: Record<string, string>;
+  /** Hooks with {VAR} replaced. */
   options: BenchmarkOptions;
+}
+
+/** What `prtip-perf stat` was asked to do. */
+export interface StatArgs {
+  commands: PlannedCommand[];
+  /** The options every command shares (its hooks are in PlannedCommand.options). */
+  options: BenchmarkOptions;
+  /** --json's FILE or "-". */
   json?: string;
+  /** -x's separator: perf's CSV instead of the text. */
+  fieldSeparator?: string;
+  timeUnit?: TimeUnit;
+  exportJson?: string;
+  exportMarkdown?: string;
+  exportCsv?: string;
 }
 
-function needValue(argv: string[], i: number, flag: string): string {
-  const v = argv[i + 1];
-  if (v === undefined) throw new RangeError(`stat: ${flag} needs a value`);
-  return v;
+interface StatOptions {
+  events?: string[];
+  runs?: number;
+  minRuns?: number;
+  maxRuns?: number;
+  minTime?: number;
+  warmup?: number;
+  prepare?: string;
+  conclude?: string;
+  setup?: string;
+  cleanup?: string;
+  timeout?: number;
+  ignoreFailure?: boolean;
+  shell?: boolean;
+  showOutput?: boolean;
+  rssInterval?: number;
+  commandName?: string[];
+  parameterScan?: string;
+  parameterStepSize?: string;
+  parameterList?: string[];
+  timeUnit?: TimeUnit;
+  fieldSeparator?: string;
+  json?: string;
+  exportJson?: string;
+  exportMarkdown?: string;
+  exportCsv?: string;
 }
 
-function parseCount(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new RangeError(`stat: ${flag} must be a whole number, got "${v}"`);
-  if (n <= 0) throw new RangeError(`stat: ${flag} must be at least 1, got ${n}`);
-  return expectRuns(flag, n);
-}
-
-function parseSeconds(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new RangeError(`stat: ${flag} must be a number of seconds ≥ 0, got "${v}"`);
-  return n;
+/** The parameter axes from -P/-D/-L (hyperfine refuses -P with -L; so does this). */
+function parameterAxes(o: StatOptions): ParameterAxis[] {
+  if (o.parameterStepSize !== undefined && o.parameterScan === undefined) throw new RangeError('-D/--parameter-step-size needs -P/--parameter-scan');
+  if (o.parameterScan !== undefined && o.parameterList !== undefined) throw new RangeError('-P/--parameter-scan cannot be combined with -L/--parameter-list (as in hyperfine)');
+  if (o.parameterScan !== undefined) {
+    const [name, min, max] = unfold('-P/--parameter-scan', o.parameterScan, ['VAR', 'MIN', 'MAX']) as [string, string, string];
+    return [scanAxis(name, min, max, o.parameterStepSize)];
+  }
+  return (o.parameterList ?? []).map((v) => {
+    const [name, values] = unfold('-L/--parameter-list', v, ['VAR', 'VALUES']) as [string, string];
+    return listAxis(name, values);
+  });
 }
 
 function shellHook(cmd: string): CommandSpec {
   return { argv: [cmd], shell: true };
 }
 
-/** Parses stat's argv (exported for tests). */
-export function parseStatArgs(argv: readonly string[]): StatArgs {
-  const options: BenchmarkOptions = {};
-  let shell = false;
-  let json: string | undefined;
-  const positional: string[] = [];
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    switch (a) {
-      case '-e':
-      case '--events':
-        options.events = validateEvents(needValue([...argv], i++, a).split(',').map((s) => s.trim()).filter((s) => s !== ''), a);
-        break;
-      case '-r':
-      case '--runs': {
-        const n = parseCount(a, needValue([...argv], i++, a));
-        options.minRuns = n;
-        options.maxRuns = n;
-        options.minTimeMs = 0;
-        break;
-      }
-      case '-m':
-      case '--min-runs':
-        options.minRuns = parseCount(a, needValue([...argv], i++, a));
-        break;
-      case '-M':
-      case '--max-runs':
-        options.maxRuns = parseCount(a, needValue([...argv], i++, a));
-        break;
-      case '--min-time':
-        options.minTimeMs = parseSeconds(a, needValue([...argv], i++, a)) * 1000;
-        break;
-      case '-w':
-      case '--warmup': {
-        const v = needValue([...argv], i++, a);
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new RangeError(`stat: ${a} must be a whole number ≥ 0, got "${v}"`);
-        options.warmup = n;
-        break;
-      }
-      case '-p':
-      case '--prepare':
-        options.prepare = shellHook(needValue([...argv], i++, a));
-        break;
-      case '-c':
-      case '--conclude':
-        options.conclude = shellHook(needValue([...argv], i++, a));
-        break;
-      case '-s':
-      case '--setup':
-        options.setup = shellHook(needValue([...argv], i++, a));
-        break;
-      case '-C':
-      case '--cleanup':
-        options.cleanup = shellHook(needValue([...argv], i++, a));
-        break;
-      case '-t':
-      case '--timeout':
-        options.timeoutMs = parseSeconds(a, needValue([...argv], i++, a)) * 1000;
-        break;
-      case '-i':
-      case '--ignore-failure':
-        options.ignoreFailure = true;
-        break;
-      case '--shell':
-        shell = true;
-        break;
-      case '--show-output':
-        options.output = 'inherit';
-        break;
-      case '--rss-interval':
-        options.rssIntervalMs = parseSeconds(a, needValue([...argv], i++, a));
-        break;
-      case '--json':
-        json = needValue([...argv], i++, a);
-        break;
-      default:
-        if (a.startsWith('-')) throw new RangeError(`stat: unknown option "${a}" (see prtip-perf stat --help)`);
-        positional.push(a);
-    }
+/** The commands as given: one argv after "--", or with --shell one shell command per operand. */
+function baseCommands(o: StatOptions, operands: string[], endOfOptions: boolean): CommandSpec[] {
+  if (operands.length === 0) throw new RangeError('stat: no command given; use: prtip-perf stat [options] -- cmd args...');
+  if (o.shell) return endOfOptions ? [{ argv: [operands.join(' ')], shell: true }] : operands.map((c) => ({ argv: [c], shell: true }));
+  if (!endOfOptions) throw new RangeError(`stat: put the command after "--" (e.g. prtip-perf stat -- ${operands.join(' ')}), or use --shell`);
+  if (operands[0] === '') throw new RangeError('stat: the command must not be empty');
+  return [{ argv: operands }];
+}
+
+/** Every command × parameter combination, named as hyperfine names them. */
+function plan(o: StatOptions, bases: CommandSpec[], axes: ParameterAxis[], shared: BenchmarkOptions): PlannedCommand[] {
+  const names = o.commandName ?? [];
+  if (names.length > bases.length) throw new RangeError(`stat: ${names.length} -n/--command-name given for ${bases.length} command(s)`);
+  for (const axis of axes) {
+    const used = bases.some((b) => b.argv.some((a) => a.includes(`{${axis.name}}`)));
+    if (!used) throw new RangeError(`stat: parameter "${axis.name}" is never used: no command contains {${axis.name}}`);
   }
-  if (positional.length === 0) throw new RangeError('stat: no command given; use: prtip-perf stat [options] -- cmd args...');
-  let commands: CommandSpec[];
-  if (shell) {
-    // With --shell each positional is one shell command (after "--", all of them form one).
-    commands = argv.includes('--') ? [{ argv: [positional.join(' ')], shell: true }] : positional.map((c) => ({ argv: [c], shell: true }));
-  } else {
-    if (!argv.includes('--')) throw new RangeError(`stat: put the command after "--" (e.g. prtip-perf stat -- ${positional.join(' ')}), or use --shell`);
-    if (positional[0] === '') throw new RangeError('stat: the command must not be empty');
-    commands = [{ argv: positional }];
+  const out: PlannedCommand[] = [];
+  bases.forEach((base, i) => {
+    for (const parameters of combinations(axes)) {
+      const sub = (text: string): string => substitute(text, parameters);
+      const argv = base.argv.map(sub);
+      const display = base.shell ? argv.join(' ') : shellQuote(argv);
+      const name = names[i] !== undefined ? sub(names[i]!) : display;
+      const hook = (h: string | undefined): { hook?: CommandSpec } => (h === undefined ? {} : { hook: shellHook(sub(h)) });
+      const options: BenchmarkOptions = { ...shared };
+      for (const [key, value] of [['prepare', o.prepare], ['conclude', o.conclude], ['setup', o.setup], ['cleanup', o.cleanup]] as const) {
+        const h = hook(value).hook;
+        if (h) options[key] = h;
+      }
+      out.push({ spec: { ...base, argv, name }, name, parameters, options });
+    }
+  });
+  return out;
+}
+
+/**
+ * Parses stat's argv into a plan (exported for tests). Help and --version give text to
+ * print; every bad option or value is a UsageError (a RangeError; the CLI exits 2).
+ */
+export function parseStatArgs(argv: readonly string[]): StatArgs;
+export function parseStatArgs(argv: readonly string[], withHelp: true): StatArgs | { print: string };
+export function parseStatArgs(argv: readonly string[], withHelp = false): StatArgs | { print: string } {
+  const program = statProgram();
+  const folded = foldMultiValueOptions(argv, program.options, MULTI_VALUE);
+  const parsed = parseCommandLine(program, folded.argv);
+  if (parsed.kind === 'print') {
+    if (withHelp) return { print: parsed.text };
+    throw new UsageError('stat: --help and --version print text; use statCommand()');
   }
-  return { commands, options, ...(json !== undefined ? { json } : {}) };
+  const o = parsed.options as StatOptions;
+  try {
+    const options: BenchmarkOptions = {};
+    if (o.events !== undefined) {
+      const { events, groups } = parseEventGroups(o.events.join(','), '-e/--events');
+      options.events = events;
+      options.eventGroups = groups;
+    }
+    if (o.runs !== undefined) {
+      options.minRuns = o.runs;
+      options.maxRuns = o.runs;
+      options.minTimeMs = 0;
+    }
+    if (o.minRuns !== undefined) options.minRuns = o.minRuns;
+    if (o.maxRuns !== undefined) options.maxRuns = o.maxRuns;
+    if (options.minRuns !== undefined && options.maxRuns !== undefined && options.maxRuns < options.minRuns) {
+      throw new RangeError(`stat: --max-runs (${options.maxRuns}) must be at least --min-runs (${options.minRuns})`);
+    }
+    if (o.minTime !== undefined) options.minTimeMs = o.minTime * 1000;
+    if (o.warmup !== undefined) options.warmup = o.warmup;
+    if (o.timeout !== undefined) options.timeoutMs = o.timeout * 1000;
+    if (o.ignoreFailure) options.ignoreFailure = true;
+    if (o.showOutput) options.output = 'inherit';
+    if (o.rssInterval !== undefined) options.rssIntervalMs = o.rssInterval;
+    if (o.fieldSeparator === '') throw new RangeError('stat: -x/--field-separator must not be empty');
+    const commands = plan(o, baseCommands(o, parsed.operands, folded.endOfOptions >= 0), parameterAxes(o), options);
+    return {
+      commands,
+      options,
+      ...(o.json !== undefined ? { json: o.json } : {}),
+      ...(o.fieldSeparator !== undefined ? { fieldSeparator: o.fieldSeparator } : {}),
+      ...(o.timeUnit !== undefined ? { timeUnit: o.timeUnit } : {}),
+      ...(o.exportJson !== undefined ? { exportJson: o.exportJson } : {}),
+      ...(o.exportMarkdown !== undefined ? { exportMarkdown: o.exportMarkdown } : {}),
+      ...(o.exportCsv !== undefined ? { exportCsv: o.exportCsv } : {}),
+    };
+  } catch (err) {
+    if (err instanceof UsageError || !(err instanceof RangeError || err instanceof TypeError)) throw err;
+    throw new UsageError(err.message.startsWith('stat: ') ? err.message : `stat: ${err.message}`);
+  }
 }
 
 /** The JSON shape of one command (snake_case, as the issue specifies). */
@@ -207,31 +305,24 @@ export function resultJson(result: CommandResult): Record<string, unknown> {
   };
 }
 
-function ms(ns: number): string {
-  return ns >= 1e9 ? `${(ns / 1e9).toFixed(3)} s` : `${(ns / 1e6).toFixed(3)} ms`;
+/** One command's hyperfine entry: its name, the sampled runs, its parameters. */
+function hyperfineResult(c: PlannedCommand, r: CommandResult): HyperfineResult | undefined {
+  return hyperfineEntry(c.name, sampledRuns(r.runs), Object.keys(c.parameters).length > 0 ? c.parameters : undefined);
 }
 
-function formatCount(v: number): string {
-  return v >= 1e6 ? v.toExponential(3) : Number.isInteger(v) ? String(v) : v.toFixed(1);
-}
-
-/** hyperfine-style text for one command. */
-export function formatResult(r: CommandResult): string {
-  const s = r.summary;
-  const lines = [
-    `Command: ${r.command}`,
-    `  Time (mean ± σ):   ${ms(s.wall.mean)} ± ${ms(s.wall.stddev)}    [User: ${ms(s.user.mean)}, System: ${ms(s.sys.mean)}]`,
-    `  Median:            ${ms(s.wall.median)}`,
-    `  Range (min … max): ${ms(s.wall.min)} … ${ms(s.wall.max)}    ${r.runs.length} runs`,
-    `  Max RSS (median):  ${(s.maxRss.median / 2 ** 20).toFixed(2)} MiB`,
-    '  Counters (median per run):',
-  ];
-  const first = r.runs[0]!;
-  for (const [name, summary] of Object.entries(s.counters)) {
-    const c = first.counters[name]!;
-    lines.push(`    ${name.padEnd(32)} ${summary ? formatCount(summary.median).padStart(14) : c.state.padStart(14)}${summary ? '' : c.reason ? `  (${c.reason})` : ''}`);
+/** hyperfine's closing summary: the fastest command, and how much faster it ran than each other one. */
+function summaryText(done: { planned: PlannedCommand; result: CommandResult }[]): { text: string; comparisons: Comparison[] } {
+  const fastest = done.reduce((a, b) => (b.result.summary.wall.mean < a.result.summary.wall.mean ? b : a));
+  const others = done.filter((d) => d !== fastest);
+  const comparisons = others.map((d) => compare(fastest.result, d.result));
+  const lines = ['Summary', `  '${fastest.planned.name}' ran`];
+  for (const [i, c] of comparisons.entries()) {
+    const other = others[i]!;
+    const test = c.test === 'welch' ? "Welch's t" : 'Mann-Whitney U';
+    const p = Number.isNaN(c.p) ? 'n/a' : c.p < 1e-4 ? c.p.toExponential(1) : c.p.toFixed(4);
+    lines.push(`    ${c.ratio.ratio.toFixed(2)} ± ${c.ratio.stddev.toFixed(2)} times faster than '${other.planned.name}'   (${test} p = ${p}${c.p < 0.05 ? '' : ', not significant at 0.05'})`);
   }
-  return lines.join('\n');
+  return { text: lines.join('\n'), comparisons };
 }
 
 /** Signals that stop `stat`: the running command is killed with all it started, the finished runs are summarised. */
@@ -240,17 +331,22 @@ type StopSignal = (typeof STOP_SIGNALS)[number];
 /** 128 + the signal's number, as a shell reports a process killed by it. */
 const EXIT_FOR_SIGNAL: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
+/**
+ * Measures one planned command. The perf_event counters of the native executor are the one
+ * backend today; another counter backend (e.g. callgrind) is one more branch here.
+ */
+function measure(c: PlannedCommand, signal: AbortSignal, onRun: (record: RunRecord) => void): Promise<CommandResult> {
+  return benchmarkCommand(c.spec, { ...c.options, signal, onRun: (_name, _i, record) => onRun(record) });
+}
+
 /** The `stat` subcommand; returns the process exit code. */
 export async function statCommand(argv: string[]): Promise<number> {
-  if (argv.includes('-h') || argv.includes('--help')) {
-    const dd = argv.indexOf('--');
-    const helpAt = Math.max(argv.indexOf('-h'), argv.indexOf('--help'));
-    if (dd < 0 || helpAt < dd) {
-      console.log(HELP);
-      return 0;
-    }
+  const args = parseStatArgs(argv, true);
+  if ('print' in args) {
+    process.stdout.write(args.print);
+    return EXIT.ok;
   }
-  const { commands, options, json } = parseStatArgs(argv);
+  const { commands, json, fieldSeparator, timeUnit } = args;
   const controller = new AbortController();
   let stoppedBy: StopSignal | undefined;
   const onSignal = (signal: StopSignal): void => {
@@ -264,27 +360,47 @@ export async function statCommand(argv: string[]): Promise<number> {
   };
   const handlers = STOP_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
-  const toStdoutJson = json === '-';
+  // With --json - the JSON owns stdout, so the text goes to stderr.
   const log = (line: string): void => {
-    if (toStdoutJson) console.error(line);
+    if (json === '-') console.error(line);
     else console.log(line);
   };
-  const results: CommandResult[] = [];
-  const report = (result: CommandResult): void => {
-    results.push(result);
-    log(formatResult(result));
-    for (const w of result.warnings) log(`  warning: ${warningText(w, result)}`);
-    for (const note of containmentNotes(result)) log(`  warning: ${note}`);
+  const done: { planned: PlannedCommand; result: CommandResult }[] = [];
+  const report = (planned: PlannedCommand, result: CommandResult): void => {
+    done.push({ planned, result });
+    if (fieldSeparator !== undefined) {
+      if (commands.length > 1) log(`# ${planned.name}`);
+      log(perfCsv(result, fieldSeparator));
+      // perf's CSV has no field for why a counter is missing: say it on stderr.
+      for (const [event, s] of Object.entries(result.summary.counters)) {
+        const c = result.runs[0]?.counters[event];
+        if (s === null && c?.reason) console.error(`prtip-perf: ${event}: <${c.state === 'not-counted' ? 'not counted' : 'not supported'}> ${c.reason}`);
+      }
+    } else {
+      log(hyperfineBlock(done.length, result, planned.name, timeUnit));
+      log(perfBlock(result, planned.name));
+    }
+    const warnings = [...result.warnings.map((w) => warningText(w, result)), ...containmentNotes(result)];
+    if (warnings.length > 0 && fieldSeparator === undefined) log('');
+    for (const w of warnings) {
+      if (fieldSeparator !== undefined) console.error(`prtip-perf: warning: ${w}`);
+      else log(`  Warning: ${w}`);
+    }
+    if (fieldSeparator === undefined) log('');
   };
   try {
-    for (const command of commands) {
+    for (const planned of commands) {
       // Kept as they finish, so an interrupted command still gets the summary of its finished runs.
       const finished: RunRecord[] = [];
       try {
-        report(await benchmarkCommand(command, { ...options, signal: controller.signal, onRun: (_name, _i, record) => finished.push(record) }));
+        report(planned, await measure(planned, controller.signal, (record) => finished.push(record)));
       } catch (err) {
-        if (!controller.signal.aborted) throw err;
-        if (finished.length > 0) report(analyse(commandName(command), [...command.argv], finished, options.warmup ?? 1));
+        if (!controller.signal.aborted) {
+          // A failing command ends stat (exit 1), but the commands measured before it are written.
+          writeOutputs(args, done, [], undefined);
+          throw err;
+        }
+        if (sampledRuns(finished).length > 0) report(planned, analyse(planned.name, [...planned.spec.argv], finished, planned.options.warmup ?? 1));
         break;
       }
     }
@@ -292,20 +408,33 @@ export async function statCommand(argv: string[]): Promise<number> {
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   }
   if (stoppedBy !== undefined) {
-    const runs = results.reduce((n, r) => n + r.runs.length, 0);
+    const runs = done.reduce((n, d) => n + sampledRuns(d.result.runs).length, 0);
     log(`stat: interrupted by ${stoppedBy}; ${runs === 0 ? 'no run had finished' : `the summary above covers the ${runs} finished run${runs === 1 ? '' : 's'}`}`);
   }
-  const comparisons: Comparison[] = [];
-  if (stoppedBy === undefined) for (let k = 1; k < results.length; k++) comparisons.push(compare(results[0]!, results[k]!));
-  for (const c of comparisons) log(`\n${c.sentence}`);
-  if (json !== undefined && results.length > 0) {
-    const payload = results.length === 1 && commands.length === 1 ? resultJson(results[0]!) : { results: results.map(resultJson), comparisons };
+  let comparisons: Comparison[] = [];
+  if (done.length > 1 && fieldSeparator === undefined) {
+    const summary = summaryText(done);
+    comparisons = summary.comparisons;
+    log(summary.text);
+  }
+  writeOutputs(args, done, comparisons, stoppedBy);
+  return stoppedBy === undefined ? EXIT.ok : EXIT_FOR_SIGNAL[stoppedBy];
+}
+
+/** --json and the hyperfine exports, from the commands that finished. */
+function writeOutputs(args: StatArgs, done: { planned: PlannedCommand; result: CommandResult }[], comparisons: Comparison[], stoppedBy: StopSignal | undefined): void {
+  if (done.length === 0) return;
+  if (args.json !== undefined) {
+    const payload = done.length === 1 && args.commands.length === 1 ? resultJson(done[0]!.result) : { results: done.map((d) => resultJson(d.result)), comparisons };
     if (stoppedBy !== undefined) (payload as Record<string, unknown>).interrupted = stoppedBy;
     const text = JSON.stringify(payload, null, 2) + '\n';
-    if (toStdoutJson) process.stdout.write(text);
-    else writeFileSync(json, text);
+    if (args.json === '-') process.stdout.write(text);
+    else writeFileSync(args.json, text);
   }
-  return stoppedBy === undefined ? 0 : EXIT_FOR_SIGNAL[stoppedBy];
+  const hyperfine: HyperfineExport = { results: done.map((d) => hyperfineResult(d.planned, d.result)).filter((r): r is HyperfineResult => r !== undefined) };
+  if (args.exportJson !== undefined) writeFileSync(args.exportJson, JSON.stringify(hyperfine, null, 2) + '\n');
+  if (args.exportMarkdown !== undefined) writeFileSync(args.exportMarkdown, hyperfineMarkdown(hyperfine.results, args.timeUnit));
+  if (args.exportCsv !== undefined) writeFileSync(args.exportCsv, hyperfineCsv(hyperfine.results));
 }
 
 /** Where runs had no cgroup: why, and what may survive them (once per distinct reason). */
