@@ -437,6 +437,8 @@ export interface MemoryResults {
   stacksUnsupported: string | null;
   /** Wall time of all valgrind runs together, ns. */
   tracedNs: number;
+  /** --quick: syn-scan-1k only, no stacks run. */
+  quick: boolean;
   budgetMs: number;
 }
 
@@ -480,7 +482,7 @@ async function untracedMemoryRun(ctx: SuiteContext, s: Scenario, prtip: string, 
  */
 async function memoryRuns(ctx: SuiteContext, valgrind: string, prtip: string, tls: ReturnType<typeof makeTlsMaterial>, get: GetRun, warnings: string[]): Promise<MemoryResults> {
   const chosen = MEMORY_SCENARIOS.filter((m) => !ctx.quick || m.quick);
-  const results: MemoryResults = { valgrind, checks: [], leaks: null, leaksNote: '', stacksUnsupported: null, tracedNs: 0, budgetMs: ctx.quick ? MEMORY_BUDGET_MS.quick : MEMORY_BUDGET_MS.full };
+  const results: MemoryResults = { valgrind, checks: [], leaks: null, leaksNote: '', stacksUnsupported: null, tracedNs: 0, quick: ctx.quick, budgetMs: ctx.quick ? MEMORY_BUDGET_MS.quick : MEMORY_BUDGET_MS.full };
   const steps = chosen.length + 1;
   let step = 0;
   const traced = async (what: string, run: () => Promise<ValgrindMemoryRun>): Promise<ValgrindMemoryRun | null> => {
@@ -500,9 +502,10 @@ async function memoryRuns(ctx: SuiteContext, valgrind: string, prtip: string, tl
     const environment = scenarioEnvironment(m.scenario, 'prtip', prtip, tls);
     const check: MemoryCheck = { id: m.id, argv: [prtip, ...(m.scenario.args.prtip as () => string[])()], heap: null, stacks: null, anonBytes: null, untracedWallNs: null, untracedOutput: '', note: '' };
     check.heap = await traced(`massif prtip ${m.id}`, () => runUnderValgrind({ valgrind, tool: 'massif', environment, timeLimitMs: m.limitMs, signal: ctx.signal }));
-    // Stacks: a separate run with --stacks=yes (it changes which snapshot is the peak), not for the long -sV run;
-    // once valgrind has failed at it on this binary it is not tried again.
-    if (!results.stacksUnsupported && m.limitMs === MEMORY_LIMIT_MS && !ctx.signal.aborted) {
+    // Stacks: a separate run with --stacks=yes (it changes which snapshot is the peak), not for the long -sV run
+    // nor with --quick (its budget holds the heap and leak runs only); once valgrind has failed at it on this
+    // binary it is not tried again.
+    if (!ctx.quick && !results.stacksUnsupported && m.limitMs === MEMORY_LIMIT_MS && !ctx.signal.aborted) {
       check.stacks = await traced(`massif --stacks=yes prtip ${m.id}`, () => runUnderValgrind({ valgrind, tool: 'massif', stacks: true, environment, timeLimitMs: m.limitMs, signal: ctx.signal }));
       if (check.stacks?.failure) results.stacksUnsupported = check.stacks.failure;
     }
@@ -548,7 +551,7 @@ function heapText(c: MemoryCheck | undefined): string {
   const p = h.massif.peak;
   return `massif: heap ${mbText(p.heapBytes)} + extra-heap ${mbText(p.extraHeapBytes)} = ${mib(p.heapBytes + p.extraHeapBytes)} (ms_print's "MB")` +
     (h.limited ? `, a lower bound: the run was stopped at its ${(h.wallNs / 1e9).toFixed(0)} s limit while the heap still grew` : '') +
-    (c.anonBytes === null ? '' : `; RssAnon of an untraced run ${mbText(c.anonBytes)}`);
+    (c.anonBytes === null ? '' : `; RssAnon without valgrind ${mbText(c.anonBytes)}`);
 }
 
 /**
@@ -685,7 +688,7 @@ function memoryTables(mem: MemoryResults | null): Table[] {
       return [
         c.id, c.argv.slice(1).join(' '),
         p ? (p.heapBytes / 1e6).toFixed(3) : null, p ? (p.extraHeapBytes / 1e6).toFixed(3) : null, p ? ((p.heapBytes + p.extraHeapBytes) / MIB).toFixed(3) : null,
-        stacks !== undefined && stacks !== null ? (stacks / 1e6).toFixed(3) : mem.stacksUnsupported ? 'unsupported' : 'not run',
+        stacks !== undefined && stacks !== null ? (stacks / 1e6).toFixed(3) : mem.stacksUnsupported ? 'unsupported' : mem.quick ? 'not run (--quick)' : 'not run',
         c.anonBytes === null ? null : (c.anonBytes / 1e6).toFixed(3), documented[c.id] ?? '',
         s(c.heap?.wallNs ?? null), c.untracedWallNs === null ? null : ms(c.untracedWallNs),
         c.heap && c.untracedWallNs ? `${(c.heap.wallNs / c.untracedWallNs).toFixed(0)}x` : null,
@@ -697,7 +700,7 @@ function memoryTables(mem: MemoryResults | null): Table[] {
       'RssAnon (heap + stacks + anonymous maps actually resident, without valgrind) is beside it as the resident upper bound; massif counts allocations whether touched or not, so its figure can exceed RssAnon (the -sV run).',
       `Traced runs are never timings: the wall times are only what each costs (massif slows prtip by the factor shown; the untraced run's wall includes namespace set-up). All valgrind runs together: ${(mem.tracedNs / 1e9).toFixed(1)} s (budget ${mem.budgetMs / 1000} s).`,
       ...(mem.stacksUnsupported ? [`stacks (massif --stacks=yes): unsupported here, ${mem.stacksUnsupported}; it is tried once and the heap figures (--stacks=no, as the documents ran it) are unaffected.`] : []),
-      '--quick traces syn-scan-1k only.',
+      '--quick traces syn-scan-1k only (heap and leaks, no stacks run).',
     ],
   }];
   const l = mem.leaks?.memcheck;
