@@ -172,7 +172,7 @@ describe('the prtip suite\'s memory claims', () => {
     tool: 'massif', stacks: false, memcheck: null, wallNs: 1e9, exitCode: limited ? 124 : 0, limited, failure: null, logTail: '',
     massif: { command: 'prtip', description: '', timeUnit: 'ms', snapshots: [], peak: { index: 1, time: 1, heapBytes: heap, extraHeapBytes: extra, stacksBytes: 0, tree: 'peak' }, stacksPeakBytes: null },
   });
-  const check = (id: string, heap: ValgrindMemoryRun | null, output = ''): MemoryCheck => ({ id, argv: ['prtip'], heap, stacks: null, anonBytes: 3e6, untracedWallNs: 4e7, untracedOutput: output, note: '' });
+  const check = (id: string, heap: ValgrindMemoryRun | null, output = ''): MemoryCheck => ({ id, argv: ['prtip'], limitMs: 30_000, heap, stacks: null, anonBytes: 3e6, untracedWallNs: 4e7, untracedOutput: output, note: '' });
   const MiB = 2 ** 20;
   const results = (checks: MemoryCheck[], leaks: Partial<NonNullable<ValgrindMemoryRun['memcheck']>> | null = null): MemoryResults => ({
     valgrind: '/usr/bin/valgrind', checks, stacksUnsupported: null, tracedNs: 0, quick: false, budgetMs: 30_000, leaksNote: '',
