@@ -73,7 +73,7 @@ describe('parseMassifOut', () => {
 
 describe('parseMemcheckLog', () => {
   it('parses a real memcheck report (ls): heap, leak and error summaries', () => {
-    const s = parseMemcheckLog(fixture('memcheck-ls.log'));
+    const s = parseMemcheckLog(fixture('memcheck-ls.txt'));
     expect(s.definitelyLost).toEqual({ bytes: 0, blocks: 0 });
     expect(s.possiblyLost).toEqual({ bytes: 0, blocks: 0 });
     expect(s.stillReachable).toEqual({ bytes: 21791, blocks: 30 });
@@ -83,12 +83,12 @@ describe('parseMemcheckLog', () => {
   });
 
   it('reads "All heap blocks were freed" as no leaks at all', () => {
-    const s = parseMemcheckLog(fixture('memcheck-true.log'));
+    const s = parseMemcheckLog(fixture('memcheck-true.txt'));
     expect(s).toMatchObject({ inUseAtExit: { bytes: 0, blocks: 0 }, allocs: 0, definitelyLost: { bytes: 0, blocks: 0 }, stillReachable: { bytes: 0, blocks: 0 }, errors: 0 });
   });
 
   it('reads losses with thousands separators', () => {
-    const text = fixture('memcheck-ls.log')
+    const text = fixture('memcheck-ls.txt')
       .replace('definitely lost: 0 bytes in 0 blocks', 'definitely lost: 1,234,567 bytes in 1,002 blocks')
       .replace('possibly lost: 0 bytes in 0 blocks', 'possibly lost: 512 bytes in 2 blocks')
       .replace('ERROR SUMMARY: 0 errors', 'ERROR SUMMARY: 3 errors');
@@ -101,7 +101,7 @@ describe('parseMemcheckLog', () => {
   it('rejects a report without its summaries', () => {
     expect(() => parseMemcheckLog(undefined)).toThrow(TypeError);
     expect(() => parseMemcheckLog('==1== Memcheck, a memory error detector\n')).toThrow(/no HEAP SUMMARY/);
-    const log = fixture('memcheck-ls.log');
+    const log = fixture('memcheck-ls.txt');
     expect(() => parseMemcheckLog(log.replace(/==\d+== LEAK SUMMARY:[\s\S]*?(?===\d+== ERROR)/, ''))).toThrow(/no LEAK SUMMARY/);
     expect(() => parseMemcheckLog(log.replace(/^.*possibly lost: .*$/m, ''))).toThrow(/no "possibly lost" line/);
     expect(() => parseMemcheckLog(log.replace(/^.*ERROR SUMMARY.*$/m, ''))).toThrow(/no ERROR SUMMARY/);
