@@ -722,7 +722,7 @@ function memoryTables(mem: MemoryResults | null): Table[] {
     notes: [
       'heap = bytes the program asked malloc/new/realloc for and had not freed; extra-heap = massif\'s estimate of the allocator\'s overhead; the documents\' "Peak Memory" is ms_print\'s graph peak, heap + extra-heap, in 1024² bytes.',
       'RssAnon (heap + stacks + anonymous maps actually resident, without valgrind) is beside it as the resident upper bound; massif counts allocations whether touched or not, so its figure can exceed RssAnon (the -sV run).',
-      `Traced runs are never timings: the wall times are only what each costs (massif slows prtip by the factor shown; the untraced run's wall includes namespace set-up). All valgrind runs together: ${(mem.tracedNs / 1e9).toFixed(1)} s (budget ${mem.budgetMs / 1000} s).`,
+      `Traced runs are never timings: the wall times are only what each costs (the slowdown is valgrind + prtip against prtip alone, both from exec to exit). All valgrind runs together: ${(mem.tracedNs / 1e9).toFixed(1)} s (budget ${mem.budgetMs / 1000} s).`,
       ...(mem.stacksUnsupported ? [`stacks (massif --stacks=yes): unsupported here, ${mem.stacksUnsupported}; it is tried once and the heap figures (--stacks=no, as the documents ran it) are unaffected.`] : []),
       '--quick traces syn-scan-1k only (heap and leaks, no stacks run).',
     ],
