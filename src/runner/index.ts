@@ -9,3 +9,4 @@ export { findExecutable, resolveExecutable, type MaxRssSource, type RssTimeline,
 export { parseStatArgs, resultJson, statCommand } from './stat-command.js';
 export { locateTools, SCENARIOS, scenarioArgv, scenarioById, type Scenario, type Tool } from '../scenarios.js';
 export { parseStraceSummary, runUnderStrace, timeShare, callShare, topByTime } from './strace.js';
+export { parseMassifOut, parseMemcheckLog, runUnderValgrind, VALGRIND_PACKAGE, type BytesInBlocks, type MassifProfile, type MassifSnapshot, type MemcheckSummary, type MemoryTool, type ValgrindMemoryOptions, type ValgrindMemoryRun } from './valgrind-memory.js';
