@@ -10,3 +10,4 @@ export { parseStatArgs, resultJson, statCommand } from './stat-command.js';
 export { exitCodesText, sampledRuns } from './benchmark.js';
 export { locateTools, SCENARIOS, scenarioArgv, scenarioById, type Scenario, type Tool } from '../scenarios.js';
 export { parseStraceSummary, runUnderStrace, timeShare, callShare, topByTime } from './strace.js';
+export { parseMassifOut, parseMemcheckLog, runUnderValgrind, VALGRIND_PACKAGE, type BytesInBlocks, type MassifProfile, type MassifSnapshot, type MemcheckSummary, type MemoryTool, type ValgrindMemoryOptions, type ValgrindMemoryRun } from './valgrind-memory.js';
