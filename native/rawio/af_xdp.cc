@@ -228,6 +228,7 @@ class XdpPath : public SendPath {
 }  // namespace
 
 std::unique_ptr<SendPath> OpenXdpPath(const RunConfig& cfg, const SendSetup& setup, PathError* error) {
+  if (!RequireCarrier(cfg.ifname, "AF_XDP", error)) return nullptr;
   const int fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     const int err = errno;

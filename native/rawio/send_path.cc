@@ -1,6 +1,8 @@
 #include "send_path.h"
 
+#include <net/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -95,6 +97,31 @@ PathError SocketError(const char* what, int err, const char* syscall) {
     e.message = std::string("cannot open ") + what + ": " + std::strerror(err);
   }
   return e;
+}
+
+bool RequireCarrier(const std::string& ifname, const char* method, PathError* error) {
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *error = SocketError("a socket to read interface flags", errno, "socket");
+    return false;
+  }
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, ifname.c_str(), IFNAMSIZ - 1);
+  const int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+  const int err = errno;
+  close(fd);
+  if (rc != 0) {
+    *error = {"NO_INTERFACE", "cannot read the flags of interface " + ifname + ": " + std::strerror(err), err, "ioctl"};
+    return false;
+  }
+  if ((ifr.ifr_flags & IFF_RUNNING) == 0) {
+    *error = {"METHOD_UNSUPPORTED",
+              std::string(method) + " is unsupported on " + ifname +
+                  ": the interface has no carrier (a veth whose peer is down) and this method hands frames straight to the driver, which refuses every one",
+              0, ""};
+    return false;
+  }
+  return true;
 }
 
 std::unique_ptr<SendPath> OpenSocketPath(const RunConfig& cfg, const SendSetup& setup, PathError* error) {

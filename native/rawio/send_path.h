@@ -65,6 +65,11 @@ std::unique_ptr<SendPath> OpenXdpPath(const RunConfig& cfg, const SendSetup& set
 // Shared by the openers: "needs CAP_NET_RAW ..." for EPERM/EACCES, else "cannot open <what>: <strerror>".
 PathError SocketError(const char* what, int err, const char* syscall);
 
+// For methods that hand frames straight to the driver (PACKET_QDISC_BYPASS, AF_XDP): an
+// interface without carrier (a veth whose peer is down) refuses every frame there, so
+// the method is unsupported on it. True if ifname has carrier; else fills *error.
+bool RequireCarrier(const std::string& ifname, const char* method, PathError* error);
+
 // Bounded retry of a send refused for want of buffer space.
 constexpr int kSendRetries = 4;
 constexpr size_t kSlotStride = 192;  // >= 14-byte Ethernet header + the longest TCP SYN

@@ -126,6 +126,7 @@ std::unique_ptr<SendPath> OpenTxRingPath(const RunConfig& cfg, const SendSetup& 
     *error = {"BAD_TEMPLATE", "the packet does not fit a TX ring frame", 0, ""};
     return nullptr;
   }
+  if (cfg.qdisc_bypass && !RequireCarrier(cfg.ifname, "PACKET_TX_RING with PACKET_QDISC_BYPASS", error)) return nullptr;
   std::string syscall;
   int ifindex = 0;
   const int fd = OpenPacketSender(cfg.ifname, cfg.qdisc_bypass, &ifindex, &syscall);
