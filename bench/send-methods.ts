@@ -94,6 +94,7 @@ const nonNull = (xs: (number | null)[]): number[] => xs.filter((x): x is number 
 
 /** Runs every point in every place, interleaved, and summarises. */
 export async function runSendMethods(ctx: SuiteContext): Promise<SendMethodsOutcome> {
+  const started = Date.now();
   const warnings: string[] = [];
   const unsupported: Record<string, string> = {};
   const { rounds, runMs } = plan(ctx.quick, ctx.fork);
@@ -156,12 +157,12 @@ export async function runSendMethods(ctx: SuiteContext): Promise<SendMethodsOutc
   } finally {
     for (const ns of spaces.values()) await ns.close();
   }
-  return summarise(points, runs, perRound, unsupported, warnings, rounds, runMs);
+  return summarise(points, runs, perRound, unsupported, warnings, rounds, runMs, Date.now() - started);
 }
 
 function summarise(
   points: MethodPoint[], runs: Map<string, SendBatchResult[]>, perRound: Map<string, SendBatchResult>[],
-  unsupported: Record<string, string>, warnings: string[], rounds: number, runMs: number,
+  unsupported: Record<string, string>, warnings: string[], rounds: number, runMs: number, elapsedMs: number,
 ): SendMethodsOutcome {
   const tables: Table[] = [];
   const metrics: Metric[] = [];
@@ -262,7 +263,10 @@ function summarise(
       ['floor', `sendBatch >= 0.95x the bare sendmmsg loop: ${met} of ${floorRows.length} (place, batch) pairs met`],
       ...Object.entries(unsupported).map(([k, why]) => [k, `unsupported: ${why}`]),
     ],
-    notes: [`${rounds} interleaved rounds per process, each point a time-bounded run of ${runMs} ms; medians over rounds (and forks in the merged report)`],
+    notes: [
+      `${rounds} interleaved rounds per process, each point a time-bounded run of ${runMs} ms; medians over rounds (and forks in the merged report)`,
+      `the send-methods part took ${(elapsedMs / 1000).toFixed(1)} s in this process (namespaces, warm-up and every run)`,
+    ],
   });
   return { tables, metrics, warnings, data, unsupported };
 }

@@ -32,7 +32,8 @@ namespace prtip {
 namespace {
 
 constexpr uint32_t kChunk = 2048;  // XDP_UMEM_MIN_CHUNK_SIZE: the smallest aligned frame
-constexpr int kKickRetries = 64;   // kicks without progress before the rest counts as refused
+constexpr int kKickRetries = 64;
+constexpr uint64_t kBindWaitNs = 2000000000;  // see Open()   // kicks without progress before the rest counts as refused
 
 unsigned RoundUpPow2(unsigned v) {
   unsigned p = 1;
@@ -102,7 +103,13 @@ class XdpPath : public SendPath {
     sxdp.sxdp_queue_id = 0;
     *call = "bind";
     *what = "bind (copy mode, queue 0)";
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&sxdp), sizeof sxdp) != 0) return errno;
+    // The previous run's socket releases its hold on queue 0 asynchronously (deferred
+    // UMEM release): until then bind() says EBUSY. Wait for it, bounded.
+    const uint64_t give_up = MonotonicNs() + kBindWaitNs;
+    while (bind(fd_, reinterpret_cast<sockaddr*>(&sxdp), sizeof sxdp) != 0) {
+      if (errno != EBUSY || MonotonicNs() >= give_up) return errno;
+      usleep(1000);
+    }
     for (unsigned i = 0; i < frames_; ++i) {
       free_.push_back(static_cast<uint64_t>(i) * kChunk);
       std::memcpy(static_cast<uint8_t*>(umem_) + static_cast<size_t>(i) * kChunk, setup_.l2_header, 14);
@@ -245,8 +252,9 @@ std::unique_ptr<SendPath> OpenXdpPath(const RunConfig& cfg, const SendSetup& set
   const int err = path->Open(&call, &what);
   if (err != 0) {
     // The kernel refusing a step (a device without XDP, a size it will not take) is the
-    // method being unsupported here, with the reason; not a harness failure.
-    *error = {"METHOD_UNSUPPORTED",
+    // method being unsupported here, with the reason; a queue still busy after the wait is
+    // a failure of this run, not of the method.
+    *error = {err == EBUSY ? "AF_XDP_BUSY" : "METHOD_UNSUPPORTED",
               std::string("AF_XDP copy-mode TX on ") + cfg.ifname + " is refused here: " + what + " failed (" + std::strerror(err) + ")", err, call};
     return nullptr;
   }
