@@ -149,8 +149,10 @@ export interface SendBatchResult {
   sendtoCalls: number | null;
   /** Send calls as the loop itself counted them (a cross-check on the tracepoints). */
   loopSendCalls: number;
-  /** Accepted packets per second over the send loop. */
+  /** Accepted packets per second over the send loop (wall clock: a preempted thread counts its waits). */
   pps: number;
+  /** Accepted packets per second of the sending thread's CPU time (task-clock): what one core sustains, unmoved by preemption; null without task-clock. */
+  ppsPerCore: number | null;
   durationMs: number;
   drainMs: number;
   userNsPerPacket: number;
@@ -363,8 +365,9 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
       drainNs: o.drainMs * 1e6,
       netnsPath: ns?.path ?? '',
       targetNetnsPath: useVeth ? ns!.peerPath! : '',
-      // The reference loop runs bare: no counters on its thread.
-      events: o.method === 'bare-sendmmsg' ? [] : runEvents().filter((e) => o.perPacketCounters || !PER_PACKET_EVENTS.includes(e)),
+      // The reference loop runs bare but for task-clock (a software counter read at context
+      // switches, nothing per packet or per call), so pps per core compares across methods.
+      events: o.method === 'bare-sendmmsg' ? runEvents().filter((e) => e === 'task-clock') : runEvents().filter((e) => o.perPacketCounters || !PER_PACKET_EVENTS.includes(e)),
       key: randomBytes(16),
     };
     if (o.link === 'packet') {
@@ -406,7 +409,7 @@ function summarize(raw: NativeRunResult, o: Checked, target: string, namespace: 
     if (!(name in counters)) {
       counters[name] = null;
       counterNotes.push(
-        o.method === 'bare-sendmmsg' ? `${name}: not counted (the bare reference loop runs without counters)`
+        o.method === 'bare-sendmmsg' ? `${name}: not counted (the bare reference loop counts task-clock only)`
           : !o.perPacketCounters && PER_PACKET_EVENTS.includes(name) ? `${name}: not counted (per-packet; pass perPacketCounters: true)`
             : `${name}: not available on this machine`,
       );
@@ -452,6 +455,7 @@ function summarize(raw: NativeRunResult, o: Checked, target: string, namespace: 
     sendtoCalls: counters['syscalls:sys_enter_sendto'] ?? null,
     loopSendCalls: raw.sendCalls,
     pps: raw.sendNs > 0 ? (raw.accepted * 1e9) / raw.sendNs : 0,
+    ppsPerCore: counters['task-clock'] ? (raw.accepted * 1e9) / counters['task-clock'] : null,
     durationMs: raw.sendNs / 1e6,
     drainMs: raw.drainNs / 1e6,
     userNsPerPacket: sent ? raw.userNs / sent : 0,
