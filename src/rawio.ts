@@ -1,6 +1,7 @@
 /**
- * Raw-socket send runs: the sendmmsg batch-size benchmark's engine. One call sends
- * `count` TCP SYNs with sendmmsg at a fixed batch size (or sendto, one per call),
+ * Raw-socket send runs: the batch-size and send-methods benchmarks' engine. One call sends
+ * `count` TCP SYNs at a fixed batch size by one of SEND_METHODS (sendmmsg, sendto one per
+ * call, an AF_PACKET TX ring, io_uring, AF_XDP, or the bare sendmmsg reference loop),
  * counts the replies (RST from closed ports, SYN-ACK from an open one) by a SipHash
  * cookie in the sequence number, and reports what the kernel counted on the sending
  * thread: syscalls (raw_syscalls:sys_enter), sendmmsg/sendto entries, task-clock,
