@@ -75,6 +75,11 @@ function plan(quick: boolean, fork?: ForkInfo): Plan {
   return { ...whole, rounds: Math.max(quick ? 1 : 2, Math.round(whole.rounds * fork.measureScale)) };
 }
 
+/** The places of a run: --quick leaves out the veth (its budget is 5 s over all forks). */
+export function placesFor(quick: boolean): readonly Place[] {
+  return quick ? PLACES.filter((p) => p.id !== 'veth') : PLACES;
+}
+
 const pointKey = (place: Place, p: MethodPoint): string => `${place.id}/${p.id}/b${p.batch}`;
 
 /** What the send-methods part adds to the batch-size suite's result. */
@@ -100,6 +105,7 @@ export async function runSendMethods(ctx: SuiteContext): Promise<SendMethodsOutc
   const unsupported: Record<string, string> = {};
   const { rounds, runMs } = plan(ctx.quick, ctx.fork);
   const points = methodPoints(ctx.quick);
+  const places = placesFor(ctx.quick);
   const netns = canCreateNamespaces();
   if (!netns.ok) {
     return { tables: [], metrics: [], warnings: [`send methods skipped: ${netns.reason}`], data: [], unsupported: { all: netns.reason } };
@@ -109,7 +115,7 @@ export async function runSendMethods(ctx: SuiteContext): Promise<SendMethodsOutc
   const spaces = new Map<Place['id'], Namespace>();
   try {
     spaces.set('loopback', await createNamespace({ veth: false, localnet: true }));
-    spaces.set('veth', await createNamespace({ veth: true }));
+    if (places.some((p) => p.id === 'veth')) spaces.set('veth', await createNamespace({ veth: true }));
     spaces.set('send-path', await createNamespace({ veth: true, peerDown: true }));
     const options = (place: Place, p: MethodPoint): SendBatchOptions => ({
       family: 4,
@@ -124,13 +130,13 @@ export async function runSendMethods(ctx: SuiteContext): Promise<SendMethodsOutc
       signal: ctx.signal,
       ...(place.id === 'send-path' ? { receive: false } : { ports: [9, 10, 11], openPort: false }),
     });
-    const total = rounds * PLACES.length * points.length;
+    const total = rounds * places.length * points.length;
     let done = 0;
     // Warm-up (discarded): the counter group on the run thread, the code paths.
-    for (const place of PLACES) await sendBatch({ ...options(place, points.find((p) => p.method === 'sendmmsg')!), timeLimitMs: 10 });
+    for (const place of places) await sendBatch({ ...options(place, points.find((p) => p.method === 'sendmmsg')!), timeLimitMs: 10 });
     outer: for (let round = 0; round < rounds; round++) {
       const results = new Map<string, SendBatchResult>();
-      for (const place of PLACES) {
+      for (const place of places) {
         const order = points.map((_, i) => points[(i + round * 7) % points.length]!);
         for (const p of order) {
           if (ctx.signal.aborted) break outer;
@@ -158,11 +164,11 @@ export async function runSendMethods(ctx: SuiteContext): Promise<SendMethodsOutc
   } finally {
     for (const ns of spaces.values()) await ns.close();
   }
-  return summarise(points, runs, perRound, unsupported, warnings, rounds, runMs, Date.now() - started);
+  return summarise(places, points, runs, perRound, unsupported, warnings, rounds, runMs, Date.now() - started);
 }
 
 function summarise(
-  points: MethodPoint[], runs: Map<string, SendBatchResult[]>, perRound: Map<string, SendBatchResult>[],
+  places: readonly Place[], points: MethodPoint[], runs: Map<string, SendBatchResult[]>, perRound: Map<string, SendBatchResult>[],
   unsupported: Record<string, string>, warnings: string[], rounds: number, runMs: number, elapsedMs: number,
 ): SendMethodsOutcome {
   const tables: Table[] = [];
@@ -178,7 +184,7 @@ function summarise(
     const rs = runs.get(pointKey(place, p)) ?? [];
     return rs.length ? median(rs.map(perCore)) : null;
   };
-  for (const place of PLACES) {
+  for (const place of places) {
     const ref = points.find((p) => p.method === 'sendmmsg' && p.batch === PRTIP_BATCH)!;
     const refPps = medPps(place, ref);
     const rows: Table['rows'] = [];

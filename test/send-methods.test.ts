@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type CoreNative, nativeAddon } from '../src/native.js';
 import { canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { FRAME_METHODS, SEND_METHODS, type SendMethod, rawSocketSupport, sendBatch } from '../src/rawio.js';
-import { methodPoints } from '../bench/send-methods.js';
+import { methodPoints, placesFor } from '../bench/send-methods.js';
 import { sendMethodSeries } from '../src/report/chart-data.js';
 import type { SuiteResult } from '../src/report/result.js';
 
@@ -38,6 +38,9 @@ describe('send method options', () => {
     expect(new Set(quick.map((p) => p.id))).toEqual(new Set(['sendmmsg', 'bare-sendmmsg', 'tx-ring', 'tx-ring+bypass', 'io-uring', 'af-xdp']));
     expect(full.filter((p) => p.method === 'sendto')).toEqual([{ id: 'sendto', method: 'sendto', qdiscBypass: false, batch: 1 }]);
     expect(full.filter((p) => p.id === 'af-xdp').map((p) => p.batch)).toContain(100);
+    // Loopback and the send-path-only veth always; the veth with replies (AF_XDP's harness veth) in full runs.
+    expect(placesFor(true).map((p) => p.id)).toEqual(['loopback', 'send-path']);
+    expect(placesFor(false).map((p) => p.id)).toEqual(['loopback', 'veth', 'send-path']);
   });
 });
 
