@@ -14,6 +14,7 @@ import { type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatc
 import { max, median, medianInterval, min, stddev } from '../src/stats.js';
 import { blocksNeeded } from '../src/power.js';
 import { type ForkInfo, type Suite, type SuiteContext, runIfMain } from './suite.js';
+import { runSendMethods } from './send-methods.js';
 
 const BATCH_SIZES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024] as const;
 /** A sweep point: a sendmmsg batch size, or the sendto reference. */
@@ -362,17 +363,27 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   });
   if (totalUnexplained > 0) warnings.push(`${totalUnexplained} replies missing with no counter explaining them`);
 
+  // The send path beyond sendmmsg (bench/send-methods.ts): its own tables, metrics and chart rows.
+  const methods = ctx.signal.aborted ? undefined : await runSendMethods(ctx);
+  if (methods) {
+    tables.push(...methods.tables);
+    metrics.push(...methods.metrics);
+    warnings.push(...methods.warnings);
+  }
+
   return {
     ...base,
     status: completedRounds === 0 ? 'failed' : 'ok',
     ...(completedRounds === 0 ? { reason: ctx.signal.aborted ? 'aborted' : 'no complete round' } : {}),
-    durationMs,
+    durationMs: Date.now() - started,
     tables,
     metrics,
     claims,
     warnings,
     data: {
       summary,
+      sendMethods: methods?.data ?? [],
+      sendMethodsUnsupported: methods?.unsupported ?? {},
       runs: [...runs.entries()].map(([k, rs]) => ({
         key: k,
         runs: rs.map((r) => ({ pps: r.pps, craftNsPerPacket: r.craftNsPerPacket, userNs: r.userNs, sysNs: r.sysNs, syscallsPerPacket: r.syscallsPerPacket, userNsPerPacket: r.userNsPerPacket, sysNsPerPacket: r.sysNsPerPacket, lossPercent: r.lossPercent, sent: r.sent, replies: r.replies, contextSwitches: r.contextSwitches, kfreeSkb: r.kfreeSkb })),

@@ -13,7 +13,7 @@ export { monotonicNs, noop, tscHz } from './timing.js';
 export * as stats from './stats.js';
 export type { ClaimRow, Metric, SuiteResult, Table, Verdict } from './report/result.js';
 export { type ChecksumVariantInfo, type CraftOptions, type CraftedPackets, type PacketOptions, checksum, checksumUpdate, checksumVariants, craftPackets, packetLength, transportChecksum } from './packet.js';
-export { MAX_BATCH, type NetnsMode, type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from './rawio.js';
+export { FRAME_METHODS, MAX_BATCH, type NetnsMode, PER_PACKET_EVENTS, SEND_METHODS, type SendBatchOptions, type SendBatchResult, type SendMethod, rawSocketSupport, sendBatch } from './rawio.js';
 export { type Namespace, type NamespaceOptions, canCreateNamespaces, createNamespace, sweepStaleNamespaces, withNamespace } from './netns.js';
 export * as results from './report/index.js';
 export * as runner from './runner/index.js';

@@ -1,6 +1,7 @@
 /**
- * Raw-socket send runs: the sendmmsg batch-size benchmark's engine. One call sends
- * `count` TCP SYNs with sendmmsg at a fixed batch size (or sendto, one per call),
+ * Raw-socket send runs: the batch-size and send-methods benchmarks' engine. One call sends
+ * `count` TCP SYNs at a fixed batch size by one of SEND_METHODS (sendmmsg, sendto one per
+ * call, an AF_PACKET TX ring, io_uring, AF_XDP, or the bare sendmmsg reference loop),
  * counts the replies (RST from closed ports, SYN-ACK from an open one) by a SipHash
  * cookie in the sequence number, and reports what the kernel counted on the sending
  * thread: syscalls (raw_syscalls:sys_enter), sendmmsg/sendto entries, task-clock,
@@ -26,6 +27,21 @@ import { describe, expectBoolean, expectInteger, expectObject, expectOneOf, expe
 /** sendmmsg's vlen is capped at UIO_MAXIOV by the kernel; a larger batch is a RangeError. */
 export const MAX_BATCH = 1024;
 
+/**
+ * How packets reach the kernel (native/rawio/send_path.h):
+ * - 'sendto': one packet per call (batch 1);
+ * - 'sendmmsg': one call per batch;
+ * - 'tx-ring': AF_PACKET PACKET_TX_RING (PACKET_MMAP, TPACKET_V2), a batch of frames marked then one send() (link 'packet');
+ * - 'io-uring': a batch of IORING_OP_SENDMSG SQEs per io_uring_enter;
+ * - 'af-xdp': AF_XDP copy (skb) mode, TX ring only; the kernel takes a few dozen frames per sendto() kick (link 'packet');
+ * - 'bare-sendmmsg': the reference, sendmmsg in a loop with nothing else in it and no counters attached.
+ */
+export const SEND_METHODS = ['sendmmsg', 'sendto', 'tx-ring', 'io-uring', 'af-xdp', 'bare-sendmmsg'] as const;
+/** One of SEND_METHODS. */
+export type SendMethod = (typeof SEND_METHODS)[number];
+/** Methods that write Ethernet frames, so need link 'packet' (and a namespace of our own). */
+export const FRAME_METHODS: readonly SendMethod[] = ['tx-ring', 'af-xdp'];
+
 /** The counters attached to every run (those that open here). */
 export const RUN_EVENTS = [
   'raw_syscalls:sys_enter',
@@ -35,6 +51,13 @@ export const RUN_EVENTS = [
   'task-clock',
   'skb:kfree_skb',
 ] as const;
+
+/**
+ * Counters that fire once or more per packet. Counting a tracepoint costs a few hundred
+ * ns per event: skb:kfree_skb alone took ~20% off the send-path-only pps here (measured
+ * against the bare loop), so it is counted only with `perPacketCounters: true`.
+ */
+export const PER_PACKET_EVENTS: readonly string[] = ['skb:kfree_skb'];
 
 /** /proc/net counters whose growth during a run explains a missing reply. */
 export const DROP_COUNTERS = [
@@ -69,11 +92,11 @@ export interface SendBatchOptions {
   ports?: number[];
   /** Also listen on the target (a kernel-chosen port) and probe it: SYN-ACKs. Default: `receive`. */
   openPort?: boolean;
-  /** Packets per sendmmsg call, 1..1024. Default 64; must be 1 with method 'sendto'. */
+  /** Packets per send call (sendmmsg vlen, TX-ring frames per send(), SQEs per io_uring_enter, AF_XDP descriptors per batch), 1..1024. Default 64; must be 1 with method 'sendto'. */
   batchSize?: number;
-  /** 'sendmmsg' (default) or 'sendto' (one packet per call: the batch-1 reference). */
-  method?: 'sendmmsg' | 'sendto';
-  /** 'ip' (raw IP socket with IP_HDRINCL/IPV6_HDRINCL, default) or 'packet' (AF_PACKET frames; needs `netns`). */
+  /** How packets reach the kernel (SEND_METHODS). Default 'sendmmsg'. */
+  method?: SendMethod;
+  /** 'ip' (raw IP socket with IP_HDRINCL/IPV6_HDRINCL, default) or 'packet' (Ethernet frames; needs `netns`). Default 'packet' for 'tx-ring' and 'af-xdp', which only send frames. */
   link?: 'ip' | 'packet';
   /** AF_PACKET only: PACKET_QDISC_BYPASS. Default false. */
   qdiscBypass?: boolean;
@@ -87,6 +110,8 @@ export interface SendBatchOptions {
   drainMs?: number;
   /** Send inside a namespace of the harness's own instead of the caller's loopback. */
   netns?: NetnsMode;
+  /** Also count the per-packet tracepoints (PER_PACKET_EVENTS: skb:kfree_skb), which slow the send loop measurably. Default false. */
+  perPacketCounters?: boolean;
   /** Aborting cancels the run; it then resolves with what was done so far (`cancelled: true`). */
   signal?: AbortSignal;
 }
@@ -94,7 +119,7 @@ export interface SendBatchOptions {
 /** What one run measured. Per-packet figures divide by packets sent. */
 export interface SendBatchResult {
   family: 4 | 6;
-  method: 'sendmmsg' | 'sendto';
+  method: SendMethod;
   link: 'ip' | 'packet';
   batchSize: number;
   target: string;
@@ -125,8 +150,10 @@ export interface SendBatchResult {
   sendtoCalls: number | null;
   /** Send calls as the loop itself counted them (a cross-check on the tracepoints). */
   loopSendCalls: number;
-  /** Accepted packets per second over the send loop. */
+  /** Accepted packets per second over the send loop (wall clock: a preempted thread counts its waits). */
   pps: number;
+  /** Accepted packets per second of the sending thread's CPU time (task-clock): what one core sustains, unmoved by preemption; null without task-clock. */
+  ppsPerCore: number | null;
   durationMs: number;
   drainMs: number;
   userNsPerPacket: number;
@@ -140,7 +167,7 @@ export interface SendBatchResult {
   craftNsPerPacket: number;
   taskClockNs: number | null;
   contextSwitches: number | null;
-  /** skb:kfree_skb events on the sending thread (includes the normal "no socket" frees of SYNs to closed ports). */
+  /** skb:kfree_skb events on the sending thread (includes the normal "no socket" frees of SYNs to closed ports); null unless `perPacketCounters`. */
   kfreeSkb: number | null;
   /** Every counter by name (null when it did not open, see counterNotes). */
   counters: Record<string, number | null>;
@@ -222,7 +249,7 @@ function macBytes(mac: string | undefined): Buffer {
 
 interface Checked {
   family: 4 | 6;
-  method: 'sendmmsg' | 'sendto';
+  method: SendMethod;
   link: 'ip' | 'packet';
   batchSize: number;
   count: number;
@@ -232,13 +259,16 @@ interface Checked {
   openPort: boolean;
   ports: number[];
   qdiscBypass: boolean;
+  perPacketCounters: boolean;
 }
 
 function checkOptions(options: SendBatchOptions): Checked {
   expectObject('options', options);
   const family = options.family === undefined ? 4 : expectOneOf('options.family', options.family, [4, 6] as const);
-  const method = options.method === undefined ? 'sendmmsg' : expectOneOf('options.method', options.method, ['sendmmsg', 'sendto'] as const);
-  const link = options.link === undefined ? 'ip' : expectOneOf('options.link', options.link, ['ip', 'packet'] as const);
+  const method = options.method === undefined ? 'sendmmsg' : expectOneOf('options.method', options.method, SEND_METHODS);
+  const frames = FRAME_METHODS.includes(method);
+  const link = options.link === undefined ? (frames ? 'packet' : 'ip') : expectOneOf('options.link', options.link, ['ip', 'packet'] as const);
+  if (frames && link !== 'packet') throw new RangeError(`options.link must be "packet" with method "${method}" (it sends Ethernet frames), got ${describe(link)}`);
   const batchSize = options.batchSize === undefined ? (method === 'sendto' ? 1 : 64) : expectInteger('options.batchSize', options.batchSize, 1, MAX_BATCH);
   if (method === 'sendto' && batchSize !== 1) throw new RangeError(`options.batchSize must be 1 with method "sendto" (one packet per call), got ${describe(batchSize)}`);
   const count = options.count === undefined ? 100_000 : expectInteger('options.count', options.count, 1, 1e9);
@@ -249,6 +279,7 @@ function checkOptions(options: SendBatchOptions): Checked {
   const openPort = options.openPort === undefined ? receive : expectBoolean('options.openPort', options.openPort);
   if (sink && receive) throw new RangeError('options.receive must be false in a sink namespace (the veth peer is down): nothing answers there');
   const qdiscBypass = options.qdiscBypass === undefined ? false : expectBoolean('options.qdiscBypass', options.qdiscBypass);
+  const perPacketCounters = options.perPacketCounters === undefined ? false : expectBoolean('options.perPacketCounters', options.perPacketCounters);
   let ports = [9];
   if (options.ports !== undefined) {
     if (!Array.isArray(options.ports)) throw new TypeError(`options.ports must be an array of port numbers, got ${describe(options.ports)}`);
@@ -257,7 +288,7 @@ function checkOptions(options: SendBatchOptions): Checked {
   }
   if (ports.length === 0 && (!openPort || sink)) throw new RangeError('options.ports must not be empty unless openPort is true');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(`options.signal must be an AbortSignal, got ${describe(options.signal)}`);
-  return { family, method, link, batchSize, count, timeLimitMs, drainMs, receive, openPort, ports, qdiscBypass };
+  return { family, method, link, batchSize, count, timeLimitMs, drainMs, receive, openPort, ports, qdiscBypass, perPacketCounters };
 }
 
 /**
@@ -265,7 +296,8 @@ function checkOptions(options: SendBatchOptions): Checked {
  * and what the kernel counted. Off the JS thread; bounded by `count` and
  * `timeLimitMs`; cancellable with `signal`.
  * @throws TypeError/RangeError for bad options (naming the option)
- * @throws PerfError NOT_LOOPBACK (target outside loopback/our namespace), NO_CAP_NET_RAW, NETNS_* and socket failures
+ * @throws PerfError NOT_LOOPBACK (target outside loopback/our namespace), NO_CAP_NET_RAW, NETNS_* and socket failures;
+ *   METHOD_UNSUPPORTED when the kernel or the privileges refuse the method here (the message says why)
  */
 export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBatchResult> {
   // Captured now so a failure from the worker thread points at the caller.
@@ -286,7 +318,7 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
     throw new TypeError('options.allowNetwork is no longer accepted: packets go only to loopback or into namespaces the harness created, and the native sender enforces it');
   }
   if (o.link === 'packet' && netns === undefined) {
-    throw new PerfError('link "packet" sends Ethernet frames and is only allowed inside a namespace of our own: pass netns: "lo" or "veth"', { code: 'PACKET_NEEDS_NETNS' });
+    throw new PerfError(`link "packet"${o.method === 'sendmmsg' ? '' : ` (method "${o.method}")`} sends Ethernet frames and is only allowed inside a namespace of our own: pass netns: "lo" or "veth"`, { code: 'PACKET_NEEDS_NETNS' });
   }
   if (options.target !== undefined) expectString('options.target', options.target);
   if (options.source !== undefined) expectString('options.source', options.source);
@@ -334,7 +366,9 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
       drainNs: o.drainMs * 1e6,
       netnsPath: ns?.path ?? '',
       targetNetnsPath: useVeth ? ns!.peerPath! : '',
-      events: runEvents(),
+      // The reference loop runs bare but for task-clock (a software counter read at context
+      // switches, nothing per packet or per call), so pps per core compares across methods.
+      events: o.method === 'bare-sendmmsg' ? runEvents().filter((e) => e === 'task-clock') : runEvents().filter((e) => o.perPacketCounters || !PER_PACKET_EVENTS.includes(e)),
       key: randomBytes(16),
     };
     if (o.link === 'packet') {
@@ -375,7 +409,11 @@ function summarize(raw: NativeRunResult, o: Checked, target: string, namespace: 
   for (const name of RUN_EVENTS) {
     if (!(name in counters)) {
       counters[name] = null;
-      counterNotes.push(`${name}: not available on this machine`);
+      counterNotes.push(
+        o.method === 'bare-sendmmsg' ? `${name}: not counted (the bare reference loop counts task-clock only)`
+          : !o.perPacketCounters && PER_PACKET_EVENTS.includes(name) ? `${name}: not counted (per-packet; pass perPacketCounters: true)`
+            : `${name}: not available on this machine`,
+      );
     }
   }
   const sent = raw.sent;
@@ -418,6 +456,7 @@ function summarize(raw: NativeRunResult, o: Checked, target: string, namespace: 
     sendtoCalls: counters['syscalls:sys_enter_sendto'] ?? null,
     loopSendCalls: raw.sendCalls,
     pps: raw.sendNs > 0 ? (raw.accepted * 1e9) / raw.sendNs : 0,
+    ppsPerCore: counters['task-clock'] ? (raw.accepted * 1e9) / counters['task-clock'] : null,
     durationMs: raw.sendNs / 1e6,
     drainMs: raw.drainNs / 1e6,
     userNsPerPacket: sent ? raw.userNs / sent : 0,

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PerfError } from '../src/errors.js';
 import { type CoreNative, nativeAddon } from '../src/native.js';
 import { type Namespace, canCreateNamespaces, createNamespace, withNamespace } from '../src/netns.js';
-import { sendBatch, sipHash24 } from '../src/rawio.js';
+import { FRAME_METHODS, SEND_METHODS, sendBatch, sipHash24 } from '../src/rawio.js';
 
 const RUNS = 1000;
 
@@ -59,10 +59,11 @@ const notLoopback4 = (v: unknown): boolean => !(typeof v === 'string' && isIP(v)
 // A valid one-packet run with one field broken: never sends.
 const SEND_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   family: anythingBut(undefined, 4, 6),
-  method: anythingBut(undefined, 'sendmmsg', 'sendto'),
+  method: anythingBut(undefined, ...SEND_METHODS),
   link: anythingBut(undefined, 'ip', 'packet'),
   batchSize: notIntegerIn(1, 1024),
   count: notIntegerIn(1, 1e9),
+  perPacketCounters: notBoolean,
   timeLimitMs: notIntegerIn(1, 600_000),
   drainMs: notIntegerIn(1, 60_000),
   receive: notBoolean,
@@ -163,7 +164,7 @@ const START_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   srcPortBase: notIntegerIn(1, 65535),
   srcPortCount: notIntegerIn(1, 45536),
   batchSize: notIntegerIn(1, 1024),
-  method: anythingBut(undefined, 'sendmmsg', 'sendto'),
+  method: anythingBut(undefined, ...SEND_METHODS),
   link: anythingBut(undefined, 'ip', 'packet'),
   ifname: fc.oneof(anythingBut(), fc.string({ maxLength: 30 })).filter((v) => v !== 'lo'),
   srcMac: notBytes(6),
@@ -184,6 +185,15 @@ describe('fuzz: the native exports', () => {
       // ifname and srcMac only count with link "packet"; a harmless empty port list with openPort.
       const config = { ...base(), ...(field === 'ifname' || field === 'srcMac' ? { link: 'packet', ifname: 'lo' } : {}), [field]: value };
       await failsNaming(() => addon().rawioStart(config), `config.${field}`);
+    }), { numRuns: RUNS });
+  });
+
+  it(`rawioStart: ${RUNS} frame-method configs whose link is not "packet"`, async () => {
+    // TX ring and AF_XDP send Ethernet frames: any link but "packet" (absent = "ip") is refused naming config.link.
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...FRAME_METHODS), anythingBut('packet'), async (method, link) => {
+      const config: Record<string, unknown> = { ...base(), method, ifname: 'lo' };
+      if (link !== undefined) config.link = link;
+      await failsNaming(() => addon().rawioStart(config), 'config.link');
     }), { numRuns: RUNS });
   });
 

@@ -91,8 +91,21 @@ RunConfig ParseConfig(const Napi::Object& o) {
   const double port_room = 65536.0 - cfg.src_port_base;
   cfg.src_port_count = static_cast<uint16_t>(OptionalInteger(o, "srcPortCount", 1, port_room, std::min(4096.0, port_room)));
   cfg.batch_size = static_cast<int>(OptionalInteger(o, "batchSize", 1, kMaxBatch, 64));
-  cfg.method = OptionalChoice(o, "method", "sendmmsg", "sendto") == "sendto" ? SendMethod::Sendto : SendMethod::Sendmmsg;
+  Napi::Value method = Field(o, "method");
+  const std::string method_name =
+      method.IsUndefined() ? "sendmmsg" : ChoiceArg(method, "config.method", {"sendmmsg", "sendto", "tx-ring", "io-uring", "af-xdp", "bare-sendmmsg"});
+  cfg.method = method_name == "sendto"          ? SendMethod::Sendto
+               : method_name == "tx-ring"       ? SendMethod::TxRing
+               : method_name == "io-uring"      ? SendMethod::Uring
+               : method_name == "af-xdp"        ? SendMethod::Xdp
+               : method_name == "bare-sendmmsg" ? SendMethod::BareSendmmsg
+                                                : SendMethod::Sendmmsg;
   cfg.link = OptionalChoice(o, "link", "ip", "packet") == "packet" ? LinkKind::Packet : LinkKind::Ip;
+  // The ring methods write Ethernet frames: they go out of one interface, so the guard
+  // checks them as AF_PACKET (lo, or a veth into a harness namespace).
+  if ((cfg.method == SendMethod::TxRing || cfg.method == SendMethod::Xdp) && cfg.link != LinkKind::Packet) {
+    ThrowOutOfRange(Field(o, "link"), "config.link", "\"packet\" with method \"" + method_name + "\" (it sends Ethernet frames)");
+  }
   if (cfg.link == LinkKind::Packet) {
     Napi::Value ifname = Field(o, "ifname");
     cfg.ifname = StringArg(ifname, "config.ifname", IFNAMSIZ - 1);

@@ -3,6 +3,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/sock_diag.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -20,14 +21,15 @@
 #include "guard.h"
 #include "net_stats.h"
 #include "receiver.h"
+#include "send_path.h"
 #include "sockets.h"
 
 namespace prtip {
 
 namespace {
 
-constexpr size_t kSlotStride = 192;  // >= 14-byte Ethernet header + the longest TCP SYN
-constexpr int kSendRetries = 4;
+// After the loop's deadline, how long a ring may take to hand back its last frames.
+constexpr uint64_t kFinishGraceNs = 1000000000;
 
 struct Fd {
   int fd = -1;
@@ -69,22 +71,20 @@ inline void PatchSourcePort(uint8_t* tcp, uint16_t port) {
   tcp[17] = static_cast<uint8_t>(check);
 }
 
-// Writes packets [first, first + n) of the run into consecutive slots.
+// Writes the run's packets: template copy, SipHash cookie as sequence number, source port patch.
 class Crafter {
  public:
   Crafter(const RunConfig& cfg, const std::vector<uint16_t>& ports, const PacketTemplate& tmpl, size_t l2, size_t l4)
       : cfg_(cfg), ports_(ports), tmpl_(tmpl), l2_(l2), l4_(l4), alen_(cfg.family == 6 ? 16 : 4) {}
 
-  void Fill(uint8_t* slots, uint64_t first, int n) const {
-    for (int k = 0; k < n; ++k) {
-      const uint64_t i = first + static_cast<uint64_t>(k);
-      const uint16_t dst_port = ports_[i % ports_.size()];
-      const uint16_t src_port = static_cast<uint16_t>(cfg_.src_port_base + (i / ports_.size()) % cfg_.src_port_count);
-      const uint32_t seq = ProbeCookie(cfg_.key, cfg_.src_addr, cfg_.dst_addr, alen_, src_port, dst_port);
-      uint8_t* ip = slots + static_cast<size_t>(k) * kSlotStride + l2_;
-      tmpl_.Emit(ip, dst_port, seq);
-      PatchSourcePort(ip + l4_, src_port);
-    }
+  // Packet i of the run, into frame (which starts at the L2 header, if any).
+  void Write(uint8_t* frame, uint64_t i) const {
+    const uint16_t dst_port = ports_[i % ports_.size()];
+    const uint16_t src_port = static_cast<uint16_t>(cfg_.src_port_base + (i / ports_.size()) % cfg_.src_port_count);
+    const uint32_t seq = ProbeCookie(cfg_.key, cfg_.src_addr, cfg_.dst_addr, alen_, src_port, dst_port);
+    uint8_t* ip = frame + l2_;
+    tmpl_.Emit(ip, dst_port, seq);
+    PatchSourcePort(ip + l4_, src_port);
   }
 
  private:
@@ -92,6 +92,87 @@ class Crafter {
   const std::vector<uint16_t>& ports_;
   const PacketTemplate& tmpl_;
   size_t l2_, l4_, alen_;
+};
+
+// The reference: sendmmsg of the same packets at the same batch size in a loop with
+// nothing else in it, as a plain C sender would be written (no TSC reads, cancel looked
+// at only with the clock, no virtual calls). Its own socket and slots.
+class BareSendmmsg {
+ public:
+  explicit BareSendmmsg(const SendSetup& setup) : setup_(setup) {}
+  ~BareSendmmsg() {
+    if (fd_ >= 0) close(fd_);
+  }
+
+  bool Open(const RunConfig& cfg, PathError* error) {
+    std::string syscall;
+    int ifindex = 0;
+    fd_ = cfg.link == LinkKind::Packet ? OpenPacketSender(cfg.ifname, cfg.qdisc_bypass, &ifindex, &syscall) : OpenRawSender(cfg.family, &syscall);
+    if (fd_ < 0) {
+      *error = SocketError(cfg.link == LinkKind::Packet ? "an AF_PACKET socket" : "a raw IP socket", -fd_, syscall.c_str());
+      return false;
+    }
+    slots_.assign(static_cast<size_t>(setup_.batch) * kSlotStride, 0);
+    msgs_.resize(setup_.batch);
+    iovs_.resize(setup_.batch);
+    for (int k = 0; k < setup_.batch; ++k) {
+      uint8_t* slot = slots_.data() + static_cast<size_t>(k) * kSlotStride;
+      if (setup_.l2 == 14) std::memcpy(slot, setup_.l2_header, 14);
+      iovs_[k] = {slot, setup_.length};
+      msghdr& h = msgs_[k].msg_hdr;
+      std::memset(&h, 0, sizeof h);
+      h.msg_name = &setup_.dst;
+      h.msg_namelen = setup_.dst_len;
+      h.msg_iov = &iovs_[k];
+      h.msg_iovlen = 1;
+    }
+    return true;
+  }
+
+  void Run(const RunConfig& cfg, const Crafter& crafter, uint64_t deadline, const std::atomic<bool>& cancel, RunResult* out) {
+    const uint64_t batch = static_cast<uint64_t>(setup_.batch);
+    const uint64_t clock_every = batch >= 256 ? 1 : 256 / batch;
+    uint64_t next = 0, iteration = 0;
+    while (next < cfg.count) {
+      if (iteration++ % clock_every == 0) {
+        if (MonotonicNs() >= deadline) {
+          out->timed_out = true;
+          break;
+        }
+        if (cancel.load(std::memory_order_relaxed)) {
+          out->cancelled = true;
+          break;
+        }
+      }
+      const int n = static_cast<int>(std::min(batch, cfg.count - next));
+      for (int k = 0; k < n; ++k) crafter.Write(slots_.data() + static_cast<size_t>(k) * kSlotStride, next + static_cast<uint64_t>(k));
+      next += static_cast<uint64_t>(n);
+      int done = 0, retries = 0;
+      while (done < n) {
+        const int r = sendmmsg(fd_, msgs_.data() + done, static_cast<unsigned>(n - done), 0);
+        out->send_calls++;
+        if (r > 0) {
+          done += r;
+          continue;
+        }
+        const int err = r < 0 ? errno : EIO;
+        if (err == EINTR || ((err == ENOBUFS || err == EAGAIN) && retries++ < kSendRetries)) continue;
+        out->send_errors++;
+        out->last_send_errno = err;
+        done++;
+      }
+      out->accepted += static_cast<uint64_t>(n);
+    }
+    out->sent = next;
+    out->accepted -= out->send_errors;
+  }
+
+ private:
+  int fd_ = -1;
+  SendSetup setup_;
+  std::vector<uint8_t> slots_;
+  std::vector<mmsghdr> msgs_;
+  std::vector<iovec> iovs_;
 };
 
 }  // namespace
@@ -133,26 +214,19 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup
   }
   if (ports.empty()) return SetError(out, "NO_PORTS", "no target ports to send to");
 
-  // Sockets.
-  Fd sender, receiver;
+  // The receive socket; the sender is opened below, once the packets are known.
+  Fd receiver;
   int ifindex = 0;
   if (cfg.link == LinkKind::Packet) {
-    sender.fd = OpenPacketSender(cfg.ifname, cfg.qdisc_bypass, &ifindex, &syscall);
-    if (sender.fd < 0) {
-      int err = -sender.fd;
-      if (syscall == "if_nametoindex") return SetError(out, "NO_INTERFACE", "no interface " + cfg.ifname + " in the run's namespace", err, syscall);
-      return SetError(out, SocketErrorCode(err), SocketErrorMessage("an AF_PACKET socket", err), err, syscall);
-    }
-  } else {
-    sender.fd = OpenRawSender(cfg.family, &syscall);
-    if (sender.fd < 0) return SetError(out, SocketErrorCode(-sender.fd), SocketErrorMessage("a raw IP socket", -sender.fd), -sender.fd, syscall);
+    ifindex = static_cast<int>(if_nametoindex(cfg.ifname.c_str()));
+    if (ifindex == 0) return SetError(out, "NO_INTERFACE", "no interface " + cfg.ifname + " in the run's namespace", errno, "if_nametoindex");
   }
   if (cfg.receive) {
     receiver.fd = OpenRawReceiver(cfg.family, cfg.src_port_base, cfg.src_port_count, cfg.rcvbuf_bytes, &syscall);
     if (receiver.fd < 0) return SetError(out, SocketErrorCode(-receiver.fd), SocketErrorMessage("a raw TCP receive socket", -receiver.fd), -receiver.fd, syscall);
   }
 
-  // Packets: one template, patched per packet straight into the batch slots.
+  // Packets: one template, patched per packet straight into the send path's slots.
   PacketSpec spec;
   spec.family = cfg.family;
   spec.protocol = Protocol::Tcp;
@@ -164,52 +238,51 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup
   const size_t l2 = cfg.link == LinkKind::Packet ? 14 : 0;
   if (l3_len == 0 || l2 + l3_len > kSlotStride) return SetError(out, "BAD_TEMPLATE", "the packet template is empty or too long for a batch slot");
   const int batch = cfg.method == SendMethod::Sendto ? 1 : cfg.batch_size;
-  std::vector<uint8_t> slots(static_cast<size_t>(batch) * kSlotStride, 0);
   // Learn the transport offset from a first packet (IPv4 IHL; IPv6 fixed header).
-  tmpl.Emit(slots.data() + l2, ports[0], 0);
-  const size_t l4 = cfg.family == 6 ? 40 : (slots[l2] & 0x0f) * 4u;
+  uint8_t probe[kSlotStride] = {};
+  tmpl.Emit(probe, ports[0], 0);
+  const size_t l4 = cfg.family == 6 ? 40 : (probe[0] & 0x0f) * 4u;
   out->packet_bytes = l2 + l3_len;
 
   // Destination: one address (or link-layer address) shared by every message.
-  sockaddr_storage dst{};
-  socklen_t dst_len = 0;
+  SendSetup setup;
+  setup.batch = batch;
+  setup.l2 = l2;
+  setup.length = l2 + l3_len;
+  setup.ifindex = ifindex;
+  uint8_t eth[14];
+  std::memcpy(eth, cfg.dst_mac, 6);
+  std::memcpy(eth + 6, cfg.src_mac, 6);
+  eth[12] = cfg.family == 6 ? 0x86 : 0x08;
+  eth[13] = cfg.family == 6 ? 0xdd : 0x00;
+  setup.l2_header = eth;
   if (cfg.link == LinkKind::Packet) {
-    auto* ll = reinterpret_cast<sockaddr_ll*>(&dst);
+    auto* ll = reinterpret_cast<sockaddr_ll*>(&setup.dst);
     ll->sll_family = AF_PACKET;
     ll->sll_protocol = htons(cfg.family == 6 ? ETH_P_IPV6 : ETH_P_IP);
     ll->sll_ifindex = ifindex;
     ll->sll_halen = 6;
     std::memcpy(ll->sll_addr, cfg.dst_mac, 6);
-    dst_len = sizeof *ll;
-    for (int k = 0; k < batch; ++k) {
-      uint8_t* eth = slots.data() + static_cast<size_t>(k) * kSlotStride;
-      std::memcpy(eth, cfg.dst_mac, 6);
-      std::memcpy(eth + 6, cfg.src_mac, 6);
-      eth[12] = cfg.family == 6 ? 0x86 : 0x08;
-      eth[13] = cfg.family == 6 ? 0xdd : 0x00;
-    }
+    setup.dst_len = sizeof *ll;
   } else if (cfg.family == 6) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&dst);
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&setup.dst);
     sin6->sin6_family = AF_INET6;
     std::memcpy(&sin6->sin6_addr, cfg.dst_addr, 16);
-    dst_len = sizeof *sin6;
+    setup.dst_len = sizeof *sin6;
   } else {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&dst);
+    auto* sin = reinterpret_cast<sockaddr_in*>(&setup.dst);
     sin->sin_family = AF_INET;
     std::memcpy(&sin->sin_addr, cfg.dst_addr, 4);
-    dst_len = sizeof *sin;
+    setup.dst_len = sizeof *sin;
   }
-  // The message arrays are built once; a batch only rewrites slot contents.
-  std::vector<mmsghdr> msgs(batch);
-  std::vector<iovec> iovs(batch);
-  for (int k = 0; k < batch; ++k) {
-    iovs[k] = {slots.data() + static_cast<size_t>(k) * kSlotStride, l2 + l3_len};
-    msghdr& h = msgs[k].msg_hdr;
-    std::memset(&h, 0, sizeof h);
-    h.msg_name = &dst;
-    h.msg_namelen = dst_len;
-    h.msg_iov = &iovs[k];
-    h.msg_iovlen = 1;
+  PathError path_error;
+  std::unique_ptr<SendPath> path;
+  BareSendmmsg bare(setup);
+  if (cfg.method == SendMethod::BareSendmmsg) {
+    if (!bare.Open(cfg, &path_error)) return SetError(out, path_error.code, path_error.message, path_error.err, path_error.syscall);
+  } else {
+    path = OpenSendPath(cfg, setup, &path_error);
+    if (!path) return SetError(out, path_error.code, path_error.message, path_error.err, path_error.syscall);
   }
   Crafter crafter(cfg, ports, tmpl, l2, l4);
 
@@ -234,62 +307,44 @@ void ExecuteRun(const RunConfig& cfg, const std::atomic<bool>& cancel, PerfGroup
   group->Enable();
   const uint64_t t0 = MonotonicNs();
   const uint64_t deadline = cfg.time_limit_ns ? t0 + cfg.time_limit_ns : UINT64_MAX;
-  // Look at the clock about every 256 packets: where the clocksource has no vDSO,
-  // each look is a syscall, and it must not move syscalls/packet.
-  const uint64_t clock_every = batch >= 256 ? 1 : 256 / static_cast<uint64_t>(batch);
-  uint64_t next = 0, iteration = 0, craft_ticks = 0;
-  uint8_t* slot0 = slots.data();
-  while (next < cfg.count) {
-    if (cancel.load(std::memory_order_relaxed)) {
-      out->cancelled = true;
-      break;
-    }
-    if (iteration++ % clock_every == 0 && MonotonicNs() >= deadline) {
-      out->timed_out = true;
-      break;
-    }
-    const int n = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(batch), cfg.count - next));
-    const uint64_t c0 = ReadTsc();
-    crafter.Fill(slots.data(), next, n);
-    craft_ticks += ReadTsc() - c0;
-    out->sent += static_cast<uint64_t>(n);
-    next += static_cast<uint64_t>(n);
-    int done = 0, retries = 0;
-    while (done < n) {
-      int r;
-      if (cfg.method == SendMethod::Sendto) {
-        ssize_t s = sendto(sender.fd, slot0, l2 + l3_len, 0, reinterpret_cast<sockaddr*>(&dst), dst_len);
-        r = s < 0 ? -1 : 1;
-      } else {
-        // A partial send returns how many went; the rest go in the next call.
-        r = sendmmsg(sender.fd, msgs.data() + done, static_cast<unsigned>(n - done), 0);
+  if (cfg.method == SendMethod::BareSendmmsg) {
+    bare.Run(cfg, crafter, deadline, cancel, out);
+  } else {
+    // Look at the clock about every 256 packets: where the clocksource has no vDSO,
+    // each look is a syscall, and it must not move syscalls/packet.
+    const uint64_t clock_every = batch >= 256 ? 1 : 256 / static_cast<uint64_t>(batch);
+    uint64_t next = 0, iteration = 0, craft_ticks = 0;
+    while (next < cfg.count) {
+      if (cancel.load(std::memory_order_relaxed)) {
+        out->cancelled = true;
+        break;
       }
-      out->send_calls++;
-      if (r > 0) {
-        done += r;
-        out->accepted += static_cast<uint64_t>(r);
-        retries = 0;
-        continue;
+      if (iteration++ % clock_every == 0 && MonotonicNs() >= deadline) {
+        out->timed_out = true;
+        break;
       }
-      const int err = r < 0 ? errno : EIO;
-      if (err == EINTR) continue;
-      if ((err == ENOBUFS || err == EAGAIN) && retries++ < kSendRetries) {
-        sched_yield();
-        continue;
+      const int want = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(batch), cfg.count - next));
+      const int n = path->Reserve(want, deadline);
+      if (n == 0) {
+        out->timed_out = true;  // no room came free before the deadline
+        break;
       }
-      // The first remaining packet was refused: count it and go on with the rest.
-      out->send_errors++;
-      out->last_send_errno = err;
-      done++;
-      retries = 0;
+      const uint64_t c0 = ReadTsc();
+      for (int k = 0; k < n; ++k) crafter.Write(path->PacketAt(k), next + static_cast<uint64_t>(k));
+      craft_ticks += ReadTsc() - c0;
+      out->sent += static_cast<uint64_t>(n);
+      next += static_cast<uint64_t>(n);
+      path->Send(n, out);
     }
+    const double hz = TscHz();
+    out->craft_ns = hz > 0 ? static_cast<uint64_t>(static_cast<double>(craft_ticks) * 1e9 / hz) : 0;
   }
+  // Rings finish asynchronously: the loop's time includes handing every packet over.
+  if (path) path->Finish(MonotonicNs() + kFinishGraceNs, out);
   const uint64_t t1 = MonotonicNs();
   group->Disable();
   getrusage(RUSAGE_THREAD, &ru1);
   out->send_ns = t1 - t0;
-  const double tsc_hz = TscHz();
-  out->craft_ns = tsc_hz > 0 ? static_cast<uint64_t>(static_cast<double>(craft_ticks) * 1e9 / tsc_hz) : 0;
   out->user_ns = TimevalNs(ru1.ru_utime) - TimevalNs(ru0.ru_utime);
   out->sys_ns = TimevalNs(ru1.ru_stime) - TimevalNs(ru0.ru_stime);
 

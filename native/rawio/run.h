@@ -1,6 +1,5 @@
-// One send run: a sender (sendmmsg at a fixed batch size, or sendto one packet per
-// call) and, optionally, a receiver thread counting the replies. Plain data in,
-// plain data out, so it runs on a thread of its own with no JS in sight.
+// One send run: a sender (one of the send paths of send_path.h at a fixed batch size)
+// and, optionally, a receiver thread counting the replies. Plain data in, plain data out, so it runs on a thread of its own with no JS in sight.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -16,7 +15,10 @@ namespace prtip {
 
 constexpr int kMaxBatch = 1024;  // UIO_MAXIOV: sendmmsg silently caps vlen there
 
-enum class SendMethod { Sendmmsg, Sendto };
+// How packets reach the kernel (send_path.h). BareSendmmsg is the reference: the same
+// socket, packets and batches as Sendmmsg in a loop with nothing else in it (no TSC
+// reads, no cancel check per batch, no counters), to price what the harness's loop adds.
+enum class SendMethod { Sendmmsg, Sendto, TxRing, Uring, Xdp, BareSendmmsg };
 enum class LinkKind { Ip, Packet };  // raw IP socket (HDRINCL) or AF_PACKET frames
 
 struct RunConfig {

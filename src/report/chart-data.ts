@@ -87,3 +87,27 @@ export function findRecordSet<K extends string>(
 export function keysOf(set: RecordSet): string[] {
   return [...new Set(set.records.flatMap((r) => Object.keys(r)))];
 }
+
+/** One line of a chart: a name and its (x, y) points. */
+export interface SeriesPoints {
+  name: string;
+  points: { x: number; y: number }[];
+}
+
+/**
+ * The batch-size suite's send-method rows (data.sendMethods: place, method, perCall, pps)
+ * as lines, one per place and method: x = packets per send call, y = median pps.
+ * Unsupported points (no pps) are left out.
+ */
+export function sendMethodSeries(suite: SuiteResult | undefined): SeriesPoints[] {
+  const rows = suite?.data?.sendMethods;
+  if (!Array.isArray(rows)) return [];
+  const lines = new Map<string, { x: number; y: number }[]>();
+  for (const row of rows) {
+    if (!isPlainObject(row) || typeof row.pps !== 'number' || typeof row.perCall !== 'number') continue;
+    const name = `${String(row.place)} ${String(row.method)}`;
+    if (!lines.has(name)) lines.set(name, []);
+    lines.get(name)!.push({ x: row.perCall, y: row.pps });
+  }
+  return [...lines].map(([name, points]) => ({ name, points: points.sort((a, b) => a.x - b.x) }));
+}
