@@ -37,8 +37,11 @@ export interface RecordJson {
   samples: number;
   /** Samples / records lost (PERF_RECORD_LOST and LOST_SAMPLES), never hidden. */
   lost: number;
-  /** Fractions of all samples, by each sample's leaf frame. */
-  shares: { kernel: number; user: number };
+  /**
+   * Fractions of all samples, by each sample's leaf frame. kernel is null when kernel samples
+   * were not recorded (kernelFrames.reason says why): then user is the only share there is.
+   */
+  shares: { kernel: number | null; user: number };
   /** Library basename → fraction of all samples. */
   byLibrary: Record<string, number>;
   /** With --compare-perf: perf report --sort dso's shares for a second run of the command (kernel modules folded into the kernel). */
@@ -117,7 +120,7 @@ export function recordJson(command: string[], result: RecordResult, shares: Libr
     frequencyHz: profile.frequencyHz,
     samples: profile.samples.length,
     lost: profile.lost,
-    shares: { kernel: shares.kernel, user: shares.user },
+    shares: { kernel: profile.kernelFrames.available ? shares.kernel : null, user: shares.user },
     byLibrary: shares.byLibrary,
     kernelFrames: profile.kernelFrames,
     wallNs: profile.wallNs,
@@ -140,7 +143,7 @@ export function recordText(j: RecordJson): string {
       `wall ${(j.wallNs / 1e6).toFixed(1)} ms, user ${(j.userNs / 1e6).toFixed(1)} ms, sys ${(j.sysNs / 1e6).toFixed(1)} ms; ` +
       (j.exitCode !== null ? `exit code ${j.exitCode}` : `killed by signal ${j.signal}`) + (j.timedOut ? ' (timed out)' : ''),
     '',
-    `  kernel ${pct(j.shares.kernel)}`,
+    j.shares.kernel === null ? '  kernel  not recorded (see the warning)' : `  kernel ${pct(j.shares.kernel)}`,
     `  user   ${pct(j.shares.user)}`,
     '',
     '  by library (self, leaf frame):',
@@ -150,7 +153,7 @@ export function recordText(j: RecordJson): string {
   } else {
     // Both columns, and the difference in points, for every library either saw.
     const p = j.perf;
-    lines[3] = `  kernel ${pct(j.shares.kernel)}   perf record: ${pct(p.shares.kernel)}   (${p.samples} samples)`;
+    lines[3] = `  kernel ${j.shares.kernel === null ? ' not recorded' : pct(j.shares.kernel)}   perf record: ${pct(p.shares.kernel)}   (${p.samples} samples)`;
     lines[4] = `  user   ${pct(j.shares.user)}   perf record: ${pct(p.shares.user)}`;
     lines.push(`    ${'this'.padStart(8)}  ${'perf'.padStart(8)}  ${'points'.padStart(7)}  library`);
     const libs = [...new Set([...Object.keys(j.byLibrary), ...Object.keys(p.byLibrary)])];

@@ -170,6 +170,22 @@ describe('prtip-perf record (CLI)', () => {
     expect(j.shares.kernel + j.shares.user).toBeCloseTo(1, 9);
     expect(Object.keys(j.byLibrary).length).toBeGreaterThan(0);
   });
+  it.runIf(python !== null && process.getuid?.() === 0 && findExecutable('setpriv') !== null)(
+    'unprivileged (nobody, perf_event_paranoid 2): user samples only, shares.kernel null and the reason', () => {
+      const paranoid = Number(readFileSync('/proc/sys/kernel/perf_event_paranoid', 'utf8'));
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, cli, 'record', '--json', '-', '-F', '2000', '--',
+        python!, '-c', 'sum(i*i for i in range(800000))'], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { shares: { kernel: number | null; user: number }; kernelFrames: { available: boolean; reason?: string } };
+      if (paranoid >= 2) {
+        expect(j.kernelFrames.available).toBe(false);
+        expect(j.kernelFrames.reason).toMatch(/perf_event_paranoid is \d+ and this process is not privileged/);
+        expect(j.shares.kernel).toBeNull();
+        expect(j.shares.user).toBe(1);
+      } else {
+        expect(j.kernelFrames.available).toBe(true);
+      }
+    });
   it('usage errors exit 2 and say what was wrong', () => {
     for (const [args, says] of [
       [['-F', '0', '--', 'true'], /-F must be an integer from 1 to/],
