@@ -194,11 +194,23 @@ describe('prtip-perf record (CLI)', () => {
       [['--bogus', '--', 'true'], /Unknown option '--bogus'/],
       [[], /no command given/],
       [['-t', '0', '--', 'true'], /-t must be a positive number of seconds/],
+      [['--overhead', '0', '--', 'true'], /--overhead must be a number of blocks from 1 to 10000, got "0"/],
     ] as const) {
       const r = run([...args]);
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr).toMatch(says);
     }
+  });
+  it.runIf(python !== null)('--overhead N --json -: the sampled and unsampled runs of each block and the median overhead', () => {
+    const r = run(['--overhead', '1', '--json', '-', '--', python!, '-c', 'sum(i*i for i in range(300000))']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { blocks: number; cpuNs: { plain: number[]; sampled: number[] }; overhead: number; blockOverheads: number[] };
+    expect(j.blocks).toBe(1);
+    expect(j.cpuNs.plain).toHaveLength(2);
+    expect(j.cpuNs.sampled).toHaveLength(2);
+    expect(j.cpuNs.plain.every((ns) => ns > 0)).toBe(true);
+    expect(j.blockOverheads).toHaveLength(1);
+    expect(j.overhead).toBe(j.blockOverheads[0]);
   });
   it('a missing command and a run too short to sample exit 1 with the reason', () => {
     const missing = run(['--', 'no-such-command-here']);
