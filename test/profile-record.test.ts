@@ -64,6 +64,13 @@ describe('recordCommand', () => {
     expect(shares.byLibrary['[unknown]'] ?? 0).toBeLessThan(0.05);
   });
 
+  it.runIf(python !== null)('a command killed at its timeout keeps the samples taken until then', async () => {
+    const r = await recordCommand([python!, '-c', 'while True: pass'], { timeoutMs: 300 });
+    expect(r.exit.timedOut).toBe(true);
+    expect(r.profile.samples.length).toBeGreaterThan(0);
+    expect(Object.keys(sharesByLibrary(r.profile).byLibrary)).toContain(python!.split('/').pop());
+  });
+
   it('a command that exits at once: a profile without samples and a warning that says why', async () => {
     const r = await recordCommand(['/bin/true']);
     expect(r.exit.exitCode).toBe(0);
