@@ -159,7 +159,8 @@ const pct = (f: number): string => `${(100 * f).toFixed(2).padStart(6)} %`;
 export function recordText(j: RecordJson): string {
   const lines = [
     `prtip-perf record: ${j.command.join(' ')}`,
-    `  ${j.samples} samples of ${j.event} at ${j.frequencyHz} Hz, ${j.lost} lost; ` +
+    // A tracepoint has no frequency: the sampler takes every hit (sample_period 1).
+    `  ${j.samples} samples of ${j.event} ${j.event.includes(':') ? '(every hit: a tracepoint)' : `at ${j.frequencyHz} Hz`}, ${j.lost} lost; ` +
       `wall ${(j.wallNs / 1e6).toFixed(1)} ms, user ${(j.userNs / 1e6).toFixed(1)} ms, sys ${(j.sysNs / 1e6).toFixed(1)} ms; ` +
       (j.exitCode !== null ? `exit code ${j.exitCode}` : `killed by signal ${j.signal}`) + (j.timedOut ? ' (timed out)' : ''),
     '',

@@ -46,6 +46,7 @@ export interface KernelFramesState {
 export interface RawProfile {
   /** The sampling event, e.g. 'cpu-clock'. */
   event: string;
+  /** The requested frequency; a tracepoint ("category:name") is sampled at every hit instead. */
   frequencyHz: number;
   samples: ProfileSample[];
   mappings: ProfileMapping[];
