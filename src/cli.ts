@@ -5,6 +5,7 @@
  *   prtip-perf events [--json]          what can be counted here, and why not
  *   prtip-perf stat [options] -- cmd…   perf stat -r for any command (see --help)
  *   prtip-perf bench [options]          every suite (the same as npm run bench)
+ *   prtip-perf record [options] -- cmd… a sampled profile of one run (see --help)
  */
 import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from './cli/program.js';
 import { listEvents, tracefsStatus } from './counters.js';
@@ -16,6 +17,7 @@ commands:
   events [--json]            list every event with supported / unsupported and the reason
   stat [options] -- cmd ...  run a command repeatedly with counters on it (prtip-perf stat --help)
   bench [options]            run the benchmark suites (prtip-perf bench --help)
+  record [options] -- cmd    a sampled profile of one run: kernel / user / by library (prtip-perf record --help)
 
 options:
   -V, --version              print the version (${packageVersion()})
@@ -60,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
       const { statCommand } = await import('./runner/stat-command.js');
       return statCommand(rest);
     }
+    case 'record':
+      return (await import('./record-command.js')).recordCli(rest);
     case 'bench': {
       const { benchCommand } = await import('../bench/index.js');
       return benchCommand(rest);

@@ -17,3 +17,5 @@ export { FRAME_METHODS, MAX_BATCH, type NetnsMode, PER_PACKET_EVENTS, SEND_METHO
 export { type Namespace, type NamespaceOptions, canCreateNamespaces, createNamespace, sweepStaleNamespaces, withNamespace } from './netns.js';
 export * as results from './report/index.js';
 export * as runner from './runner/index.js';
+export { DEFAULT_EVENT as DEFAULT_SAMPLING_EVENT, DEFAULT_FREQUENCY_HZ, maxSampleRate, recordCommand, sharesByLibrary } from './profile/record.js';
+export type { LibraryShares, ProfileMapping, ProfileSample, RawProfile, RecordOptions, RecordResult } from './profile/types.js';

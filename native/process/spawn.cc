@@ -381,10 +381,15 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
       groups.back()->Open(specs, options);
     }
   }
+  // The sampling event, armed the same way; if it cannot open, the program is never released.
+  Sampler sampler;
+  int sampler_errno = 0;
+  std::string sampler_reason;
+  bool sampler_failed = request.sample && !sampler.Open(request.sampler, pid, &sampler_errno, &sampler_reason);
 
   uint64_t t0 = MonotonicNs();
   char byte = 1;
-  bool released = write(go_pipe[1], &byte, 1) == 1;
+  bool released = !sampler_failed && write(go_pipe[1], &byte, 1) == 1;
   int release_errno = errno;
   CloseFd(&go_pipe[1]);
   if (!released) kill_program();
@@ -418,6 +423,8 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     if (!program_ended && !killed && deadline != 0) wake = deadline;
     if (!program_ended && next_sample != 0 && next_sample < wake) wake = next_sample;
     if (killed && kill_deadline < wake) wake = kill_deadline;
+    // The sample rings (one per CPU) are drained on a timer rather than polled (Sampler::drain_interval_ns).
+    if (sampler.active() && now + sampler.drain_interval_ns() < wake) wake = now + sampler.drain_interval_ns();
     timespec ts;
     timespec* tsp = nullptr;
     if (wake != UINT64_MAX) {
@@ -439,6 +446,7 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
       fds[nfds++] = {request.cancel_fd, POLLIN, 0};
     }
     int ready = ppoll(fds, nfds, tsp, nullptr);
+    sampler.Drain();
     if (ready < 0 && errno != EINTR) {
       kill_program();
       break;
@@ -476,6 +484,8 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   reap_helper();
   if (pidfd >= 0) close(pidfd);
   cleanup_fds();
+  sampler.Close();  // drains what the program's last moments wrote
+  result->profile = std::move(sampler.data());
 
   // Whatever is left of the program's tree dies with its run.
   bool leftovers = have_exit && exit_msg.leftovers > 0;
@@ -486,6 +496,11 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   }
   result->leftovers_killed = leftovers;
 
+  if (sampler_failed) {
+    Fail(result, "SAMPLER_OPEN", "cannot sample " + request.sampler.event.name + ": " + sampler_reason, sampler_errno,
+         "perf_event_open");
+    return;
+  }
   if (!released) {
     Fail(result, "SPAWN_RELEASE", "cannot release the child", release_errno, "write");
     return;
