@@ -8,6 +8,7 @@ import { machineSummary } from '../machine.js';
 import { SCENARIOS } from '../scenarios.js';
 import { type DataRecord, type RecordSet, findRecordSet, keysOf, recordSets, toNumber } from './chart-data.js';
 import { claimsTable } from './claims.js';
+import { failedSuitesSentence, statusPhrase } from './failures.js';
 import type { BenchResult, SuiteResult, Table } from './result.js';
 import { type BarChart, type LineSeries, barChartSvg, emptyChart, escapeXml, lineChartSvg } from './svg.js';
 import { formatCell } from './text.js';
@@ -29,7 +30,7 @@ function suiteOf(r: BenchResult, name: string): SuiteResult | undefined {
 
 function absent(suite: SuiteResult | undefined, name: string): string {
   if (suite === undefined) return `not measured: the ${name} suite did not run`;
-  if (suite.status !== 'ok') return `not measured: the ${name} suite was ${suite.status}${suite.reason ? ` (${suite.reason})` : ''}`;
+  if (suite.status !== 'ok') return `not measured: the ${name} suite ${statusPhrase(suite)}${suite.reason ? ` (${suite.reason})` : ''}`;
   return `not measured: the ${name} suite recorded no rows this chart can read`;
 }
 
@@ -348,6 +349,7 @@ export function htmlReport(r: BenchResult, comparison?: BaselineComparison): str
     `<style>${STYLE}</style></head><body>`,
     `<h1>prtip-perf bench, ${escapeXml(r.startedAt)}</h1>`,
     `<p>${r.options.quick ? 'Quick run' : 'Full run'} of ${r.suites.length} suite(s) in ${(r.durationMs / 1000).toFixed(1)} s.${r.interrupted ? ' <strong class="warn">Interrupted (Ctrl-C): only the suites that finished are here.</strong>' : ''}</p>`,
+    ...(failedSuitesSentence(r) !== null ? [`<p class="failed-suites warn"><strong>${escapeXml(failedSuitesSentence(r)!)}</strong></p>`] : []),
     `<p><strong>Machine:</strong> ${escapeXml(machineSummary(r.machine))}${r.machine.git ? `; commit ${escapeXml(r.machine.git.commit.slice(0, 12))}${r.machine.git.dirty ? ' (with uncommitted changes)' : ''}` : ''}</p>`,
     '<ul class="suites">',
     ...r.suites.map((s) => `<li>${escapeXml(s.title)} (${escapeXml(s.suite)}): <strong>${s.status}</strong>${s.reason ? ` — ${escapeXml(s.reason)}` : ''}, ${(s.durationMs / 1000).toFixed(1)} s</li>`),
