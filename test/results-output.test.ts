@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeResults } from '../bench/index.js';
+import { benchCommand, writeResults } from '../bench/index.js';
+import Ajv from 'ajv';
+import { packageRoot } from '../src/native.js';
 import { machineInfo } from '../src/machine.js';
 import { bencherMeasure, bencherMetricFormat } from '../src/report/bencher.js';
 import { gatherClaims } from '../src/report/claims.js';
@@ -114,7 +116,31 @@ describe('bencher.json (Bencher Metric Format)', () => {
       'batch/pps': { pps: { value: 1e6, lower_value: 9e5, upper_value: 1.1e6 } },
     });
     for (const b of Object.values(bmf)) for (const m of Object.values(b)) expect(m.lower_value! <= m.value && m.value <= m.upper_value!).toBe(true);
+    // The shape Bencher's json adapter accepts: benchmark → measure → {value, lower_value?, upper_value?}, numbers only.
+    const metric = { type: 'object', properties: { value: { type: 'number' }, lower_value: { type: 'number' }, upper_value: { type: 'number' } }, required: ['value'], additionalProperties: false };
+    const validate = new Ajv().compile({ type: 'object', additionalProperties: { type: 'object', additionalProperties: metric, minProperties: 1 } });
+    expect(validate(JSON.parse(JSON.stringify(bmf))), JSON.stringify(validate.errors)).toBe(true);
     expect(bencherMeasure('B/cycle')).toBe('b-cycle');
     expect(bencherMeasure('syscalls/packet')).toBe('syscalls-packet');
+  });
+});
+
+describe('--quick\'s time', () => {
+  it('--help and the README give the same figure for it', async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+    try {
+      expect(await benchCommand(['--help'])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const help = lines.join('\n');
+    const helpSeconds = /--quick\s+shorter runs[^(]*\(about (\d+) s/.exec(help)?.[1];
+    const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const readmeSeconds = /`--quick` about (\d+) s/.exec(readme)?.[1];
+    expect(helpSeconds).toBeDefined();
+    expect(readmeSeconds).toBe(helpSeconds);
+    expect(help).not.toMatch(/about a minute/);
   });
 });
