@@ -58,8 +58,8 @@ Runs every benchmark suite (${SUITES.map((s) => s.name).join(', ')}), prints the
 and the claims table, and writes the results folder.
 
 options:
-  --quick                     shorter runs, for CI (about 30 s on a 2-core VM with prtip, nmap
-                              and masscan; the full run about 3½ minutes)
+  --quick                     shorter runs, for CI (about 30 s on an idle 2-core VM with prtip,
+                              nmap and masscan; 48 s under a load of 8-10; the full run about 3½ minutes)
   --suite NAME                run only this suite (repeatable)
   --forks N                   run each in-process suite in N fresh processes (default ${DEFAULT_FORKS.full}, ${DEFAULT_FORKS.quick} with --quick);
                               intervals, comparisons and the gate use the variation between them
