@@ -221,8 +221,8 @@ export function lineChartSvg(chart: LineChart): string {
     const style = s.style ?? 'line';
     const single = singles.indexOf(s);
     const shape: MarkerShape = s.marker ?? (single >= 0 ? SHAPES[single % SHAPES.length]! : 'circle');
-    // One-point series share an x (sendto at 1): spread them over ±10 px so none hides another.
-    const dx = single >= 0 && singles.length > 1 ? (single - (singles.length - 1) / 2) * (20 / (singles.length - 1)) : 0;
+    // One-point series share an x (sendto at 1): spread them over ±8 px so none hides another.
+    const dx = single >= 0 && singles.length > 1 ? (single - (singles.length - 1) / 2) * (16 / (singles.length - 1)) : 0;
     const px = (p: LinePoint): number => sx.map(p.x) + dx;
     const banded = s.points.filter((p) => usable(p.low) && usable(p.high));
     if (banded.length >= 2 && s.points.length >= 2) {
@@ -246,7 +246,7 @@ export function lineChartSvg(chart: LineChart): string {
         body.push(marker(shape, px(p), sy.map(p.y), hollow ? 4.5 : 3, attrs, `${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}${spread}`));
       }
     }
-    keyEntries.push({ name: s.name, colour, kind: style === 'reference' ? 'dash' : single >= 0 ? shape : 'swatch' });
+    keyEntries.push({ name: s.name, colour, kind: style === 'reference' ? 'dash' : single >= 0 || s.marker !== undefined ? shape : 'swatch' });
   });
   const key = legend(keyEntries);
   body.push(...key.elements);
