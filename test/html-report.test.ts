@@ -37,7 +37,7 @@ const batchTable = (family: 4 | 6, sink = false): SuiteResult['tables'][number] 
     : `IPv${family} loopback: raw SYNs to ${family === 4 ? '127.0.0.1' : '::1'}, replies counted; 3 interleaved rounds x 20000 packets per size`,
   columns: BATCH_COLUMNS,
   rows: [
-    ...BATCHES.map((b) => [String(b), Math.round((2e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)), '1-2', Number((1 / b + 0.001).toFixed(4)), '50', '900', '5%', '0.00%', '1.0x', b === 64 ? 'knee' : '']),
+    ...BATCHES.map((b) => [String(b), Math.round((2e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)) + (sink ? 50_000 : 0), `${Math.round((1.8e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)) + (sink ? 50_000 : 0)}-${Math.round((2.3e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)) + (sink ? 50_000 : 0)}`, Number((1 / b + 0.001).toFixed(4)), '50', '900', '5%', '0.00%', '1.0x', b === 64 ? 'knee' : '']),
     ['sendto', 190000, '1-2', 1.0002, '60', '950', '6%', '0.00%', '0.9x', ''],
   ],
 });
@@ -158,6 +158,9 @@ describe('charts (no browser)', () => {
   it('pps lines carry the tables\' min-max as bands; sendto markers at x = 1 differ in shape and position', () => {
     const pps = chartSections(result(allSuites)).find((s) => s.id === 'batch-pps')!;
     expect((pps.html.match(/class="band"/g) ?? []).length).toBe(4);
+    // A "spread" that does not contain its median is not drawn.
+    const odd = lineChartSvg({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', points: [{ x: 1, y: 10, low: 1, high: 2 }, { x: 2, y: 20, low: 1, high: 2 }] }] });
+    expect(odd).not.toContain('class="band"');
     const sendto = [...pps.html.matchAll(/<(circle|rect|path) ([^>]*)class="point" data-series="[^"]* sendto \(reference\)"/g)];
     expect(sendto).toHaveLength(4);
     expect(new Set(sendto.map((m) => m[1] + (/d="M([\d.]+)/.exec(m[2]!)?.[1] ?? /c?x="([\d.]+)/.exec(m[2]!)?.[1])))).toHaveProperty('size', 4);

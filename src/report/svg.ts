@@ -224,7 +224,8 @@ export function lineChartSvg(chart: LineChart): string {
     // One-point series share an x (sendto at 1): spread them over ±8 px so none hides another.
     const dx = single >= 0 && singles.length > 1 ? (single - (singles.length - 1) / 2) * (16 / (singles.length - 1)) : 0;
     const px = (p: LinePoint): number => sx.map(p.x) + dx;
-    const banded = s.points.filter((p) => usable(p.low) && usable(p.high));
+    // A spread that does not contain its median is not this value's spread (a mislabelled column): not drawn.
+    const banded = s.points.filter((p) => usable(p.low) && usable(p.high) && p.low! <= p.y && p.y <= p.high!);
     if (banded.length >= 2 && s.points.length >= 2) {
       const upper = banded.map((p) => `${n(px(p))},${n(sy.map(p.high!))}`);
       const lower = [...banded].reverse().map((p) => `${n(px(p))},${n(sy.map(p.low!))}`);
