@@ -10,10 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listEvents } from '../src/counters.js';
 import { packageRoot } from '../src/native.js';
 
 const root = packageRoot();
 const built = existsSync(join(root, 'dist', 'src', 'index.d.ts')) && existsSync(join(root, 'build', 'Release', 'prtip_perf.node'));
+// The examples count raw_syscalls:sys_enter and assert on it: without tracepoints (no root, no tracefs)
+// they still compile, but are not run (their counts would be null by design).
+const syscallsTracepoint = built ? listEvents().find((e) => e.name === 'raw_syscalls:sys_enter') : undefined;
+const runSkip = syscallsTracepoint?.supported === true ? '' : `raw_syscalls:sys_enter is not countable here (${syscallsTracepoint?.reason ?? 'addon not built'})`;
+if (runSkip) console.log(`README examples are compiled but not run: ${runSkip}`);
 
 /** The ```ts blocks of a Markdown text, in order. */
 export function tsBlocks(markdown: string): string[] {
@@ -93,7 +99,7 @@ describe.skipIf(!built)('README examples', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it.each(blocks.map((_, i) => i + 1))('example %i runs as written', (n) => {
+  it.skipIf(runSkip !== '').each(blocks.map((_, i) => i + 1))('example %i runs as written', (n) => {
     expect(diagnostics).toEqual([]);
     const out = spawnSync(process.execPath, [join(dir, 'out', `example-${n}.js`)], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
     expect(out.stderr).toBe('');
