@@ -4,8 +4,7 @@
  * CSV, github-action-benchmark arrays and hyperfine JSON. Optional baselines and a CI gate.
  */
 import { setMaxListeners } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type BaselineComparison, DEFAULT_BASELINE_DIR, DEFAULT_NOISE_THRESHOLD_PCT, compareResults, comparisonTable, loadBaseline,
@@ -15,11 +14,14 @@ import { machineInfo, machineSummary } from '../src/machine.js';
 import { ProgressLine } from '../src/progress.js';
 import { claimsTable, gatherClaims } from '../src/report/claims.js';
 import { claimsCsv, comparisonCsv, metricsCsv, tablesCsv } from '../src/report/csv.js';
+import { bencherMetricFormat } from '../src/report/bencher.js';
+import { cleanSuite } from '../src/report/failures.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
 import { htmlReport } from '../src/report/html.js';
 import { hyperfineExport } from '../src/report/hyperfine.js';
 import { stringifyBenchResult } from '../src/report/json.js';
 import { markdownReport } from '../src/report/markdown.js';
+import { writeResultsFolder } from '../src/report/results-folder.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { formatTable } from '../src/report/text.js';
 import { nearNames } from '../src/validate.js';
@@ -56,7 +58,8 @@ Runs every benchmark suite (${SUITES.map((s) => s.name).join(', ')}), prints the
 and the claims table, and writes the results folder.
 
 options:
-  --quick                     shorter runs (about a minute, for CI)
+  --quick                     shorter runs, for CI (about 30 s on an idle 2-core VM with prtip,
+                              nmap and masscan; 48 s under a load of 8-10; the full run about 3½ minutes)
   --suite NAME                run only this suite (repeatable)
   --forks N                   run each in-process suite in N fresh processes (default ${DEFAULT_FORKS.full}, ${DEFAULT_FORKS.quick} with --quick);
                               intervals, comparisons and the gate use the variation between them
@@ -78,7 +81,9 @@ options:
 files written to --out: bench.json (schema: src/report/bench-result.schema.json), bench.md,
 bench.html, metrics.csv, claims.csv, tables.csv, comparison.csv (with --baseline),
 github-action-benchmark-smaller.json / -bigger.json (customSmallerIsBetter /
-customBiggerIsBetter), hyperfine.json (whole-binary runs, when any ran).
+customBiggerIsBetter), bencher.json (Bencher Metric Format), hyperfine.json (whole-binary
+runs, when any ran), and manifest.json listing them. Files an earlier run wrote there that
+this run did not (e.g. hyperfine.json) are removed; nothing else in the folder is touched.
 
 exit status: 0 ok, ${EXIT.suiteFailed} a suite failed, ${EXIT.usage} bad options, ${EXIT.regression} regression beyond
 --fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (${EXIT.terminated} by SIGTERM); finished results are still written.`;
@@ -239,17 +244,22 @@ async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext, forks
     return ctx.signal.aborted && result.status === 'ok' ? { ...result, warnings: [...result.warnings, 'interrupted: this suite may be incomplete'] } : result;
   } catch (err) {
     const e = err as Error;
+    if (!ctx.signal.aborted && e.stack) console.error(`prtip-perf bench: ${entry.name} failed: ${e.stack}`);
     return {
       ...notRun(entry.name, ''), title: suite.title, status: 'failed', durationMs: Date.now() - started,
       reason: ctx.signal.aborted ? `interrupted: ${e.message}` : `${e.name}: ${e.message}`,
-      warnings: e.stack ? [e.stack.split('\n').slice(0, 4).join(' | ')] : [],
+      // The stack is for whoever debugs the suite (stderr), not for the report.
+      warnings: [],
     };
   }
 }
 
-/** Writes every export into `dir`; returns the files written. */
-export function writeResults(dir: string, result: BenchResult, comparison?: BaselineComparison): string[] {
-  mkdirSync(dir, { recursive: true });
+/**
+ * Writes every export into `dir`, with manifest.json listing them; files an earlier run
+ * left there that this one did not write (e.g. hyperfine.json after a run without the
+ * prtip suite) are removed. Returns the files written and the stale ones removed.
+ */
+export function writeResults(dir: string, result: BenchResult, comparison?: BaselineComparison): { written: string[]; removed: string[] } {
   const files: [string, string][] = [
     ['bench.json', stringifyBenchResult(result)],
     ['bench.md', markdownReport(result, comparison)],
@@ -262,13 +272,10 @@ export function writeResults(dir: string, result: BenchResult, comparison?: Base
   const { smaller, bigger } = actionBenchmarkArrays(result);
   files.push(['github-action-benchmark-smaller.json', JSON.stringify(smaller, null, 2) + '\n']);
   files.push(['github-action-benchmark-bigger.json', JSON.stringify(bigger, null, 2) + '\n']);
+  files.push(['bencher.json', JSON.stringify(bencherMetricFormat(result), null, 2) + '\n']);
   const hyperfine = hyperfineExport(result);
   if (hyperfine.results.length > 0) files.push(['hyperfine.json', JSON.stringify(hyperfine, null, 2) + '\n']);
-  return files.map(([name, text]) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  });
+  return writeResultsFolder(dir, result.startedAt, files);
 }
 
 /** `prtip-perf bench`: returns the exit status (see USAGE). */
@@ -357,7 +364,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     // before the result records whether the run was interrupted.
     await signalsDelivered();
 
-    const suites = [...results.values()];
+    // Reports are read by people who did not write the harness: reasons and warnings without stack traces.
+    const suites = [...results.values()].map(cleanSuite);
     const result: BenchResult = {
       kind: 'prtip-perf/bench-result',
       version: BENCH_RESULT_VERSION,
@@ -385,8 +393,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
 
     const outDir = resolve(options.out);
-    const written = writeResults(outDir, result, comparison);
+    const { written, removed } = writeResults(outDir, result, comparison);
     console.log(`\nwrote ${written.length} files to ${outDir}: ${written.map((f) => f.slice(outDir.length + 1)).join(', ')}`);
+    if (removed.length > 0) console.log(`removed what an earlier run left there and this one did not write: ${removed.join(', ')}`);
 
     if (options.saveBaseline !== undefined) {
       if (result.interrupted) console.error(`not saving baseline "${options.saveBaseline}": the run was interrupted, so it is incomplete`);

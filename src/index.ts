@@ -6,8 +6,9 @@ export {
   type CounterOptions, type CounterSnapshot, type CounterState, type CounterValue, Counters, type EventInfo, type EventKind,
   MAX_EVENTS, SUITE_TRACEPOINTS, counterPrivileges, listEvents, openCounters, scaleCount, tracefsRoot, tracefsStatus,
 } from './counters.js';
-export { type BracketOverhead, type SampleCounter, type SampleOptions, type SampleResult, calibrateBracket, sample } from './sample.js';
-export { CountedBench, type TaskCounters } from './tinybench-counters.js';
+export { type BracketOverhead, type SampleCounter, type SampleOptions, type SampleResult, type SampleReturn, calibrateBracket, sample } from './sample.js';
+export { eventUnit, formatCount, formatSample, sampleTable } from './counter-format.js';
+export { CountedBench, type CountedBenchOptions, type CountedTableRow, FLOOR_TASK, type FloorCounters, type TaskCounters } from './tinybench-counters.js';
 export { type EventGroups, parseEventGroups } from './counters.js';
 export { monotonicNs, noop, tscHz } from './timing.js';
 export * as stats from './stats.js';

@@ -157,9 +157,25 @@ function summarise(group: Counters, raw: Raw, overhead: BracketOverhead, subtrac
 }
 
 /**
+ * What sample() returns for a function returning R: a Promise for a function that
+ * returns a promise (async), the result itself for one that does not. A function whose
+ * return type is `unknown` or `any`, or a union of both kinds, may be either, so it gets
+ * the union: declare its return type to get one of them.
+ */
+export type SampleReturn<R> = 0 extends 1 & R
+  ? SampleResult | Promise<SampleResult> // R is any
+  : unknown extends R
+    ? SampleResult | Promise<SampleResult>
+    : [R] extends [PromiseLike<unknown>]
+      ? Promise<SampleResult>
+      : [R] extends [Exclude<R, PromiseLike<unknown>>] ? SampleResult : SampleResult | Promise<SampleResult>;
+
+/**
  * Runs `fn` `iterations` times with the counters read around each call. Returns a
  * promise when `fn` is async (returns a thenable on its first call), else the result.
  */
+export function sample(fn: () => PromiseLike<unknown>, options: SampleOptions): Promise<SampleResult>;
+export function sample<R>(fn: () => R, options: SampleOptions): SampleReturn<R>;
 export function sample(fn: () => unknown, options: SampleOptions): SampleResult | Promise<SampleResult> {
   expectFunction('fn', fn);
   const opts = validateSampleOptions(options);

@@ -37,7 +37,7 @@ const batchTable = (family: 4 | 6, sink = false): SuiteResult['tables'][number] 
     : `IPv${family} loopback: raw SYNs to ${family === 4 ? '127.0.0.1' : '::1'}, replies counted; 3 interleaved rounds x 20000 packets per size`,
   columns: BATCH_COLUMNS,
   rows: [
-    ...BATCHES.map((b) => [String(b), Math.round((2e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)), '1-2', Number((1 / b + 0.001).toFixed(4)), '50', '900', '5%', '0.00%', '1.0x', b === 64 ? 'knee' : '']),
+    ...BATCHES.map((b) => [String(b), Math.round((2e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)) + (sink ? 50_000 : 0), `${Math.round((1.8e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)) + (sink ? 50_000 : 0)}-${Math.round((2.3e5 * Math.log2(b + 1)) / (family === 6 ? 1.1 : 1)) + (sink ? 50_000 : 0)}`, Number((1 / b + 0.001).toFixed(4)), '50', '900', '5%', '0.00%', '1.0x', b === 64 ? 'knee' : '']),
     ['sendto', 190000, '1-2', 1.0002, '60', '950', '6%', '0.00%', '0.9x', ''],
   ],
 });
@@ -103,12 +103,12 @@ describe('charts (no browser)', () => {
     // one line per table (family × loopback or send path only), the sendto references as markers
     for (const name of ['IPv4 loopback', 'IPv6 loopback', 'IPv4 send path only', 'IPv6 send path only']) {
       expect(batch.html).toMatch(new RegExp(`<path [^>]*data-series="${name}"`));
-      expect(batch.html).toMatch(new RegExp(`<circle [^>]*data-series="${name} sendto \\(reference\\)"`));
+      expect(batch.html).toMatch(new RegExp(`<(circle|rect|path) [^>]*class="point" data-series="${name} sendto \\(reference\\)"`));
     }
     expect((batch.html.match(/<path [^>]*class="series"/g) ?? []).length).toBe(4);
     const crafting = sections.find((s) => s.id === 'crafting')!;
     expect((crafting.html.match(/class="bar"/g) ?? []).length).toBe(15);
-    expect(crafting.caption).toContain('at the largest "per call": 1000');
+    expect(crafting.source).toContain('at the largest "per call": 1000');
     expect(crafting.html).toMatch(/<title>IPv4 TCP SYN · template: 10<\/title>/);
     expect(crafting.html).toContain('<tspan');
   });
@@ -116,7 +116,7 @@ describe('charts (no browser)', () => {
   it('whole-binary: CPU per tool beside floors scaled by the scenario\'s ports', () => {
     const whole = chartSections(result(allSuites)).find((s) => s.id === 'whole-binary')!;
     expect(whole.drawn).toBe(true);
-    expect(whole.caption).toContain('data.floors');
+    expect(whole.source).toContain('data.floors');
     expect(whole.html).toContain('<title>syn-scan-1k · prtip CPU: 80</title>');
     expect(whole.html).toContain('<title>syn-scan-1k · nmap CPU: 120</title>');
     // 900 ns per packet × 65,535 ports = 59 ms; 3.8 ns × 1000 = 0.0038 ms
@@ -136,8 +136,8 @@ describe('charts (no browser)', () => {
     const rows = [4, 6].flatMap((family) => BATCHES.map((batch) => ({ family, batch, pps: 1000 * batch, syscallsPerPacket: 1 / batch })));
     const sections = chartSections(result([suite('batch-size', { rows }, [batchTable(4)])]));
     const pps = sections.find((s) => s.id === 'batch-pps')!;
-    expect(pps.caption).toContain('data.rows');
-    expect(pps.caption).not.toContain('table');
+    expect(pps.source).toContain('data.rows');
+    expect(pps.source).not.toContain('table');
     expect(pps.html).toContain('data-series="IPv6"');
     expect((pps.html.match(/<circle/g) ?? []).length).toBe(24);
   });
@@ -149,9 +149,53 @@ describe('charts (no browser)', () => {
       expect(s.drawn).toBe(false);
       expect(s.html).toContain('not measured');
     }
-    expect(sections[0]!.caption).toContain('needs root or CAP_NET_RAW');
+    expect(sections[0]!.html).toContain('needs root or CAP_NET_RAW');
+    expect(sections[0]!.caption).toBe('Not drawn: the batch-size suite was skipped.');
     expect(sections.find((s) => s.id === 'crafting')!.caption).toContain('did not run');
-    expect(sections.find((s) => s.id === 'checksum')!.caption).toContain('no rows this chart can read');
+    expect(sections.find((s) => s.id === 'checksum')!.source).toContain('no rows this chart can read');
+  });
+
+  it('pps lines carry the tables\' min-max as bands; sendto markers at x = 1 differ in shape and position', () => {
+    const pps = chartSections(result(allSuites)).find((s) => s.id === 'batch-pps')!;
+    expect((pps.html.match(/class="band"/g) ?? []).length).toBe(4);
+    // A "spread" that does not contain its median is not drawn.
+    const odd = lineChartSvg({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', points: [{ x: 1, y: 10, low: 1, high: 2 }, { x: 2, y: 20, low: 1, high: 2 }] }] });
+    expect(odd).not.toContain('class="band"');
+    const sendto = [...pps.html.matchAll(/<(circle|rect|path) ([^>]*)class="point" data-series="[^"]* sendto \(reference\)"/g)];
+    expect(sendto).toHaveLength(4);
+    expect(new Set(sendto.map((m) => m[1] + (/d="M([\d.]+)/.exec(m[2]!)?.[1] ?? /c?x="([\d.]+)/.exec(m[2]!)?.[1])))).toHaveProperty('size', 4);
+    expect(new Set(sendto.map((m) => m[1] === 'path' ? (m[2]!.match(/ L/g) ?? []).length : m[1])).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('syscalls per packet: 1/B drawn once, agreeing points merged, departures marked by series', () => {
+    const sys = chartSections(result(allSuites)).find((s) => s.id === 'batch-syscalls')!;
+    expect((sys.html.match(/class="reference"/g) ?? []).length).toBe(1);
+    expect((sys.html.match(/<path [^>]*class="series"/g) ?? []).length).toBe(0);
+    // The fixture's 1/B + 0.001 departs by more than 10 % above B = 100: 6 sizes (128 … 1024) in each of 4 series.
+    for (const name of ['IPv4 loopback', 'IPv6 loopback', 'IPv4 send path only', 'IPv6 send path only']) {
+      expect((sys.html.match(new RegExp(`class="point" data-series="${name}: departs from 1/B"`, 'g')) ?? []).length).toBe(6);
+    }
+    expect(sys.html).toContain('measured, within ±10% of 1/B (4 series)');
+    // Legend: 1/B, the merged points, 4 departure entries, 4 sendto markers (not 8 lines).
+    expect((sys.html.match(/class="legend"/g) ?? []).length).toBe(10);
+    expect(sys.caption).toMatch(/24 points lie within ±10% of it \(grey\) and 24 depart \(diamonds\)/);
+    // Data that follows 1/B exactly: one legend entry for all of it, no departures.
+    const exact = chartSections(result([suite('batch-size', { rows: [4, 6].flatMap((family) => BATCHES.map((batch) => ({ family, batch, pps: 1000 * batch, syscallsPerPacket: 1 / batch }))) })])).find((s) => s.id === 'batch-syscalls')!;
+    expect(exact.html).not.toContain('departs from 1/B');
+    expect(exact.caption).toContain('none departs');
+  });
+
+  it('log-scale bars print their values; captions are one sentence', () => {
+    const sections = chartSections(result(allSuites));
+    const crafting = sections.find((s) => s.id === 'crafting')!;
+    expect((crafting.html.match(/class="bar-value"/g) ?? []).length).toBe(15);
+    expect(crafting.html).toMatch(/class="bar-value"[^>]*>10<\/text>/);
+    expect(barChartSvg({ title: 't', yLabel: 'y', groups: [{ label: 'g', bars: [{ name: 'b', value: 3 }] }] })).not.toContain('bar-value');
+    for (const s of [...sections, ...chartSections(result([]))]) {
+      expect(s.caption, s.id).toMatch(/^[A-Z"'p].*\.$/);
+      expect(s.caption.split(/\.\s+(?=[A-Z])/), s.id).toHaveLength(1);
+      expect(s.caption, s.id).not.toMatch(/table: |; table|data\./);
+    }
   });
 
   it('svg helpers leave out non-finite points and escape text', () => {
@@ -166,6 +210,15 @@ describe('charts (no browser)', () => {
 });
 
 /** The network namespace inode a process is in ("net:[4026531840]"), "" when it is gone. */
+/** Every file under `dir` with its size and mtime ('' when there is no such folder): what a test must leave as it found it. */
+function folderState(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map((f) => {
+    const st = statSync(join(dir, f));
+    return `${f} ${st.size} ${st.mtimeMs}`;
+  });
+}
+
 function netnsOf(pid: string): string {
   try {
     return readlinkSync(`/proc/${pid}/ns/net`);
@@ -190,7 +243,10 @@ describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a 
   let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
   let profile: string;
   let ns: Namespace | undefined;
-  const out = resolve('results', 'html-report-test');
+  // Screenshots and pages go to a temporary folder, never into the user's results/ (PRTIP_PERF_SCREENSHOTS to choose one).
+  const out = process.env['PRTIP_PERF_SCREENSHOTS'] ?? mkdtempSync(join(tmpdir(), 'prtip-perf-html-test-'));
+  const userResults = resolve('results');
+  const resultsBefore = folderState(userResults);
 
   beforeAll(async () => {
     profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
@@ -210,6 +266,7 @@ describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a 
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     mkdirSync(out, { recursive: true });
+    console.log(`HTML report test: pages and screenshots in ${out}`);
   }, 60_000);
 
   afterAll(async () => {
@@ -252,7 +309,7 @@ describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a 
     const charts = await page.$$eval('figure', (figs) => figs.map((f) => {
       const svg = f.querySelector('svg');
       const box = svg?.getBoundingClientRect();
-      const shapes = svg ? [...svg.querySelectorAll('path.series, rect.bar, circle.point')] : [];
+      const shapes = svg ? [...svg.querySelectorAll('path.series, rect.bar, .point')] : [];
       const drawn = shapes.filter((s) => {
         const b = (s as SVGGraphicsElement).getBBox();
         return b.width > 0 || b.height > 0;
@@ -275,6 +332,11 @@ describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a 
     await page.close();
   }, 60_000);
 
+  let realRunDir: string | undefined;
+  afterAll(() => {
+    if (realRunDir) rmSync(realRunDir, { recursive: true, force: true });
+  });
+
   it('a real run\'s report (PRTIP_PERF_HTML, else a fresh --quick run of counters and checksum) renders', async () => {
     let file = process.env['PRTIP_PERF_HTML'];
     if (file === undefined) {
@@ -287,12 +349,13 @@ describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a 
         console.log = log;
       }
       file = join(dir, 'bench.html');
+      realRunDir = dir;
     }
     const { page, problems, requests } = await open(resolve(file));
     const figures = await page.$$eval('figure', (figs) => figs.map((f) => ({
       id: f.id,
       drawn: f.getAttribute('data-drawn') === 'true',
-      shapes: [...f.querySelectorAll('path.series, rect.bar, circle.point')].filter((s) => {
+      shapes: [...f.querySelectorAll('path.series, rect.bar, .point')].filter((s) => {
         const b = (s as SVGGraphicsElement).getBBox();
         return b.width > 0 || b.height > 0;
       }).length,
@@ -323,4 +386,10 @@ describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a 
     await page.screenshot({ path: join(out, 'bench-empty.png') });
     await page.close();
   }, 60_000);
+
+  it('wrote nothing into ./results (the screenshots are in a temporary folder)', () => {
+    expect(out.startsWith(resolve('results'))).toBe(false);
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['bench.png', 'real-run.png', 'bench-empty.png']));
+    expect(folderState(userResults)).toEqual(resultsBefore);
+  });
 });

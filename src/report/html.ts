@@ -8,6 +8,7 @@ import { machineSummary } from '../machine.js';
 import { SCENARIOS } from '../scenarios.js';
 import { type DataRecord, type RecordSet, findRecordSet, keysOf, recordSets, toNumber } from './chart-data.js';
 import { claimsTable } from './claims.js';
+import { failedSuitesSentence, statusPhrase } from './failures.js';
 import type { BenchResult, SuiteResult, Table } from './result.js';
 import { type BarChart, type LineSeries, barChartSvg, emptyChart, escapeXml, lineChartSvg } from './svg.js';
 import { formatCell } from './text.js';
@@ -18,9 +19,23 @@ export interface ChartSection {
   title: string;
   /** SVG elements or a not-measured note. */
   html: string;
-  /** Which suite and record set fed it, or why nothing did. */
+  /** One sentence: what the chart shows (or why it is not drawn). */
   caption: string;
+  /** Which suite and record sets fed it (a data-source attribute on the figure, not the caption). */
+  source: string;
   drawn: boolean;
+}
+
+/** The caption of a chart that could not be drawn: one sentence, the details stay in the chart's box. */
+function notDrawn(suite: SuiteResult | undefined, name: string): string {
+  if (suite === undefined) return `Not drawn: the ${name} suite did not run.`;
+  if (suite.status !== 'ok') return `Not drawn: the ${name} suite ${statusPhrase(suite)}.`;
+  return `Not drawn: the ${name} suite recorded nothing this chart can read.`;
+}
+
+/** A chart section that says why it is empty. */
+function emptySection(id: string, title: string, suite: SuiteResult | undefined, name: string, why = absent(suite, name)): ChartSection {
+  return { id, title, html: emptyChart(title, why), caption: notDrawn(suite, name), source: why, drawn: false };
 }
 
 function suiteOf(r: BenchResult, name: string): SuiteResult | undefined {
@@ -29,7 +44,7 @@ function suiteOf(r: BenchResult, name: string): SuiteResult | undefined {
 
 function absent(suite: SuiteResult | undefined, name: string): string {
   if (suite === undefined) return `not measured: the ${name} suite did not run`;
-  if (suite.status !== 'ok') return `not measured: the ${name} suite was ${suite.status}${suite.reason ? ` (${suite.reason})` : ''}`;
+  if (suite.status !== 'ok') return `not measured: the ${name} suite ${statusPhrase(suite)}${suite.reason ? ` (${suite.reason})` : ''}`;
   return `not measured: the ${name} suite recorded no rows this chart can read`;
 }
 
@@ -75,8 +90,33 @@ function seriesFromSource(source: string): string | undefined {
   return m ? `IPv${m[1]}` : undefined;
 }
 
+/** A min-max cell: "120000-150000", "1.2 – 1.5", "1,200 to 1,500", or {min, max}. */
+function parseRange(v: unknown): { low: number; high: number } | undefined {
+  if (typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    const low = toNumber(o['min'] ?? o['low']), high = toNumber(o['max'] ?? o['high']);
+    return Number.isFinite(low) && Number.isFinite(high) ? { low, high } : undefined;
+  }
+  if (typeof v !== 'string') return undefined;
+  const m = /(\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)\s*(?:-|–|…|\.\.|to)\s*(\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)/i.exec(v);
+  if (!m) return undefined;
+  const low = Number(m[1]!.replace(/,/g, '')), high = Number(m[2]!.replace(/,/g, ''));
+  return Number.isFinite(low) && Number.isFinite(high) && low <= high ? { low, high } : undefined;
+}
+
+/** The field holding the min-max of `yField` ("pps min-max", "ppsRange"), if any. */
+function rangeField(keys: readonly string[], yField: string): string | undefined {
+  const stem = yField.replace(/\s*\(.*\)\s*$/, '').replace(/median|med\b/i, '').trim();
+  if (stem === '') return undefined;
+  const escaped = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return keys.find((k) => k !== yField && new RegExp(`^${escaped}\\b.*(min.?max|range|spread)`, 'i').test(k));
+}
+
+/** Whether a series is the sendto reference (a one-point series at x = 1). */
+const SENDTO_SERIES = / sendto \(reference\)$/;
+
 function batchSeries(sets: readonly RecordSet[], yPatterns: readonly RegExp[]): LineSeries[] {
-  const points: { series: string; x: number; y: number }[] = [];
+  const points: { series: string; x: number; y: number; low?: number; high?: number }[] = [];
   for (const set of sets) {
     const keys = keysOf(set);
     const batchField = pick(keys, BATCH);
@@ -84,19 +124,48 @@ function batchSeries(sets: readonly RecordSet[], yPatterns: readonly RegExp[]): 
     if (batchField === undefined || yField === undefined) continue;
     const familyField = pick(keys, FAMILY);
     const methodField = pick(keys, [/^method$/i]);
+    const spreadField = rangeField(keys, yField);
     for (const r of set.records) {
       const batchRaw = r[batchField];
       const method = methodField ? String(r[methodField]) : '';
       const sendto = /sendto/i.test(String(batchRaw)) || /sendto/i.test(method);
       const family = familyField ? familyLabel(r[familyField]) : seriesFromSource(set.source) ?? 'all';
+      const range = spreadField ? parseRange(r[spreadField]) : undefined;
       points.push({
         series: `${family}${sendto ? ' sendto (reference)' : ''}`,
         x: sendto && !Number.isFinite(toNumber(batchRaw)) ? 1 : toNumber(batchRaw),
         y: toNumber(r[yField]),
+        ...(range ?? {}),
       });
     }
   }
-  return [...groupBy(points, (p) => p.series)].map(([name, ps]) => ({ name, points: ps.map(({ x, y }) => ({ x, y })) }));
+  return [...groupBy(points, (p) => p.series)].map(([name, ps]) => ({ name, points: ps.map(({ series: _s, ...p }) => p) }));
+}
+
+/** How far a measured syscalls-per-packet may sit from 1/B and still count as "on the line". */
+const ON_LINE_TOLERANCE = 0.1;
+
+/**
+ * Syscalls per packet against the batch size B: one sendmmsg per batch gives 1/B, and
+ * every series that batches lies on it. So 1/B is drawn once, the points that agree with
+ * it (within ±10%) are one grey marker set, and only departures keep their series' colour
+ * and name; one-point references (sendto) keep their own shapes.
+ */
+function syscallsPerPacketSeries(measured: readonly LineSeries[]): { series: LineSeries[]; departures: number; onLine: number } {
+  const batched = measured.filter((s) => !SENDTO_SERIES.test(s.name));
+  const xs = [...new Set(batched.flatMap((s) => s.points.map((p) => p.x)).filter((x) => Number.isFinite(x) && x > 0))].sort((a, b) => a - b);
+  const onLine: LineSeries = { name: `measured, within ±${ON_LINE_TOLERANCE * 100}% of 1/B (${batched.length} series)`, points: [], style: 'markers', colour: '#777' };
+  const departures: LineSeries[] = [];
+  for (const s of batched) {
+    const off = s.points.filter((p) => Math.abs(p.y * p.x - 1) > ON_LINE_TOLERANCE);
+    onLine.points.push(...s.points.filter((p) => !off.includes(p)));
+    if (off.length > 0) departures.push({ name: `${s.name}: departs from 1/B`, points: off, style: 'markers', marker: 'diamond' });
+  }
+  const series: LineSeries[] = [];
+  if (xs.length >= 2) series.push({ name: '1/B: one syscall per batch', points: xs.map((x) => ({ x, y: 1 / x })), style: 'reference', colour: '#333' });
+  if (onLine.points.length > 0) series.push(onLine);
+  series.push(...departures, ...measured.filter((s) => SENDTO_SERIES.test(s.name)));
+  return { series, departures: departures.reduce((a, s) => a + s.points.length, 0), onLine: onLine.points.length };
 }
 
 /** Record sets with a batch and a pps field: the suite's data if it has such rows, else its tables (one per family). */
@@ -114,22 +183,23 @@ function batchCharts(r: BenchResult): ChartSection[] {
   const sets = suite?.status === 'ok' ? batchSets(suite) : [];
   const title1 = 'sendmmsg batch size vs packets per second';
   const title2 = 'sendmmsg batch size vs syscalls per packet';
-  if (sets.length === 0) {
-    const why = absent(suite, 'batch-size');
-    return [
-      { id: 'batch-pps', title: title1, html: emptyChart(title1, why), caption: why, drawn: false },
-      { id: 'batch-syscalls', title: title2, html: emptyChart(title2, why), caption: why, drawn: false },
-    ];
-  }
-  const caption = `from the batch-size suite: ${sets.map((s) => s.source).join('; ')}`;
-  const ppsSvg = lineChartSvg({ title: title1, xLabel: 'packets per sendmmsg call', yLabel: 'packets per second (median)', series: batchSeries(sets, PPS), logX: true });
-  const sys = batchSeries(sets, SYSCALLS_PER_PACKET);
-  const sysSvg = sys.some((s) => s.points.some((p) => Number.isFinite(p.y)))
-    ? lineChartSvg({ title: title2, xLabel: 'packets per sendmmsg call', yLabel: 'syscalls per packet (kernel count)', series: sys, logX: true, logY: true })
+  if (sets.length === 0) return [emptySection('batch-pps', title1, suite, 'batch-size'), emptySection('batch-syscalls', title2, suite, 'batch-size')];
+  const source = `batch-size suite: ${sets.map((s) => s.source).join('; ')}`;
+  const pps = batchSeries(sets, PPS);
+  const banded = pps.some((s) => s.points.some((p) => p.low !== undefined));
+  const ppsSvg = lineChartSvg({ title: title1, xLabel: 'packets per sendmmsg call', yLabel: 'packets per second (median)', series: pps, logX: true });
+  const ppsCaption = `Median packets per second at each batch size, one line per series${banded ? ' with its min-max band over the rounds' : ''}, and sendto as the hollow markers at x = 1.`;
+  const measured = batchSeries(sets, SYSCALLS_PER_PACKET);
+  const sys = syscallsPerPacketSeries(measured);
+  const sysSvg = measured.some((s) => s.points.some((p) => Number.isFinite(p.y)))
+    ? lineChartSvg({ title: title2, xLabel: 'packets per sendmmsg call (B)', yLabel: 'syscalls per packet (kernel count)', series: sys.series, logX: true, logY: true })
     : emptyChart(title2, 'not measured: the batch-size suite recorded no syscalls per packet (raw_syscalls:sys_enter did not open?)');
+  const sysCaption = sysSvg.startsWith('<svg')
+    ? `Syscalls per packet counted by the kernel against the dashed 1/B line (one sendmmsg per batch): ${sys.onLine} point${sys.onLine === 1 ? '' : 's'} lie within ±${ON_LINE_TOLERANCE * 100}% of it (grey) and ${sys.departures === 0 ? 'none departs' : `${sys.departures} depart${sys.departures === 1 ? 's' : ''} (diamonds)`}, with sendto at x = 1.`
+    : 'Not drawn: the batch-size suite recorded no syscalls per packet.';
   return [
-    { id: 'batch-pps', title: title1, html: ppsSvg, caption, drawn: ppsSvg.startsWith('<svg') },
-    { id: 'batch-syscalls', title: title2, html: sysSvg, caption, drawn: sysSvg.startsWith('<svg') },
+    { id: 'batch-pps', title: title1, html: ppsSvg, caption: ppsSvg.startsWith('<svg') ? ppsCaption : notDrawn(suite, 'batch-size'), source, drawn: ppsSvg.startsWith('<svg') },
+    { id: 'batch-syscalls', title: title2, html: sysSvg, caption: sysCaption, source, drawn: sysSvg.startsWith('<svg') },
   ];
 }
 
@@ -143,10 +213,7 @@ function checksumChart(r: BenchResult): ChartSection {
       variant: [/^variant$/i, /variant|impl/i],
     })
     : undefined;
-  if (!found) {
-    const why = absent(suite, 'checksum');
-    return { id: 'checksum', title, html: emptyChart(title, why), caption: why, drawn: false };
-  }
+  if (!found) return emptySection('checksum', title, suite, 'checksum');
   const { size, perCycle, variant } = found.fields;
   // Only kernels that sum a buffer: not the empty call, the crossing rows or the 16-bit field update.
   const kernels = found.set.records.filter((rec) => !/^empty$|noop|run\(|api|incremental/i.test(String(rec[variant])));
@@ -155,7 +222,7 @@ function checksumChart(r: BenchResult): ChartSection {
     points: recs.map((rec) => ({ x: toNumber(rec[size]), y: toNumber(rec[perCycle]) })),
   }));
   const svg = lineChartSvg({ title, xLabel: 'buffer size, bytes', yLabel: 'bytes per reference (TSC) cycle', series, logX: true });
-  return { id: 'checksum', title, html: svg, caption: `from the checksum suite, ${found.set.source}`, drawn: svg.startsWith('<svg') };
+  return { id: 'checksum', title, html: svg, caption: 'Bytes checksummed per reference (TSC) cycle at each buffer size, one line per checksum variant.', source: `checksum suite, ${found.set.source}`, drawn: svg.startsWith('<svg') };
 }
 
 function craftingChart(r: BenchResult): ChartSection {
@@ -197,12 +264,9 @@ function craftingChart(r: BenchResult): ChartSection {
     source = `${set.source}${count !== undefined && Number.isFinite(biggest) ? `, at the largest "${count}": ${biggest}` : ''}`;
     break;
   }
-  if (!chart) {
-    const why = absent(suite, 'packet-crafting');
-    return { id: 'crafting', title, html: emptyChart(title, why), caption: why, drawn: false };
-  }
+  if (!chart) return emptySection('crafting', title, suite, 'packet-crafting');
   const svg = barChartSvg(chart);
-  return { id: 'crafting', title, html: svg, caption: `from the packet-crafting suite, ${source}`, drawn: svg.startsWith('<svg') };
+  return { id: 'crafting', title, html: svg, caption: 'Nanoseconds per packet for each crafting strategy, grouped by packet kind, at the largest packets-per-call measured (values printed on the bars, the axis is logarithmic).', source: `packet-crafting suite, ${source}`, drawn: svg.startsWith('<svg') };
 }
 
 /** Ports (= probes) per scenario, from the scenario table; a scenario not in it gets no floors. */
@@ -251,7 +315,7 @@ function wholeBinaryChart(r: BenchResult): ChartSection {
   if (suite?.status === 'ok') {
     const chart = prtipLayoutChart(suite, title);
     const svg = chart ? barChartSvg(chart) : '';
-    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: 'from the prtip suite: each tool\'s median CPU (user + sys) per whole run, data.runs; the floors are the cheapest per-packet costs measured in-process (data.floors) × the scenario\'s ports', drawn: true };
+    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: 'Each tool\'s median CPU time (user + sys) per whole scenario run beside the in-process floors (the cheapest measured per-packet cost of crafting, checksums and the send path, times the scenario\'s ports).', source: 'prtip suite: data.runs, data.floors', drawn: true };
   }
   const sets = suite?.status === 'ok' ? recordSets(suite) : [];
   for (const set of sets) {
@@ -272,10 +336,9 @@ function wholeBinaryChart(r: BenchResult): ChartSection {
       })),
     };
     const svg = barChartSvg(chart);
-    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: `from the prtip suite, ${set.source}`, drawn: true };
+    if (svg.startsWith('<svg')) return { id: 'whole-binary', title, html: svg, caption: 'Each scenario\'s measured time beside the in-process floors the suite gives for it.', source: `prtip suite, ${set.source}`, drawn: true };
   }
-  const why = absent(suite, 'prtip');
-  return { id: 'whole-binary', title, html: emptyChart(title, why), caption: why, drawn: false };
+  return emptySection('whole-binary', title, suite, 'prtip');
 }
 
 /**
@@ -302,10 +365,10 @@ function criterionChart(r: BenchResult): ChartSection {
       })),
     };
     const svg = barChartSvg(chart);
-    if (svg.startsWith('<svg')) return { id: 'criterion', title, html: svg, caption: `from the criterion suite (${String(suite!.data?.['dir'] ?? '')}, baseline "${String(suite!.data?.['baseline'] ?? 'new')}"): prtip's own figure with criterion's interval, ours for the same work, and the floor; headroom = prtip ÷ floor is in the table`, drawn: true };
+    if (svg.startsWith('<svg')) return { id: 'criterion', title, html: svg, caption: `prtip's own criterion figure per benchmark (baseline "${String(suite!.data?.['baseline'] ?? 'new')}", with criterion's 95% interval) beside our reproduction of the same work and the floor, in ns per packet.`, source: `criterion suite: ${String(suite!.data?.['dir'] ?? '')}`, drawn: true };
   }
   const why = suite?.status === 'skipped' && suite.reason ? `not measured: ${suite.reason}` : absent(suite, 'criterion');
-  return { id: 'criterion', title, html: emptyChart(title, why), caption: why, drawn: false };
+  return emptySection('criterion', title, suite, 'criterion', why);
 }
 
 /** The report's chart sections, in order; each says "not measured" when its suite gave nothing. */
@@ -329,7 +392,7 @@ th{background:#f4f4f4}td.num,th.num{text-align:right;font-variant-numeric:tabula
 .notes{color:#555;font-size:12px;margin:4px 0 12px}.warn{color:#a40}
 .chart{max-width:100%;height:auto;background:#fff;border:1px solid #eee}
 .chart-title{font-size:14px;font-weight:600}.tick,.legend{font-size:11px;fill:#444}.axis-label{font-size:12px;fill:#222}
-.axis{stroke:#444}.grid{stroke:#eee}
+.axis{stroke:#444}.grid{stroke:#eee}.bar-value{font-size:10px;fill:#333}
 .not-measured{padding:16px;border:1px dashed #bbb;color:#666;background:#fafafa}
 figure{margin:16px 0}figcaption{color:#666;font-size:12px}
 .verdict-holds,.verdict-improved{color:#070}.verdict-does-not-hold,.verdict-regressed{color:#b00}
@@ -348,12 +411,13 @@ export function htmlReport(r: BenchResult, comparison?: BaselineComparison): str
     `<style>${STYLE}</style></head><body>`,
     `<h1>prtip-perf bench, ${escapeXml(r.startedAt)}</h1>`,
     `<p>${r.options.quick ? 'Quick run' : 'Full run'} of ${r.suites.length} suite(s) in ${(r.durationMs / 1000).toFixed(1)} s.${r.interrupted ? ' <strong class="warn">Interrupted (Ctrl-C): only the suites that finished are here.</strong>' : ''}</p>`,
+    ...(failedSuitesSentence(r) !== null ? [`<p class="failed-suites warn"><strong>${escapeXml(failedSuitesSentence(r)!)}</strong></p>`] : []),
     `<p><strong>Machine:</strong> ${escapeXml(machineSummary(r.machine))}${r.machine.git ? `; commit ${escapeXml(r.machine.git.commit.slice(0, 12))}${r.machine.git.dirty ? ' (with uncommitted changes)' : ''}` : ''}</p>`,
     '<ul class="suites">',
     ...r.suites.map((s) => `<li>${escapeXml(s.title)} (${escapeXml(s.suite)}): <strong>${s.status}</strong>${s.reason ? ` — ${escapeXml(s.reason)}` : ''}, ${(s.durationMs / 1000).toFixed(1)} s</li>`),
     '</ul>',
     '<h2>Charts</h2>',
-    ...charts.map((c) => `<figure id="chart-${c.id}" data-drawn="${c.drawn}">\n${c.html}\n<figcaption>${escapeXml(c.caption)}</figcaption></figure>`),
+    ...charts.map((c) => `<figure id="chart-${c.id}" data-drawn="${c.drawn}" data-source="${escapeXml(c.source)}">\n${c.html}\n<figcaption>${escapeXml(c.caption)}</figcaption></figure>`),
     htmlTable(claimsTable(r.claims), 'h2'),
   ];
   if (comparison) parts.push(htmlTable(comparisonTable(comparison), 'h2'));

@@ -8,6 +8,9 @@ export { benchResultSchemaPath, parseBenchResult, stringifyBenchResult } from '.
 export { markdownReport, markdownTable } from './markdown.js';
 export { claimsCsv, comparisonCsv, metricsCsv, tableCsv, tablesCsv, toCsv } from './csv.js';
 export { type ActionBenchmarkEntry, actionBenchmarkArrays } from './github-action-benchmark.js';
+export { type BencherMetric, type BencherMetricFormat, bencherMeasure, bencherMetricFormat } from './bencher.js';
+export { cleanSuite, failedSuites, failedSuitesSentence, withoutStackTrace } from './failures.js';
+export { MANIFEST, RESULT_FILES, type ResultsManifest, writeResultsFolder } from './results-folder.js';
 export { type HyperfineExport, type HyperfineResult, hyperfineExport } from './hyperfine.js';
 export { hyperfineCsv, hyperfineMarkdown } from './hyperfine.js';
 export { type ChartSection, chartSections, htmlReport } from './html.js';

@@ -3,6 +3,7 @@ import type { BaselineComparison } from '../baseline.js';
 import { comparisonTable } from '../baseline.js';
 import { machineSummary } from '../machine.js';
 import { claimsTable } from './claims.js';
+import { failedSuitesSentence } from './failures.js';
 import type { BenchResult, Table } from './result.js';
 import { formatCell } from './text.js';
 
@@ -49,6 +50,7 @@ export function markdownReport(r: BenchResult, comparison?: BaselineComparison):
     `${r.options.quick ? 'Quick run' : 'Full run'} of ${r.suites.length} suite(s) in ${(r.durationMs / 1000).toFixed(1)} s` +
       (r.interrupted ? ' — **interrupted (Ctrl-C): only the suites that finished are here**' : '') + '.',
     '',
+    ...(failedSuitesSentence(r) !== null ? [`**${escapeCell(failedSuitesSentence(r)!)}**`, ''] : []),
     machineSection(r),
     '',
     markdownTable(claimsTable(r.claims), '##'),

@@ -4,10 +4,30 @@
  * axis (optionally log-scaled) and grouped bars with optional min-max whiskers.
  */
 
+/** One point of a line chart, with an optional spread (e.g. min-max over rounds) drawn as a band. */
+export interface LinePoint {
+  x: number;
+  y: number;
+  low?: number;
+  high?: number;
+}
+
+/** Marker shapes, so one-point series at the same x (e.g. sendto at x = 1) can be told apart. */
+export type MarkerShape = 'circle' | 'square' | 'diamond' | 'triangle';
+
 /** One line of a line chart. */
 export interface LineSeries {
   name: string;
-  points: { x: number; y: number }[];
+  points: LinePoint[];
+  /**
+   * 'line' (default): a line through the points with dots; 'reference': a dashed line
+   * without dots (e.g. a 1/B expectation); 'markers': markers only, no line.
+   */
+  style?: 'line' | 'reference' | 'markers';
+  /** Marker shape; one-point series get distinct shapes by default. */
+  marker?: MarkerShape;
+  /** Fixed colour (CSS), else the next of the palette. */
+  colour?: string;
 }
 
 /** A line chart over a numeric x axis. */
@@ -125,20 +145,30 @@ function frame(title: string, body: string[], xLabel: string, yLabel: string, le
   ].join('\n');
 }
 
-/** Legend swatches, wrapped onto as many rows as the width needs (about 6.5 px per character). */
-function legend(names: string[]): { elements: string[]; rows: number } {
+/** One legend entry: a colour swatch, a dashed line (reference) or the series' marker shape. */
+interface LegendEntry {
+  name: string;
+  colour: string;
+  kind: 'swatch' | 'dash' | MarkerShape;
+}
+
+/** Legend entries, wrapped onto as many rows as the width needs (about 6.5 px per character). */
+function legend(entries: (LegendEntry | string)[]): { elements: string[]; rows: number } {
   const elements: string[] = [];
   let x = MARGIN.left;
   let row = 0;
-  names.forEach((name, i) => {
-    const width = 24 + name.length * 6.5;
+  entries.forEach((entry, i) => {
+    const e: LegendEntry = typeof entry === 'string' ? { name: entry, colour: COLOURS[i % COLOURS.length]!, kind: 'swatch' } : entry;
+    const width = 24 + e.name.length * 6.5;
     if (x > MARGIN.left && x + width > WIDTH - MARGIN.right) {
       row++;
       x = MARGIN.left;
     }
     const y = HEIGHT - 10 + row * LEGEND_ROW;
-    elements.push(`<rect x="${x}" y="${y - 9}" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}" class="legend-swatch"/>`);
-    elements.push(`<text x="${x + 14}" y="${y}" class="legend">${escapeXml(name)}</text>`);
+    if (e.kind === 'swatch') elements.push(`<rect x="${x}" y="${y - 9}" width="10" height="10" fill="${e.colour}" class="legend-swatch"/>`);
+    else if (e.kind === 'dash') elements.push(`<path d="M${x - 2},${y - 4} L${x + 11},${y - 4}" stroke="${e.colour}" stroke-width="2" stroke-dasharray="4 2" class="legend-swatch"/>`);
+    else elements.push(marker(e.kind, x + 5, y - 4, 4, `fill="#fff" stroke="${e.colour}" stroke-width="2" class="legend-swatch"`, e.name));
+    elements.push(`<text x="${x + 14}" y="${y}" class="legend">${escapeXml(e.name)}</text>`);
     x += width;
   });
   return { elements, rows: row + 1 };
@@ -146,8 +176,27 @@ function legend(names: string[]): { elements: string[]; rows: number } {
 
 const n = (v: number): string => v.toFixed(1);
 
-/** A line chart; points with non-finite (or, on a log axis, non-positive) coordinates are left out. */
+const SHAPES: readonly MarkerShape[] = ['square', 'diamond', 'triangle', 'circle'];
+
+/** A marker of `shape` centred at (x, y), radius r. */
+function marker(shape: MarkerShape, x: number, y: number, r: number, attrs: string, title: string): string {
+  const t = `<title>${escapeXml(title)}</title>`;
+  switch (shape) {
+    case 'square': return `<rect x="${n(x - r)}" y="${n(y - r)}" width="${n(2 * r)}" height="${n(2 * r)}" ${attrs}>${t}</rect>`;
+    case 'diamond': return `<path d="M${n(x)},${n(y - r * 1.3)} L${n(x + r * 1.3)},${n(y)} L${n(x)},${n(y + r * 1.3)} L${n(x - r * 1.3)},${n(y)} Z" ${attrs}>${t}</path>`;
+    case 'triangle': return `<path d="M${n(x)},${n(y - r * 1.3)} L${n(x + r * 1.2)},${n(y + r)} L${n(x - r * 1.2)},${n(y + r)} Z" ${attrs}>${t}</path>`;
+    default: return `<circle cx="${n(x)}" cy="${n(y)}" r="${n(r)}" ${attrs}>${t}</circle>`;
+  }
+}
+
+/**
+ * A line chart; points with non-finite (or, on a log axis, non-positive) coordinates are
+ * left out. A point's low/high (min-max) is drawn as a translucent band around its line,
+ * or a whisker for a one-point series. One-point series (references such as sendto at
+ * x = 1) get distinct hollow shapes, nudged apart horizontally, so they never hide each other.
+ */
 export function lineChartSvg(chart: LineChart): string {
+  const usable = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && (!chart.logY || v > 0);
   const series = chart.series
     .map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!chart.logX || p.x > 0) && (!chart.logY || p.y > 0)).sort((a, b) => a.x - b.x) }))
     .filter((s) => s.points.length > 0)
@@ -155,22 +204,52 @@ export function lineChartSvg(chart: LineChart): string {
     .sort((a, b) => Number(a.points.length === 1) - Number(b.points.length === 1));
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return emptyChart(chart.title);
-  const xs = all.map((p) => p.x), ys = all.map((p) => p.y);
-  const sx = scale(Math.min(...xs), Math.max(...xs), MARGIN.left + 8, WIDTH - MARGIN.right - 8, chart.logX === true);
+  const xs = all.map((p) => p.x);
+  const ys = all.flatMap((p) => [p.y, p.low, p.high].filter(usable));
+  const sx = scale(Math.min(...xs), Math.max(...xs), MARGIN.left + 14, WIDTH - MARGIN.right - 14, chart.logX === true);
   const sy = chart.logY
     ? scale(Math.min(...ys) / 1.5, Math.max(...ys) * 1.5, HEIGHT - MARGIN.bottom, MARGIN.top, true)
     : scale(Math.min(0, ...ys), Math.max(...ys) * 1.05 || 1, HEIGHT - MARGIN.bottom, MARGIN.top, false);
   const body: string[] = [];
   for (const t of sy.ticks) body.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${n(sy.map(t))}" y2="${n(sy.map(t))}" class="grid"/><text x="${MARGIN.left - 6}" y="${n(sy.map(t) + 4)}" text-anchor="end" class="tick">${formatTick(t)}</text>`);
   for (const t of sx.ticks) body.push(`<text x="${n(sx.map(t))}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(t)}</text>`);
-  series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length];
-    const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${n(sx.map(p.x))},${n(sy.map(p.y))}`).join(' ');
-    // A one-point series (e.g. the sendto reference) is a marker only: a lone "M" draws nothing.
-    if (s.points.length > 1) body.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series" data-series="${escapeXml(s.name)}"/>`);
-    for (const p of s.points) body.push(`<circle cx="${n(sx.map(p.x))}" cy="${n(sy.map(p.y))}" r="3" fill="${colour}" class="point" data-series="${escapeXml(s.name)}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}`)}</title></circle>`);
+  const singles = series.filter((s) => s.points.length === 1 && s.style !== 'reference');
+  let palette = 0;
+  const keyEntries: LegendEntry[] = [];
+  series.forEach((s) => {
+    const colour = s.colour ?? COLOURS[palette++ % COLOURS.length]!;
+    const style = s.style ?? 'line';
+    const single = singles.indexOf(s);
+    const shape: MarkerShape = s.marker ?? (single >= 0 ? SHAPES[single % SHAPES.length]! : 'circle');
+    // One-point series share an x (sendto at 1): spread them over ±8 px so none hides another.
+    const dx = single >= 0 && singles.length > 1 ? (single - (singles.length - 1) / 2) * (16 / (singles.length - 1)) : 0;
+    const px = (p: LinePoint): number => sx.map(p.x) + dx;
+    // A spread that does not contain its median is not this value's spread (a mislabelled column): not drawn.
+    const banded = s.points.filter((p) => usable(p.low) && usable(p.high) && p.low! <= p.y && p.y <= p.high!);
+    if (banded.length >= 2 && s.points.length >= 2) {
+      const upper = banded.map((p) => `${n(px(p))},${n(sy.map(p.high!))}`);
+      const lower = [...banded].reverse().map((p) => `${n(px(p))},${n(sy.map(p.low!))}`);
+      body.push(`<path d="M${upper.join(' L')} L${lower.join(' L')} Z" fill="${colour}" fill-opacity="0.15" stroke="none" class="band" data-series="${escapeXml(s.name)}"><title>${escapeXml(`${s.name}: min-max`)}</title></path>`);
+    } else {
+      for (const p of banded) body.push(`<path d="M${n(px(p))},${n(sy.map(p.low!))} L${n(px(p))},${n(sy.map(p.high!))}" stroke="${colour}" stroke-width="1.5" class="band whisker" data-series="${escapeXml(s.name)}"/>`);
+    }
+    const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${n(px(p))},${n(sy.map(p.y))}`).join(' ');
+    if (s.points.length > 1 && style !== 'markers') {
+      body.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2"${style === 'reference' ? ' stroke-dasharray="6 4"' : ''} class="${style === 'reference' ? 'reference' : 'series'}" data-series="${escapeXml(s.name)}"/>`);
+    }
+    if (style !== 'reference') {
+      const hollow = single >= 0;
+      const attrs = hollow
+        ? `fill="#fff" stroke="${colour}" stroke-width="2" class="point" data-series="${escapeXml(s.name)}"`
+        : `fill="${colour}" class="point" data-series="${escapeXml(s.name)}"`;
+      for (const p of s.points) {
+        const spread = usable(p.low) && usable(p.high) ? ` (min ${formatTick(p.low!)}, max ${formatTick(p.high!)})` : '';
+        body.push(marker(shape, px(p), sy.map(p.y), hollow ? 4.5 : 3, attrs, `${s.name}: ${formatTick(p.x)} → ${formatTick(p.y)}${spread}`));
+      }
+    }
+    keyEntries.push({ name: s.name, colour, kind: style === 'reference' ? 'dash' : single >= 0 || s.marker !== undefined ? shape : 'swatch' });
   });
-  const key = legend(series.map((s) => s.name));
+  const key = legend(keyEntries);
   body.push(...key.elements);
   return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel + (chart.logY ? ' (log scale)' : ''), key.rows);
 }
@@ -186,7 +265,8 @@ export function barChartSvg(chart: BarChart): string {
   const positive = values.filter((v) => v > 0);
   const logY = chart.logY === true && positive.length > 0;
   const sy = logY
-    ? scale(Math.min(...positive) / 1.5, Math.max(...positive) * 1.5, HEIGHT - MARGIN.bottom, MARGIN.top, true)
+    // Room above the tallest bar for its value label (printed on log axes).
+    ? scale(Math.min(...positive) / 1.5, Math.max(...positive) * 6, HEIGHT - MARGIN.bottom, MARGIN.top, true)
     : scale(Math.min(0, ...values), Math.max(...values) * 1.08 || 1, HEIGHT - MARGIN.bottom, MARGIN.top, false);
   const base = logY ? HEIGHT - MARGIN.bottom : sy.map(0);
   const body: string[] = [];
@@ -200,6 +280,12 @@ export function barChartSvg(chart: BarChart): string {
       const x = gx + i * barWidth;
       const y = sy.map(b.value);
       body.push(`<rect x="${n(x)}" y="${n(Math.min(y, base))}" width="${n(barWidth - 1)}" height="${n(Math.max(1, Math.abs(base - y)))}" fill="${COLOURS[i % COLOURS.length]}" class="bar"><title>${escapeXml(`${g.label} · ${b.name}: ${formatTick(b.value)}`)}</title></rect>`);
+      // On a log axis a bar's height does not read as its value: print the value above it.
+      if (logY) {
+        const top = Math.min(y, base) - 3 - (b.high !== undefined && Number.isFinite(b.high) && b.high > 0 ? Math.max(0, y - sy.map(b.high)) : 0);
+        const cx = x + (barWidth - 1) / 2;
+        body.push(`<text x="${n(cx)}" y="${n(top)}" transform="rotate(-90 ${n(cx)} ${n(top)})" class="bar-value" dominant-baseline="middle">${escapeXml(formatTick(b.value))}</text>`);
+      }
       if (b.low !== undefined && b.high !== undefined && Number.isFinite(b.low) && Number.isFinite(b.high) && (!logY || b.low > 0)) {
         const cx = x + (barWidth - 1) / 2;
         body.push(`<path d="M${n(cx)},${n(sy.map(b.low))} L${n(cx)},${n(sy.map(b.high))} M${n(cx - 3)},${n(sy.map(b.low))} L${n(cx + 3)},${n(sy.map(b.low))} M${n(cx - 3)},${n(sy.map(b.high))} L${n(cx + 3)},${n(sy.map(b.high))}" stroke="#333" class="whisker"/>`);
