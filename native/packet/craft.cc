@@ -49,74 +49,109 @@ uint16_t PseudoSum(const PacketSpec& spec) {
                           : PseudoHeaderSumV4(spec.src_addr, spec.dst_addr, ProtocolNumber(spec), l4);
 }
 
-// The L4 checksum as sent: ~sum, with UDP's zero written as 0xFFFF (RFC 768).
-inline uint16_t FinishL4Checksum(const PacketSpec& spec, uint16_t folded_sum) {
-  uint16_t checksum = static_cast<uint16_t>(~folded_sum);
-  if (checksum == 0 && spec.protocol == Protocol::Udp) checksum = 0xFFFF;
-  return checksum;
-}
-
 }  // namespace
 
 size_t PacketLength(const PacketSpec& spec) { return IpHeaderLength(spec) + L4Length(spec); }
 
-size_t BuildPacket(const PacketSpec& spec, uint8_t* out, uint16_t dst_port, uint32_t seq) {
-  const size_t l4_length = L4Length(spec);
-  const size_t ip_length = IpHeaderLength(spec);
-  uint8_t* ip = out;
-  uint8_t* l4 = out + ip_length;
+namespace {
 
-  if (spec.family == 6) {
+// A packet's shape fixed at compile time: lengths and offsets become constants, so the
+// copies are a few vector moves, not memcpy calls with a run-time length, and the
+// header sums unroll (SumFixed). Every (family, protocol, options) has its own length.
+template <int Family, Protocol P, TcpOptions O>
+struct Layout {
+  static constexpr bool kTcp = P == Protocol::Tcp;
+  static constexpr size_t kIp = Family == 6 ? kIpv6Header : kIpv4Header;
+  static constexpr size_t kL4 = !kTcp ? kUdpHeader
+                              : O == TcpOptions::None ? kTcpHeader
+                              : O == TcpOptions::Mss  ? kTcpHeader + kTcpMssOption
+                                                      : kTcpHeader + kTcpMssWsSackOptions;
+  static constexpr size_t kLength = kIp + kL4;
+  static constexpr size_t kChecksumAt = kIp + (kTcp ? 16 : 6);
+};
+
+// Builds the packet in out and returns its L4 checksum (as written).
+template <typename L>
+inline uint16_t BuildFixed(const PacketSpec& spec, uint8_t* out, uint16_t dst_port, uint32_t seq) {
+  uint8_t* ip = out;
+  uint8_t* l4 = out + L::kIp;
+  const uint8_t protocol = L::kTcp ? kTcp : kUdp;
+  uint16_t pseudo;
+  if constexpr (L::kIp == kIpv6Header) {
     Put32(ip, 6u << 28);  // version 6, traffic class 0, flow label 0
-    Put16(ip + 4, static_cast<uint16_t>(l4_length));
-    ip[6] = ProtocolNumber(spec);
+    Put16(ip + 4, static_cast<uint16_t>(L::kL4));
+    ip[6] = protocol;
     ip[7] = spec.ttl;
     std::memcpy(ip + 8, spec.src_addr, 16);
     std::memcpy(ip + 24, spec.dst_addr, 16);
+    pseudo = PseudoHeaderSumV6(spec.src_addr, spec.dst_addr, protocol, L::kL4);
   } else {
     ip[0] = 0x45;  // version 4, 5 words
     ip[1] = 0;
-    Put16(ip + 2, static_cast<uint16_t>(ip_length + l4_length));
+    Put16(ip + 2, static_cast<uint16_t>(L::kLength));
     Put16(ip + 4, kIpv4Id);
     Put16(ip + 6, 0x4000);  // DF
     ip[8] = spec.ttl;
-    ip[9] = ProtocolNumber(spec);
+    ip[9] = protocol;
     Put16(ip + 10, 0);
     std::memcpy(ip + 12, spec.src_addr, 4);
     std::memcpy(ip + 16, spec.dst_addr, 4);
-    Put16(ip + 10, static_cast<uint16_t>(~SumWide64(ip, kIpv4Header)));
+    Put16(ip + 10, static_cast<uint16_t>(~SumFixed<kIpv4Header>(ip)));
+    pseudo = PseudoHeaderSumV4(spec.src_addr, spec.dst_addr, protocol, L::kL4);
   }
 
   Put16(l4, spec.src_port);
   Put16(l4 + 2, dst_port);
-  size_t checksum_at;
-  if (spec.protocol == Protocol::Tcp) {
+  if constexpr (L::kTcp) {
     Put32(l4 + 4, seq);
     Put32(l4 + 8, 0);  // ack
-    l4[12] = static_cast<uint8_t>((l4_length / 4) << 4);
+    l4[12] = static_cast<uint8_t>((L::kL4 / 4) << 4);
     l4[13] = 0x02;  // SYN
     Put16(l4 + 14, spec.window);
     Put16(l4 + 16, 0);
     Put16(l4 + 18, 0);  // urgent pointer
     uint8_t* o = l4 + kTcpHeader;
-    if (spec.tcp_options != TcpOptions::None) {
+    if constexpr (L::kL4 > kTcpHeader) {
       o[0] = 2, o[1] = 4, Put16(o + 2, 1460);  // MSS 1460: 4 bytes, already on a 4-byte boundary
     }
-    if (spec.tcp_options == TcpOptions::MssWsSack) {
+    if constexpr (L::kL4 == kTcpHeader + kTcpMssWsSackOptions) {
       o[4] = 1;                                // NOP
       o[5] = 3, o[6] = 3, o[7] = 7;            // window scale 7
       o[8] = 4, o[9] = 2;                      // SACK permitted
       o[10] = 1, o[11] = 1;                    // NOP NOP: pad to a 4-byte boundary
     }
-    checksum_at = 16;
   } else {
-    Put16(l4 + 4, static_cast<uint16_t>(l4_length));
+    Put16(l4 + 4, static_cast<uint16_t>(L::kL4));
     Put16(l4 + 6, 0);
-    checksum_at = 6;
   }
-  uint16_t sum = AddSums(PseudoSum(spec), SumWide64(l4, l4_length));
-  Put16(l4 + checksum_at, FinishL4Checksum(spec, sum));
-  return ip_length + l4_length;
+  uint16_t sum = AddSums(pseudo, SumFixed<L::kL4>(l4));
+  uint16_t checksum = static_cast<uint16_t>(~sum);
+  if (!L::kTcp && checksum == 0) checksum = 0xFFFF;  // UDP's zero is "no checksum" (RFC 768)
+  Put16(out + L::kChecksumAt, checksum);
+  return checksum;
+}
+
+// Calls f(Layout<...>{}) for the spec's shape: the one switch, outside every per-packet loop.
+template <typename F>
+decltype(auto) WithLayout(const PacketSpec& spec, F&& f) {
+  const bool v6 = spec.family == 6;
+  if (spec.protocol == Protocol::Udp) return v6 ? f(Layout<6, Protocol::Udp, TcpOptions::None>{}) : f(Layout<4, Protocol::Udp, TcpOptions::None>{});
+  switch (spec.tcp_options) {
+    case TcpOptions::Mss: return v6 ? f(Layout<6, Protocol::Tcp, TcpOptions::Mss>{}) : f(Layout<4, Protocol::Tcp, TcpOptions::Mss>{});
+    case TcpOptions::MssWsSack: return v6 ? f(Layout<6, Protocol::Tcp, TcpOptions::MssWsSack>{}) : f(Layout<4, Protocol::Tcp, TcpOptions::MssWsSack>{});
+    case TcpOptions::None: break;
+  }
+  return v6 ? f(Layout<6, Protocol::Tcp, TcpOptions::None>{}) : f(Layout<4, Protocol::Tcp, TcpOptions::None>{});
+}
+
+}  // namespace
+
+size_t BuildPacket(const PacketSpec& spec, uint8_t* out, uint16_t dst_port, uint32_t seq) {
+  return WithLayout(spec, [&](auto layout) {
+    using L = decltype(layout);
+    BuildFixed<L>(spec, out, dst_port, seq);
+    return L::kLength;
+  });
 }
 
 PacketTemplate::PacketTemplate(const PacketSpec& spec) : spec_(spec) {
@@ -132,61 +167,85 @@ PacketTemplate::PacketTemplate(const PacketSpec& spec) : spec_(spec) {
   l4_partial_sum_ = AddSums(PseudoSum(spec), SumWide64(l4, l4_length));
 }
 
-void PacketTemplate::Emit(uint8_t* out, uint16_t dst_port, uint32_t seq) const {
-  std::memcpy(out, bytes_, length_);
-  uint8_t* l4 = out + l4_offset_;
+namespace {
+
+// RFC 1624 eqn. 3 from the template, whose varying fields were zero:
+// HC' = ~(~HC + m'). Every term is below 2^16, so the sum fits 32 bits and folds once.
+template <typename L>
+inline uint16_t EmitFixed(const uint8_t* bytes, uint32_t partial_sum, uint8_t* out, uint16_t dst_port, uint32_t seq) {
+  std::memcpy(out, bytes, L::kLength);  // constant length: inline vector moves
+  uint8_t* l4 = out + L::kIp;
   Put16(l4 + 2, dst_port);
-  // RFC 1624 eqn. 3 from the template, whose varying fields were zero:
-  // HC' = ~(~HC + m'), summed in 64 bits and folded once.
-  uint64_t sum = l4_partial_sum_ + static_cast<uint64_t>(dst_port);
-  if (tcp_) {
+  uint32_t sum = partial_sum + dst_port;
+  if constexpr (L::kTcp) {
     Put32(l4 + 4, seq);
     sum += (seq >> 16) + (seq & 0xFFFF);
-    Put16(l4 + 16, static_cast<uint16_t>(~Fold64(sum)));
-  } else {
-    Put16(l4 + 6, FinishL4Checksum(spec_, Fold64(sum)));
   }
+  uint16_t checksum = static_cast<uint16_t>(~Fold32(sum));
+  if (!L::kTcp && checksum == 0) checksum = 0xFFFF;  // UDP's zero is "no checksum" (RFC 768)
+  Put16(out + L::kChecksumAt, checksum);
+  return checksum;
+}
+
+}  // namespace
+
+uint16_t PacketTemplate::Emit(uint8_t* out, uint16_t dst_port, uint32_t seq) const {
+  return WithLayout(spec_, [&](auto layout) { return EmitFixed<decltype(layout)>(bytes_, l4_partial_sum_, out, dst_port, seq); });
 }
 
 namespace {
 
-// One loop per strategy, so the strategy choice is outside the per-packet loop.
-template <CraftStrategy S>
+// One loop per strategy and shape, so neither choice is inside the per-packet loop.
+// stride is the slot size (consecutive slots) or 0 (every packet into one reused slot).
+// The sink adds each packet's checksum from the register it was computed in: reading
+// it back from the slot would put a store-to-load round trip into every iteration.
+template <CraftStrategy S, typename L>
 uint32_t CraftLoop(const PacketSpec& spec, const PacketTemplate& tmpl, const PacketSequence& sequence,
-                   uint64_t first_index, size_t count, uint8_t* out) {
-  const size_t length = tmpl.length();
-  const size_t checksum_at = (spec.family == 6 ? kIpv6Header : kIpv4Header) + (spec.protocol == Protocol::Tcp ? 16 : 6);
+                   uint64_t first_index, size_t count, size_t stride, uint8_t* out) {
+  const uint8_t* bytes = tmpl.bytes();
+  const uint32_t partial_sum = tmpl.partial_sum();
   uint16_t port = DstPortAt(sequence, first_index);
   uint32_t seq = SeqAt(sequence, first_index);
+  const uint32_t step = sequence.seq_step;
   uint32_t sink = 0;
-  for (size_t k = 0; k < count; ++k) {
-    uint8_t* slot = out + k * length;
+  uint8_t* slot = out;
+  for (size_t k = 0; k < count; ++k, slot += stride) {
+    uint16_t checksum;
     if constexpr (S == CraftStrategy::Alloc) {
       auto* block = static_cast<uint8_t*>(CountedAllocate(kProRtIpVecCapacity));
-      BuildPacket(spec, block, port, seq);
-      std::memcpy(slot, block, length);
+      checksum = BuildFixed<L>(spec, block, port, seq);
+      std::memcpy(slot, block, L::kLength);
       CountedFree(block);
     } else if constexpr (S == CraftStrategy::Reuse) {
-      BuildPacket(spec, slot, port, seq);
+      checksum = BuildFixed<L>(spec, slot, port, seq);
     } else {
-      tmpl.Emit(slot, port, seq);
+      checksum = EmitFixed<L>(bytes, partial_sum, slot, port, seq);
     }
-    sink = sink * 31 + (static_cast<uint32_t>(slot[checksum_at]) << 8 | slot[checksum_at + 1]);
+    sink += checksum;
     port = port == 65535 ? 1 : static_cast<uint16_t>(port + 1);
-    seq += sequence.seq_step;
+    seq += step;
   }
   DoNotOptimize(out);
   return sink;
 }
 
+template <CraftStrategy S>
+uint32_t CraftShaped(const PacketSpec& spec, const PacketTemplate& tmpl, const PacketSequence& sequence,
+                     uint64_t first_index, size_t count, size_t stride, uint8_t* out) {
+  return WithLayout(spec, [&](auto layout) {
+    return CraftLoop<S, decltype(layout)>(spec, tmpl, sequence, first_index, count, stride, out);
+  });
+}
+
 }  // namespace
 
 uint32_t CraftBatch(CraftStrategy strategy, const PacketSpec& spec, const PacketTemplate& tmpl,
-                    const PacketSequence& sequence, uint64_t first_index, size_t count, uint8_t* out) {
+                    const PacketSequence& sequence, uint64_t first_index, size_t count, uint8_t* out, bool one_slot) {
+  const size_t stride = one_slot ? 0 : tmpl.length();
   switch (strategy) {
-    case CraftStrategy::Alloc: return CraftLoop<CraftStrategy::Alloc>(spec, tmpl, sequence, first_index, count, out);
-    case CraftStrategy::Reuse: return CraftLoop<CraftStrategy::Reuse>(spec, tmpl, sequence, first_index, count, out);
-    case CraftStrategy::Template: return CraftLoop<CraftStrategy::Template>(spec, tmpl, sequence, first_index, count, out);
+    case CraftStrategy::Alloc: return CraftShaped<CraftStrategy::Alloc>(spec, tmpl, sequence, first_index, count, stride, out);
+    case CraftStrategy::Reuse: return CraftShaped<CraftStrategy::Reuse>(spec, tmpl, sequence, first_index, count, stride, out);
+    case CraftStrategy::Template: return CraftShaped<CraftStrategy::Template>(spec, tmpl, sequence, first_index, count, stride, out);
   }
   return 0;
 }
