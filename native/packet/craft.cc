@@ -70,64 +70,95 @@ struct Layout {
   static constexpr size_t kChecksumAt = kIp + (kTcp ? 16 : 6);
 };
 
+// A packet of N bytes built in registers: native (little-endian) 64-bit words, every
+// field OR-ed in at its constant offset, stored once at the end. The checksums are summed
+// from these words, not read back from memory: a load spanning several narrower stores
+// cannot be forwarded from the store buffer and stalls until they retire (measured:
+// reading the header back through 8-byte loads made this builder 3x the plain C loop).
+template <size_t N>
+struct PacketWords {
+  static_assert(N % 4 == 0, "headers are whole 32-bit words");
+  uint64_t w[(N + 7) / 8] = {};
+
+  void Byte(size_t at, uint8_t v) { w[at / 8] |= static_cast<uint64_t>(v) << (8 * (at % 8)); }
+  void Be16(size_t at, uint16_t v) { Byte(at, static_cast<uint8_t>(v >> 8)), Byte(at + 1, static_cast<uint8_t>(v)); }
+  void Be32(size_t at, uint32_t v) { Be16(at, static_cast<uint16_t>(v >> 16)), Be16(at + 2, static_cast<uint16_t>(v)); }
+  // Four bytes as they are in memory (an address), at a 4-byte-aligned offset.
+  void Raw32(size_t at, const uint8_t* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    w[at / 8] |= static_cast<uint64_t>(v) << (8 * (at % 8));
+  }
+  // The 32-bit little-endian chunks of bytes [from, to) added up (no carry: < 2^38).
+  // Folded and byte-swapped, this is the big-endian ones'-complement sum (RFC 1071 §2(B)).
+  uint64_t Sum(size_t from, size_t to) const {
+    uint64_t total = 0;
+#pragma GCC unroll 32
+    for (size_t at = from; at < to; at += 4) total += (w[at / 8] >> (8 * (at % 8))) & 0xFFFFFFFFu;
+    return total;
+  }
+  void Store(uint8_t* out) const { std::memcpy(out, w, N); }
+};
+
+inline uint16_t ByteSwap16(uint16_t v) { return static_cast<uint16_t>(v >> 8 | v << 8); }
+inline uint32_t ByteSwap32(uint32_t v) { return __builtin_bswap32(v); }
+
 // Builds the packet in out and returns its L4 checksum (as written).
 template <typename L>
-inline uint16_t BuildFixed(const PacketSpec& spec, uint8_t* out, uint16_t dst_port, uint32_t seq) {
-  uint8_t* ip = out;
-  uint8_t* l4 = out + L::kIp;
+inline __attribute__((always_inline)) uint16_t BuildFixed(const PacketSpec& spec, uint8_t* out, uint16_t dst_port, uint32_t seq) {
+  PacketWords<L::kLength> p;
   const uint8_t protocol = L::kTcp ? kTcp : kUdp;
-  uint16_t pseudo;
+  const size_t l4 = L::kIp;
+  uint64_t pseudo;  // little-endian chunk sum of the pseudo header
   if constexpr (L::kIp == kIpv6Header) {
-    Put32(ip, 6u << 28);  // version 6, traffic class 0, flow label 0
-    Put16(ip + 4, static_cast<uint16_t>(L::kL4));
-    ip[6] = protocol;
-    ip[7] = spec.ttl;
-    std::memcpy(ip + 8, spec.src_addr, 16);
-    std::memcpy(ip + 24, spec.dst_addr, 16);
-    pseudo = PseudoHeaderSumV6(spec.src_addr, spec.dst_addr, protocol, L::kL4);
+    p.Be32(0, 6u << 28);  // version 6, traffic class 0, flow label 0
+    p.Be16(4, static_cast<uint16_t>(L::kL4));
+    p.Byte(6, protocol);
+    p.Byte(7, spec.ttl);
+#pragma GCC unroll 4
+    for (size_t i = 0; i < 16; i += 4) p.Raw32(8 + i, spec.src_addr + i), p.Raw32(24 + i, spec.dst_addr + i);
+    // RFC 8200 §8.1: addresses, 32-bit upper-layer length, three zero bytes and next header.
+    pseudo = p.Sum(8, 40) + ByteSwap32(static_cast<uint32_t>(L::kL4)) + ByteSwap32(protocol);
   } else {
-    ip[0] = 0x45;  // version 4, 5 words
-    ip[1] = 0;
-    Put16(ip + 2, static_cast<uint16_t>(L::kLength));
-    Put16(ip + 4, kIpv4Id);
-    Put16(ip + 6, 0x4000);  // DF
-    ip[8] = spec.ttl;
-    ip[9] = protocol;
-    Put16(ip + 10, 0);
-    std::memcpy(ip + 12, spec.src_addr, 4);
-    std::memcpy(ip + 16, spec.dst_addr, 4);
-    Put16(ip + 10, static_cast<uint16_t>(~SumFixed<kIpv4Header>(ip)));
-    pseudo = PseudoHeaderSumV4(spec.src_addr, spec.dst_addr, protocol, L::kL4);
+    p.Byte(0, 0x45);  // version 4, 5 words
+    p.Be16(2, static_cast<uint16_t>(L::kLength));
+    p.Be16(4, kIpv4Id);
+    p.Be16(6, 0x4000);  // DF
+    p.Byte(8, spec.ttl);
+    p.Byte(9, protocol);
+    p.Raw32(12, spec.src_addr);
+    p.Raw32(16, spec.dst_addr);
+    p.Be16(10, static_cast<uint16_t>(~ByteSwap16(Fold64(p.Sum(0, kIpv4Header)))));
+    pseudo = p.Sum(12, 20) + ByteSwap16(protocol) + ByteSwap16(static_cast<uint16_t>(L::kL4));
   }
 
-  Put16(l4, spec.src_port);
-  Put16(l4 + 2, dst_port);
+  p.Be16(l4, spec.src_port);
+  p.Be16(l4 + 2, dst_port);
   if constexpr (L::kTcp) {
-    Put32(l4 + 4, seq);
-    Put32(l4 + 8, 0);  // ack
-    l4[12] = static_cast<uint8_t>((L::kL4 / 4) << 4);
-    l4[13] = 0x02;  // SYN
-    Put16(l4 + 14, spec.window);
-    Put16(l4 + 16, 0);
-    Put16(l4 + 18, 0);  // urgent pointer
-    uint8_t* o = l4 + kTcpHeader;
+    p.Be32(l4 + 4, seq);
+    // ack 0
+    p.Byte(l4 + 12, static_cast<uint8_t>((L::kL4 / 4) << 4));
+    p.Byte(l4 + 13, 0x02);  // SYN
+    p.Be16(l4 + 14, spec.window);
+    // checksum (16) and urgent pointer (18) 0
+    const size_t o = l4 + kTcpHeader;
     if constexpr (L::kL4 > kTcpHeader) {
-      o[0] = 2, o[1] = 4, Put16(o + 2, 1460);  // MSS 1460: 4 bytes, already on a 4-byte boundary
+      p.Byte(o, 2), p.Byte(o + 1, 4), p.Be16(o + 2, 1460);  // MSS 1460: 4 bytes, already on a 4-byte boundary
     }
     if constexpr (L::kL4 == kTcpHeader + kTcpMssWsSackOptions) {
-      o[4] = 1;                                // NOP
-      o[5] = 3, o[6] = 3, o[7] = 7;            // window scale 7
-      o[8] = 4, o[9] = 2;                      // SACK permitted
-      o[10] = 1, o[11] = 1;                    // NOP NOP: pad to a 4-byte boundary
+      p.Byte(o + 4, 1);                                    // NOP
+      p.Byte(o + 5, 3), p.Byte(o + 6, 3), p.Byte(o + 7, 7);  // window scale 7
+      p.Byte(o + 8, 4), p.Byte(o + 9, 2);                    // SACK permitted
+      p.Byte(o + 10, 1), p.Byte(o + 11, 1);                  // NOP NOP: pad to a 4-byte boundary
     }
   } else {
-    Put16(l4 + 4, static_cast<uint16_t>(L::kL4));
-    Put16(l4 + 6, 0);
+    p.Be16(l4 + 4, static_cast<uint16_t>(L::kL4));
+    // checksum 0
   }
-  uint16_t sum = AddSums(pseudo, SumFixed<L::kL4>(l4));
-  uint16_t checksum = static_cast<uint16_t>(~sum);
+  uint16_t checksum = static_cast<uint16_t>(~ByteSwap16(Fold64(pseudo + p.Sum(l4, L::kLength))));
   if (!L::kTcp && checksum == 0) checksum = 0xFFFF;  // UDP's zero is "no checksum" (RFC 768)
-  Put16(out + L::kChecksumAt, checksum);
+  p.Be16(L::kChecksumAt, checksum);
+  p.Store(out);
   return checksum;
 }
 
