@@ -75,7 +75,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     try {
       const out = new Float64Array(group.readLength);
       group.enable();
-      const readFloors: FloorPair[] = [
+      // the read rows first: the bracket rows leave the group disabled
+      const pairs: FloorPair[] = [
         {
           work: 'group read(), 4 software events, against a native loop of bare read()s',
           id: 'counters/floor/read',
@@ -91,8 +92,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
           reference: () => { for (let i = 0; i < FLOOR_READS_PER_CALL; i++) group.referenceLoop('read', 1); },
           ops: FLOOR_READS_PER_CALL,
         },
-      ];
-      const bracketFloors: FloorPair[] = [
         {
           work: 'enable + read + disable, 4 software events, against a native loop of the bare syscalls',
           id: 'counters/floor/bracket',
@@ -109,22 +108,14 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
           ops: FLOOR_BRACKETS_PER_CALL,
         },
       ];
-      const budget = scaledTime(ctx, ctx.quick ? 60 : 400);
       const hz = tscHz();
-      const readPart = floorsTable('', readFloors, hz, budget);
-      const bracketPart = floorsTable('', bracketFloors, hz, budget);
-      tables.push({
-        ...readPart.table,
-        title: 'Floors: counter reads from JS against the same syscalls on the same group fd from C (ns per read / per bracket)',
-        rows: [...readPart.table.rows, ...bracketPart.table.rows],
-        notes: [
-          ...readPart.table.notes!,
-          '"a native loop": the syscalls back to back in one C loop, the floor the targets name; "per N-API call": one crossing into the same C function per read/bracket, so the ratio is what our path adds beyond the crossing (receiver check, typed array, parsing; 3 crossings instead of 1 for the bracket)',
-          'the gap between the two references is what a read() costs more when JS ran between two syscalls than when they run back to back (caches and predictors the JS side evicts), not work our path does',
-        ],
-      });
-      metrics.push(...readPart.metrics, ...bracketPart.metrics);
-      for (const { pair, m, met } of [...readPart.measured, ...bracketPart.measured]) floorData.push({ work: pair.work, oursNs: m.oursNs, referenceNs: m.referenceNs, ratio: m.ratio, met });
+      const floors = floorsTable('Floors: counter reads from JS against the same syscalls on the same group fd from C (ns per read / per bracket)', pairs, hz, scaledTime(ctx, ctx.quick ? 60 : 400), [
+        '"a native loop": the syscalls back to back in one C loop, the floor the targets name; "per N-API call": one crossing into the same C function per read/bracket, so the ratio is what our path adds beyond the crossing (receiver check, typed array, parsing; 3 crossings instead of 1 for the bracket)',
+        'the gap between the two references is not work our path does: a read() issued right after JS ran costs more than the next one back to back in C (README, "Floors at the machine\'s limit")',
+      ]);
+      tables.push(floors.table);
+      metrics.push(...floors.metrics);
+      for (const { pair, m, met } of floors.measured) floorData.push({ work: pair.work, oursNs: m.oursNs, referenceNs: m.referenceNs, ratio: m.ratio, met });
     } finally {
       group.close();
     }

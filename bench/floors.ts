@@ -79,6 +79,7 @@ export function floorsTable(title: string, pairs: FloorPair[], tscHz: number, bu
   const rows: Table['rows'] = [];
   const metrics: Metric[] = [];
   const measured: { pair: FloorPair; m: FloorMeasurement; met: boolean | null }[] = [];
+  const started = process.hrtime.bigint();
   for (const pair of pairs) {
     const m = measureFloor(pair, budgetMs);
     const cycles = tscHz > 0 ? m.oursNs * tscHz / 1e9 : null;
@@ -98,6 +99,7 @@ export function floorsTable(title: string, pairs: FloorPair[], tscHz: number, bu
         'ours and the reference run alternately, call by call, in this process on the same data; ns/op are medians over the rounds, the ratio is the median of the per-round ratios',
         `TSC cycles = ns × the TSC frequency (${(tscHz / 1e9).toFixed(4)} GHz here): reference cycles at a fixed rate, not core cycles (no PMU here)`,
         ...notes,
+        `measuring these rows took ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(0)} ms`,
       ],
     },
     metrics,
