@@ -47,29 +47,6 @@ inline uint16_t Fold64(uint64_t sum) {
 // Fold64 for sums known to fit 32 bits (a few 16-bit fields): one rotate-add fewer.
 inline uint16_t Fold32(uint32_t x) { return static_cast<uint16_t>((x + ((x >> 16) | (x << 16))) >> 16); }
 
-// The folded big-endian sum of N bytes, N a compile-time multiple of 4 (a header):
-// native 64-bit words with end-around carry, fully unrolled and inlined, so a header's
-// checksum costs a few add/adc and no call. Equals SumWide64(p, N).
-template <size_t N>
-inline uint16_t SumFixed(const uint8_t* p) {
-  static_assert(N % 4 == 0, "headers are whole 32-bit words");
-  uint64_t total = 0;
-  for (size_t i = 0; i + 8 <= N; i += 8) {
-    uint64_t word;
-    __builtin_memcpy(&word, p + i, 8);
-    total += word;
-    total += total < word;  // end-around carry
-  }
-  if constexpr (N % 8 != 0) {
-    uint32_t word;
-    __builtin_memcpy(&word, p + N - 4, 4);
-    total += word;
-    total += total < word;
-  }
-  const uint16_t folded = Fold64(total);
-  return static_cast<uint16_t>((folded >> 8) | (folded << 8));  // little-endian words: swap back
-}
-
 // Adds two folded sums in ones' complement.
 inline uint16_t AddSums(uint16_t a, uint16_t b) { return Fold64(static_cast<uint64_t>(a) + b); }
 
