@@ -57,7 +57,7 @@ namespace {
 
 // A packet's shape fixed at compile time: lengths and offsets become constants, so the
 // copies are a few vector moves, not memcpy calls with a run-time length, and the
-// header sums unroll (SumFixed). Every (family, protocol, options) has its own length.
+// header sums unroll (PacketWords). Every (family, protocol, options) has its own length.
 template <int Family, Protocol P, TcpOptions O>
 struct Layout {
   static constexpr bool kTcp = P == Protocol::Tcp;
