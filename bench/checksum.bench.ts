@@ -13,6 +13,7 @@ import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
 import { noop, tscHz } from '../src/timing.js';
 import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, scaledTime, skipWhenAddonMissing } from './suite.js';
 import { type TaskLatency, taskLatency } from './tinybench-util.js';
+import { type FloorPair, floorsTable } from './floors.js';
 
 const SIZES = [20, 40, 60, 1500, 65536] as const;
 const SMALL_SIZES = [20, 40, 60];
@@ -20,6 +21,11 @@ const CROSSING_LOOP = 1000; // N-API calls per sample when timing the crossing i
 const EMPTY_GOAL_NS = 2; // best variant within 2 ns of an empty call at 20-60 B
 const BYTES_PER_CYCLE_GOAL = 16; // at 1500 B and 64 KiB
 const SIMD_CLAIM = 8;
+// issue 14's floor targets, on this run's own reference loop (native/packet/reference.h)
+const FLOOR_BYTES_PER_CYCLE_GOAL = 32; // at 1500 B
+const FLOOR_RATIO_GOAL_64K = 1 / 0.95; // ≥ 0.95× the reference's speed: ours/reference time ≤ 1.053
+/** Operations per floor call: about 1 MiB of data, at least 4 and at most 4096 ops (≥ ~5 µs per call). */
+const floorOps = (size: number): number => Math.min(4096, Math.max(4, Math.ceil((1 << 20) / size)));
 
 /** Operations per call: about 64 KiB of data per call, at least 4 and at most 4096 ops. */
 const opsPerCall = (size: number): number => Math.min(4096, Math.max(4, Math.ceil(65536 / size)));
@@ -183,6 +189,28 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     { title: 'Crossing and incremental update (ns per call / per op)', columns: ['operation', 'ns', 'what it is'], rows: crossingRows, notes: [`crossing rows: ${CROSSING_LOOP} calls per tinybench sample`] },
   ];
 
+  // Floors: the best variant against the plain C loop, same data, same process.
+  ctx.progress('checksum: floors against the reference loop');
+  const floorPairs: FloorPair[] = SIZES.map((size) => {
+    const data = randomData(size);
+    const ours = new ChecksumKernel(data, best, 0);
+    const reference = new ChecksumKernel(data, 'reference', 0);
+    if (checksum(data, { variant: best }) !== checksum(data, { variant: 'wide64' }) || ours.run(1) !== reference.run(1)) {
+      warnings.push(`floor ${size} B: ${best} and the reference loop disagree on the checksum: the floor compares different work`);
+    }
+    const ops = floorOps(size);
+    const pair: FloorPair = { work: `checksum ${size} B (${best})`, id: `checksum/floor/${size}B`, ours: () => ours.run(ops), reference: () => reference.run(ops), ops, bytes: size };
+    if (size === 1500) pair.target = (m, tsc) => ({ goal: `≥ ${FLOOR_BYTES_PER_CYCLE_GOAL} B/TSC cycle`, met: tsc > 0 && size / (m.oursNs * tsc / 1e9) >= FLOOR_BYTES_PER_CYCLE_GOAL });
+    if (size === 65536) pair.target = (m) => ({ goal: '≥ 0.95× the reference\'s speed (ratio ≤ 1.053)', met: m.ratio <= FLOOR_RATIO_GOAL_64K });
+    return pair;
+  });
+  const floors = floorsTable('Floors: best checksum variant against a plain C reference loop (ns per checksum)', floorPairs, hz, scaledTime(ctx, ctx.quick ? 40 : 300), [
+    'reference: plain C at -O3 for this CPU (x86-64-v4/-v3/baseline clones chosen at load time): 32-bit words added into a 64-bit total, which GCC vectorises; folded and byte-swapped as the kernels are',
+    `${floorOps(20)} ops per call at 20 B down to ${floorOps(65536)} at 64 KiB (about 1 MiB per call); data 64-byte aligned`,
+  ]);
+  tables.push(floors.table);
+  metrics.push(...floors.metrics);
+
   // Claims.
   const small = SMALL_SIZES.map((s) => ratioAt.get(s)!);
   const claims: ClaimRow[] = [];
@@ -213,7 +241,10 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     metrics,
     claims,
     warnings,
-    data: { tscHz: hz, best, opsPerCall: Object.fromEntries(SIZES.map((s) => [s, opsPerCall(s)])) },
+    data: {
+      tscHz: hz, best, opsPerCall: Object.fromEntries(SIZES.map((s) => [s, opsPerCall(s)])),
+      floors: floors.measured.map(({ pair, m, met }) => ({ work: pair.work, oursNs: m.oursNs, referenceNs: m.referenceNs, ratio: m.ratio, met })),
+    },
   };
 }
 

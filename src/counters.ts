@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { types } from 'node:util';
 import { PerfError } from './errors.js';
 import { type CoreNative, type NativeCounterGroup, nativeAddon } from './native.js';
-import { describe, expectArray, expectBoolean, expectInteger, expectName, expectNoArguments, nearNames, readOptions } from './validate.js';
+import { describe, expectArray, expectBoolean, expectInteger, expectName, expectNoArguments, expectOneOf, nearNames, readOptions } from './validate.js';
 
 /** The kinds of event, as perf list groups them. */
 export type EventKind = 'hardware' | 'hardware-cache' | 'software' | 'tracepoint' | 'raw';
@@ -389,6 +389,18 @@ export class Counters implements Disposable {
       throw new RangeError(`out must have at least ${this.buffer.length} elements (readLength), got a Float64Array of length ${out.length}`);
     }
     this.group?.readInto(out);
+  }
+
+  /**
+   * The floor readInto() and an enable/readInto/disable bracket are judged against:
+   * `iterations` bare read()s of this group's fd, or bare enable + read + disable ioctls,
+   * issued in one native loop (bench/counters.bench.ts times them beside ours).
+   */
+  referenceLoop(kind: 'read' | 'bracket', iterations: number): void {
+    Counters.#ensureOpen(this, 'referenceLoop');
+    const k = expectOneOf('kind', kind, ['read', 'bracket'] as const);
+    expectInteger('iterations', iterations, 0, 1e7);
+    this.group?.referenceLoop(k === 'read' ? 0 : 1, iterations);
   }
 
   /** Length the array given to readInto() needs. */

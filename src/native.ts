@@ -29,6 +29,8 @@ export interface NativeCounterGroup {
   readInto(out: Float64Array): void;
   describe(): NativeCounterInfo[];
   close(): void;
+  /** The native floor on this group's fd: `iterations` bare read()s (kind 0) or enable + read + disable brackets (kind 1). */
+  referenceLoop(kind: 0 | 1, iterations: number): void;
   readonly excludeKernel: boolean;
   readonly size: number;
 }

@@ -187,7 +187,7 @@ describe('packet', () => {
     const proto = native.ChecksumKernel.prototype as object;
     fuzzTarget('ChecksumKernel', [
       { name: 'ChecksumKernel: data', bad: notBufferNative },
-      { name: 'ChecksumKernel: mode', bad: badInteger(0, 5) },
+      { name: 'ChecksumKernel: mode', bad: badInteger(0, 6) },
       { name: 'ChecksumKernel: alignOffset', bad: badInteger(0, 63) },
       { name: 'ChecksumKernel.prototype.run: iterations', bad: badInteger(0, 1e9) },
       { name: 'this', says: /ChecksumKernel\.prototype\.run: the receiver \(this\) must be a ChecksumKernel/,

@@ -76,6 +76,7 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
                            TaggedMethod<CounterGroup, &CounterGroup::ReadInto>("readInto"),
                            TaggedMethod<CounterGroup, &CounterGroup::Describe>("describe"),
                            TaggedMethod<CounterGroup, &CounterGroup::Close>("close"),
+                           TaggedMethod<CounterGroup, &CounterGroup::ReferenceLoop>("referenceLoop"),
                            TaggedGetter<CounterGroup, &CounterGroup::ExcludeKernel>("excludeKernel"),
                            TaggedGetter<CounterGroup, &CounterGroup::Size>("size"),
                        });
@@ -138,28 +139,41 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
   }
 
   // readInto(out: Float64Array): [time_enabled, time_running, v0, v1, ...]. No allocation,
-  // so a read costs one syscall plus one N-API crossing.
+  // so a read costs one syscall plus one N-API crossing. One napi_get_typedarray_info
+  // gives type, length and data (node-addon-api's TypedArray/Float64Array wrappers ask
+  // three times, ~40 ns each), and the values go straight into the array.
   Napi::Value ReadInto(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     EnsureOpen(env, "read");
-    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    napi_typedarray_type type = napi_int8_array;
+    size_t length = 0;
+    void* data = nullptr;
+    bool is_typed_array = false;
+    napi_is_typedarray(env, info[0], &is_typed_array);
+    if (is_typed_array) napi_get_typedarray_info(env, info[0], &type, &length, &data, nullptr, nullptr);
+    if (!is_typed_array || type != napi_float64_array) {
       ThrowTypeError(env, "readInto(out): out must be a Float64Array, got " + DescribeValue(info[0]));
     }
-    Napi::Float64Array out = info[0].As<Napi::Float64Array>();
     size_t n = group_.counters().size();
     // A detached array has length 0, so this also refuses it.
-    if (out.ElementLength() < n + 2) {
+    if (length < n + 2) {
       ThrowRangeError(env, "readInto(out): out must have at least " + std::to_string(n + 2) + " elements, got " +
                                DescribeValue(info[0]));
     }
-    values_.resize(n);
-    uint64_t enabled = 0, running = 0;
-    int err = group_.Read(&enabled, &running, values_.data());
+    int err = group_.ReadInto(static_cast<double*>(data));
     if (err != 0) ThrowError(env, "PERF_READ", "reading the counter group failed", err, "read");
-    double* dst = out.Data();
-    dst[0] = static_cast<double>(enabled);
-    dst[1] = static_cast<double>(running);
-    for (size_t i = 0; i < n; ++i) dst[2 + i] = static_cast<double>(values_[i]);
+    return env.Undefined();
+  }
+
+  // referenceLoop(kind: 0 read | 1 bracket, iterations): the native floor of readInto and
+  // of an enable/readInto/disable bracket on this group's own fd (perf_group.h).
+  Napi::Value ReferenceLoop(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto kind = static_cast<int>(IntegerArg(info[0], "CounterGroup.prototype.referenceLoop: kind", 0, 1));
+    auto iterations = static_cast<uint64_t>(IntegerArg(info[1], "CounterGroup.prototype.referenceLoop: iterations", 0, 1e7));
+    EnsureOpen(env, "run a reference loop");
+    int err = kind == 0 ? group_.ReferenceReadLoop(iterations) : group_.ReferenceBracketLoop(iterations);
+    if (err != 0) ThrowError(env, "PERF_READ", "the reference loop on the counter group failed", err, kind == 0 ? "read" : "ioctl");
     return env.Undefined();
   }
 
@@ -183,7 +197,6 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
   }
 
   PerfGroup group_;
-  std::vector<uint64_t> values_;
   bool closed_ = false;
 };
 

@@ -180,6 +180,15 @@ void PerfGroup::Open(const std::vector<EventSpec>& specs, const GroupOptions& op
     counters_.push_back(std::move(counter));
   }
   read_buf_.assign(3 + 2 * counters_.size(), 0);
+  // The kernel returns the leader, then the members in the order they joined.
+  slot_of_.clear();
+  ids_in_order_.clear();
+  for (size_t i = 0; i < counters_.size(); ++i) {
+    if (counters_[i].fd >= 0) {
+      slot_of_.push_back(counters_[i].err == 0 ? static_cast<int>(i) : -1);
+      ids_in_order_.push_back(counters_[i].id);
+    }
+  }
 }
 
 size_t PerfGroup::opened() const {
@@ -222,6 +231,53 @@ int PerfGroup::Read(uint64_t* time_enabled, uint64_t* time_running, uint64_t* va
     for (size_t i = 0; i < counters_.size(); ++i) {
       if (counters_[i].err == 0 && counters_[i].fd >= 0 && counters_[i].id == id) {
         values[i] = value;
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+int PerfGroup::ReferenceReadLoop(uint64_t iterations) {
+  if (leader_fd_ < 0) return 0;
+  const size_t bytes = read_buf_.size() * sizeof(uint64_t);
+  for (uint64_t i = 0; i < iterations; ++i) {
+    if (read(leader_fd_, read_buf_.data(), bytes) < 0) return errno;
+  }
+  return 0;
+}
+
+int PerfGroup::ReferenceBracketLoop(uint64_t iterations) {
+  if (leader_fd_ < 0) return 0;
+  const size_t bytes = read_buf_.size() * sizeof(uint64_t);
+  for (uint64_t i = 0; i < iterations; ++i) {
+    if (ioctl(leader_fd_, PERF_EVENT_IOC_ENABLE, 0) != 0) return errno;
+    if (read(leader_fd_, read_buf_.data(), bytes) < 0) return errno;
+    if (ioctl(leader_fd_, PERF_EVENT_IOC_DISABLE, 0) != 0) return errno;
+  }
+  return 0;
+}
+
+int PerfGroup::ReadInto(double* out) {
+  const size_t n = counters_.size();
+  for (size_t i = 0; i < n + 2; ++i) out[i] = 0;
+  if (leader_fd_ < 0) return 0;
+  ssize_t want = static_cast<ssize_t>(read_buf_.size() * sizeof(uint64_t));
+  ssize_t got = read(leader_fd_, read_buf_.data(), want);
+  if (got < 0) return errno;
+  if (got < static_cast<ssize_t>(3 * sizeof(uint64_t))) return EIO;
+  const uint64_t nr = read_buf_[0];
+  out[0] = static_cast<double>(read_buf_[1]);
+  out[1] = static_cast<double>(read_buf_[2]);
+  for (uint64_t k = 0; k < nr && 3 + 2 * k + 1 < read_buf_.size(); ++k) {
+    const uint64_t value = read_buf_[3 + 2 * k], id = read_buf_[3 + 2 * k + 1];
+    if (k < ids_in_order_.size() && ids_in_order_[k] == id) {
+      if (slot_of_[k] >= 0) out[2 + slot_of_[k]] = static_cast<double>(value);
+      continue;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (counters_[i].err == 0 && counters_[i].fd >= 0 && counters_[i].id == id) {
+        out[2 + i] = static_cast<double>(value);
         break;
       }
     }

@@ -50,7 +50,16 @@ class PerfGroup {
   int Reset();
   // values has one slot per counter (unopened ones are left 0, callers use their state).
   int Read(uint64_t* time_enabled, uint64_t* time_running, uint64_t* values);
+  // The same read into out[0] = time enabled, out[1] = time running, out[2 + i] = counter
+  // i (size() + 2 doubles): what JS reads into its Float64Array, with no copy between.
+  int ReadInto(double* out);
   void Close();
+
+  // The floors Read and an enable/read/disable bracket are judged against: `iterations`
+  // bare read() calls of the leader fd into a buffer of the group's size, or bare
+  // ioctl(ENABLE) + read() + ioctl(DISABLE), nothing else. 0 or the first errno.
+  int ReferenceReadLoop(uint64_t iterations);
+  int ReferenceBracketLoop(uint64_t iterations);
 
   const std::vector<Counter>& counters() const { return counters_; }
   size_t opened() const;
@@ -60,6 +69,10 @@ class PerfGroup {
  private:
   std::vector<Counter> counters_;
   std::vector<uint64_t> read_buf_;
+  // slot_of_[k]: the counter index of the k-th value the kernel returns (group order), or
+  // -1; checked against the returned ids on every read, so a mismatch falls back to search.
+  std::vector<int> slot_of_;
+  std::vector<uint64_t> ids_in_order_;
   int leader_fd_ = -1;
   bool exclude_kernel_ = false;
 };

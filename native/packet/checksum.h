@@ -44,6 +44,9 @@ inline uint16_t Fold64(uint64_t sum) {
   return static_cast<uint16_t>((x + ((x >> 16) | (x << 16))) >> 16);
 }
 
+// Fold64 for sums known to fit 32 bits (a few 16-bit fields): one rotate-add fewer.
+inline uint16_t Fold32(uint32_t x) { return static_cast<uint16_t>((x + ((x >> 16) | (x << 16))) >> 16); }
+
 // Adds two folded sums in ones' complement.
 inline uint16_t AddSums(uint16_t a, uint16_t b) { return Fold64(static_cast<uint64_t>(a) + b); }
 

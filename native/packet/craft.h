@@ -44,8 +44,13 @@ class PacketTemplate {
  public:
   explicit PacketTemplate(const PacketSpec& spec);
   size_t length() const { return length_; }
-  // Writes one complete, checksummed packet to out (length() bytes). For UDP, seq is ignored.
-  void Emit(uint8_t* out, uint16_t dst_port, uint32_t seq) const;
+  // Writes one complete, checksummed packet to out (length() bytes) and returns its L4
+  // checksum as written. For UDP, seq is ignored.
+  uint16_t Emit(uint8_t* out, uint16_t dst_port, uint32_t seq) const;
+  // The prebuilt packet (port, seq and L4 checksum zero) and its partial L4 sum, for
+  // loops that emit with the packet's shape fixed at compile time.
+  const uint8_t* bytes() const { return bytes_; }
+  uint32_t partial_sum() const { return l4_partial_sum_; }
 
  private:
   uint8_t bytes_[128];
@@ -76,15 +81,17 @@ inline uint32_t SeqAt(const PacketSequence& sequence, uint64_t index) {
 
 enum class CraftStrategy { Alloc = 0, Reuse = 1, Template = 2 };
 
-// Writes count packets back to back into out (count * PacketLength(spec) bytes),
-// packets first_index .. first_index + count - 1 of the sequence:
+// Writes count packets back to back into out (count * PacketLength(spec) bytes), or
+// each over the last in out's first slot when one_slot, packets first_index ..
+// first_index + count - 1 of the sequence:
 // - Alloc: per packet, one heap block of ProRT-IP's capacity (1500 B) from
 //   CountedAllocate, built with BuildPacket, copied into its slot, freed;
 // - Reuse: BuildPacket straight into the slot;
 // - Template: tmpl->Emit into the slot (tmpl must be built from spec).
-// Returns a value derived from every packet's checksum, for the caller's sink.
+// Returns the sum of every packet's L4 checksum, for the caller's sink.
 uint32_t CraftBatch(CraftStrategy strategy, const PacketSpec& spec, const PacketTemplate& tmpl,
-                    const PacketSequence& sequence, uint64_t first_index, size_t count, uint8_t* out);
+                    const PacketSequence& sequence, uint64_t first_index, size_t count, uint8_t* out,
+                    bool one_slot = false);
 
 // The allocation wrapper the Alloc strategy goes through (malloc/free in another
 // translation unit, so the compiler cannot elide the pair). The count is per thread

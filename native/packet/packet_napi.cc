@@ -15,6 +15,7 @@
 #include "common/tagged_class.h"
 #include "craft.h"
 #include "loops.h"
+#include "reference.h"
 #include "selfcheck.h"
 
 namespace prtip {
@@ -24,6 +25,7 @@ namespace {
 
 constexpr int kIncrementalKernel = 4;
 constexpr int kEmptyKernel = 5;
+constexpr int kReferenceKernel = 6;  // ReferenceChecksumSum: the plain C loop the variants are judged against
 
 struct AlignedFree {
   void operator()(uint8_t* p) const { std::free(p); }
@@ -252,10 +254,12 @@ class ChecksumKernelJs : public Napi::ObjectWrap<ChecksumKernelJs> {
   explicit ChecksumKernelJs(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ChecksumKernelJs>(info) {
     Napi::Env env = info.Env();
     ByteView data = BufferArg(info[0], "ChecksumKernel: data", kMaxKernelBytes);
-    mode_ = static_cast<int>(IntegerArg(info[1], "ChecksumKernel: mode", 0, kEmptyKernel));
+    mode_ = static_cast<int>(IntegerArg(info[1], "ChecksumKernel: mode", 0, kReferenceKernel));
     auto align = static_cast<size_t>(IntegerArg(info[2], "ChecksumKernel: alignOffset", 0, 63));
     if (mode_ == kEmptyKernel) {
       kernel_ = SumEmpty;
+    } else if (mode_ == kReferenceKernel) {
+      kernel_ = ReferenceChecksumSum;
     } else if (mode_ == kIncrementalKernel) {
       if (data.length < 2) {
         ThrowRangeError(env, "ChecksumKernel: data must hold at least 2 bytes for the incremental kernel, got " + DescribeValue(info[0]));
@@ -285,8 +289,11 @@ class ChecksumKernelJs : public Napi::ObjectWrap<ChecksumKernelJs> {
   size_t length_ = 0;
 };
 
-// new CraftKernel(spec, strategyIndex, group); run(calls) crafts `group` packets per
-// call into one reused batch buffer, continuing the port/seq sequence -> sink.
+// new CraftKernel(spec, strategyIndex, group, oneSlot?, reference?); run(calls) crafts
+// `group` packets per call into one reused batch buffer (consecutive slots, or all into
+// its first slot when oneSlot), continuing the port/seq sequence -> sink. reference runs
+// the plain C loop of the strategy (reference.h; IPv4 SYN without options, template or
+// reuse) instead of ours, on the same spec and sequence.
 class CraftKernelJs : public Napi::ObjectWrap<CraftKernelJs> {
  public:
   static constexpr napi_type_tag kTypeTag = {0x5c83e1f07a2d4b96ull, 0xe6b12f9d4c0a7358ull};
@@ -303,6 +310,17 @@ class CraftKernelJs : public Napi::ObjectWrap<CraftKernelJs> {
     Napi::Env env = info.Env();
     strategy_ = StrategyArg(info[1], "CraftKernel: strategyIndex");
     group_ = static_cast<size_t>(IntegerArg(info[2], "CraftKernel: group", 1, 1e6));
+    one_slot_ = OptionalBooleanArg(info[3], "CraftKernel: oneSlot", false);
+    reference_ = OptionalBooleanArg(info[4], "CraftKernel: reference", false);
+    if (reference_) {
+      if (!ReferenceSupports(spec_)) {
+        ThrowRangeError(env, "CraftKernel: the reference loops build the IPv4 TCP SYN without options only, got a spec of family " +
+                                 std::to_string(spec_.family) + (spec_.protocol == Protocol::Tcp ? " tcp" : " udp") +
+                                 (spec_.tcp_options == TcpOptions::None ? "" : " with options"));
+      }
+      if (strategy_ == CraftStrategy::Alloc) ThrowRangeError(env, "CraftKernel: a reference loop exists for the template and reuse strategies, got alloc");
+      reference_syn_ = MakeReferenceSyn(spec_);
+    }
     batch_ = AllocateAligned(env, group_ * template_.length());
     TagInstance(info, kTypeTag);
   }
@@ -314,13 +332,20 @@ class CraftKernelJs : public Napi::ObjectWrap<CraftKernelJs> {
     uint32_t sink = 0;
     try {
       for (uint64_t c = 0; c < calls; ++c) {
-        sink += CraftBatch(strategy_, spec_, template_, sequence_, next_index_, group_, batch_.get());
+        sink += reference_ ? RunReference() : CraftBatch(strategy_, spec_, template_, sequence_, next_index_, group_, batch_.get(), one_slot_);
         next_index_ += group_;
       }
     } catch (const std::bad_alloc&) {
       ThrowError(env, "ENOMEM", "the alloc strategy ran out of memory", ENOMEM);
     }
     return Napi::Number::New(env, sink);
+  }
+
+  uint32_t RunReference() {
+    const size_t stride = one_slot_ ? 0 : template_.length();
+    return strategy_ == CraftStrategy::Template
+               ? ReferenceTemplateLoop(reference_syn_, sequence_, next_index_, group_, stride, batch_.get())
+               : ReferenceReuseLoop(spec_, sequence_, next_index_, group_, stride, batch_.get());
   }
 
   // A copy of the last batch, for checks.
@@ -334,6 +359,9 @@ class CraftKernelJs : public Napi::ObjectWrap<CraftKernelJs> {
   PacketTemplate template_;
   CraftStrategy strategy_ = CraftStrategy::Template;
   size_t group_ = 1;
+  bool one_slot_ = false;
+  bool reference_ = false;
+  ReferenceSyn reference_syn_{};
   uint64_t next_index_ = 0;
   AlignedBytes batch_;
 };

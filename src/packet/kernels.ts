@@ -3,7 +3,7 @@
  * (checksums over one buffer, or packets into one batch), so the N-API crossing is
  * paid once per call. run(0) is the crossing alone.
  */
-import { describe, expectBuffer, expectInteger, expectNoArguments } from '../validate.js';
+import { describe, expectBoolean, expectBuffer, expectInteger, expectNoArguments, expectObject } from '../validate.js';
 import { sumVariantIndex } from './checksum.js';
 import { type PacketOptions, packetSpec, strategyIndex, type CraftStrategy } from './craft.js';
 import { type NativeChecksumKernel, type NativeCraftKernel, packetNative } from './native.js';
@@ -13,6 +13,7 @@ const MAX_KERNEL_BYTES = 1 << 30;
 
 const INCREMENTAL_MODE = 4;
 const EMPTY_MODE = 5;
+const REFERENCE_MODE = 6;
 
 /** A checksum kernel over a private 64-byte-aligned copy of data (+ alignOffset). */
 export class ChecksumKernel {
@@ -22,12 +23,13 @@ export class ChecksumKernel {
   /**
    * variant: a whole-buffer kernel, 'incremental' (one RFC 1624 update of the
    * first 16-bit word per iteration) or 'empty' (a call through the same function
-   * pointer that returns at once: the empty-call floor).
+   * pointer that returns at once: the empty-call floor) or 'reference' (the plain C
+   * loop at -O3 for this CPU that the variants are judged against; native/packet/reference.h).
    */
   constructor(data: Buffer, variant: string, alignOffset = 0) {
     expectBuffer('data', data, MAX_KERNEL_BYTES);
     expectInteger('alignOffset', alignOffset, 0, 63);
-    const mode = variant === 'incremental' ? INCREMENTAL_MODE : variant === 'empty' ? EMPTY_MODE : sumVariantIndex('variant', variant);
+    const mode = variant === 'incremental' ? INCREMENTAL_MODE : variant === 'empty' ? EMPTY_MODE : variant === 'reference' ? REFERENCE_MODE : sumVariantIndex('variant', variant);
     if (mode === INCREMENTAL_MODE && data.length < 2) throw new RangeError(`data must hold at least 2 bytes for the incremental kernel, got ${describe(data)}`);
     this.#native = new (packetNative().ChecksumKernel)(data, mode, alignOffset);
   }
@@ -42,15 +44,29 @@ export class ChecksumKernel {
   }
 }
 
+/** How a CraftKernel lays out and makes its packets. */
+export interface CraftKernelOptions {
+  /** Every packet into the batch's first slot (true) or into consecutive slots (false, the default). */
+  oneSlot?: boolean;
+  /**
+   * Run the strategy's reference loop (plain C at -O3 for this CPU, native/packet/reference.h)
+   * instead of ours: the floor's yardstick. Template and reuse only, IPv4 TCP SYN without options.
+   */
+  reference?: boolean;
+}
+
 /** A crafting kernel: `group` packets per call into one reused, aligned batch buffer. */
 export class CraftKernel {
   readonly #native: NativeCraftKernel;
   readonly group: number;
 
-  constructor(options: PacketOptions, strategy: CraftStrategy, group: number) {
+  constructor(options: PacketOptions, strategy: CraftStrategy, group: number, kernelOptions: CraftKernelOptions = {}) {
     const spec = packetSpec('options', options);
     this.group = expectInteger('group', group, 1, 1e6);
-    this.#native = new (packetNative().CraftKernel)(spec, strategyIndex('strategy', strategy), group);
+    expectObject('kernelOptions', kernelOptions);
+    const oneSlot = kernelOptions.oneSlot === undefined ? false : expectBoolean('kernelOptions.oneSlot', kernelOptions.oneSlot);
+    const reference = kernelOptions.reference === undefined ? false : expectBoolean('kernelOptions.reference', kernelOptions.reference);
+    this.#native = new (packetNative().CraftKernel)(spec, strategyIndex('strategy', strategy), group, oneSlot, reference);
   }
 
   /** `calls` groups in C++ (the sequence continues across calls); returns the sink. */

@@ -54,7 +54,7 @@ export interface PacketNative {
   craftPackets(spec: NativePacketSpec, strategyIndex: number, count: number): Buffer;
   craftAllocations(): number;
   ChecksumKernel: new (data: Buffer, mode: number, alignOffset: number) => NativeChecksumKernel;
-  CraftKernel: new (spec: NativePacketSpec, strategyIndex: number, group: number) => NativeCraftKernel;
+  CraftKernel: new (spec: NativePacketSpec, strategyIndex: number, group: number, oneSlot?: boolean, reference?: boolean) => NativeCraftKernel;
 }
 
 export function packetNative(): PacketNative {
