@@ -8,6 +8,7 @@
 #include "process/process_napi.h"
 #include "rawio/rawio_napi.h"
 #include "timing/timing_napi.h"
+#include "valgrind/valgrind_napi.h"
 
 namespace {
 
@@ -19,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   prtip::InitRawIo(env, exports);
   prtip::InitNetns(env, exports);
   prtip::InitProcess(env, exports);
+  prtip::InitValgrind(env, exports);
   return exports;
 }
 
