@@ -5,8 +5,8 @@
  *
  *   node dist/bench/callgrind-child.js SUITE OUTFILE [--quick]
  */
-import { writeFileSync } from 'node:fs';
-import { avx512BlockedReason, callgrindStatus, measureNativeBlock } from '../src/callgrind.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { allocatorCost, avx512BlockedReason, callgrindStatus, measureNativeBlock } from '../src/callgrind.js';
 import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindTaskResult } from './callgrind-plans.js';
 import { checksumVariants } from '../src/packet.js';
 
@@ -40,7 +40,7 @@ for (const task of plan.tasks(process.argv.includes('--quick'))) {
       warmedUp = true;
     }
     const dump = measureNativeBlock(task.id, call);
-    results.push({ id: task.id, ops: task.ops, fields: task.fields, totals: dump.totals });
+    results.push({ id: task.id, ops: task.ops, fields: task.fields, totals: dump.totals, allocator: allocatorCost(readFileSync(dump.file, 'utf8')) });
   } catch (error) {
     results.push({ id: task.id, ops: task.ops, fields: task.fields, totals: null, error: (error as Error).message });
   }

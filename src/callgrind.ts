@@ -396,3 +396,53 @@ export async function runCallgrind(command: readonly string[], options: RunCallg
     if (ownDir) rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * glibc's allocator internals, by function name. Their instruction counts depend on the heap
+ * layout the process happened to build before the block (which bins hold what), so they differ
+ * between runs of the same code; everything else in a native block repeats exactly.
+ */
+export const ALLOCATOR_FUNCTIONS = /^((__libc_)?(malloc|free|cfree|calloc|realloc)|_int_(malloc|free|realloc)\w*|malloc_consolidate|unlink_chunk|sysmalloc|systrim|tcache_\w+|arena_\w+|alloc_perturb|free_perturb)$/;
+
+/**
+ * Self cost per function (instructions spent in the function itself, calls excluded) of a
+ * callgrind output file, summed over its objects and files: name → event → count.
+ */
+export function selfCostByFunction(text: string): Map<string, Record<string, number>> {
+  const names = new Map<string, string>();
+  const out = new Map<string, Record<string, number>>();
+  let events: string[] = [];
+  let positions = 1;
+  let fn = '?';
+  let skipNext = false;
+  const nameOf = (spec: string): string => {
+    const m = /^\((\d+)\)(?:\s+(.*))?$/.exec(spec.trim());
+    if (!m) return spec.trim();
+    if (m[2] !== undefined) names.set(m[1]!, m[2]);
+    return names.get(m[1]!) ?? `(${m[1]})`;
+  };
+  for (const line of text.split('\n')) {
+    const c = line.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42) {
+      if (skipNext) { skipNext = false; continue; } // the inclusive cost of the call just named
+      const tokens = line.trim().split(/\s+/);
+      const acc = (out.get(fn) ?? out.set(fn, {}).get(fn))!;
+      for (let i = 0; i < events.length; i++) acc[events[i]!] = (acc[events[i]!] ?? 0) + Number(tokens[positions + i] ?? 0);
+    } else if (line.startsWith('fn=')) fn = nameOf(line.slice(3));
+    else if (line.startsWith('cfn=') || line.startsWith('cfnname=')) nameOf(line.slice(line.indexOf('=') + 1));
+    else if (line.startsWith('calls=')) skipNext = true;
+    else if (line.startsWith('events:')) events = line.slice(7).trim().split(/\s+/);
+    else if (line.startsWith('positions:')) positions = line.slice(10).trim().split(/\s+/).length;
+  }
+  return out;
+}
+
+/** The instructions (per event) a dump spent inside glibc's allocator (ALLOCATOR_FUNCTIONS). */
+export function allocatorCost(text: string): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const [name, costs] of selfCostByFunction(text)) {
+    if (!ALLOCATOR_FUNCTIONS.test(name)) continue;
+    for (const [e, v] of Object.entries(costs)) total[e] = (total[e] ?? 0) + v;
+  }
+  return total;
+}
