@@ -10,6 +10,7 @@ import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, c
 import { DEFAULT_RUN_EVENTS } from './events.js';
 import { type CommandSpec, commandName } from './executor.js';
 import { expectRuns, type RunRecord } from './spawn.js';
+import { callgrindStatCommand, takeCountersOption } from '../callgrind/stat.js';
 
 const HELP = `usage: prtip-perf stat [options] -- cmd args...
        prtip-perf stat [options] --shell 'command one' ['command two' ...]
@@ -34,6 +35,7 @@ options:
       --show-output        let the command write to this terminal (default: /dev/null)
       --rss-interval MS    RSS timeline sampling interval (default 5; 0 = off)
       --json FILE|-        write the runs and summary as JSON (- = stdout)
+      --counters callgrind instructions simulated by callgrind instead (no PMU needed; see --counters callgrind --help)
   -h, --help               this text
 
 Each run gets a cgroup v2 of its own where the machine allows it: whatever the
@@ -242,6 +244,9 @@ const EXIT_FOR_SIGNAL: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, 
 
 /** The `stat` subcommand; returns the process exit code. */
 export async function statCommand(argv: string[]): Promise<number> {
+  const counters = takeCountersOption(argv);
+  if (counters.backend === 'callgrind') return callgrindStatCommand(counters.rest);
+  argv = counters.rest;
   if (argv.includes('-h') || argv.includes('--help')) {
     const dd = argv.indexOf('--');
     const helpAt = Math.max(argv.indexOf('-h'), argv.indexOf('--help'));
