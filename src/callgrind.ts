@@ -446,3 +446,61 @@ export function allocatorCost(text: string): Record<string, number> {
   }
   return total;
 }
+
+/** options.backend of sample() and CountedBench: 'perf_event' (default) or 'callgrind'; anything else is a RangeError. */
+export function sampleBackend(options: unknown, param = 'options.backend'): 'perf_event' | 'callgrind' {
+  if (options === null || typeof options !== 'object') return 'perf_event';
+  const backend = (options as { backend?: unknown }).backend;
+  if (backend === undefined || backend === 'perf_event') return 'perf_event';
+  if (backend === 'callgrind') return 'callgrind';
+  throw new RangeError(`${param} must be "perf_event" or "callgrind", got ${typeof backend === 'string' ? `"${backend}"` : typeof backend}`);
+}
+
+/** Counts per op for one task on the callgrind backend (the shape CountedBench returns). */
+export interface CallgrindTaskCounters {
+  task: string;
+  /** Calls counted (after one uncounted warm-up call). */
+  runs: number;
+  /** Per op, keyed "instructions (simulated by callgrind)" etc., so they never pass for PMU counts. */
+  perOp: Record<string, number | null>;
+  /** Empty: callgrind has no perf_event window. */
+  window: Record<string, never>;
+}
+
+/** Calls per task CountedBench counts on the callgrind backend: exact counts need few. */
+export const CALLGRIND_TASK_CALLS = 10;
+
+/**
+ * CountedBench's callgrind backend: each task is called once uncounted, then
+ * CALLGRIND_TASK_CALLS times inside one counted block (JS included), in the order added.
+ * No timing runs: under valgrind times mean nothing.
+ */
+export class CallgrindTasks {
+  private readonly tasks: { name: string; fn: () => unknown }[] = [];
+  private readonly events: string[];
+
+  constructor(events: readonly string[]) {
+    if (!Array.isArray(events) || events.length === 0) throw new TypeError(`events must be a non-empty array of event names, got ${JSON.stringify(events)}`);
+    for (const e of events) {
+      if (typeof e !== 'string' || !(e in EVENT_BY_NAME)) {
+        throw new RangeError(`events: ${JSON.stringify(e)} is not counted by callgrind; it counts ${Object.values(CALLGRIND_EVENTS).map((x) => `"${x}"`).join(', ')}`);
+      }
+    }
+    this.events = [...events];
+  }
+
+  add(name: string, fn: () => unknown): void {
+    this.tasks.push({ name, fn });
+  }
+
+  async run(): Promise<CallgrindTaskCounters[]> {
+    const out: CallgrindTaskCounters[] = [];
+    for (const t of this.tasks) {
+      const r = await sampleCallgrind(t.fn, { events: this.events, iterations: CALLGRIND_TASK_CALLS, warmup: 1 });
+      const perOp: Record<string, number | null> = {};
+      for (const c of Object.values(r.counters)) perOp[callgrindLabel(c.callgrindEvent)] = c.perCall;
+      out.push({ task: t.name, runs: r.iterations, perOp, window: {} });
+    }
+    return out;
+  }
+}

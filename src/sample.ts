@@ -8,6 +8,7 @@
  * cost of the call in this process, not of the function alone.
  */
 import { type CounterOptions, type CounterState, type Counters, type EventKind, openCounters, validateCounterOptions, validateEvents } from './counters.js';
+import { type CallgrindSampleResult, sampleBackend, sampleCallgrind } from './callgrind.js';
 import { median } from './stats.js';
 import { expectBoolean, expectFunction, expectInteger, readOptions } from './validate.js';
 
@@ -23,6 +24,12 @@ export interface SampleOptions {
   subtractOverhead?: boolean;
   /** Group options (inherit, excludeKernel, ...). */
   counters?: CounterOptions;
+  /**
+   * Where counts come from: 'perf_event' (default) or 'callgrind' (instructions simulated by
+   * callgrind, in a process run under valgrind --tool=callgrind --instr-atstart=no; returns a
+   * CallgrindSampleResult, see src/callgrind.ts).
+   */
+  backend?: 'perf_event' | 'callgrind';
 }
 
 /** One event over all measured calls. */
@@ -93,7 +100,7 @@ export function calibrateBracket(group: Counters, brackets = CALIBRATION_BRACKET
   return { wallNs: median(wall), counters, brackets };
 }
 
-function validateSampleOptions(options: unknown): Required<Omit<SampleOptions, 'counters'>> & { counters: CounterOptions } {
+function validateSampleOptions(options: unknown): Required<Omit<SampleOptions, 'counters' | 'backend'>> & { counters: CounterOptions } {
   const o = readOptions('options', options); // one read each: a throwing getter names its key
   return {
     events: validateEvents(o.events, 'options.events'),
@@ -160,7 +167,10 @@ function summarise(group: Counters, raw: Raw, overhead: BracketOverhead, subtrac
  * Runs `fn` `iterations` times with the counters read around each call. Returns a
  * promise when `fn` is async (returns a thenable on its first call), else the result.
  */
-export function sample(fn: () => unknown, options: SampleOptions): SampleResult | Promise<SampleResult> {
+export function sample(fn: () => unknown, options: SampleOptions & { backend: 'callgrind' }): CallgrindSampleResult | Promise<CallgrindSampleResult>;
+export function sample(fn: () => unknown, options: SampleOptions): SampleResult | Promise<SampleResult>;
+export function sample(fn: () => unknown, options: SampleOptions): SampleResult | CallgrindSampleResult | Promise<SampleResult | CallgrindSampleResult> {
+  if (sampleBackend(options) === 'callgrind') return sampleCallgrind(fn, { ...options, backend: undefined });
   expectFunction('fn', fn);
   const opts = validateSampleOptions(options);
   const group = openCounters(opts.events, opts.counters);

@@ -8,6 +8,7 @@
 import type { Bench, FnOptions, Task } from 'tinybench';
 import { type CounterOptions, type CounterValue, type Counters, openCounters } from './counters.js';
 import { expectFunction, expectString } from './validate.js';
+import { CallgrindTasks, sampleBackend } from './callgrind.js';
 
 /** Counters per op for one task. */
 export interface TaskCounters {
@@ -25,13 +26,27 @@ export interface TaskCounters {
  */
 export class CountedBench implements Disposable {
   readonly bench: Bench;
-  readonly group: Counters;
+  /** The perf_event group; null on the callgrind backend. */
+  readonly group: Counters | null;
+  /** Set on the callgrind backend (options.backend 'callgrind'): run() counts instead of timing. */
+  private readonly callgrind: CallgrindTasks | null = null;
   /** Counts over each task's measured phase; divided by its runs once tinybench has set them. */
   private readonly windows = new Map<string, Record<string, CounterValue>>();
 
-  constructor(bench: Bench, events: readonly string[], options?: CounterOptions) {
+  /**
+   * options.backend 'callgrind' (in a process under valgrind --tool=callgrind --instr-atstart=no):
+   * run() calls each task a few times inside callgrind's counted block instead of timing it, and
+   * perOp holds "instructions (simulated by callgrind)" (src/callgrind.ts, CallgrindTasks).
+   */
+  constructor(bench: Bench, events: readonly string[], options?: CounterOptions & { backend?: 'perf_event' | 'callgrind' }) {
     this.bench = bench;
-    this.group = openCounters(events, options);
+    if (sampleBackend(options) === 'callgrind') {
+      this.callgrind = new CallgrindTasks(events);
+      this.group = null;
+      return;
+    }
+    const { backend: _backend, ...counterOptions } = options ?? {};
+    this.group = openCounters(events, options === undefined ? undefined : counterOptions);
     this.group.enable();
   }
 
@@ -39,7 +54,12 @@ export class CountedBench implements Disposable {
   add(name: string, fn: () => unknown, fnOpts: FnOptions = {}): this {
     expectString('name', name);
     expectFunction('fn', fn);
-    const group = this.group, windows = this.windows;
+    if (this.callgrind) {
+      this.callgrind.add(name, fn);
+      this.bench.add(name, fn, fnOpts);
+      return this;
+    }
+    const group = this.group!, windows = this.windows;
     let before = group.snapshot();
     this.bench.add(name, fn, {
       ...fnOpts,
@@ -57,6 +77,7 @@ export class CountedBench implements Disposable {
 
   /** Runs the bench; returns counters per task in the order added. */
   async run(): Promise<TaskCounters[]> {
+    if (this.callgrind) return this.callgrind.run();
     await this.bench.run();
     return this.counters();
   }
@@ -73,7 +94,7 @@ export class CountedBench implements Disposable {
   }
 
   close(): void {
-    this.group.close();
+    this.group?.close();
   }
 
   [Symbol.dispose](): void {
