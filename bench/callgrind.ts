@@ -5,11 +5,12 @@
  * Suites without a plan are skipped with that reason; without valgrind every suite is
  * skipped naming the package.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CALLGRIND_SOURCE, VALGRIND_PACKAGE, findValgrind, runCallgrind } from '../src/callgrind.js';
+import { packageRoot } from '../src/native.js';
 import type { SuiteResult } from '../src/report/result.js';
 import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindTaskResult } from './callgrind-plans.js';
 import type { SuiteContext } from './suite.js';
@@ -36,6 +37,15 @@ function skipped(name: string, title: string, reason: string): SuiteResult {
   return { suite: name, title, status: 'skipped', reason, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
 }
 
+/** The compiled child (next to this module once built; from dist/ when this runs from source, e.g. under vitest). */
+function childScript(): string {
+  const beside = join(dirname(fileURLToPath(import.meta.url)), 'callgrind-child.js');
+  if (existsSync(beside)) return beside;
+  const built = join(packageRoot(), 'dist', 'bench', 'callgrind-child.js');
+  if (existsSync(built)) return built;
+  throw new Error(`the callgrind child is not compiled (${built} is missing): run npx tsc -p src`);
+}
+
 /** Runs one suite's plan under callgrind; never throws for a failed child (the result says why). */
 export async function runSuiteUnderCallgrind(name: string, ctx: SuiteContext, options: CallgrindBenchOptions): Promise<SuiteResult> {
   const plan = CALLGRIND_PLANS.get(name);
@@ -46,7 +56,7 @@ export async function runSuiteUnderCallgrind(name: string, ctx: SuiteContext, op
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), `prtip-perf-cg-${name}-`));
   const outFile = join(dir, 'counts.json');
-  const child = join(dirname(fileURLToPath(import.meta.url)), 'callgrind-child.js');
+  const child = childScript();
   try {
     ctx.progress(`${name}: counting under callgrind`);
     const run = await runCallgrind([process.execPath, ...CHILD_NODE_FLAGS, child, name, outFile, ...(ctx.quick ? ['--quick'] : [])], {
