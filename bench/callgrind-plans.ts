@@ -39,15 +39,32 @@ export interface CallgrindChildInfo {
   injectSlowdown: string | null;
 }
 
+/**
+ * The hardware counter's instructions for the same tasks, counted in the parent (not under
+ * valgrind) where a PMU exists: shown beside callgrind's, never in its place.
+ */
+export interface PmuSideBySide {
+  /** Per task id: PMU instructions per op, or null when not counted. */
+  perOp: Map<string, number | null>;
+  /** Why there is no PMU figure ("" when there is). */
+  reason: string;
+}
+
 /** A suite's callgrind plan. */
 export interface CallgrindPlan {
   suite: string;
   title: string;
   tasks(quick: boolean): CallgrindTask[];
-  report(results: readonly CallgrindTaskResult[], info: CallgrindChildInfo): { tables: Table[]; metrics: Metric[]; warnings: string[] };
+  report(results: readonly CallgrindTaskResult[], info: CallgrindChildInfo, pmu: PmuSideBySide): { tables: Table[]; metrics: Metric[]; warnings: string[] };
 }
 
 const INSTR = callgrindLabel('Ir');
+
+function pmuNote(pmu: PmuSideBySide): string {
+  return pmu.reason === ''
+    ? 'PMU instructions: the hardware counter on the same task in a process not under valgrind (the real CPU, beside the simulation, never in its place)'
+    : `PMU instructions: — (${pmu.reason}); callgrind's figures stand alone, labelled as simulated`;
+}
 
 /** Least-squares line y = a + b·x and its R². */
 export function linearFit(xs: readonly number[], ys: readonly number[]): { intercept: number; slope: number; r2: number } {
@@ -113,7 +130,7 @@ const checksumPlan: CallgrindPlan = {
     tasks.push({ id: 'checksum/incremental/20B', ops: 64, fields: { variant: 'incremental', bytes: 20 }, make: () => { const k = new ChecksumKernel(randomData(20), 'incremental', 0); return () => k.run(64); } });
     return tasks;
   },
-  report(results, info) {
+  report(results, info, pmu) {
     const warnings: string[] = [];
     const failed = results.filter((r) => r.totals === null);
     for (const f of failed) warnings.push(`${f.id}: not counted: ${f.error}`);
@@ -126,7 +143,7 @@ const checksumPlan: CallgrindPlan = {
       const ir = perOp(r)!;
       const bytes = r.fields.bytes as number;
       const net = r.fields.variant === 'empty' || r.fields.variant === 'incremental' ? null : ir - (emptyAt.get(bytes) ?? 0);
-      rows.push([r.fields.variant as string, bytes, r.ops, round(ir), round(net), net === null ? null : round(net / bytes, 3), ...extra.map((e) => round(perOp(r, e), 3))]);
+      rows.push([r.fields.variant as string, bytes, r.ops, round(ir), round(net), net === null ? null : round(net / bytes, 3), round(pmu.perOp.get(r.id) ?? null), ...extra.map((e) => round(perOp(r, e), 3))]);
       metrics.push(metricOf(`${r.id}/instructions`, 'instructions/op', ir));
       for (const e of extra) metrics.push(metricOf(`${r.id}/${e}`, `${CALLGRIND_EVENTS[e]}/op`, perOp(r, e)!));
     }
@@ -151,11 +168,12 @@ const checksumPlan: CallgrindPlan = {
     const tables: Table[] = [
       {
         title: `Checksum kernels: ${INSTR} per op`,
-        columns: ['variant', 'bytes', 'ops counted', 'instructions/op', 'net of empty', 'net per byte', ...extra.map((e) => `${CALLGRIND_EVENTS[e]}/op`)],
+        columns: ['variant', 'bytes', 'ops counted', 'instructions/op', 'net of empty', 'net per byte', 'PMU instructions/op', ...extra.map((e) => `${CALLGRIND_EVENTS[e]}/op`)],
         rows,
         notes: [
           `${CALLGRIND_SOURCE}: instructions of valgrind's synthetic CPU in exactly the kernel's run loop (client requests around it), divided by the ops in one call; no PMU count is shown or replaced`,
           'net of empty: minus the empty call through the same function pointer at the same size',
+          pmuNote(pmu),
           ...(extra.length ? ['cache misses from callgrind\'s cache model (--cache-sim=yes), not the real caches'] : []),
         ],
       },
@@ -203,7 +221,7 @@ const craftingPlan: CallgrindPlan = {
     }
     return tasks;
   },
-  report(results) {
+  report(results, _info, pmu) {
     const warnings = results.filter((r) => r.totals === null).map((f) => `${f.id}: not counted: ${f.error}`);
     const extra = cacheEvents(results);
     const ok = results.filter((r) => r.totals !== null);
@@ -213,7 +231,7 @@ const craftingPlan: CallgrindPlan = {
       const total = perOp(r)!;
       const inAllocator = (r.allocator?.['Ir'] ?? 0) / r.ops;
       const outside = total - inAllocator;
-      rows.push([KINDS.find((k) => k.id === r.fields.packet)!.name, r.fields.strategy as string, r.fields.group as number, round(total), round(inAllocator), round(outside), ...extra.map((e) => round(perOp(r, e), 3))]);
+      rows.push([KINDS.find((k) => k.id === r.fields.packet)!.name, r.fields.strategy as string, r.fields.group as number, round(total), round(inAllocator), round(outside), round(pmu.perOp.get(r.id) ?? null), ...extra.map((e) => round(perOp(r, e), 3))]);
       // The gated figure leaves glibc's malloc/free out: their paths depend on the heap layout the
       // process built before (which bins hold what) and differ between runs of the same code, so
       // that part is shown in the table and is no metric (a gate on it would flag the heap, not the code).
@@ -234,9 +252,10 @@ const craftingPlan: CallgrindPlan = {
       tables: [
         {
           title: `Packet crafting: ${INSTR} per packet`,
-          columns: ['packet', 'strategy', 'per call', 'instructions/packet', 'in malloc/free', 'outside malloc/free', ...extra.map((e) => `${CALLGRIND_EVENTS[e]}/packet`)],
+          columns: ['packet', 'strategy', 'per call', 'instructions/packet', 'in malloc/free', 'outside malloc/free', 'PMU instructions/packet', ...extra.map((e) => `${CALLGRIND_EVENTS[e]}/packet`)],
           rows,
           notes: [`${CALLGRIND_SOURCE}: instructions of valgrind's synthetic CPU in exactly the kernel's run loop (one call of a group), divided by the group`,
+            pmuNote(pmu),
             'in malloc/free: glibc\'s allocator (self cost of its functions); its path depends on the heap layout the process built before the block, so it differs between runs (up to ~6 % of alloc\'s total here); "outside" repeats exactly and is the gated metric',
           ],
         },

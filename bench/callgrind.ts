@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { CALLGRIND_SOURCE, VALGRIND_PACKAGE, findValgrind, runCallgrind } from '../src/callgrind.js';
 import { packageRoot } from '../src/native.js';
 import type { SuiteResult } from '../src/report/result.js';
-import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindTaskResult } from './callgrind-plans.js';
+import { openCounters } from '../src/counters.js';
+import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindPlan, type CallgrindTaskResult, type PmuSideBySide } from './callgrind-plans.js';
 import type { SuiteContext } from './suite.js';
 
 /** The counter backends bench can use. */
@@ -46,6 +47,45 @@ function childScript(): string {
   throw new Error(`the callgrind child is not compiled (${built} is missing): run npx tsc -p src`);
 }
 
+/** Calls per task for the PMU figure beside callgrind's: the median call is taken. */
+const PMU_CALLS = 5;
+
+/** The same tasks on the hardware counter, in this process, where the PMU exists. */
+export function pmuSideBySide(plan: CallgrindPlan, quick: boolean): PmuSideBySide {
+  const perOp = new Map<string, number | null>();
+  let group;
+  try {
+    group = openCounters(['instructions']);
+  } catch (error) {
+    return { perOp, reason: `the PMU could not be opened: ${(error as Error).message}` };
+  }
+  try {
+    group.enable();
+    let reason = '';
+    for (const task of plan.tasks(quick)) {
+      const call = task.make();
+      call();
+      const counts: number[] = [];
+      for (let k = 0; k < PMU_CALLS; k++) {
+        const before = group.snapshot();
+        call();
+        const v = group.delta(before, group.snapshot())['instructions']!;
+        if (v.state !== 'counted' || v.value === null) {
+          reason = `no PMU here (instructions ${v.state}${v.reason ? `: ${v.reason}` : ''})`;
+          break;
+        }
+        counts.push(v.value);
+      }
+      if (reason !== '') break;
+      counts.sort((a, b) => a - b);
+      perOp.set(task.id, counts[counts.length >> 1]! / task.ops);
+    }
+    return { perOp: reason === '' ? perOp : new Map(), reason };
+  } finally {
+    group.close();
+  }
+}
+
 /** Runs one suite's plan under callgrind; never throws for a failed child (the result says why). */
 export async function runSuiteUnderCallgrind(name: string, ctx: SuiteContext, options: CallgrindBenchOptions): Promise<SuiteResult> {
   const plan = CALLGRIND_PLANS.get(name);
@@ -71,7 +111,7 @@ export async function runSuiteUnderCallgrind(name: string, ctx: SuiteContext, op
         reason: `the callgrind child ${why}: ${(run.stderr || run.valgrindLog).trim().split('\n').slice(-3).join(' | ')}` };
     }
     const { info, results } = JSON.parse(readFileSync(outFile, 'utf8')) as { info: CallgrindChildInfo; results: CallgrindTaskResult[] };
-    const { tables, metrics, warnings } = plan.report(results, info);
+    const { tables, metrics, warnings } = plan.report(results, info, pmuSideBySide(plan, ctx.quick));
     const failed = results.filter((r) => r.totals === null).length;
     return {
       suite: name,
