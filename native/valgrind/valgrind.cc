@@ -17,9 +17,10 @@ namespace {
 // The label of the armed block; empty when none is armed. Only the JS thread arms and runs
 // measured blocks, so no synchronisation is needed.
 std::string armed_label;
-bool armed = false;
 
 }  // namespace
+
+bool g_measured_block_armed = false;
 
 #ifdef PRTIP_HAVE_VALGRIND
 
@@ -53,25 +54,22 @@ const char* Avx512BlockedReason() {
 
 void ArmMeasuredBlock(const char* label) {
   armed_label = label;
-  armed = true;
+  g_measured_block_armed = true;
 }
 
-bool MeasuredBlockArmed() { return armed; }
+bool MeasuredBlockArmed() { return g_measured_block_armed; }
 
 bool DisarmMeasuredBlock() {
-  bool was = armed;
-  armed = false;
+  bool was = g_measured_block_armed;
+  g_measured_block_armed = false;
   return was;
 }
 
-MeasuredBlock::MeasuredBlock() : active_(armed) {
-  if (active_) CallgrindBegin();
-}
+void MeasuredBlock::Begin() { CallgrindBegin(); }
 
-MeasuredBlock::~MeasuredBlock() {
-  if (!active_) return;
+void MeasuredBlock::End() {
   CallgrindEnd(armed_label.c_str());
-  armed = false;
+  g_measured_block_armed = false;
 }
 
 }  // namespace prtip

@@ -27,14 +27,24 @@ bool MeasuredBlockArmed();
 // Disarms; returns whether a block was still armed (had not run).
 bool DisarmMeasuredBlock();
 
+// Set while a block is armed (only the JS thread arms and runs blocks). Read inline, so an
+// unarmed MeasuredBlock is a load and a not-taken branch, no call.
+extern bool g_measured_block_armed;
+
 class MeasuredBlock {
  public:
-  MeasuredBlock();
-  ~MeasuredBlock();
+  MeasuredBlock() : active_(g_measured_block_armed) {
+    if (__builtin_expect(active_, false)) Begin();
+  }
+  ~MeasuredBlock() {
+    if (__builtin_expect(active_, false)) End();
+  }
   MeasuredBlock(const MeasuredBlock&) = delete;
   MeasuredBlock& operator=(const MeasuredBlock&) = delete;
 
  private:
+  static void Begin();
+  static void End();
   bool active_;
 };
 
