@@ -400,9 +400,10 @@ export async function runCallgrind(command: readonly string[], options: RunCallg
 /**
  * glibc's allocator internals, by function name. Their instruction counts depend on the heap
  * layout the process happened to build before the block (which bins hold what), so they differ
- * between runs of the same code; everything else in a native block repeats exactly.
+ * between runs of the same code; everything else in a native block repeats exactly. GCC's clone
+ * suffixes (unlink_chunk.constprop.0) are part of the name in the dumps.
  */
-export const ALLOCATOR_FUNCTIONS = /^((__libc_)?(malloc|free|cfree|calloc|realloc)|_int_(malloc|free|realloc)\w*|malloc_consolidate|unlink_chunk|sysmalloc|systrim|tcache_\w+|arena_\w+|alloc_perturb|free_perturb)$/;
+export const ALLOCATOR_FUNCTIONS = /^((__libc_)?(malloc|free|cfree|calloc|realloc)|_int_(malloc|free|realloc)\w*|malloc_consolidate|unlink_chunk|sysmalloc|systrim|tcache_\w+|arena_\w+|alloc_perturb|free_perturb)(\.(constprop|isra|part|cold)\.\d+)*$/;
 
 /**
  * Self cost per function (instructions spent in the function itself, calls excluded) of a

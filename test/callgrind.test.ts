@@ -85,6 +85,8 @@ describe('callgrind dumps', () => {
     expect(sumIr).toBe(3580); // the self costs add up to the totals
     expect(allocatorCost(DUMP)).toEqual({ Ir: 70 + 2690 + 300, D1mr: 4 });
     expect(ALLOCATOR_FUNCTIONS.test('__memcpy_avx_unaligned_erms')).toBe(false);
+    expect(ALLOCATOR_FUNCTIONS.test('unlink_chunk.constprop.0')).toBe(true); // GCC's clone names, as in glibc 2.36's dumps
+    expect(ALLOCATOR_FUNCTIONS.test('prtip::CountedAllocate(unsigned long)')).toBe(false);
   });
 
   it('labels every event as simulated by callgrind', () => {
