@@ -124,7 +124,7 @@ export async function callgrindStatCommand(argv: readonly string[]): Promise<num
   for (let k = 0; k < p.runs; k++) {
     const run = await runCallgrind(p.command, { cacheSim: p.cacheSim, traceChildren: p.traceChildren, timeoutMs: p.timeoutMs, inherit: p.showOutput });
     if (run.timedOut) throw new RangeError(`stat: run ${k + 1} of ${p.command.join(' ')} timed out after ${p.timeoutMs / 1000} s under callgrind (raise --timeout)`);
-    if (run.final === null) throw new RangeError(`stat: callgrind wrote no dump for ${p.command.join(' ')}: ${run.valgrindLog.trim().split('\n').slice(-3).join(' | ')}`);
+    if (run.final === null) throw new RangeError(`stat: callgrind wrote no dump for ${p.command.join(' ')}: ${`${run.valgrindLog}\n${run.stderr}`.trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ') || `exit ${run.exitCode ?? run.signal}`}`);
     if (run.exitCode !== 0) log(`  warning: run ${k + 1} exited with ${run.exitCode ?? run.signal}`);
     runs.push(run);
   }
