@@ -26,6 +26,7 @@ import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src
 import { formatTable } from '../src/report/text.js';
 import { nearNames } from '../src/validate.js';
 import type { CriterionResults } from '../src/criterion.js';
+import { COUNTER_BACKENDS, type CounterBackend, runSuiteUnderCallgrind } from './callgrind.js';
 import { runSuiteInForks } from './fork.js';
 import { type Suite, type SuiteContext, criterionOption, printSuite } from './suite.js';
 
@@ -60,7 +61,12 @@ and the claims table, and writes the results folder.
 options:
   --quick                     shorter runs, for CI (about 30 s on an idle 2-core VM with prtip,
                               nmap and masscan; 48 s under a load of 8-10; the full run about 3½ minutes)
-  --suite NAME                run only this suite (repeatable)
+  --suite NAME[,NAME…]        run only these suites (repeatable)
+  --counters BACKEND          perf_event (default: timings plus PMU/software counters) or callgrind:
+                              re-run the suites that have a callgrind plan (checksum, packet-crafting)
+                              under valgrind --tool=callgrind and report exact instructions per op,
+                              labelled "simulated by callgrind" (no PMU needed; deterministic)
+  --cache-sim                 with --counters callgrind: also callgrind's simulated I1/D1/LL misses
   --forks N                   run each in-process suite in N fresh processes (default ${DEFAULT_FORKS.full}, ${DEFAULT_FORKS.quick} with --quick);
                               intervals, comparisons and the gate use the variation between them
   --prtip PATH                the prtip binary for the whole-binary suite
@@ -104,10 +110,14 @@ export interface BenchOptions {
   baselineDir: string;
   noiseThresholdPct: number;
   failOnRegressionPct?: number;
+  /** Where counts come from: perf_event (timed suites) or callgrind (exact simulated instructions). */
+  counters: CounterBackend;
+  /** With callgrind: simulate the caches too. */
+  cacheSim: boolean;
 }
 
-const VALUE_OPTIONS = ['--suite', '--forks', '--prtip', '--criterion', '--criterion-baseline', '--out', '--save-baseline', '--baseline', '--baseline-dir', '--noise-threshold', '--fail-on-regression'];
-const FLAG_OPTIONS = ['--quick', '--help', '-h'];
+const VALUE_OPTIONS = ['--suite', '--counters', '--forks', '--prtip', '--criterion', '--criterion-baseline', '--out', '--save-baseline', '--baseline', '--baseline-dir', '--noise-threshold', '--fail-on-regression'];
+const FLAG_OPTIONS = ['--quick', '--cache-sim', '--help', '-h'];
 
 function percent(option: string, text: string): number {
   const v = Number(text);
@@ -117,7 +127,7 @@ function percent(option: string, text: string): number {
 
 /** Parses bench's options; a RangeError names the offending option. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { help: false, quick: false, suites: [], out: DEFAULT_OUT, baselineDir: DEFAULT_BASELINE_DIR, noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT };
+  const o: BenchOptions = { help: false, quick: false, counters: 'perf_event', cacheSim: false, suites: [], out: DEFAULT_OUT, baselineDir: DEFAULT_BASELINE_DIR, noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     let value: string | undefined;
@@ -129,6 +139,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     if (FLAG_OPTIONS.includes(arg)) {
       if (value !== undefined) throw new RangeError(`${arg} takes no value (got "${value}")`);
       if (arg === '--quick') o.quick = true;
+      else if (arg === '--cache-sim') o.cacheSim = true;
       else o.help = true;
       continue;
     }
@@ -158,6 +169,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         o.forks = n;
         break;
       }
+      case '--counters': {
+        if (!(COUNTER_BACKENDS as readonly string[]).includes(value)) throw new RangeError(`--counters: expected one of ${COUNTER_BACKENDS.join(', ')}, got "${value}"`);
+        o.counters = value as CounterBackend;
+        break;
+      }
       case '--prtip': o.prtip = value; break;
       case '--criterion': o.criterion = value; break;
       case '--criterion-baseline': o.criterionBaseline = value; break;
@@ -169,6 +185,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--fail-on-regression': o.failOnRegressionPct = percent(arg, value); break;
     }
   }
+  if (o.cacheSim && o.counters !== 'callgrind') throw new RangeError('--cache-sim needs --counters callgrind (the cache misses are callgrind\'s simulation)');
   if (o.failOnRegressionPct !== undefined && o.baseline === undefined && !o.help) {
     throw new RangeError('--fail-on-regression needs --baseline NAME (what would it compare with?)');
   }
@@ -318,7 +335,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const selected = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
   const machine = await machineInfo();
   const forks = options.forks ?? (options.quick ? DEFAULT_FORKS.quick : DEFAULT_FORKS.full);
-  console.log(`prtip-perf bench${options.quick ? ' --quick' : ''}: ${selected.map((s) => s.name).join(', ')} (in-process suites in ${forks} fork${forks === 1 ? '' : 's'} each)\nmachine: ${machineSummary(machine)}`);
+  const how = options.counters === 'callgrind' ? `--counters callgrind${options.cacheSim ? ' --cache-sim' : ''}: each under valgrind, instructions simulated by callgrind` : `in-process suites in ${forks} fork${forks === 1 ? '' : 's'} each`;
+  console.log(`prtip-perf bench${options.quick ? ' --quick' : ''}: ${selected.map((s) => s.name).join(', ')} (${how})\nmachine: ${machineSummary(machine)}`);
 
   const line = new ProgressLine();
   const controller = new AbortController();
@@ -349,7 +367,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
           progress: (message, done, total) => line.update(message, done, total),
           previous: results,
         };
-        const result = await runSuite(entry, ctx, forks);
+        const result = options.counters === 'callgrind' ? await runSuiteUnderCallgrind(entry.name, ctx, { cacheSim: options.cacheSim }) : await runSuite(entry, ctx, forks);
         running = '';
         line.clear();
         results.set(entry.name, result);

@@ -9,6 +9,7 @@
 #include "profile/profile_napi.h"
 #include "rawio/rawio_napi.h"
 #include "timing/timing_napi.h"
+#include "valgrind/valgrind_napi.h"
 
 namespace {
 
@@ -21,6 +22,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   prtip::InitNetns(env, exports);
   prtip::InitProcess(env, exports);
   prtip::InitProfile(env, exports);
+  prtip::InitValgrind(env, exports);
   return exports;
 }
 

@@ -23,6 +23,14 @@ export const DEFAULT_BASELINE_DIR = '.prtip-perf/baselines';
  * than in the other), which no single run can see. 5 % sits above that drift.
  */
 export const DEFAULT_NOISE_THRESHOLD_PCT = 5;
+/**
+ * For deterministic metrics (exact counts: callgrind's simulated instructions) a change is any
+ * difference beyond this, in %, with no noise model and no p-value. Native kernels' counts repeat
+ * exactly between runs (0 difference in every A/A here); whole-binary counts of a deterministic
+ * command move by less than 0.01 % (environment and path lengths). 0.1 % sits ten times above
+ * that and ten times below the smallest regression worth catching (1 % more instructions).
+ */
+export const DEFAULT_DETERMINISTIC_THRESHOLD_PCT = 0.1;
 /** A run-wide median change beyond this (in %) is reported as drift of the machine. */
 const DRIFT_NOTE_PCT = 1;
 /** Significance level for the p-value. */
@@ -61,6 +69,8 @@ export interface MetricComparison {
   noisePct: number | null;
   /** The gate threshold this row was judged against (for "too noisy to gate at x %"), if any. */
   gatePct: number | null;
+  /** An exact count on both sides (Metric.deterministic): judged by the deterministic threshold alone. */
+  deterministic: boolean;
   verdict: ChangeVerdict;
 }
 
@@ -88,6 +98,8 @@ export interface BaselineComparison {
   baselineStartedAt: string;
   baselineCommit: string | null;
   noiseThresholdPct: number;
+  /** The threshold deterministic metrics were judged by, %. */
+  deterministicThresholdPct: number;
   alpha: number;
   rows: MetricComparison[];
   /** The runs' overdispersion, a diagnostic (null with fewer than OVERDISPERSION_MIN_METRICS tested rows). */
@@ -107,6 +119,8 @@ export interface CompareOptions {
    * between-process noise exceeds it becomes "too noisy" (it cannot be gated at that level).
    */
   gatePct?: number;
+  /** Deterministic metrics: a difference beyond this many % is a change (default DEFAULT_DETERMINISTIC_THRESHOLD_PCT). */
+  deterministicThresholdPct?: number;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -227,7 +241,7 @@ function processesOf(m: Metric): { medians: number[]; groups: number[][]; forked
   return { medians: xs, groups: xs.map((x) => [x]), forked: false };
 }
 
-function compareMetric(suite: string, base: Metric | undefined, cur: Metric | undefined, noise: number, alpha: number, resamples: number, gatePct: number | null): MetricComparison {
+function compareMetric(suite: string, base: Metric | undefined, cur: Metric | undefined, noise: number, alpha: number, resamples: number, gatePct: number | null, exactPct = DEFAULT_DETERMINISTIC_THRESHOLD_PCT): MetricComparison {
   const m = (cur ?? base)!;
   const pb = base ? processesOf(base) : undefined, pc = cur ? processesOf(cur) : undefined;
   const row: MetricComparison = {
@@ -237,11 +251,17 @@ function compareMetric(suite: string, base: Metric | undefined, cur: Metric | un
     changePct: null, ci: null, p: null,
     processes: { baseline: pb?.medians.length ?? 0, current: pc?.medians.length ?? 0 },
     noisePct: null, gatePct,
+    deterministic: base?.deterministic === true && cur?.deterministic === true,
     verdict: base === undefined ? 'new' : cur === undefined ? 'missing' : 'no change',
   };
   if (base === undefined || cur === undefined || row.baseline === null || row.current === null || !pb || !pc) return row;
   if (row.baseline === 0) return row;
   row.changePct = (row.current / row.baseline - 1) * 100;
+  if (row.deterministic) {
+    // Exact counts: no noise to model, so no test; any difference beyond the threshold is a change.
+    row.verdict = changeVerdict(row.changePct, null, m.better, exactPct, alpha);
+    return row;
+  }
   const noiseB = cvPercent(pb.medians), noiseC = cvPercent(pc.medians);
   const noiseMax = Math.max(Number.isFinite(noiseB) ? noiseB : -1, Number.isFinite(noiseC) ? noiseC : -1);
   row.noisePct = noiseMax >= 0 ? noiseMax : null;
@@ -333,6 +353,8 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
   const alpha = options.alpha ?? DEFAULT_ALPHA;
   const resamples = validateResamples(options.resamples ?? 2000, 'resamples');
   const gatePct = options.gatePct ?? null;
+  const exactPct = options.deterministicThresholdPct ?? DEFAULT_DETERMINISTIC_THRESHOLD_PCT;
+  if (!(Number.isFinite(exactPct) && exactPct >= 0)) throw new RangeError(`deterministicThresholdPct: expected a percentage ≥ 0, got ${String(exactPct)}`);
   if (gatePct !== null && !(Number.isFinite(gatePct) && gatePct >= 0)) throw new RangeError(`gatePct: expected a percentage ≥ 0, got ${String(gatePct)}`);
   const index = (r: BenchResult): Map<string, { suite: string; metric: Metric }> => {
     const map = new Map<string, { suite: string; metric: Metric }>();
@@ -342,15 +364,16 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
   const base = index(baseline), cur = index(current);
   const ranSuites = new Set(current.suites.filter((s) => s.status === 'ok').map((s) => s.suite));
   const rows: MetricComparison[] = [];
-  for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples, gatePct));
+  for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples, gatePct, exactPct));
   // A metric that disappeared from a suite that did run is worth a line; a suite left out with --suite is not.
-  for (const [name, b] of base) if (!cur.has(name) && ranSuites.has(b.suite)) rows.push(compareMetric(b.suite, b.metric, undefined, noise, alpha, resamples, gatePct));
+  for (const [name, b] of base) if (!cur.has(name) && ranSuites.has(b.suite)) rows.push(compareMetric(b.suite, b.metric, undefined, noise, alpha, resamples, gatePct, exactPct));
   const overdispersion = estimateOverdispersion(rows);
   return {
     baselineName,
     baselineStartedAt: baseline.startedAt,
     baselineCommit: baseline.machine.git?.commit ?? null,
     noiseThresholdPct: noise,
+    deterministicThresholdPct: exactPct,
     alpha,
     rows,
     overdispersion,
@@ -404,6 +427,10 @@ export function comparisonTable(c: BaselineComparison): Table {
       'p from Welch\'s t on the log process medians',
     `noise = between-process coefficient of variation of the process medians (the larger side); a change counts only when p < ${c.alpha} and its 95% interval (Welch's t on the log process medians) lies wholly beyond ±${c.noiseThresholdPct}% (criterion's rule), else "no change"; ` +
       'a regression on a metric noisier than the gate\'s threshold is "too noisy to gate" and does not fail it; with one process a side a forked metric is "cannot tell"',
+    ...(c.rows.some((r) => r.deterministic)
+      ? [`deterministic metrics (exact counts, simulated by callgrind; "exact" under processes): ${c.rows.filter((r) => r.deterministic).length} of ${c.rows.length}; ` +
+        `a difference beyond ±${c.deterministicThresholdPct}% is a change, with no p-value or noise model (the same code repeats the same count)`]
+      : []),
     ...c.machineWarnings.map((w) => `warning: ${w}`),
   ];
   return {
@@ -414,7 +441,7 @@ export function comparisonTable(c: BaselineComparison): Table {
       r.changePct === null ? null : pct(r.changePct),
       r.ci === null ? null : `${pct(r.ci[0])} … ${pct(r.ci[1])}`,
       r.p === null ? null : r.p < 0.001 ? '<0.001' : r.p.toFixed(3),
-      `${r.processes.baseline}/${r.processes.current}`,
+      r.deterministic ? 'exact' : `${r.processes.baseline}/${r.processes.current}`,
       r.noisePct === null ? null : `${r.noisePct.toFixed(1)}%`,
       verdictText(r),
     ]),

@@ -8,6 +8,7 @@
  * cost of the call in this process, not of the function alone.
  */
 import { type CounterOptions, type CounterState, type Counters, type EventKind, openCounters, validateCounterOptions, validateEvents } from './counters.js';
+import { type CallgrindSampleResult, sampleBackend, sampleCallgrind } from './callgrind.js';
 import { median } from './stats.js';
 import { expectBoolean, expectFunction, expectInteger, readOptions } from './validate.js';
 
@@ -23,6 +24,12 @@ export interface SampleOptions {
   subtractOverhead?: boolean;
   /** Group options (inherit, excludeKernel, ...). */
   counters?: CounterOptions;
+  /**
+   * Where counts come from: 'perf_event' (default) or 'callgrind' (instructions simulated by
+   * callgrind, in a process run under valgrind --tool=callgrind --instr-atstart=no; returns a
+   * CallgrindSampleResult, see src/callgrind.ts).
+   */
+  backend?: 'perf_event' | 'callgrind';
 }
 
 /** One event over all measured calls. */
@@ -93,7 +100,7 @@ export function calibrateBracket(group: Counters, brackets = CALIBRATION_BRACKET
   return { wallNs: median(wall), counters, brackets };
 }
 
-function validateSampleOptions(options: unknown): Required<Omit<SampleOptions, 'counters'>> & { counters: CounterOptions } {
+function validateSampleOptions(options: unknown): Required<Omit<SampleOptions, 'counters' | 'backend'>> & { counters: CounterOptions } {
   const o = readOptions('options', options); // one read each: a throwing getter names its key
   return {
     events: validateEvents(o.events, 'options.events'),
@@ -162,21 +169,24 @@ function summarise(group: Counters, raw: Raw, overhead: BracketOverhead, subtrac
  * return type is `unknown` or `any`, or a union of both kinds, may be either, so it gets
  * the union: declare its return type to get one of them.
  */
-export type SampleReturn<R> = 0 extends 1 & R
-  ? SampleResult | Promise<SampleResult> // R is any
+export type SampleReturn<R, T = SampleResult> = 0 extends 1 & R
+  ? T | Promise<T> // R is any
   : unknown extends R
-    ? SampleResult | Promise<SampleResult>
+    ? T | Promise<T>
     : [R] extends [PromiseLike<unknown>]
-      ? Promise<SampleResult>
-      : [R] extends [Exclude<R, PromiseLike<unknown>>] ? SampleResult : SampleResult | Promise<SampleResult>;
+      ? Promise<T>
+      : [R] extends [Exclude<R, PromiseLike<unknown>>] ? T : T | Promise<T>;
 
 /**
  * Runs `fn` `iterations` times with the counters read around each call. Returns a
  * promise when `fn` is async (returns a thenable on its first call), else the result.
  */
+export function sample(fn: () => PromiseLike<unknown>, options: SampleOptions & { backend: 'callgrind' }): Promise<CallgrindSampleResult>;
+export function sample<R>(fn: () => R, options: SampleOptions & { backend: 'callgrind' }): SampleReturn<R, CallgrindSampleResult>;
 export function sample(fn: () => PromiseLike<unknown>, options: SampleOptions): Promise<SampleResult>;
 export function sample<R>(fn: () => R, options: SampleOptions): SampleReturn<R>;
-export function sample(fn: () => unknown, options: SampleOptions): SampleResult | Promise<SampleResult> {
+export function sample(fn: () => unknown, options: SampleOptions): SampleResult | CallgrindSampleResult | Promise<SampleResult | CallgrindSampleResult> {
+  if (sampleBackend(options) === 'callgrind') return sampleCallgrind(fn, { ...options, backend: undefined });
   expectFunction('fn', fn);
   const opts = validateSampleOptions(options);
   const group = openCounters(opts.events, opts.counters);

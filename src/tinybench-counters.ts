@@ -10,12 +10,18 @@
  * every task. The window holds tinybench's own per-iteration work (timer reads, sample
  * bookkeeping) and the task's beforeAll/afterAll; the empty-task floor (`floor`, measured
  * by `run()` the same way in the same process) is that cost, and `netPerOp` subtracts it.
+ *
+ * On the callgrind backend (`backend: 'callgrind'`, in a process under valgrind) run() counts
+ * each task's instructions instead (src/callgrind.ts, CallgrindTasks). That needs the task's
+ * function, which tinybench keeps private, so there only tasks added with `cb.add()` can be
+ * counted, and run() refuses a bench with others.
  */
 import { Bench, type Hook, type HookMode, type Task } from 'tinybench';
 import { type CounterOptions, type CounterSnapshot, type CounterValue, type Counters, openCounters, validateCounterOptions } from './counters.js';
 import { eventUnit, formatCount } from './counter-format.js';
 import { formatTable } from './report/text.js';
 import { expectBoolean, expectFunction, expectObject, expectString, readOptions } from './validate.js';
+import { CallgrindTasks, sampleBackend } from './callgrind.js';
 
 /** Counters per op for one task. */
 export interface TaskCounters {
@@ -43,8 +49,14 @@ export interface FloorCounters {
 
 /** Options of CountedBench: the group's CounterOptions plus the floor switch. */
 export interface CountedBenchOptions extends CounterOptions {
-  /** Measure an empty task before the bench's tasks and report netPerOp. Default true. */
+  /** Measure an empty task before the bench's tasks and report netPerOp. Default true (perf_event only). */
   subtractFloor?: boolean;
+  /**
+   * 'callgrind' (in a process under valgrind --tool=callgrind --instr-atstart=no): run() calls
+   * each task a few times inside callgrind's counted block instead of timing it, and perOp holds
+   * "instructions (simulated by callgrind)". Default 'perf_event'.
+   */
+  backend?: 'perf_event' | 'callgrind';
 }
 
 /** One row of `CountedBench.table()`: tinybench's `bench.table()` row plus a column per event. */
@@ -60,7 +72,11 @@ export const FLOOR_TASK = '(empty task)';
  */
 export class CountedBench implements Disposable {
   readonly bench: Bench;
-  readonly group: Counters;
+  /** The perf_event group; null on the callgrind backend. */
+  readonly group: Counters | null;
+  /** Set on the callgrind backend: run() counts instructions instead of timing. */
+  private readonly callgrind: CallgrindTasks | null = null;
+  private callgrindResults: TaskCounters[] = [];
   /** The empty task's counts, once run() has measured them (null before, or with subtractFloor: false). */
   floor: FloorCounters | null = null;
   private readonly subtractFloor: boolean;
@@ -71,13 +87,18 @@ export class CountedBench implements Disposable {
 
   constructor(bench: Bench, events: readonly string[], options?: CountedBenchOptions) {
     if (!(bench instanceof Bench)) throw new TypeError(`bench must be a tinybench Bench (new Bench(...)), got ${bench === null ? 'null' : typeof bench}`);
-    const { subtractFloor, ...counterOptions } = options === undefined ? {} : readOptions('options', options);
+    const { subtractFloor, backend: _backend, ...counterOptions } = options === undefined ? {} : readOptions('options', options);
     this.subtractFloor = subtractFloor === undefined ? true : expectBoolean('options.subtractFloor', subtractFloor);
     this.bench = bench;
-    this.group = openCounters(events, validateCounterOptions(counterOptions, 'options'));
-    this.group.enable();
     this.userSetup = bench.setup;
     this.userTeardown = bench.teardown;
+    if (sampleBackend(options) === 'callgrind') {
+      this.callgrind = new CallgrindTasks(events);
+      this.group = null;
+      return;
+    }
+    this.group = openCounters(events, validateCounterOptions(counterOptions, 'options'));
+    this.group.enable();
     const hooks = windowHooks(this.group, this.windows, bench, this.userSetup, this.userTeardown);
     // Bench declares them readonly for users; they are plain fields, called for every task.
     Object.assign(bench, hooks);
@@ -88,6 +109,7 @@ export class CountedBench implements Disposable {
     expectString('name', name);
     expectFunction('fn', fn);
     expectObject('fnOpts', fnOpts);
+    this.callgrind?.add(name, fn);
     this.bench.add(name, fn, fnOpts);
     return this;
   }
@@ -100,6 +122,13 @@ export class CountedBench implements Disposable {
     if (this.bench.concurrency !== null) {
       throw new RangeError(`CountedBench needs bench.concurrency null (tasks one after another), got "${this.bench.concurrency}": counters count the whole thread, so overlapping tasks would count each other`);
     }
+    if (this.callgrind) {
+      const added = new Set(this.callgrind.names());
+      const other = this.bench.tasks.find((t) => !added.has(t.name));
+      if (other) throw new TypeError(`task "${other.name}" was added with bench.add(); on the callgrind backend add tasks with cb.add(name, fn), since tinybench does not expose a task's function to count it`);
+      this.callgrindResults = (await this.callgrind.run()).map((c) => ({ ...c, netPerOp: Object.fromEntries(Object.keys(c.perOp).map((k) => [k, null])) }));
+      return this.callgrindResults;
+    }
     if (this.subtractFloor) this.floor = await this.measureFloor();
     await this.bench.run();
     return this.counters();
@@ -107,12 +136,12 @@ export class CountedBench implements Disposable {
 
   /** An empty task, in a Bench with the user's bench's timing, counted through the same hooks. */
   private async measureFloor(): Promise<FloorCounters> {
-    const b = this.bench;
+    const b = this.bench, group = this.group!;
     const windows = new Map<string, Record<string, CounterValue>>();
     const floorBench = new Bench({
       time: b.time, iterations: b.iterations, warmup: b.warmup, warmupTime: b.warmupTime, warmupIterations: b.warmupIterations,
       timestampProvider: b.timestampProvider, throws: true, ...(b.signal ? { signal: b.signal } : {}),
-      ...windowHooks(this.group, windows, undefined, noHook, noHook),
+      ...windowHooks(group, windows, undefined, noHook, noHook),
     });
     floorBench.add(FLOOR_TASK, () => {});
     await floorBench.run();
@@ -122,6 +151,7 @@ export class CountedBench implements Disposable {
 
   /** Counters per task so far, in the order added. */
   counters(): TaskCounters[] {
+    if (this.callgrind) return this.callgrindResults;
     return this.bench.tasks.map((t) => {
       const window = this.windows.get(t.name) ?? {};
       const runs = t.runs; // tinybench sets it after teardown, so divide here rather than in the hook
@@ -144,10 +174,11 @@ export class CountedBench implements Disposable {
     const counted = new Map(this.counters().map((c) => [c.task, c]));
     const net = this.floor !== null;
     const column = (event: string): string => `${event} (${eventUnit(event)}/op${net ? ', above empty task' : ''})`;
+    const events = this.group?.events ?? Object.keys(this.callgrindResults[0]?.perOp ?? {});
     const rows: CountedTableRow[] = this.bench.table().map((row) => {
       const out: CountedTableRow = { ...(row ?? {}) };
       const c = counted.get(String(out['Task name']));
-      for (const event of this.group.events) {
+      for (const event of events) {
         const v = c ? (net ? c.netPerOp[event] : c.perOp[event]) : null;
         out[column(event)] = formatCount(v ?? null, eventUnit(event));
       }
@@ -155,7 +186,7 @@ export class CountedBench implements Disposable {
     });
     if (this.floor) {
       const floorRow: CountedTableRow = { 'Task name': `${FLOOR_TASK}: the floor subtracted above` };
-      for (const event of this.group.events) floorRow[column(event)] = formatCount(this.floor.perOp[event] ?? null, eventUnit(event));
+      for (const event of events) floorRow[column(event)] = formatCount(this.floor.perOp[event] ?? null, eventUnit(event));
       rows.push(floorRow);
     }
     return rows;
@@ -176,7 +207,7 @@ export class CountedBench implements Disposable {
 
   close(): void {
     Object.assign(this.bench, { setup: this.userSetup, teardown: this.userTeardown });
-    this.group.close();
+    this.group?.close();
   }
 
   [Symbol.dispose](): void {

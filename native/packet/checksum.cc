@@ -1,5 +1,6 @@
 #include "checksum.h"
 #include "inject.h"
+#include "valgrind/valgrind.h"
 
 #include <immintrin.h>
 
@@ -67,7 +68,7 @@ bool CpuHasAvx2() {
 }
 
 bool CpuHasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && !Avx512BlockedReason();
   return has;
 }
 

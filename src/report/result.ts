@@ -53,6 +53,11 @@ export interface Metric {
   samples: number[];
   /** Per-process summaries, one per fork that measured this metric. */
   forks?: ForkSummary[];
+  /**
+   * An exact count (callgrind's simulated instructions): the same code on the same inputs gives
+   * the same value, so the baseline gate compares it without a noise model (src/baseline.ts).
+   */
+  deterministic?: boolean;
 }
 
 /** What a claim from ProRT-IP's documents came to on this machine. */

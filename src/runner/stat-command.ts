@@ -21,6 +21,7 @@ import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, c
 import { DEFAULT_RUN_EVENTS } from './events.js';
 import type { CommandSpec } from './executor.js';
 import { expectRuns, type RunRecord } from './spawn.js';
+import { callgrindStatCommand, takeCountersOption } from '../callgrind/stat.js';
 
 const AFTER_HELP = `
 The command runs without a shell unless --shell is given. -P/-L replace {VAR} in the command,
@@ -35,6 +36,9 @@ Events: perf's names (prtip-perf events), category:name tracepoints, rNNNN raw e
 modifiers :u (user space only) and :k (kernel only); as in perf, each event is a perf_event
 group of its own and {a,b} opens a and b as one group, scheduled together ({a,b}:u = a:u,b:u).
 Without -e the default events are one group.
+With --counters callgrind the command runs under valgrind --tool=callgrind instead, and its
+instructions (all threads, simulated by callgrind: no PMU needed, deterministic) are reported
+per run (prtip-perf stat --counters callgrind --help).
 
 Each run gets a cgroup v2 of its own where the machine allows it: whatever the command
 started (daemons included) is killed when it ends, at a timeout, or when stat gets SIGINT,
@@ -341,7 +345,9 @@ function measure(c: PlannedCommand, signal: AbortSignal, onRun: (record: RunReco
 
 /** The `stat` subcommand; returns the process exit code. */
 export async function statCommand(argv: string[]): Promise<number> {
-  const args = parseStatArgs(argv, true);
+  const counters = takeCountersOption(argv);
+  if (counters.backend === 'callgrind') return callgrindStatCommand(counters.rest);
+  const args = parseStatArgs(counters.rest, true);
   if ('print' in args) {
     process.stdout.write(args.print);
     return EXIT.ok;
