@@ -152,19 +152,18 @@ export interface PatternShare {
   matched: { name: string; selfSamples: number; totalSamples: number }[];
 }
 
-export function patternShare(p: SymbolizedProfile, pattern: RegExp, scope: 'all' | 'user' = 'all'): PatternShare {
-  const inScope = p.samples.filter((s) => scope === 'all' || s.frames[0]!.kind === 'user');
+/** `frames`: which frames may match (all, or only user-space or kernel ones: a claim about a binary's function matches user frames only). */
+export function patternShare(p: SymbolizedProfile, pattern: { test(name: string): boolean }, frames: 'all' | 'user' | 'kernel' = 'all'): PatternShare {
   const n = p.samples.length;
+  const eligible = (f: SymbolizedSample['frames'][number]): boolean => f.symbolized && (frames === 'all' || f.kind === frames) && pattern.test(f.name);
   let self = 0, total = 0;
   const matched = new Map<string, { name: string; selfSamples: number; totalSamples: number }>();
-  for (const s of inScope) {
-    const leaf = s.frames[0]!;
-    const leafHit = leaf.symbolized && pattern.test(leaf.name);
-    if (leafHit) self++;
+  for (const s of p.samples) {
+    if (eligible(s.frames[0]!)) self++;
     let any = false;
     const seen = new Set<string>();
     s.frames.forEach((f, i) => {
-      if (!f.symbolized || !pattern.test(f.name)) return;
+      if (!eligible(f)) return;
       any = true;
       if (seen.has(f.name)) return;
       seen.add(f.name);
