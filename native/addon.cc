@@ -6,6 +6,7 @@
 #include "netns/netns_napi.h"
 #include "packet/packet_napi.h"
 #include "process/process_napi.h"
+#include "profile/profile_napi.h"
 #include "rawio/rawio_napi.h"
 #include "timing/timing_napi.h"
 
@@ -19,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   prtip::InitRawIo(env, exports);
   prtip::InitNetns(env, exports);
   prtip::InitProcess(env, exports);
+  prtip::InitProfile(env, exports);
   return exports;
 }
 

@@ -23,6 +23,7 @@
 #include "../common/errors.h"
 #include "../counters/counters_napi.h"
 #include "../counters/perf_group.h"
+#include "../profile/profile_napi.h"
 #include "spawn.h"
 
 namespace prtip {
@@ -110,7 +111,7 @@ struct Run {
   std::thread thread;
 };
 
-Napi::Object ResultToJs(Napi::Env env, const SpawnResult& r) {
+Napi::Object ResultToJs(Napi::Env env, const SpawnResult& r, bool sampled) {
   Napi::Object o = Napi::Object::New(env);
   auto num = [&](double v) { return Napi::Number::New(env, v); };
   o.Set("path", r.resolved_path);
@@ -157,6 +158,7 @@ Napi::Object ResultToJs(Napi::Env env, const SpawnResult& r) {
   timeline.Set("hwmBytes", hwm);
   timeline.Set("anonBytes", anon);
   o.Set("rss", timeline);
+  if (sampled) o.Set("profile", ProfileToJs(env, r.profile));
   return o;
 }
 
@@ -176,7 +178,7 @@ void DeliverResult(napi_env raw_env, napi_value /*js_callback*/, void* /*context
     if (!r.error_code.empty()) {
       napi_reject_deferred(raw_env, deferred, MakeError(env, r.error_code, r.error_message, r.error_errno, r.error_syscall).Value());
     } else {
-      napi_resolve_deferred(raw_env, deferred, ResultToJs(env, r));
+      napi_resolve_deferred(raw_env, deferred, ResultToJs(env, r, run->request.sample));
     }
   } catch (...) {
     bool pending = false;
@@ -211,7 +213,7 @@ void RunThread(Run* run) {
   }
 }
 
-// spawnCounted({file, argv, env, cwd?, netnsPath?, events?, timeoutNs?, rssIntervalNs?, stdin?, stdout?, stderr?, cgroup?})
+// spawnCounted({file, argv, env, cwd?, netnsPath?, events?, timeoutNs?, rssIntervalNs?, stdin?, stdout?, stderr?, cgroup?, sample?})
 // The TS layer checks first; this checks again, since a wrong value here is a wrong program run.
 Napi::Value SpawnCounted(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -245,6 +247,11 @@ Napi::Value SpawnCounted(const Napi::CallbackInfo& info) {
   request.stdout_mode = ParseStdio(o, "stdout");
   request.stderr_mode = ParseStdio(o, "stderr");
   request.use_cgroup = args::OptionalBooleanArg(field("cgroup"), "options.cgroup", request.use_cgroup);
+  Napi::Value sample = field("sample");
+  if (!sample.IsUndefined()) {
+    request.sample = true;
+    request.sampler = SamplerRequestFromJs(env, sample, "options.sample");
+  }
 
   int cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (cancel_fd < 0) ThrowError(env, "SPAWN_SETUP", "cannot create the cancel eventfd", errno, "eventfd");

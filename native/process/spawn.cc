@@ -147,6 +147,9 @@ int ChildMain(void* raw) {
 }
 
 constexpr size_t kChildStackBytes = 64 * 1024;
+// The sample rings are drained on this tick rather than polled (one per CPU): a 512 KiB ring
+// would need over 50 MB/s of samples to fill in between.
+constexpr uint64_t kSamplerDrainNs = 10000000;  // 10 ms
 
 int PidfdOpen(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
@@ -362,10 +365,15 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     options.enable_on_exec = true;
     group.Open(request.events, options);
   }
+  // The sampling event, armed the same way; if it cannot open, the program is never released.
+  Sampler sampler;
+  int sampler_errno = 0;
+  std::string sampler_reason;
+  bool sampler_failed = request.sample && !sampler.Open(request.sampler, pid, &sampler_errno, &sampler_reason);
 
   uint64_t t0 = MonotonicNs();
   char byte = 1;
-  bool released = write(go_pipe[1], &byte, 1) == 1;
+  bool released = !sampler_failed && write(go_pipe[1], &byte, 1) == 1;
   int release_errno = errno;
   CloseFd(&go_pipe[1]);
   if (!released) kill_program();
@@ -399,6 +407,8 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     if (!program_ended && !killed && deadline != 0) wake = deadline;
     if (!program_ended && next_sample != 0 && next_sample < wake) wake = next_sample;
     if (killed && kill_deadline < wake) wake = kill_deadline;
+    // The sample ring is drained at least this often, whatever its watermark says.
+    if (sampler.active() && now + kSamplerDrainNs < wake) wake = now + kSamplerDrainNs;
     timespec ts;
     timespec* tsp = nullptr;
     if (wake != UINT64_MAX) {
@@ -420,6 +430,7 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
       fds[nfds++] = {request.cancel_fd, POLLIN, 0};
     }
     int ready = ppoll(fds, nfds, tsp, nullptr);
+    sampler.Drain();
     if (ready < 0 && errno != EINTR) {
       kill_program();
       break;
@@ -457,6 +468,8 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   reap_helper();
   if (pidfd >= 0) close(pidfd);
   cleanup_fds();
+  sampler.Close();  // drains what the program's last moments wrote
+  result->profile = std::move(sampler.data());
 
   // Whatever is left of the program's tree dies with its run.
   bool leftovers = have_exit && exit_msg.leftovers > 0;
@@ -467,6 +480,11 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   }
   result->leftovers_killed = leftovers;
 
+  if (sampler_failed) {
+    Fail(result, "SAMPLER_OPEN", "cannot sample " + request.sampler.event.name + ": " + sampler_reason, sampler_errno,
+         "perf_event_open");
+    return;
+  }
   if (!released) {
     Fail(result, "SPAWN_RELEASE", "cannot release the child", release_errno, "write");
     return;

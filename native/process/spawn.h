@@ -16,6 +16,7 @@
 
 #include "../counters/events.h"
 #include "../counters/perf_group.h"
+#include "../profile/sampler.h"
 
 namespace prtip {
 
@@ -36,6 +37,8 @@ struct SpawnRequest {
   int cancel_fd = -1;  // readable means "stop now" (an eventfd owned by the caller)
   bool use_cgroup = true;  // false: process group + subreaper only (tests the fallback)
   uint32_t run_id = 0;     // names the run's cgroup
+  bool sample = false;     // also record a sampled profile (native/profile/sampler.h)
+  SamplerRequest sampler;
 };
 
 struct RssSample {
@@ -68,6 +71,7 @@ struct SpawnResult {
   std::vector<uint64_t> values;  // one per requested event (0 for unopened ones)
   std::vector<Counter> counters;  // what opened and why not (fds closed)
   std::vector<RssSample> rss;
+  ProfileData profile;  // when request.sample
 };
 
 // PATH search as execvp does it, in the parent: "" and *err set (ENOENT/EACCES) when nothing fits.

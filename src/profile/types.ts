@@ -76,6 +76,11 @@ export interface RecordOptions {
 export interface RecordResult {
   profile: RawProfile;
   exit: RunRecord;
+  /**
+   * What a reader of the profile must know, for people: records lost or throttled, a run too
+   * short to be sampled, kernel frames missing and why. Empty when there is nothing to say.
+   */
+  warnings: string[];
 }
 
 /** The kernel / user / per-library split, from the mappings alone (no symbols needed). */

@@ -20,6 +20,34 @@ interface NativeRunResult extends Omit<RunRecord, 'counters' | 'rss' | 'maxRssSo
   runningNs: number;
   counters: { name: string; kind: string; opened: boolean; code: string; reason: string; value: number }[];
   rss: { tNs: Float64Array; rssBytes: Float64Array; hwmBytes: Float64Array; anonBytes: Float64Array };
+  /** Present when a sampled profile was asked for (native/profile/profile_napi.h). */
+  profile?: NativeProfile;
+}
+
+/** A sampled profile as the addon returns it: samples flat in typed arrays (src/profile/record.ts unpacks them). */
+export interface NativeProfile {
+  samples: {
+    pid: Uint32Array;
+    tid: Uint32Array;
+    timeNs: Float64Array;
+    frameBegin: Uint32Array;
+    frameCount: Uint32Array;
+    kernelFrames: Uint32Array;
+    frames: BigUint64Array;
+  };
+  mappings: { pid: number; start: bigint; end: bigint; pgoff: bigint; filename: string }[];
+  comms: { pid: number; tid: number; comm: string }[];
+  lost: number;
+  lostSamples: number;
+  throttles: number;
+  truncated: number;
+  kernelFrames: { available: boolean; reason: string };
+}
+
+/** What to sample on the child (checked by the caller, src/profile/record.ts). */
+export interface NativeSampleRequest {
+  event: string;
+  frequencyHz: number;
 }
 
 interface ProcessNative {
@@ -36,6 +64,7 @@ interface ProcessNative {
     stdout?: StdioMode;
     stderr?: StdioMode;
     cgroup?: boolean;
+    sample?: NativeSampleRequest;
   }): { id: number; promise: Promise<NativeRunResult> };
   cancelRun(id: number): boolean;
   resolveExecutable(file: string, pathEnv: string): { path: string; code: string; errno: number };
@@ -249,6 +278,17 @@ function checkSpawnOptions(options: unknown) {
 
 /** Runs the child once and returns its record. Bad options throw before anything starts; native failures reject with a PerfError. */
 export async function spawnCounted(options: SpawnOptions): Promise<RunRecord> {
+  return (await spawnNative(options)).record;
+}
+
+/** spawnCounted with a sampled profile of the child as well (src/profile/record.ts). */
+export async function spawnSampled(options: SpawnOptions, sample: NativeSampleRequest): Promise<{ record: RunRecord; profile: NativeProfile }> {
+  const { record, profile } = await spawnNative(options, sample);
+  if (profile === undefined) throw new PerfError('the addon returned no profile for a sampled run: rebuild it with "npm run build:addon"', { code: 'NO_PROFILE' });
+  return { record, profile };
+}
+
+async function spawnNative(options: SpawnOptions, sample?: NativeSampleRequest): Promise<{ record: RunRecord; profile?: NativeProfile }> {
   const o = checkSpawnOptions(options);
   if (o.signal?.aborted) throw new PerfError('the run was aborted before it started', { code: 'ABORTED' });
   // The native call completes on another thread, so its rejection has no JS stack of its own:
@@ -268,6 +308,7 @@ export async function spawnCounted(options: SpawnOptions): Promise<RunRecord> {
     stdout: o.stdout,
     stderr: o.stderr,
     ...(o.cgroup !== undefined ? { cgroup: o.cgroup } : {}),
+    ...(sample !== undefined ? { sample } : {}),
   });
   const onAbort = (): void => {
     native.cancelRun(handle.id);
@@ -282,7 +323,7 @@ export async function spawnCounted(options: SpawnOptions): Promise<RunRecord> {
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
-  return toRecord(raw, o.rssIntervalMs > 0);
+  return { record: toRecord(raw, o.rssIntervalMs > 0), ...(raw.profile !== undefined ? { profile: raw.profile } : {}) };
 }
 
 function toRecord(raw: NativeRunResult, withRss: boolean): RunRecord {
