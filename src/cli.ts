@@ -4,6 +4,7 @@
  *   prtip-perf events [--json]          what can be counted here, and why not
  *   prtip-perf stat [options] -- cmd…   perf stat -r for any command (see --help)
  *   prtip-perf bench [options]          every suite (the same as npm run bench)
+ *   prtip-perf record [options] -- cmd… a sampled profile of one run (see --help)
  */
 import { listEvents, tracefsStatus } from './counters.js';
 import { PerfError } from './errors.js';
@@ -13,7 +14,8 @@ const USAGE = `usage: prtip-perf <command> [options]
 commands:
   events [--json]            list every event with supported / unsupported and the reason
   stat [options] -- cmd ...  run a command repeatedly with counters on it (prtip-perf stat --help)
-  bench [options]            run the benchmark suites (prtip-perf bench --help)`;
+  bench [options]            run the benchmark suites (prtip-perf bench --help)
+  record [options] -- cmd    a sampled profile of one run: kernel / user / by library (prtip-perf record --help)`;
 
 function eventsCommand(argv: string[]): number {
   for (const a of argv) {
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       const { statCommand } = await import('./runner/stat-command.js');
       return statCommand(rest);
     }
+    case 'record':
+      return (await import('./record-command.js')).recordCli(rest);
     case 'bench': {
       const { benchCommand } = await import('../bench/index.js');
       return benchCommand(rest);

@@ -131,11 +131,9 @@ bool Sampler::Open(const SamplerRequest& request, pid_t pid, int* err, std::stri
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   data_bytes_ = kDataPages * page;
   ring_bytes_ = data_bytes_ + page;
-  // Side-band records (mmap, comm, fork) go to every CPU's event; only one should take them,
-  // or each would arrive once per CPU.
-  bool first = true;
+  // Every CPU's event asks for side-band records: the kernel writes each one only to the
+  // event of the CPU the task is on when it happens.
   for (int cpu : OnlineCpus()) {
-    attr.mmap = attr.mmap2 = attr.comm = attr.comm_exec = attr.task = first ? 1 : 0;
     Ring ring;
     ring.fd = PerfEventOpen(&attr, pid, cpu);
     if (ring.fd < 0) {
@@ -159,7 +157,6 @@ bool Sampler::Open(const SamplerRequest& request, pid_t pid, int* err, std::stri
       return false;
     }
     rings_.push_back(ring);
-    first = false;
   }
   data_.kernel_frames_available = !exclude_kernel;
   data_.kernel_frames_reason = KernelFramesNote(exclude_kernel, privileges);

@@ -62,12 +62,18 @@ function checkOptions(opts: unknown): Required<Pick<RecordOptions, 'frequencyHz'
     if (typeof v !== 'string' || v === '') throw new TypeError(`options.${key} must be a non-empty string, got ${describe(v)}`);
     part[key] = v;
   }
+  for (const key of ['stdin', 'stdout', 'stderr'] as const) {
+    const v = field(key);
+    if (v === undefined) continue;
+    if (v !== 'null' && v !== 'inherit') throw new TypeError(`options.${key} must be "null" or "inherit", got ${describe(v)}`);
+    part[key] = v;
+  }
   const env = field('env');
   if (env !== undefined) part.env = expectObject('options.env', env) as Record<string, string>; // each value is checked by the spawner
   return { frequencyHz, event, ...part };
 }
 
-type SpawnOptionsPart = Pick<SpawnOptions, 'timeoutMs' | 'netnsPath' | 'cwd'> & { env?: Record<string, string> };
+type SpawnOptionsPart = Pick<SpawnOptions, 'timeoutMs' | 'netnsPath' | 'cwd' | 'stdin' | 'stdout' | 'stderr'> & { env?: Record<string, string> };
 
 /** Unpacks the addon's flat sample arrays into ProfileSample objects. */
 function unpackSamples(native: NativeProfile): ProfileSample[] {

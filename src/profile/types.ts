@@ -3,7 +3,7 @@
  * analysis (symbols.ts, analysis.ts, report/flamegraph.ts). Plain data: a RawProfile
  * becomes JSON after its bigint addresses are written as hex strings (profileToJson).
  */
-import type { RunRecord } from '../runner/spawn.js';
+import type { RunRecord, StdioMode } from '../runner/spawn.js';
 
 /** One sample, as read from the perf mmap ring (PERF_SAMPLE_IP|TID|TIME|CALLCHAIN). */
 export interface ProfileSample {
@@ -70,6 +70,10 @@ export interface RecordOptions {
   /** The child's whole environment; default: this process's. */
   env?: Record<string, string>;
   cwd?: string;
+  /** Where the command's stdin / stdout / stderr go: /dev/null (default) or this process's. */
+  stdin?: StdioMode;
+  stdout?: StdioMode;
+  stderr?: StdioMode;
 }
 
 /** A recorded command: its profile and how it ran (exit code, rusage, wall time). */

@@ -1,0 +1,173 @@
+/**
+ * `prtip-perf record`: a sampled profile of one run of a command.
+ *   prtip-perf record [-F HZ] [-e EVENT] [-t SEC] [--netns PATH] [--json FILE|-] -- cmd args…
+ * Prints where its CPU went: kernel vs user, and by library (from the address map alone,
+ * so a stripped binary gets it too). Usage errors exit 2; a command that cannot be run or
+ * sampled, or a run too short to give a single sample, exits 1.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent, maxSampleRate, recordCommand, sharesByLibrary } from './profile/record.js';
+import type { LibraryShares, RecordOptions, RecordResult } from './profile/types.js';
+
+const HELP = `usage: prtip-perf record [options] -- cmd args...
+
+Runs the command once with a sampling perf event on it from its execve on (its
+threads and child processes too) and prints where its CPU went: kernel vs user
+space, and by library (executable, shared objects, [kernel.kallsyms]).
+
+options:
+  -F, --frequency HZ   samples per second per thread (default ${DEFAULT_FREQUENCY_HZ}; at most
+                       kernel.perf_event_max_sample_rate)
+  -e, --event EVENT    the sampling event (default ${DEFAULT_EVENT}, a software clock that needs
+                       no PMU; any perf event name where the machine has it)
+  -t, --timeout SEC    kill the command, and all it started, after SEC seconds
+      --netns PATH     run it inside this network namespace (e.g. /run/netns/NAME)
+      --json FILE|-    write the result as JSON (- = stdout; the command's stdout then goes to /dev/null)
+  -h, --help           this text`;
+
+/** What `record --json` writes: the figures of the profile, for scripts (no per-sample data). */
+export interface RecordJson {
+  command: string[];
+  event: string;
+  frequencyHz: number;
+  samples: number;
+  /** Samples / records lost (PERF_RECORD_LOST and LOST_SAMPLES), never hidden. */
+  lost: number;
+  /** Fractions of all samples, by each sample's leaf frame. */
+  shares: { kernel: number; user: number };
+  /** Library basename → fraction of all samples. */
+  byLibrary: Record<string, number>;
+  kernelFrames: { available: boolean; reason?: string };
+  wallNs: number;
+  userNs: number;
+  sysNs: number;
+  exitCode: number | null;
+  signal: number | null;
+  timedOut: boolean;
+  warnings: string[];
+}
+
+class UsageError extends Error {}
+
+interface RecordArgs {
+  command: string[];
+  options: RecordOptions;
+  json?: string;
+}
+
+function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
+  const dash = argv.indexOf('--');
+  const optionPart = dash < 0 ? argv : argv.slice(0, dash);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: optionPart,
+      allowPositionals: dash < 0,
+      strict: true,
+      options: {
+        frequency: { type: 'string', short: 'F' },
+        event: { type: 'string', short: 'e' },
+        timeout: { type: 'string', short: 't' },
+        netns: { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}${dash < 0 ? ' (put the command after --)' : ''}`);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  const command = dash < 0 ? parsed.positionals : argv.slice(dash + 1);
+  if (command.length === 0) throw new UsageError('no command given: prtip-perf record [options] -- cmd args...');
+  const options: RecordOptions = { stdin: 'inherit', stderr: 'inherit', stdout: v.json === '-' ? 'null' : 'inherit' };
+  try {
+    if (v.frequency !== undefined) {
+      const hz = Number(v.frequency);
+      if (v.frequency.trim() === '' || !Number.isFinite(hz)) throw new RangeError(`-F must be a number of samples per second (1 to ${maxSampleRate() || 100000}), got "${v.frequency}"`);
+      options.frequencyHz = checkFrequency('-F', hz);
+    }
+    if (v.event !== undefined) options.event = checkSamplingEvent('-e', v.event);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (v.timeout !== undefined) {
+    const sec = Number(v.timeout);
+    if (v.timeout.trim() === '' || !Number.isFinite(sec) || sec <= 0) throw new UsageError(`-t must be a positive number of seconds, got "${v.timeout}"`);
+    options.timeoutMs = sec * 1000;
+  }
+  if (v.netns !== undefined) options.netnsPath = v.netns;
+  return { command, options, ...(v.json !== undefined ? { json: v.json } : {}) };
+}
+
+/** The JSON result of one recording. */
+export function recordJson(command: string[], result: RecordResult, shares: LibraryShares): RecordJson {
+  const { profile, exit } = result;
+  return {
+    command,
+    event: profile.event,
+    frequencyHz: profile.frequencyHz,
+    samples: profile.samples.length,
+    lost: profile.lost,
+    shares: { kernel: shares.kernel, user: shares.user },
+    byLibrary: shares.byLibrary,
+    kernelFrames: profile.kernelFrames,
+    wallNs: profile.wallNs,
+    userNs: exit.userNs,
+    sysNs: exit.sysNs,
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    timedOut: exit.timedOut,
+    warnings: result.warnings,
+  };
+}
+
+const pct = (f: number): string => `${(100 * f).toFixed(2).padStart(6)} %`;
+
+/** The text report: header, kernel/user split, the library table, warnings. */
+export function recordText(j: RecordJson): string {
+  const lines = [
+    `prtip-perf record: ${j.command.join(' ')}`,
+    `  ${j.samples} samples of ${j.event} at ${j.frequencyHz} Hz, ${j.lost} lost; ` +
+      `wall ${(j.wallNs / 1e6).toFixed(1)} ms, user ${(j.userNs / 1e6).toFixed(1)} ms, sys ${(j.sysNs / 1e6).toFixed(1)} ms; ` +
+      (j.exitCode !== null ? `exit code ${j.exitCode}` : `killed by signal ${j.signal}`) + (j.timedOut ? ' (timed out)' : ''),
+    '',
+    `  kernel ${pct(j.shares.kernel)}`,
+    `  user   ${pct(j.shares.user)}`,
+    '',
+    '  by library (self, leaf frame):',
+  ];
+  for (const [lib, f] of Object.entries(j.byLibrary)) lines.push(`    ${pct(f)}  ${lib}`);
+  if (j.warnings.length > 0) lines.push('', ...j.warnings.map((w) => `  warning: ${w}`));
+  return lines.join('\n');
+}
+
+/** Runs `prtip-perf record`; returns the exit code. */
+export async function recordCli(argv: string[]): Promise<number> {
+  let args: RecordArgs | 'help';
+  try {
+    args = parseRecordArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`prtip-perf record: ${err.message}\n${HELP}`);
+    return 2;
+  }
+  if (args === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const result = await recordCommand(args.command, args.options);
+  const j = recordJson(args.command, result, sharesByLibrary(result.profile));
+  if (args.json === '-') {
+    process.stdout.write(JSON.stringify(j, null, 2) + '\n');
+  } else {
+    if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(j, null, 2) + '\n');
+    console.log(recordText(j));
+  }
+  if (j.samples === 0) {
+    console.error(`prtip-perf record: ${result.warnings.find((w) => w.startsWith('no samples')) ?? 'no samples'}`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,221 @@
+/**
+ * The sampler (native/profile) through recordCommand and `prtip-perf record`: what a
+ * profile holds, its kernel / user / library split against perf's own, clear errors for
+ * bad input, and no fd or mapping left behind over 1,000 recordings.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PerfError } from '../src/errors.js';
+import { nativeAddon, packageRoot } from '../src/native.js';
+import { isKernelDso, parsePerfReportDso, perfRecordShares } from '../src/profile/perf-compare.js';
+import { KERNEL_LIBRARY, MappingIndex, libraryName, maxSampleRate, profileToJson, recordCommand, sharesByLibrary } from '../src/profile/record.js';
+import type { RawProfile } from '../src/profile/types.js';
+import { findExecutable } from '../src/runner/spawn.js';
+import { RUNS, badInteger, fuzzTarget, notString, printCounts } from './fuzz-bad-values.js';
+
+const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
+const python = findExecutable('python3.11', '/usr/bin:/bin') ?? findExecutable('python3', '/usr/bin:/bin');
+// A CPU-bound command with a known library split: zlib, OpenSSL's sha256, the interpreter.
+const cpuScript = (scale: number): string =>
+  `import zlib,hashlib\nd=bytes(range(256))*4000\nfor _ in range(${20 * scale}): zlib.compress(d)\nfor _ in range(${100 * scale}): hashlib.sha256(d).digest()\nsum(i*i for i in range(${700000 * scale}))\n`;
+
+describe('recordCommand', () => {
+  it.runIf(python !== null)('samples a CPU-bound command: frames, mappings of the exec\'d image, comms, shares that add up', async () => {
+    const r = await recordCommand([python!, '-c', cpuScript(1)], { frequencyHz: 2000 });
+    const p = r.profile;
+    expect(r.exit.exitCode).toBe(0);
+    expect(p.event).toBe('cpu-clock');
+    expect(p.frequencyHz).toBe(2000);
+    expect(p.samples.length).toBeGreaterThan(20);
+    expect(p.lost).toBe(0);
+    // The program's own image and the dynamic loader come from the MMAP2 records after execve.
+    const files = p.mappings.map((m) => m.filename);
+    expect(files).toContain(python);
+    expect(files.some((f) => f.includes('ld-linux'))).toBe(true);
+    expect(p.comms.some((c) => c.comm.startsWith('python3'))).toBe(true);
+    for (const s of p.samples) {
+      expect(s.frames.length).toBeGreaterThan(0);
+      expect(s.kernelFrames).toBeLessThanOrEqual(s.frames.length);
+      expect(typeof s.frames[0]).toBe('bigint');
+      // Kernel addresses are in the upper half on x86-64; user ones below.
+      if (s.kernelFrames > 0) expect(s.frames[0]! >= 0xffff800000000000n).toBe(true);
+      else expect(s.frames[0]! < 0x800000000000n).toBe(true);
+    }
+    const shares = sharesByLibrary(p);
+    expect(shares.kernel + shares.user).toBeCloseTo(1, 9);
+    expect(Object.values(shares.byLibrary).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(shares.byLibrary['libz.so.1'] ?? Object.entries(shares.byLibrary).find(([k]) => k.startsWith('libz'))?.[1]).toBeGreaterThan(0.05);
+    // Almost every user sample lands in a known mapping.
+    expect(shares.byLibrary['[unknown]'] ?? 0).toBeLessThan(0.05);
+    // JSON-able with addresses as hex strings.
+    const json = JSON.parse(JSON.stringify(profileToJson(p))) as { samples: { frames: string[] }[] };
+    expect(json.samples[0]!.frames[0]).toMatch(/^0x[0-9a-f]+$/);
+  });
+
+  it.runIf(python !== null)('follows child processes: each forked process\'s samples resolve through the mappings it inherited or made', async () => {
+    const py = `${python} -c 'sum(i*i for i in range(600000))'`;
+    const r = await recordCommand(['/bin/sh', '-c', `${py} & ${py} & wait`], { frequencyHz: 2000 });
+    const pids = new Set(r.profile.samples.map((s) => s.pid));
+    expect(pids.size).toBeGreaterThanOrEqual(2);
+    const shares = sharesByLibrary(r.profile);
+    expect(shares.byLibrary['[unknown]'] ?? 0).toBeLessThan(0.05);
+  });
+
+  it('a command that exits at once: a profile without samples and a warning that says why', async () => {
+    const r = await recordCommand(['/bin/true']);
+    expect(r.exit.exitCode).toBe(0);
+    if (r.profile.samples.length === 0) expect(r.warnings.join('\n')).toMatch(/no samples: the command used .* less than one sampling period/);
+    const shares = sharesByLibrary(r.profile);
+    expect(Number.isFinite(shares.kernel)).toBe(true);
+  });
+
+  it('bad input: clear errors naming the parameter, before anything runs', async () => {
+    const max = maxSampleRate();
+    expect(max).toBeGreaterThan(0);
+    await expect(recordCommand(['/bin/true'], { event: 'cpu-clok' })).rejects.toThrow(/options\.event: unknown event "cpu-clok".*did you mean "cpu-clock"/);
+    await expect(recordCommand(['/bin/true'], { frequencyHz: 0 })).rejects.toThrow(RangeError);
+    await expect(recordCommand(['/bin/true'], { frequencyHz: max + 1 })).rejects.toThrow(new RegExp(`options\\.frequencyHz must be an integer from 1 to ${max} Hz \\(kernel\\.perf_event_max_sample_rate\\), got ${max + 1}`));
+    await expect(recordCommand(['/bin/true'], { frequencyHz: 1.5 })).rejects.toThrow(/options\.frequencyHz/);
+    await expect(recordCommand([], {})).rejects.toThrow(/argv must not be empty/);
+    await expect(recordCommand(['no-such-command-here'])).rejects.toSatisfy((e: unknown) => e instanceof PerfError && e.code === 'ENOENT' && /no-such-command-here/.test(e.message));
+    await expect(recordCommand(['/bin/true'], { stdout: 'file' as never })).rejects.toThrow(/options\.stdout/);
+  });
+
+  it('an event this machine cannot sample: PerfError SAMPLER_OPEN with the reason, and the command never runs', async () => {
+    const events = nativeAddon<{ namedEvents(): { name: string }[] }>().namedEvents().map((e) => e.name);
+    expect(events).toContain('cycles');
+    try {
+      const r = await recordCommand(['/bin/sh', '-c', 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done'], { event: 'cycles' });
+      // A machine with a PMU samples cycles.
+      expect(r.profile.samples.length).toBeGreaterThan(0);
+    } catch (err) {
+      expect(err).toBeInstanceOf(PerfError);
+      expect((err as PerfError).code).toBe('SAMPLER_OPEN');
+      expect((err as PerfError).message).toMatch(/cannot sample cycles: no PMU/);
+    }
+  });
+
+  it('no fd or mapping is left behind over 1,000 recordings', async () => {
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const maps = (): number => readFileSync('/proc/self/maps', 'utf8').split('\n').length;
+    // One recording first: lazily created things (the addon's threads' stacks, tracefs probes) are not leaks.
+    await recordCommand(['/bin/true']);
+    const fd0 = fds(), map0 = maps();
+    for (let i = 0; i < 1000; i++) await recordCommand(['/bin/true']);
+    // Node itself opens and maps a little now and then (libuv, V8 heap growth): a leak would be ≥ 1,000 (one per run) or several per run.
+    expect(fds() - fd0).toBeLessThan(10);
+    expect(maps() - map0).toBeLessThan(50);
+  }, 300_000);
+});
+
+describe('sharesByLibrary', () => {
+  const profile = (samples: RawProfile['samples'], mappings: RawProfile['mappings']): RawProfile => ({
+    event: 'cpu-clock', frequencyHz: 1000, samples, mappings, comms: [], lost: 0, kernelFrames: { available: true }, wallNs: 1,
+  });
+  it('counts leaf frames: kernel, each library by basename, [unknown] outside every mapping; later mappings win', () => {
+    const m = (pid: number, start: bigint, end: bigint, filename: string) => ({ pid, start, end, pgoff: 0n, filename });
+    const s = (pid: number, frames: bigint[], kernelFrames = 0) => ({ pid, tid: pid, timeNs: 0, frames, kernelFrames });
+    const p = profile(
+      [s(1, [0xffffffff81000000n, 0x1000n], 1), s(1, [0x1000n]), s(1, [0x2500n]), s(1, [0x9000n]), s(2, [0x1000n])],
+      [m(1, 0x1000n, 0x2000n, '/usr/bin/prog'), m(1, 0x2000n, 0x3000n, '/lib/libc.so.6'), m(2, 0x1000n, 0x2000n, '/old'), m(2, 0x1000n, 0x2000n, '[vdso]')],
+    );
+    const shares = sharesByLibrary(p);
+    expect(shares).toEqual({ kernel: 0.2, user: 0.8, byLibrary: { [KERNEL_LIBRARY]: 0.2, prog: 0.2, 'libc.so.6': 0.2, '[unknown]': 0.2, '[vdso]': 0.2 } });
+    expect(new MappingIndex(p.mappings).find(2, 0x1800n)?.filename).toBe('[vdso]');
+    expect(libraryName('')).toBe('[unknown]');
+    expect(sharesByLibrary(profile([], []))).toEqual({ kernel: 0, user: 0, byLibrary: {} });
+  });
+});
+
+describe('perf report --sort dso parsing', () => {
+  it('folds kernel modules into the kernel, keeps user pseudo dsos as user', () => {
+    const text = '# Samples: 100  of event \'cpu-clock\'\n#\n    80.00%  [kernel.kallsyms]\n     5.00%  [nf_conntrack]\n    10.00%  prtip\n     5.00%  [vdso]\n';
+    const s = parsePerfReportDso(text);
+    expect(s.samples).toBe(100);
+    expect(s.kernel).toBeCloseTo(0.85, 9);
+    expect(s.user).toBeCloseTo(0.15, 9);
+    expect(Object.keys(s.byLibrary)).toEqual([KERNEL_LIBRARY, 'prtip', '[vdso]']);
+    expect(s.byLibrary[KERNEL_LIBRARY]).toBeCloseTo(0.85, 9);
+    expect(s.byLibrary.prtip).toBeCloseTo(0.1, 9);
+    expect(isKernelDso('[unknown]')).toBe(false);
+  });
+});
+
+// The target is 3 points; measured in the README. Here, on a busy machine and with fewer
+// samples, 5 points (over 3 standard errors of the difference at ~2,000 samples each).
+describe.runIf(python !== null && findExecutable('perf') !== null)('the shares agree with perf record + perf report --sort dso', () => {
+  it('on a CPU-bound command', async () => {
+    const argv = [python!, '-c', cpuScript(3)];
+    const ours = sharesByLibrary((await recordCommand(argv, { frequencyHz: 4000 })).profile);
+    const theirs = await perfRecordShares(argv, { frequencyHz: 4000 });
+    expect(Math.abs(ours.kernel - theirs.kernel)).toBeLessThan(0.05);
+    for (const lib of new Set([...Object.keys(ours.byLibrary), ...Object.keys(theirs.byLibrary)])) {
+      const d = Math.abs((ours.byLibrary[lib] ?? 0) - (theirs.byLibrary[lib] ?? 0));
+      if (d >= 0.05) throw new Error(`${lib}: ours ${ours.byLibrary[lib] ?? 0}, perf ${theirs.byLibrary[lib] ?? 0}`);
+    }
+  }, 120_000);
+});
+
+describe('prtip-perf record (CLI)', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [cli, 'record', ...args], { encoding: 'utf8', timeout: 60_000 });
+  it.runIf(python !== null)('--json - prints samples, lost, shares.kernel, shares.user and byLibrary on stdout', () => {
+    const r = run(['--json', '-', '-F', '2000', '--', python!, '-c', 'print("hidden"); ' + 'sum(i*i for i in range(800000))']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout) as { samples: number; lost: number; shares: { kernel: number; user: number }; byLibrary: Record<string, number> };
+    expect(j.samples).toBeGreaterThan(0);
+    expect(j.lost).toBe(0);
+    expect(j.shares.kernel + j.shares.user).toBeCloseTo(1, 9);
+    expect(Object.keys(j.byLibrary).length).toBeGreaterThan(0);
+  });
+  it('usage errors exit 2 and say what was wrong', () => {
+    for (const [args, says] of [
+      [['-F', '0', '--', 'true'], /-F must be an integer from 1 to/],
+      [['-F', 'lots', '--', 'true'], /-F must be a number of samples per second/],
+      [['-e', 'cpu-clok', '--', 'true'], /did you mean "cpu-clock"/],
+      [['--bogus', '--', 'true'], /Unknown option '--bogus'/],
+      [[], /no command given/],
+      [['-t', '0', '--', 'true'], /-t must be a positive number of seconds/],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(says);
+    }
+  });
+  it('a missing command and a run too short to sample exit 1 with the reason', () => {
+    const missing = run(['--', 'no-such-command-here']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/"no-such-command-here" not found on PATH/);
+    const short = run(['--', '/bin/true']);
+    if (short.status !== 0) {
+      expect(short.status).toBe(1);
+      expect(short.stderr).toMatch(/no samples: the command used/);
+    }
+  });
+});
+
+// ---- the native boundary: options.sample of spawnCounted, and maxSampleRate() ----
+describe('native: bad sample options are refused before anything starts', () => {
+  afterAll(() => printCounts('sampler exports'));
+  const native = nativeAddon<{ spawnCounted(o: unknown): unknown; maxSampleRate(...a: unknown[]): number }>();
+  const valid = { file: '/bin/true', argv: ['/bin/true'], env: [] as string[] };
+  const unknownEvent = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.includes(':') && !s.startsWith('r') && !s.includes('\0') && !/^[a-zA-Z0-9-]+$/.test(s));
+  it(`spawnCounted({..., sample}) (${RUNS} bad calls)`, () => {
+    fuzzTarget('spawnCounted sample', [
+      { name: 'options.sample', bad: fc.oneof(fc.constantFrom(null, 1, 'cpu-clock', [], true)) },
+      { name: 'options.sample.event', bad: fc.oneof(notString.filter((v) => v !== undefined), fc.constant(''), fc.constant('x\0y'), unknownEvent) },
+      { name: 'options.sample.frequencyHz', bad: badInteger(1, maxSampleRate()) },
+    ], (slot, value) => {
+      const sample: Record<string, unknown> = { event: 'cpu-clock', frequencyHz: 1000 };
+      if (slot === 'options.sample.event') sample.event = value;
+      if (slot === 'options.sample.frequencyHz') sample.frequencyHz = value;
+      return native.spawnCounted({ ...valid, sample: slot === 'options.sample' ? value : sample });
+    });
+  });
+  it('maxSampleRate() takes no arguments', () => {
+    expect(() => native.maxSampleRate(1)).toThrow(/maxSampleRate\(\) takes no arguments/);
+    expect(native.maxSampleRate()).toBe(Number(readFileSync('/proc/sys/kernel/perf_event_max_sample_rate', 'utf8')));
+  });
+});
