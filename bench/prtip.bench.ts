@@ -654,16 +654,21 @@ export async function profileScenarios(ctx: SuiteContext, tools: Record<Tool, st
     const scenario = scenarioById(p.scenario);
     const binary = tools[p.tool]!;
     const runs = [];
+    let unmapped = 0;
     try {
-      for (let r = 0; r < p.runs && !ctx.signal.aborted; r++) {
+      // A recording whose user-space samples came with no mapping at all cannot be split by
+      // library: it is recorded again (at most twice per scenario) and counted in a warning.
+      for (let r = 0; r < p.runs + Math.min(unmapped, 2) && !ctx.signal.aborted; r++) {
         const env = await scenarioEnvironment(scenario, p.tool, binary, tls)();
         try {
           const rec = await recordCommand([...env.command!.argv], { frequencyHz: PROFILE_HZ, netnsPath: env.netnsPath, timeoutMs: scenario.heavy ? 60_000 : 20_000 });
-          runs.push(symbolize(rec.profile));
+          if (rec.profile.mappings.length === 0 && rec.profile.samples.some((x) => x.kernelFrames === 0)) unmapped++;
+          else runs.push(symbolize(rec.profile));
         } finally {
           await env.close();
         }
       }
+      if (unmapped > 0) warnings.push(`profile of ${p.tool} ${p.scenario}: ${unmapped} recording(s) had user-space samples but no mapping record (the sampler missed the MMAP2 records), so they were left out and recorded again`);
       if (runs.length > 0) out.push(scenarioProfile(p.tool, p.scenario, runs.length, mergeProfiles(runs), binary.split('/').pop()!));
     } catch (err) {
       warnings.push(`profile of ${p.tool} ${p.scenario} failed: ${(err as Error).message}`);
