@@ -628,8 +628,11 @@ function comparisonClaims(groups: readonly ComparisonGroupRuns[]): { claims: Who
 
 // ---- Sampled profiles per scenario (issue 15): where each tool's CPU goes, and 003's hotspot table ----
 
-/** Sampling rate of the suite's profiles: the runs are short (tens of ms of CPU), so 10 kHz for enough samples. */
-const PROFILE_HZ = 10_000;
+/**
+ * Sampling rate of the suite's profiles: the light scenarios' runs are short (tens of ms of
+ * CPU), so 10 kHz for enough samples; service detection burns seconds, so 2 kHz is plenty.
+ */
+const profileHz = (s: Scenario): number => (s.heavy ? 2_000 : 10_000);
 
 /**
  * What is profiled: prtip in the hotspot table's scenarios (SYN, connect, service
@@ -661,7 +664,7 @@ export async function profileScenarios(ctx: SuiteContext, tools: Record<Tool, st
       for (let r = 0; r < p.runs + Math.min(unmapped, 2) && !ctx.signal.aborted; r++) {
         const env = await scenarioEnvironment(scenario, p.tool, binary, tls)();
         try {
-          const rec = await recordCommand([...env.command!.argv], { frequencyHz: PROFILE_HZ, netnsPath: env.netnsPath, timeoutMs: scenario.heavy ? 60_000 : 20_000 });
+          const rec = await recordCommand([...env.command!.argv], { frequencyHz: profileHz(scenario), netnsPath: env.netnsPath, timeoutMs: scenario.heavy ? 60_000 : 20_000 });
           if (rec.profile.mappings.length === 0 && rec.profile.samples.some((x) => x.kernelFrames === 0)) unmapped++;
           else runs.push(symbolize(rec.profile));
         } finally {
