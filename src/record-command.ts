@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent, maxSampleRate, recordCommand, sharesByLibrary } from './profile/record.js';
 import type { LibraryShares, RecordOptions, RecordResult } from './profile/types.js';
+import { functionReport } from './profile/function-report.js';
 
 const HELP = `usage: prtip-perf record [options] -- cmd args...
 
@@ -159,11 +160,13 @@ export async function recordCli(argv: string[]): Promise<number> {
   }
   const result = await recordCommand(args.command, args.options);
   const j = recordJson(args.command, result, sharesByLibrary(result.profile));
+  // Functions (symbolized), symbol sources and folded stacks: src/profile/function-report.ts.
+  const functions = functionReport(result.profile);
   if (args.json === '-') {
-    process.stdout.write(JSON.stringify(j, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...j, ...functions.json }, null, 2) + '\n');
   } else {
-    if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(j, null, 2) + '\n');
-    console.log(recordText(j));
+    if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ ...j, ...functions.json }, null, 2) + '\n');
+    console.log(recordText(j) + functions.text);
   }
   if (j.samples === 0) {
     console.error(`prtip-perf record: ${result.warnings.find((w) => w.startsWith('no samples')) ?? 'no samples'}`);
