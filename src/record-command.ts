@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent, maxSampleRate, recordCommand, sharesByLibrary } from './profile/record.js';
+import { perfRecordShares } from './profile/perf-compare.js';
 import type { LibraryShares, RecordOptions, RecordResult } from './profile/types.js';
 import { functionReport } from './profile/function-report.js';
 
@@ -25,6 +26,8 @@ options:
   -t, --timeout SEC    kill the command, and all it started, after SEC seconds
       --netns PATH     run it inside this network namespace (e.g. /run/netns/NAME)
       --json FILE|-    write the result as JSON (- = stdout; the command's stdout then goes to /dev/null)
+      --compare-perf   run the command a second time under perf record -e EVENT -F HZ -g and print
+                       perf report --sort dso's shares beside these (needs perf on PATH)
   -h, --help           this text`;
 
 /** What `record --json` writes: the figures of the profile, for scripts (no per-sample data). */
@@ -39,6 +42,8 @@ export interface RecordJson {
   shares: { kernel: number; user: number };
   /** Library basename → fraction of all samples. */
   byLibrary: Record<string, number>;
+  /** With --compare-perf: perf report --sort dso's shares for a second run of the command (kernel modules folded into the kernel). */
+  perf?: { samples: number; shares: { kernel: number; user: number }; byLibrary: Record<string, number> };
   kernelFrames: { available: boolean; reason?: string };
   wallNs: number;
   userNs: number;
@@ -55,6 +60,7 @@ interface RecordArgs {
   command: string[];
   options: RecordOptions;
   json?: string;
+  comparePerf: boolean;
 }
 
 function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
@@ -72,6 +78,7 @@ function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
         timeout: { type: 'string', short: 't' },
         netns: { type: 'string' },
         json: { type: 'string' },
+        'compare-perf': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,7 +106,7 @@ function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
     options.timeoutMs = sec * 1000;
   }
   if (v.netns !== undefined) options.netnsPath = v.netns;
-  return { command, options, ...(v.json !== undefined ? { json: v.json } : {}) };
+  return { command, options, comparePerf: v['compare-perf'] === true, ...(v.json !== undefined ? { json: v.json } : {}) };
 }
 
 /** The JSON result of one recording. */
@@ -139,7 +146,20 @@ export function recordText(j: RecordJson): string {
     '',
     '  by library (self, leaf frame):',
   ];
-  for (const [lib, f] of Object.entries(j.byLibrary)) lines.push(`    ${pct(f)}  ${lib}`);
+  if (j.perf === undefined) {
+    for (const [lib, f] of Object.entries(j.byLibrary)) lines.push(`    ${pct(f)}  ${lib}`);
+  } else {
+    // Both columns, and the difference in points, for every library either saw.
+    const p = j.perf;
+    lines[3] = `  kernel ${pct(j.shares.kernel)}   perf record: ${pct(p.shares.kernel)}   (${p.samples} samples)`;
+    lines[4] = `  user   ${pct(j.shares.user)}   perf record: ${pct(p.shares.user)}`;
+    lines.push(`    ${'this'.padStart(8)}  ${'perf'.padStart(8)}  ${'points'.padStart(7)}  library`);
+    const libs = [...new Set([...Object.keys(j.byLibrary), ...Object.keys(p.byLibrary)])];
+    for (const lib of libs) {
+      const a = j.byLibrary[lib] ?? 0, b = p.byLibrary[lib] ?? 0;
+      lines.push(`    ${pct(a)}  ${pct(b)}  ${(100 * (a - b)).toFixed(2).padStart(7)}  ${lib}`);
+    }
+  }
   if (j.warnings.length > 0) lines.push('', ...j.warnings.map((w) => `  warning: ${w}`));
   return lines.join('\n');
 }
@@ -160,6 +180,15 @@ export async function recordCli(argv: string[]): Promise<number> {
   }
   const result = await recordCommand(args.command, args.options);
   const j = recordJson(args.command, result, sharesByLibrary(result.profile));
+  if (args.comparePerf) {
+    const p = await perfRecordShares(args.command, {
+      frequencyHz: result.profile.frequencyHz,
+      event: result.profile.event,
+      ...(args.options.netnsPath !== undefined ? { netnsPath: args.options.netnsPath } : {}),
+      ...(args.options.timeoutMs !== undefined ? { timeoutMs: args.options.timeoutMs } : {}),
+    });
+    j.perf = { samples: p.samples, shares: { kernel: p.kernel, user: p.user }, byLibrary: p.byLibrary };
+  }
   // Functions (symbolized), symbol sources and folded stacks: src/profile/function-report.ts.
   const functions = functionReport(result.profile);
   if (args.json === '-') {

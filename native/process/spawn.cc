@@ -147,9 +147,6 @@ int ChildMain(void* raw) {
 }
 
 constexpr size_t kChildStackBytes = 64 * 1024;
-// The sample rings are drained on this tick rather than polled (one per CPU): a 512 KiB ring
-// would need over 50 MB/s of samples to fill in between.
-constexpr uint64_t kSamplerDrainNs = 10000000;  // 10 ms
 
 int PidfdOpen(pid_t pid) { return static_cast<int>(syscall(SYS_pidfd_open, pid, 0)); }
 
@@ -407,8 +404,8 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     if (!program_ended && !killed && deadline != 0) wake = deadline;
     if (!program_ended && next_sample != 0 && next_sample < wake) wake = next_sample;
     if (killed && kill_deadline < wake) wake = kill_deadline;
-    // The sample ring is drained at least this often, whatever its watermark says.
-    if (sampler.active() && now + kSamplerDrainNs < wake) wake = now + kSamplerDrainNs;
+    // The sample rings (one per CPU) are drained on a timer rather than polled (Sampler::drain_interval_ns).
+    if (sampler.active() && now + sampler.drain_interval_ns() < wake) wake = now + sampler.drain_interval_ns();
     timespec ts;
     timespec* tsp = nullptr;
     if (wake != UINT64_MAX) {

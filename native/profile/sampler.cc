@@ -20,7 +20,7 @@ namespace {
 
 // 128 data pages (512 KiB) + the header page: exactly kernel.perf_event_mlock_kb's default
 // (516), so an unprivileged user can map it too. At 1 kHz with deep stacks a thread writes
-// ~0.5 MB/s; the run's thread drains every 10 ms and whenever a quarter is full.
+// ~1 MB/s; the run's thread drains it on a timer (drain_interval_ns).
 constexpr size_t kDataPages = 128;
 // Bounds on one profile, so a long run cannot exhaust memory: 4M samples (over an hour of
 // one thread at 1 kHz) and 64M frames (512 MiB). Records past them are counted in `truncated`.
@@ -158,6 +158,8 @@ bool Sampler::Open(const SamplerRequest& request, pid_t pid, int* err, std::stri
     }
     rings_.push_back(ring);
   }
+  double seconds = static_cast<double>(data_bytes_) / 8.0 / (static_cast<double>(request.frequency_hz) * 1024.0);
+  drain_interval_ns_ = static_cast<uint64_t>(std::clamp(seconds, 0.005, 0.1) * 1e9);
   data_.kernel_frames_available = !exclude_kernel;
   data_.kernel_frames_reason = KernelFramesNote(exclude_kernel, privileges);
   return true;

@@ -65,6 +65,10 @@ class Sampler {
   // returns false with *err (errno) and *reason (for people); nothing stays open.
   bool Open(const SamplerRequest& request, pid_t pid, int* err, std::string* reason);
   bool active() const { return !rings_.empty(); }
+  // How often the run's thread should drain: a ring takes an eighth of its size between
+  // drains at 1 KiB per sample (deep stacks), from 5 ms to 100 ms. Rarely, since every wakeup
+  // of the run's thread on a busy machine can preempt the sampled program.
+  uint64_t drain_interval_ns() const { return drain_interval_ns_; }
   // Moves every complete record from the rings into data(). Safe to call any time.
   void Drain();
   // Drains, unmaps, closes, and applies the side-band records in time order. Idempotent.
@@ -91,6 +95,7 @@ class Sampler {
   std::vector<Ring> rings_;
   size_t ring_bytes_ = 0;  // header page + data
   size_t data_bytes_ = 0;
+  uint64_t drain_interval_ns_ = 10000000;
   std::vector<uint8_t> scratch_;  // a record that wraps the ring's end, copied whole
   std::vector<SideBand> side_band_;
   ProfileData data_;

@@ -3,7 +3,7 @@
  * `perf record -e cpu-clock -F HZ -g` and reads `perf report --no-children --sort dso`
  * back as fractions of all samples, classified kernel / user the way sharesByLibrary is
  * (the kernel image and its modules are kernel; [vdso], [unknown] and files are user).
- * Used by the tests and by the comparison in the README; needs perf on PATH.
+ * Used by `prtip-perf record --compare-perf` and the tests; needs perf on PATH.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,8 +47,10 @@ export function parsePerfReportDso(text: string): LibraryShares & { samples: num
 /** Options of perfRecordShares. */
 export interface PerfCompareOptions {
   frequencyHz?: number;
-  /** Run perf (and so the command) inside this named network namespace (`ip netns exec NAME`). */
-  netnsName?: string;
+  /** The sampling event (default cpu-clock). */
+  event?: string;
+  /** Run perf (and so the command) inside this network namespace file (`nsenter --net=PATH`), e.g. /run/netns/NAME. */
+  netnsPath?: string;
   timeoutMs?: number;
 }
 
@@ -57,8 +59,8 @@ export async function perfRecordShares(argv: readonly string[], options: PerfCom
   const dir = mkdtempSync(join(tmpdir(), 'prtip-perf-record-'));
   const data = join(dir, 'perf.data');
   try {
-    const record = ['perf', 'record', '-q', '-e', 'cpu-clock', '-F', String(options.frequencyHz ?? 1000), '-g', '-o', data, '--', ...argv];
-    const cmd = options.netnsName ? ['ip', 'netns', 'exec', options.netnsName, ...record] : record;
+    const record = ['perf', 'record', '-q', '-e', options.event ?? 'cpu-clock', '-F', String(options.frequencyHz ?? 1000), '-g', '-o', data, '--', ...argv];
+    const cmd = options.netnsPath ? ['nsenter', `--net=${options.netnsPath}`, '--', ...record] : record;
     await run(cmd[0]!, cmd.slice(1), { timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 << 20 });
     const { stdout } = await run('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'dso', '-g', 'none'], {
       timeout: 120_000,
