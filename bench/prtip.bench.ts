@@ -642,7 +642,7 @@ const profileHz = (s: Scenario): number => (s.heavy ? 2_000 : 10_000);
 function profilePlan(quick: boolean): { tool: Tool; scenario: string; runs: number }[] {
   if (quick) return [{ tool: 'prtip', scenario: 'syn-scan-1k', runs: 1 }, { tool: 'nmap', scenario: 'syn-scan-1k', runs: 1 }, { tool: 'masscan', scenario: 'syn-scan-1k', runs: 1 }];
   return [
-    { tool: 'prtip', scenario: 'syn-scan-1k', runs: 3 }, { tool: 'prtip', scenario: 'connect-scan-1k', runs: 3 }, { tool: 'prtip', scenario: 'service-detect', runs: 1 },
+    { tool: 'prtip', scenario: 'syn-scan-1k', runs: 2 }, { tool: 'prtip', scenario: 'connect-scan-1k', runs: 2 }, { tool: 'prtip', scenario: 'service-detect', runs: 1 },
     { tool: 'nmap', scenario: 'syn-scan-1k', runs: 1 }, { tool: 'masscan', scenario: 'syn-scan-1k', runs: 1 },
   ];
 }

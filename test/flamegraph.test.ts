@@ -127,3 +127,13 @@ describe.skipIf(browserSkip !== '')('the flame graph in the HTML report, in head
     expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
   });
 });
+
+describe('flameGraphSvg depth', () => {
+  it('cuts absurdly deep stacks at maxDepth and says so', () => {
+    const deep = `prtip;${Array.from({ length: 200 }, (_, i) => `f${i}`).join(';')} 5\nprtip;main 95\n`;
+    const svg = flameGraphSvg(deep, { maxDepth: 20, frameHeight: 16 });
+    expect(svg).toContain('stacks cut at 20 of 202 levels');
+    expect(Number(/height="(\d+)"/.exec(svg)![1])).toBe(34 + 20 * 16 + 10);
+    expect(svg.match(/<g class="frame">/g)).toHaveLength(21); // all, prtip, main, f0…f17
+  });
+});

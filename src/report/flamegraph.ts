@@ -22,6 +22,8 @@ export interface FlameGraphOptions {
   width?: number;
   frameHeight?: number;
   minWidthPx?: number;
+  /** Levels drawn at most (default 64): frame-pointer walks through code without frame pointers can make absurdly deep junk stacks. */
+  maxDepth?: number;
 }
 
 function tree(folded: string): Node {
@@ -42,9 +44,10 @@ function tree(folded: string): Node {
   return root;
 }
 
-function depthOf(n: Node): number {
+/** Depth of the part of the tree wide enough to draw (count ≥ minCount). */
+function depthOf(n: Node, minCount: number): number {
   let d = 0;
-  for (const c of n.children.values()) d = Math.max(d, depthOf(c));
+  for (const c of n.children.values()) if (c.count >= minCount) d = Math.max(d, depthOf(c, minCount));
   return d + 1;
 }
 
@@ -70,14 +73,16 @@ export function flameGraphSvg(folded: string, options: FlameGraphOptions = {}): 
     return `<svg xmlns="http://www.w3.org/2000/svg" class="chart flamegraph" width="${width}" height="60" viewBox="0 0 ${width} 60" role="img" aria-label="${escapeXml(title)}: no samples">` +
       `<text x="${pad}" y="22" class="chart-title">${escapeXml(title)}</text><text x="${pad}" y="46" class="tick">no samples</text></svg>`;
   }
-  const depth = depthOf(root);
-  const height = top + depth * fh + pad;
   const scale = (width - 2 * pad) / root.count;
+  const maxDepth = options.maxDepth ?? 64;
+  const fullDepth = depthOf(root, minW / scale);
+  const depth = Math.min(fullDepth, maxDepth);
+  const height = top + depth * fh + pad;
   const boxes: string[] = [];
   let drawn = 0;
   const draw = (n: Node, x: number, level: number): void => {
     const w = n.count * scale;
-    if (w < minW) return;
+    if (w < minW || level >= depth) return;
     drawn++;
     const y = height - pad - (level + 1) * fh;
     const label = n.name;
@@ -98,7 +103,7 @@ export function flameGraphSvg(folded: string, options: FlameGraphOptions = {}): 
     `aria-label="${escapeXml(`${title}: ${root.count} samples`)}" data-samples="${root.count}" data-frames="${drawn}">` +
     `<style>.flamegraph text{font:11px monospace;fill:#000}.flamegraph .frame:hover rect{stroke:#000;stroke-width:0.8}</style>` +
     `<text x="${pad}" y="20" class="chart-title">${escapeXml(title)}</text>` +
-    `<text x="${width - pad}" y="20" text-anchor="end" class="tick">${root.count} samples; hover a box for its share</text>` +
+    `<text x="${width - pad}" y="20" text-anchor="end" class="tick">${root.count} samples; hover a box for its share${fullDepth > depth ? `; stacks cut at ${depth} of ${fullDepth} levels` : ''}</text>` +
     boxes.join('') + '</svg>';
 }
 
