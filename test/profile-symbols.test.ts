@@ -103,6 +103,7 @@ describe('demangling', () => {
     expect(demangle('_ZNSt6vectorIiSaIiEE9push_backERKi')).toBe('std::vector<int, std::allocator<int> >::push_back(int const&)');
     expect(demangle('_ZN9prtip_cli4main17h0123456789abcdefE.cold')).toBe('prtip_cli::main.cold');
     expect(demangle('_ZN3foo3barE.llvm.123456')).toBe('foo::bar');
+    expect(demangle('_RNvCs1234_7mycrate3foo.6368')).toBe('mycrate::foo');
     // C names and names no demangler takes come back as they were (not with an underscore dropped).
     expect(demangle('__libc_start_main')).toBe('__libc_start_main');
     expect(demangle('_Zinvalid')).toBe('_Zinvalid');
@@ -251,7 +252,7 @@ describe('analysis', () => {
     expect(a.functions[0]).toMatchObject({ name: '__x64_sys_sendto', self: 0.6, total: 0.6 });
     // entry_SYSCALL_64 is on 90 stacks but the leaf of none.
     expect(a.functions.find((f) => f.name === 'entry_SYSCALL_64')).toMatchObject({ self: 0, total: 0.9 });
-    expect(a.functions.find((f) => f.name === '[[fixture]]')).toMatchObject({ self: 0.1, total: 1 });
+    expect(a.functions.find((f) => f.name === '[fixture]')).toMatchObject({ self: 0.1, total: 1 });
   });
 
   it('top functions and the rest add up to the scope', () => {
@@ -265,8 +266,8 @@ describe('analysis', () => {
 
   it('folded stacks: root first, kernel frames marked, counts add up to the samples, and parse back', () => {
     const folded = foldedStacks(sp.samples);
-    expect(folded).toContain('prtip;[[fixture]];entry_SYSCALL_64_[k];__x64_sys_sendto_[k] 60\n');
-    expect(folded).toContain('prtip;[[fixture]] 10\n');
+    expect(folded).toContain('prtip;[fixture];entry_SYSCALL_64_[k];__x64_sys_sendto_[k] 60\n');
+    expect(folded).toContain('prtip;[fixture] 10\n');
     const parsed = parseFolded(folded);
     expect(parsed.reduce((s, l) => s + l.count, 0)).toBe(100);
     expect(() => parseFolded('a;b;c\n')).toThrow(/folded stacks line 1: expected/);

@@ -52,6 +52,7 @@ export function demangle(symbol: string): string {
   // When every demangler refuses, demangle_any retries without the leading underscore and
   // hands back the input minus that underscore: that is a refusal, not a name.
   if (out === base || out === base.slice(1) || out.length === 0) return symbol;
-  // `.llvm.<n>` only says which LTO unit made the copy; `.cold` and the like say what part it is.
-  return out + suffix.replace(/\.llvm\.\d+/g, '');
+  // `.llvm.<n>` and a bare `.<n>` only number a copy (perf drops them too, so copies add up);
+  // `.cold` and the like say what part of the function it is.
+  return out.replace(/(\.\d+)+$/, '') + suffix.replace(/\.llvm\.\d+/g, '');
 }

@@ -246,7 +246,7 @@ export function elfImage(path: string): ElfImage {
 
 /** One frame of a sample, resolved. */
 export interface SymbolizedFrame {
-  /** The demangled function name; for an address without a symbol, `[library]`. */
+  /** The demangled function name; for an address without a symbol, `[library]` (`[vdso]`, `[anon]` as they are). */
   name: string;
   /** The mapped file's base name (`prtip`, `libc.so.6`), `[kernel.kallsyms]`, `[module]`, `[vdso]` or `[unknown]`. */
   library: string;
@@ -393,7 +393,8 @@ export function symbolize(profile: RawProfile, options: { kallsyms?: KernelSymbo
         l.missingCounts.set(at, (l.missingCounts.get(at) ?? 0) + 1);
       }
     }
-    return name === null ? { name: `[${r.library}]`, library: r.library, kind: 'user', symbolized: false } : { name, library: r.library, kind: 'user', symbolized: true };
+    if (name !== null) return { name, library: r.library, kind: 'user', symbolized: true };
+    return { name: r.library.startsWith('[') ? r.library : `[${r.library}]`, library: r.library, kind: 'user', symbolized: false };
   };
 
   const samples: SymbolizedSample[] = profile.samples.map((s) => {
