@@ -16,3 +16,5 @@ export { MAX_BATCH, type NetnsMode, type SendBatchOptions, type SendBatchResult,
 export { type Namespace, type NamespaceOptions, canCreateNamespaces, createNamespace, sweepStaleNamespaces, withNamespace } from './netns.js';
 export * as results from './report/index.js';
 export * as runner from './runner/index.js';
+export { DEFAULT_EVENT as DEFAULT_SAMPLING_EVENT, DEFAULT_FREQUENCY_HZ, maxSampleRate, recordCommand, sharesByLibrary } from './profile/record.js';
+export type { LibraryShares, ProfileMapping, ProfileSample, RawProfile, RecordOptions, RecordResult } from './profile/types.js';

@@ -6,11 +6,14 @@
  * sampled, or a run too short to give a single sample, exits 1.
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent, maxSampleRate, recordCommand, sharesByLibrary } from './profile/record.js';
+import { measureSamplerOverhead } from './profile/overhead.js';
 import { perfRecordShares } from './profile/perf-compare.js';
 import type { LibraryShares, RecordOptions, RecordResult } from './profile/types.js';
 import { functionReport } from './profile/function-report.js';
+import { median } from './stats.js';
 
 const HELP = `usage: prtip-perf record [options] -- cmd args...
 
@@ -28,6 +31,8 @@ options:
       --json FILE|-    write the result as JSON (- = stdout; the command's stdout then goes to /dev/null)
       --compare-perf   run the command a second time under perf record -e EVENT -F HZ -g and print
                        perf report --sort dso's shares beside these (needs perf on PATH)
+      --overhead N     instead of one profile: the sampler's cost to the command's CPU time, from N
+                       mirrored blocks of unsampled and sampled runs (A B B A; 10 or more for ±1 %)
   -h, --help           this text`;
 
 /** What `record --json` writes: the figures of the profile, for scripts (no per-sample data). */
@@ -38,8 +43,11 @@ export interface RecordJson {
   samples: number;
   /** Samples / records lost (PERF_RECORD_LOST and LOST_SAMPLES), never hidden. */
   lost: number;
-  /** Fractions of all samples, by each sample's leaf frame. */
-  shares: { kernel: number; user: number };
+  /**
+   * Fractions of all samples, by each sample's leaf frame. kernel is null when kernel samples
+   * were not recorded (kernelFrames.reason says why): then user is the only share there is.
+   */
+  shares: { kernel: number | null; user: number };
   /** Library basename → fraction of all samples. */
   byLibrary: Record<string, number>;
   /** With --compare-perf: perf report --sort dso's shares for a second run of the command (kernel modules folded into the kernel). */
@@ -61,6 +69,8 @@ interface RecordArgs {
   options: RecordOptions;
   json?: string;
   comparePerf: boolean;
+  /** --overhead N: measure the sampler's overhead over N blocks instead of recording once. */
+  overheadBlocks?: number;
 }
 
 function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
@@ -79,6 +89,7 @@ function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
         netns: { type: 'string' },
         json: { type: 'string' },
         'compare-perf': { type: 'boolean' },
+        overhead: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -106,7 +117,19 @@ function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
     options.timeoutMs = sec * 1000;
   }
   if (v.netns !== undefined) options.netnsPath = v.netns;
-  return { command, options, comparePerf: v['compare-perf'] === true, ...(v.json !== undefined ? { json: v.json } : {}) };
+  let overheadBlocks: number | undefined;
+  if (v.overhead !== undefined) {
+    overheadBlocks = Number(v.overhead);
+    if (!Number.isInteger(overheadBlocks) || overheadBlocks < 1 || overheadBlocks > 10000) throw new UsageError(`--overhead must be a number of blocks from 1 to 10000, got "${v.overhead}"`);
+    if (v.netns !== undefined || v['compare-perf'] === true) throw new UsageError('--overhead runs the command in this namespace only and cannot be combined with --netns or --compare-perf');
+  }
+  return {
+    command,
+    options,
+    comparePerf: v['compare-perf'] === true,
+    ...(v.json !== undefined ? { json: v.json } : {}),
+    ...(overheadBlocks !== undefined ? { overheadBlocks } : {}),
+  };
 }
 
 /** The JSON result of one recording. */
@@ -118,7 +141,7 @@ export function recordJson(command: string[], result: RecordResult, shares: Libr
     frequencyHz: profile.frequencyHz,
     samples: profile.samples.length,
     lost: profile.lost,
-    shares: { kernel: shares.kernel, user: shares.user },
+    shares: { kernel: profile.kernelFrames.available ? shares.kernel : null, user: shares.user },
     byLibrary: shares.byLibrary,
     kernelFrames: profile.kernelFrames,
     wallNs: profile.wallNs,
@@ -137,11 +160,12 @@ const pct = (f: number): string => `${(100 * f).toFixed(2).padStart(6)} %`;
 export function recordText(j: RecordJson): string {
   const lines = [
     `prtip-perf record: ${j.command.join(' ')}`,
-    `  ${j.samples} samples of ${j.event} at ${j.frequencyHz} Hz, ${j.lost} lost; ` +
+    // A tracepoint has no frequency: the sampler takes every hit (sample_period 1).
+    `  ${j.samples} samples of ${j.event} ${j.event.includes(':') ? '(every hit: a tracepoint)' : `at ${j.frequencyHz} Hz`}, ${j.lost} lost; ` +
       `wall ${(j.wallNs / 1e6).toFixed(1)} ms, user ${(j.userNs / 1e6).toFixed(1)} ms, sys ${(j.sysNs / 1e6).toFixed(1)} ms; ` +
       (j.exitCode !== null ? `exit code ${j.exitCode}` : `killed by signal ${j.signal}`) + (j.timedOut ? ' (timed out)' : ''),
     '',
-    `  kernel ${pct(j.shares.kernel)}`,
+    j.shares.kernel === null ? '  kernel  not recorded (see the warning)' : `  kernel ${pct(j.shares.kernel)}`,
     `  user   ${pct(j.shares.user)}`,
     '',
     '  by library (self, leaf frame):',
@@ -151,7 +175,7 @@ export function recordText(j: RecordJson): string {
   } else {
     // Both columns, and the difference in points, for every library either saw.
     const p = j.perf;
-    lines[3] = `  kernel ${pct(j.shares.kernel)}   perf record: ${pct(p.shares.kernel)}   (${p.samples} samples)`;
+    lines[3] = `  kernel ${j.shares.kernel === null ? ' not recorded' : pct(j.shares.kernel)}   perf record: ${pct(p.shares.kernel)}   (${p.samples} samples)`;
     lines[4] = `  user   ${pct(j.shares.user)}   perf record: ${pct(p.shares.user)}`;
     lines.push(`    ${'this'.padStart(8)}  ${'perf'.padStart(8)}  ${'points'.padStart(7)}  library`);
     const libs = [...new Set([...Object.keys(j.byLibrary), ...Object.keys(p.byLibrary)])];
@@ -178,6 +202,7 @@ export async function recordCli(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (args.overheadBlocks !== undefined) return overheadCli(args, args.overheadBlocks);
   const result = await recordCommand(args.command, args.options);
   const j = recordJson(args.command, result, sharesByLibrary(result.profile));
   if (args.comparePerf) {
@@ -201,5 +226,27 @@ export async function recordCli(argv: string[]): Promise<number> {
     console.error(`prtip-perf record: ${result.warnings.find((w) => w.startsWith('no samples')) ?? 'no samples'}`);
     return 1;
   }
+  return 0;
+}
+
+/** `record --overhead N`: the sampler's cost to the command's CPU time, printed (or as JSON). */
+async function overheadCli(args: RecordArgs, blocks: number): Promise<number> {
+  const r = await measureSamplerOverhead(args.command, { blocks, frequencyHz: args.options.frequencyHz ?? DEFAULT_FREQUENCY_HZ });
+  const load = loadavg()[0]!;
+  if (args.json !== undefined) {
+    const text = JSON.stringify({ command: args.command, ...r, loadAverage1m: load }, null, 2) + '\n';
+    if (args.json === '-') process.stdout.write(text);
+    else writeFileSync(args.json, text);
+    if (args.json === '-') return 0;
+  }
+  const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+  console.log(
+    [
+      `prtip-perf record --overhead: ${args.command.join(' ')}`,
+      `  ${r.blocks} mirrored blocks, ${r.cpuNs.plain.length} runs each, sampled at ${r.frequencyHz} Hz (median ${r.samples} samples per run); 1-min load ${load.toFixed(1)}`,
+      `  child CPU (user + sys), median: unsampled ${ms(median(r.cpuNs.plain))} ms, sampled ${ms(median(r.cpuNs.sampled))} ms`,
+      `  overhead (median of the blocks): ${(100 * r.overhead).toFixed(2)} % of the child's CPU; blocks from ${(100 * r.blockOverheads[0]!).toFixed(2)} to ${(100 * r.blockOverheads.at(-1)!).toFixed(2)} %`,
+    ].join('\n'),
+  );
   return 0;
 }

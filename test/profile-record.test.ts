@@ -64,6 +64,13 @@ describe('recordCommand', () => {
     expect(shares.byLibrary['[unknown]'] ?? 0).toBeLessThan(0.05);
   });
 
+  it.runIf(python !== null)('a command killed at its timeout keeps the samples taken until then', async () => {
+    const r = await recordCommand([python!, '-c', 'while True: pass'], { timeoutMs: 300 });
+    expect(r.exit.timedOut).toBe(true);
+    expect(r.profile.samples.length).toBeGreaterThan(0);
+    expect(Object.keys(sharesByLibrary(r.profile).byLibrary)).toContain(python!.split('/').pop());
+  });
+
   it('a command that exits at once: a profile without samples and a warning that says why', async () => {
     const r = await recordCommand(['/bin/true']);
     expect(r.exit.exitCode).toBe(0);
@@ -170,6 +177,22 @@ describe('prtip-perf record (CLI)', () => {
     expect(j.shares.kernel + j.shares.user).toBeCloseTo(1, 9);
     expect(Object.keys(j.byLibrary).length).toBeGreaterThan(0);
   });
+  it.runIf(python !== null && process.getuid?.() === 0 && findExecutable('setpriv') !== null)(
+    'unprivileged (nobody, perf_event_paranoid 2): user samples only, shares.kernel null and the reason', () => {
+      const paranoid = Number(readFileSync('/proc/sys/kernel/perf_event_paranoid', 'utf8'));
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, cli, 'record', '--json', '-', '-F', '2000', '--',
+        python!, '-c', 'sum(i*i for i in range(800000))'], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { shares: { kernel: number | null; user: number }; kernelFrames: { available: boolean; reason?: string } };
+      if (paranoid >= 2) {
+        expect(j.kernelFrames.available).toBe(false);
+        expect(j.kernelFrames.reason).toMatch(/perf_event_paranoid is \d+ and this process is not privileged/);
+        expect(j.shares.kernel).toBeNull();
+        expect(j.shares.user).toBe(1);
+      } else {
+        expect(j.kernelFrames.available).toBe(true);
+      }
+    });
   it('usage errors exit 2 and say what was wrong', () => {
     for (const [args, says] of [
       [['-F', '0', '--', 'true'], /-F must be an integer from 1 to/],
@@ -178,11 +201,23 @@ describe('prtip-perf record (CLI)', () => {
       [['--bogus', '--', 'true'], /Unknown option '--bogus'/],
       [[], /no command given/],
       [['-t', '0', '--', 'true'], /-t must be a positive number of seconds/],
+      [['--overhead', '0', '--', 'true'], /--overhead must be a number of blocks from 1 to 10000, got "0"/],
     ] as const) {
       const r = run([...args]);
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr).toMatch(says);
     }
+  });
+  it.runIf(python !== null)('--overhead N --json -: the sampled and unsampled runs of each block and the median overhead', () => {
+    const r = run(['--overhead', '1', '--json', '-', '--', python!, '-c', 'sum(i*i for i in range(300000))']);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { blocks: number; cpuNs: { plain: number[]; sampled: number[] }; overhead: number; blockOverheads: number[] };
+    expect(j.blocks).toBe(1);
+    expect(j.cpuNs.plain).toHaveLength(2);
+    expect(j.cpuNs.sampled).toHaveLength(2);
+    expect(j.cpuNs.plain.every((ns) => ns > 0)).toBe(true);
+    expect(j.blockOverheads).toHaveLength(1);
+    expect(j.overhead).toBe(j.blockOverheads[0]);
   });
   it('a missing command and a run too short to sample exit 1 with the reason', () => {
     const missing = run(['--', 'no-such-command-here']);

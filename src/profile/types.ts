@@ -46,6 +46,7 @@ export interface KernelFramesState {
 export interface RawProfile {
   /** The sampling event, e.g. 'cpu-clock'. */
   event: string;
+  /** The requested frequency; a tracepoint ("category:name") is sampled at every hit instead. */
   frequencyHz: number;
   samples: ProfileSample[];
   mappings: ProfileMapping[];
@@ -89,7 +90,10 @@ export interface RecordResult {
 
 /** The kernel / user / per-library split, from the mappings alone (no symbols needed). */
 export interface LibraryShares {
-  /** Fraction of all samples whose leaf frame is in the kernel. */
+  /**
+   * Fraction of all samples whose leaf frame is in the kernel. 0 also when kernel samples were
+   * not recorded at all: check RawProfile.kernelFrames before reading it as "no kernel time".
+   */
   kernel: number;
   /** Fraction of all samples whose leaf frame is in user space (kernel + user = 1 when there are samples). */
   user: number;
