@@ -24,7 +24,7 @@ import { analyseInterleaved, type BandRule, blocksNeeded, type InterleavedCompar
 import { runInterleaved } from '../src/runner/interleave.js';
 import { type Suite, type SuiteContext, runIfMain } from './suite.js';
 import { foldedStacks, mergeProfiles } from '../src/profile/analysis.js';
-import { attributionCheckTable, hotspotTable, judgeHotspots, type ScenarioProfile, scenarioProfile, profileSummaryTable, topFunctionsTable } from '../src/profile/hotspots.js';
+import { attributionCheckTable, hotspotTable, judgeHotspots, judgePerfReportExample, type ScenarioProfile, scenarioProfile, profileSummaryTable, topFunctionsTable } from '../src/profile/hotspots.js';
 import { recordCommand } from '../src/profile/record.js';
 import { symbolize } from '../src/profile/symbols.js';
 import type { ReportProfile } from '../src/report/flamegraph.js';
@@ -688,6 +688,7 @@ export function profileResults(profiles: readonly ScenarioProfile[], attributed:
   const onStack = (re: RegExp): boolean => !!syn && syn.analysis.functions.some((f) => f.kind === 'kernel' && f.totalSamples > 0 && re.test(f.name));
   const connectScanner = onStack(/^(__x64_sys_connect|__sys_connect)$/) && !onStack(/^(__x64_sys_sendto|__x64_sys_sendmmsg|__x64_sys_sendmsg)$/);
   const hotspots = judgeHotspots(prtipProfiles, who, connectScanner);
+  const perfExample = judgePerfReportExample(syn, who, connectScanner);
   const tables: Table[] = [];
   if (profiles.length > 0) {
     tables.push(profileSummaryTable(profiles));
@@ -697,7 +698,7 @@ export function profileResults(profiles: readonly ScenarioProfile[], attributed:
   }
   return {
     tables,
-    claims: hotspots.map((h) => h.row),
+    claims: [...hotspots.map((h) => h.row), perfExample],
     data: profiles.map((p) => ({ tool: p.tool, scenario: p.scenario, samples: p.analysis.samples, folded: foldedStacks(p.profile.samples) })),
     summary: profiles.map((p) => ({ tool: p.tool, scenario: p.scenario, runs: p.runs, samples: p.analysis.samples, lost: p.analysis.lost, shares: p.analysis.shares, byLibrary: p.analysis.byLibrary,
       top: p.analysis.functions.slice(0, 30).map((f) => ({ name: f.name, library: f.library, self: f.self, total: f.total })), symbols: p.analysis.symbols, kernelFrames: p.analysis.kernelFrames })),

@@ -160,11 +160,7 @@ export const CLAIMS_INVENTORY: readonly InventoryEntry[] = [
     why: 'no function name isolates port-state lookups: hashbrown\'s probing is generic and inlined into its callers, so a sampled profile cannot name it by pattern',
     decide: `perf record -e cpu-clock -g -- prtip -sS -p 1-1000 127.0.0.1, then perf annotate the callers of the port-state map (${NS}; cpu-clock sampling works without a PMU)`,
   },
-  {
-    id: 'perf-report-example', claim: 'perf report: 45.2% in send_syn, 12.3% in scan_port, 8.7% in pthread_mutex_lock, 5.4% in crossbeam pop', source: '004 performance analysis guide, CPU profiling example', subject: 'whole-binary', suite: null,
-    why: 'a sampling profile of prtip is not taken here',
-    decide: `perf record -e cpu-clock -g -- prtip -sS -p 1-1000 127.0.0.1; perf report (${NS})`,
-  },
+  { id: 'perf-report-example', claim: 'perf report: 45.2% in send_syn, 12.3% in scan_port, 8.7% in pthread_mutex_lock, 5.4% in crossbeam pop', source: '004 performance analysis guide, CPU profiling example', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH (the SYN scan\'s sampled profile)' },
   {
     id: 'pmu-targets', claim: 'packet crafting < 10% of cycles, L1d misses < 5%, branch mispredictions < 2%', source: '004 performance analysis guide, key metrics to monitor', subject: 'whole-binary', suite: null,
     why: 'cycles, cache and branch events need a hardware PMU, which this machine may lack (the events are then reported unsupported)',

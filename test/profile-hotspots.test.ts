@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SymbolizedFrame, SymbolizedProfile } from '../src/profile/symbols.js';
-import { attributionCheckTable, HOTSPOT_CLAIMS, judgeHotspots, rangeVerdict, scenarioProfile, topFunctionsTable } from '../src/profile/hotspots.js';
+import { attributionCheckTable, HOTSPOT_CLAIMS, judgeHotspots, judgePerfReportExample, rangeVerdict, scenarioProfile, topFunctionsTable } from '../src/profile/hotspots.js';
 
 const user = (name: string, library = 'prtip'): SymbolizedFrame => ({ name, library, kind: 'user', symbolized: !name.startsWith('[') });
 const kern = (name: string): SymbolizedFrame => ({ name, library: '[kernel.kallsyms]', kind: 'kernel', symbolized: true });
@@ -111,5 +111,22 @@ describe('tables', () => {
       [{ tool: 'masscan', scenario: 'syn-scan-1k', shares: { crafting: 0.2, checksums: 0.1, sendPath: 0.5 } }]);
     expect(high.rows[0]![5]).toBe('floor above the sampled share');
     expect(high.rows[0]![8]).toBe('floor above all user space');
+  });
+});
+
+describe('004\'s example perf report', () => {
+  it('each figure within ±5 points holds; one wholly outside refutes it; a stripped binary cannot tell', () => {
+    const like = profile([
+      [452, [user('prtip_network::send_syn')]], [123, [user('prtip_scanner::scan_port')]],
+      [87, [user('pthread_mutex_lock', 'libc.so.6')]], [54, [user('<crossbeam_queue::ArrayQueue<T>>::pop')]], [284, [kern('schedule')]],
+    ]);
+    expect(judgePerfReportExample(scenarioProfile('prtip', 'syn-scan-1k', 1, like, 'prtip'), 'prtip', false).verdict).toBe('holds');
+    const connect = profile([[900, [kern('__x64_sys_connect')]], [100, [user('prtip_scanner::tcp_connect::scan')]]]);
+    const r = judgePerfReportExample(scenarioProfile('prtip', 'syn-scan-1k', 1, connect, 'prtip'), 'prtip v0.5.9', true);
+    expect(r.verdict).toBe('does-not-hold');
+    expect(r.reason).toContain('execute_scan_ports runs the connect scanner');
+    const stripped = profile([[900, [kern('x')]], [100, [user('[prtip]')]]], 'dynsym');
+    expect(judgePerfReportExample(scenarioProfile('prtip', 'syn-scan-1k', 1, stripped, 'prtip'), 'prtip', false).verdict).toBe('cannot-tell');
+    expect(judgePerfReportExample(undefined, 'prtip', false).verdict).toBe('cannot-tell');
   });
 });

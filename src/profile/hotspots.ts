@@ -174,6 +174,42 @@ export function judgeHotspots(profiles: ReadonlyMap<string, ScenarioProfile>, wh
   return out;
 }
 
+/** 004's example `perf report` of a SYN scan: four self shares, each name matched by a pattern. */
+export const PERF_REPORT_EXAMPLE = {
+  id: 'perf-report-example', claim: 'perf report: 45.2% in send_syn, 12.3% in scan_port, 8.7% in pthread_mutex_lock, 5.4% in crossbeam pop',
+  source: '004 performance analysis guide, CPU profiling example', scenario: 'syn-scan-1k',
+  entries: [
+    { label: 'send_syn', claimed: 0.452, pattern: /send_syn/i },
+    { label: 'scan_port', claimed: 0.123, pattern: /scan_port(?!s)/i },
+    { label: 'pthread_mutex_lock', claimed: 0.087, pattern: /^_*pthread_mutex_lock$/ },
+    { label: 'crossbeam pop', claimed: 0.054, pattern: /^<?crossbeam.*::pop\b/ },
+  ],
+} as const;
+
+/**
+ * Judges 004's example perf report on the SYN-scan profile: each figure within ±5 points
+ * (another machine) by its 95% interval; does not hold when any figure lies wholly outside.
+ */
+export function judgePerfReportExample(syn: ScenarioProfile | undefined, who: string, connectScanner: boolean): Omit<ClaimRow, 'subject'> {
+  const c = PERF_REPORT_EXAMPLE;
+  const base = { id: c.id, claim: c.claim, source: c.source };
+  if (!syn || syn.analysis.samples === 0) {
+    return { ...base, measured: `${c.scenario} was not profiled`, verdict: 'cannot-tell', reason: `no sampled profile of ${who} in ${c.scenario}`, measureWith: 'npm run bench -- --suite prtip --prtip PATH' };
+  }
+  const n = syn.analysis.samples;
+  const parts = c.entries.map((e) => {
+    const s = patternShare(syn.profile, e.pattern, 'user');
+    const band: [number, number] = [Math.max(0, e.claimed - 0.05), e.claimed + 0.05];
+    return { e, s, v: rangeVerdict(s.selfSamples, n, band) };
+  });
+  const verdict: Verdict = !binarySymbolized(syn) ? 'cannot-tell' : parts.some((p) => p.v.verdict === 'does-not-hold') ? 'does-not-hold' : parts.every((p) => p.v.verdict === 'holds') ? 'holds' : 'cannot-tell';
+  return { ...base,
+    measured: `${c.scenario}, ${n} samples: ` + parts.map((p) => `${p.e.label} ${pct(p.s.self)} (95% ${interval(p.v.ci)}; ${String(p.e.pattern)}${p.s.matched[0] ? `, e.g. ${p.s.matched[0].name}` : ''})`).join('; '),
+    verdict,
+    reason: (binarySymbolized(syn) ? 'each figure within ±5 points would hold (another machine); one whose 95% interval lies wholly outside that band refutes the example. ' : `${syn.binary} has no symbols: the names cannot be matched. `) +
+      (connectScanner ? `${who} ran its TCP connect scanner for -sS (its scheduler's execute_scan_ports runs the connect scanner for every scan type, -sS included), so it sends no SYNs at all.` : '') };
+}
+
 /** Where the CPU goes, one row per profiled tool and scenario. */
 export function profileSummaryTable(list: readonly ScenarioProfile[]): Table {
   return {
