@@ -300,3 +300,16 @@ it('reads this machine\'s kallsyms when permitted (root here)', () => {
   expect(k.symbols.length).toBeGreaterThan(1000);
   expect(readFileSync('/proc/kallsyms', 'utf8').length).toBeGreaterThan(0);
 });
+
+it('names vDSO frames from this process\'s own vDSO image (one image per kernel)', async () => {
+  const { vdsoImage } = await import('../src/profile/symbols.js');
+  const image = vdsoImage();
+  if (!image) return; // no [vdso] mapping readable here
+  const fn = image.symbols.find((s) => /clock_gettime/.test(s.mangled))!;
+  expect(fn).toBeDefined();
+  const base = 0x7f00_0000_0000n;
+  const sp = symbolize({ event: 'cpu-clock', frequencyHz: 1000, samples: [{ pid: 1, tid: 1, timeNs: 1, frames: [base + BigInt(fn.start + 4)], kernelFrames: 0 }],
+    mappings: [{ pid: 1, start: base, end: base + 0x2000n, pgoff: 0n, filename: '[vdso]' }], comms: [], lost: 0, kernelFrames: { available: true }, wallNs: 1 });
+  expect(sp.samples[0]!.frames[0]).toMatchObject({ library: '[vdso]', symbolized: true });
+  expect(sp.samples[0]!.frames[0]!.name).toMatch(/clock_gettime/);
+});

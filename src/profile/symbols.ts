@@ -9,8 +9,9 @@
  * An address without a symbol still counts for its library and for kernel vs user; what
  * is missing is named (library, offset) with the build setting that would keep it.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { demangle } from './demangle.js';
 import type { RawProfile } from './types.js';
 
@@ -244,6 +245,38 @@ export function elfImage(path: string): ElfImage {
   return image;
 }
 
+let vdsoCache: ElfImage | null | undefined;
+/**
+ * The vDSO's symbols, read from this process's own [vdso] mapping: the kernel maps one image
+ * into every process (at another address in each), so ours names the profiled program's
+ * `__vdso_clock_gettime` and the like. null when it cannot be read.
+ */
+export function vdsoImage(): ElfImage | null {
+  if (vdsoCache !== undefined) return vdsoCache;
+  vdsoCache = null;
+  try {
+    const line = readFileSync('/proc/self/maps', 'utf8').split('\n').find((l) => l.endsWith('[vdso]'));
+    if (!line) return null;
+    const [start, end] = line.split(' ')[0]!.split('-').map((x) => parseInt(x, 16)) as [number, number];
+    const bytes = Buffer.alloc(end - start);
+    const fd = openSync('/proc/self/mem', 'r');
+    try {
+      readSync(fd, bytes, 0, bytes.length, start);
+    } finally {
+      closeSync(fd);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'prtip-perf-vdso-'));
+    try {
+      writeFileSync(join(dir, 'vdso.so'), bytes);
+      const image = readElf(join(dir, 'vdso.so'));
+      if (!image.error) vdsoCache = { ...image, path: '[vdso]' };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } catch { /* no readable vdso: its frames stay [vdso] */ }
+  return vdsoCache;
+}
+
 /** One frame of a sample, resolved. */
 export interface SymbolizedFrame {
   /** The demangled function name; for an address without a symbol, `[library]` (`[vdso]`, `[anon]` as they are). */
@@ -328,7 +361,7 @@ export function symbolize(profile: RawProfile, options: { kallsyms?: KernelSymbo
     if (!r) {
       const path = filename;
       const readable = path.startsWith('/') && !path.startsWith('//');
-      r = { image: readable ? elfImage(path) : null, library: libraryName(filename), path };
+      r = { image: readable ? elfImage(path) : filename === '[vdso]' ? vdsoImage() : null, library: libraryName(filename), path };
       resolvers.set(filename, r);
     }
     return r;
