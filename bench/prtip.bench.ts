@@ -24,6 +24,11 @@ import { median } from '../src/stats.js';
 import { analyseInterleaved, type BandRule, blocksNeeded, type InterleavedComparison, judge } from '../src/power.js';
 import { runInterleaved } from '../src/runner/interleave.js';
 import { type Suite, type SuiteContext, runIfMain } from './suite.js';
+import { foldedStacks, mergeProfiles } from '../src/profile/analysis.js';
+import { attributionCheckTable, hotspotTable, judgeHotspots, judgePerfReportExample, type ScenarioProfile, scenarioProfile, profileSummaryTable, topFunctionsTable } from '../src/profile/hotspots.js';
+import { recordCommand } from '../src/profile/record.js';
+import { symbolize } from '../src/profile/symbols.js';
+import type { ReportProfile } from '../src/report/flamegraph.js';
 
 const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
 /** Every claim this suite judges is about a whole binary, judged on whole runs: the subject is added once, at the end. */
@@ -998,6 +1003,86 @@ function comparisonClaims(groups: readonly ComparisonGroupRuns[]): { claims: Who
   };
 }
 
+
+// ---- Sampled profiles per scenario (issue 15): where each tool's CPU goes, and 003's hotspot table ----
+
+/**
+ * Sampling rate of the suite's profiles: the light scenarios' runs are short (tens of ms of
+ * CPU), so 10 kHz for enough samples; service detection burns seconds, so 2 kHz is plenty.
+ */
+const profileHz = (s: Scenario): number => (s.heavy ? 2_000 : 10_000);
+
+/**
+ * What is profiled: prtip in the hotspot table's scenarios (SYN, connect, service
+ * detection), nmap and masscan in the SYN scan. Repeated runs are merged for samples.
+ * --quick: the SYN scan only, one run each.
+ */
+function profilePlan(quick: boolean): { tool: Tool; scenario: string; runs: number }[] {
+  if (quick) return [{ tool: 'prtip', scenario: 'syn-scan-1k', runs: 1 }, { tool: 'nmap', scenario: 'syn-scan-1k', runs: 1 }, { tool: 'masscan', scenario: 'syn-scan-1k', runs: 1 }];
+  return [
+    { tool: 'prtip', scenario: 'syn-scan-1k', runs: 2 }, { tool: 'prtip', scenario: 'connect-scan-1k', runs: 2 }, { tool: 'prtip', scenario: 'service-detect', runs: 1 },
+    { tool: 'nmap', scenario: 'syn-scan-1k', runs: 1 }, { tool: 'masscan', scenario: 'syn-scan-1k', runs: 1 },
+  ];
+}
+
+/** Records each planned tool and scenario with the sampler, every run in a fresh namespace of its own (like every scanner run), and symbolizes it. */
+export async function profileScenarios(ctx: SuiteContext, tools: Record<Tool, string | null>, tls: ReturnType<typeof makeTlsMaterial>, warnings: string[]): Promise<ScenarioProfile[]> {
+  const plan = profilePlan(ctx.quick).filter((p) => tools[p.tool] && !(p.scenario === 'service-detect' && !tls));
+  const out: ScenarioProfile[] = [];
+  for (const [i, p] of plan.entries()) {
+    if (ctx.signal.aborted) break;
+    ctx.progress(`profile ${p.tool} ${p.scenario}`, i, plan.length);
+    const scenario = scenarioById(p.scenario);
+    const binary = tools[p.tool]!;
+    const runs = [];
+    let unmapped = 0;
+    try {
+      // A recording whose user-space samples came with no mapping at all cannot be split by
+      // library: it is recorded again (at most twice per scenario) and counted in a warning.
+      for (let r = 0; r < p.runs + Math.min(unmapped, 2) && !ctx.signal.aborted; r++) {
+        const env = await scenarioEnvironment(scenario, p.tool, binary, tls)();
+        try {
+          const rec = await recordCommand([...env.command!.argv], { frequencyHz: profileHz(scenario), netnsPath: env.netnsPath, timeoutMs: scenario.heavy ? 60_000 : 20_000 });
+          if (rec.profile.mappings.length === 0 && rec.profile.samples.some((x) => x.kernelFrames === 0)) unmapped++;
+          else runs.push(symbolize(rec.profile));
+        } finally {
+          await env.close();
+        }
+      }
+      if (unmapped > 0) warnings.push(`profile of ${p.tool} ${p.scenario}: ${unmapped} recording(s) had user-space samples but no mapping record (the sampler missed the MMAP2 records), so they were left out and recorded again`);
+      if (runs.length > 0) out.push(scenarioProfile(p.tool, p.scenario, runs.length, mergeProfiles(runs), binary.split('/').pop()!));
+    } catch (err) {
+      warnings.push(`profile of ${p.tool} ${p.scenario} failed: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** The profiles' tables, the hotspot claims, and what the report keeps of them (folded stacks for the flame graphs). */
+export function profileResults(profiles: readonly ScenarioProfile[], attributed: readonly Attribution[], who: string): { tables: Table[]; claims: WholeClaim[]; data: ReportProfile[]; summary: unknown[] } {
+  const prtipProfiles = new Map(profiles.filter((p) => p.tool === 'prtip').map((p) => [p.scenario, p]));
+  // Its -sS ran the connect scanner when the SYN profile has connect() on the stack and no send syscall.
+  const syn = prtipProfiles.get('syn-scan-1k');
+  const onStack = (re: RegExp): boolean => !!syn && syn.analysis.functions.some((f) => f.kind === 'kernel' && f.totalSamples > 0 && re.test(f.name));
+  const connectScanner = onStack(/^(__x64_sys_connect|__sys_connect)$/) && !onStack(/^(__x64_sys_sendto|__x64_sys_sendmmsg|__x64_sys_sendmsg)$/);
+  const hotspots = judgeHotspots(prtipProfiles, who, connectScanner);
+  const perfExample = judgePerfReportExample(syn, who, connectScanner);
+  const tables: Table[] = [];
+  if (profiles.length > 0) {
+    tables.push(profileSummaryTable(profiles));
+    for (const p of profiles) tables.push(topFunctionsTable(p, 10));
+    tables.push(hotspotTable(hotspots));
+    tables.push(attributionCheckTable(profiles, attributed));
+  }
+  return {
+    tables,
+    claims: [...hotspots.map((h) => h.row), perfExample],
+    data: profiles.map((p) => ({ tool: p.tool, scenario: p.scenario, samples: p.analysis.samples, folded: foldedStacks(p.profile.samples) })),
+    summary: profiles.map((p) => ({ tool: p.tool, scenario: p.scenario, runs: p.runs, samples: p.analysis.samples, lost: p.analysis.lost, shares: p.analysis.shares, byLibrary: p.analysis.byLibrary,
+      top: p.analysis.functions.slice(0, 30).map((f) => ({ name: f.name, library: f.library, self: f.self, total: f.total })), symbols: p.analysis.symbols, kernelFrames: p.analysis.kernelFrames })),
+  };
+}
+
 async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const started = Date.now();
   const warnings: string[] = [];
@@ -1051,6 +1136,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const valgrind = locateValgrind();
   let memory: MemoryResults | null = null;
   if (status === 'ok' && tools.prtip && !valgrind) warnings.push(`valgrind not installed: the documents' massif and memcheck claims cannot be told (${VALGRIND_PACKAGE})`);
+  let profiles: ScenarioProfile[] = [];
+  let profileMs = 0;
   if (status === 'ok' && tools.prtip && !strace) warnings.push('strace not installed: the futex-time claim cannot be cross-checked with the documents\' strace -c (apt-get install strace)');
   const tls = status === 'ok' ? makeTlsMaterial() : null;
   if (status === 'ok' && !tls) warnings.push('openssl not found: the service-detect scenario has no TLS listener');
@@ -1102,6 +1189,11 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       }
       if (strace && tools.prtip && !ctx.signal.aborted) straceChecks = await straceCrossCheck(ctx, strace, tools.prtip, warnings);
       if (valgrind && tools.prtip && !ctx.signal.aborted) memory = await memoryRuns(ctx, valgrind, tools.prtip, tls, (tool, id) => runs.find((r) => r.tool === tool && r.scenario.id === id)?.result ?? null, warnings);
+      if (!ctx.signal.aborted) {
+        const t0 = Date.now();
+        profiles = await profileScenarios(ctx, tools, tls, warnings);
+        profileMs = Date.now() - t0;
+      }
     }
   } finally {
     tls?.dispose();
@@ -1221,6 +1313,10 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const total = heapTotal(c.heap);
     if (total !== null && !c.heap!.limited) metrics.push({ name: `prtip/massif/${c.id}/heap-peak`, unit: 'B', value: total, better: 'smaller', samples: [total] });
   }
+  const profiled = profileResults(profiles, attributed, who);
+  tables.push(...profiled.tables);
+  claims.push(...profiled.claims);
+  if (profiles.length > 0) metrics.push({ name: 'prtip/profiles/duration', unit: 'ms', value: profileMs, better: 'smaller', samples: [profileMs] });
   return {
     suite: 'prtip', title: 'Whole-binary runs', status, ...(reason ? { reason } : {}), durationMs: Date.now() - started,
     tables, metrics, claims: claims.map((c): ClaimRow => ({ ...c, subject: 'whole-binary' })), warnings,
@@ -1232,6 +1328,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       strace: { binary: strace, checks: straceChecks },
       memory,
       comparisons: comparisonGroups,
+      profiles: profiled.data,
+      profileSummary: profiled.summary,
     },
   };
 }

@@ -134,16 +134,20 @@ export const CLAIMS_INVENTORY: readonly InventoryEntry[] = [
     why: 'shares of heap by allocation site need a heap profiler\'s call trees',
     decide: `valgrind --tool=massif prtip -sS -p 1-1000 127.0.0.1, then ms_print (or heaptrack) (${NS})`,
   },
+  // 003's Expected CPU Hotspots: judged on sampled profiles of prtip (src/profile/hotspots.ts, run by the prtip suite).
+  { id: 'hotspot-craft-syn-packet', claim: 'craft_syn_packet() is 12-15% of a SYN scan\'s CPU (sampled profile)', source: '003 Sprint 5.5.5 analysis, Expected CPU Hotspots', subject: 'whole-binary', suite: 'prtip', decide: `npm run bench -- --suite prtip --prtip PATH (profiles each scenario with cpu-clock inside its namespace)` },
+  { id: 'hotspot-calculate-checksum', claim: 'calculate_checksum() is 8-10% of a SYN scan\'s CPU (sampled profile)', source: '003 Sprint 5.5.5 analysis, Expected CPU Hotspots', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH' },
+  { id: 'hotspot-send-packets', claim: 'send_packets() (sendmmsg batching) is 6-8% of a SYN scan\'s CPU', source: '003 Sprint 5.5.5 analysis, Expected CPU Hotspots', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH' },
+  { id: 'hotspot-recv-packets', claim: 'recv_packets() (recvmmsg polling) is 4-6% of a SYN scan\'s CPU', source: '003 Sprint 5.5.5 analysis, Expected CPU Hotspots', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH' },
+  { id: 'hotspot-tokio-spawn', claim: 'tokio::spawn() (task spawning) is 5-7% of a connect scan\'s CPU', source: '003 Sprint 5.5.5 analysis, Expected CPU Hotspots', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH' },
+  { id: 'hotspot-regex-find', claim: 'regex::find() (banner matching) is 6-10% of service detection\'s CPU', source: '003 Sprint 5.5.5 analysis, Expected CPU Hotspots', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH (without --quick: service-detect is a heavy scenario)' },
+  { id: 'hotspot-total-hot-path', claim: 'the hot path (those six functions) is 45-60% of CPU, the rest spread over many small functions', source: '003 Sprint 5.5.5 analysis, Expected CPU Hotspots', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH' },
   {
-    id: 'cpu-hotspot-estimates', claim: 'send_packets 6-8%, recv_packets 4-6%, tokio::spawn 5-7%, regex::find 6-10%, port-state lookups 3-5% of CPU', source: '003 Sprint 5.5.5 analysis, hot path table (estimated)', subject: 'whole-binary', suite: null,
-    why: 'per-function CPU shares need a sampling profile of prtip; the suites count events for the whole process',
-    decide: `perf record -e cpu-clock -g -- prtip -sS -p 1-1000 127.0.0.1; perf report --sort symbol (${NS}; cpu-clock sampling works without a PMU)`,
+    id: 'cpu-hotspot-estimates', claim: 'port-state HashMap lookups are 3-5% of a SYN scan\'s CPU', source: '003 Sprint 5.5.5 analysis, SYN scan flamegraph hotspots (estimated)', subject: 'whole-binary', suite: null,
+    why: 'no function name isolates port-state lookups: hashbrown\'s probing is generic and inlined into its callers, so a sampled profile cannot name it by pattern',
+    decide: `perf record -e cpu-clock -g -- prtip -sS -p 1-1000 127.0.0.1, then perf annotate the callers of the port-state map (${NS}; cpu-clock sampling works without a PMU)`,
   },
-  {
-    id: 'perf-report-example', claim: 'perf report: 45.2% in send_syn, 12.3% in scan_port, 8.7% in pthread_mutex_lock, 5.4% in crossbeam pop', source: '004 performance analysis guide, CPU profiling example', subject: 'whole-binary', suite: null,
-    why: 'a sampling profile of prtip is not taken here',
-    decide: `perf record -e cpu-clock -g -- prtip -sS -p 1-1000 127.0.0.1; perf report (${NS})`,
-  },
+  { id: 'perf-report-example', claim: 'perf report: 45.2% in send_syn, 12.3% in scan_port, 8.7% in pthread_mutex_lock, 5.4% in crossbeam pop', source: '004 performance analysis guide, CPU profiling example', subject: 'whole-binary', suite: 'prtip', decide: 'npm run bench -- --suite prtip --prtip PATH (the SYN scan\'s sampled profile)' },
   {
     id: 'pmu-targets', claim: 'packet crafting < 10% of cycles, L1d misses < 5%, branch mispredictions < 2%', source: '004 performance analysis guide, key metrics to monitor', subject: 'whole-binary', suite: null,
     why: 'cycles, cache and branch events need a hardware PMU, which this machine may lack (the events are then reported unsupported)',

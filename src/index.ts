@@ -20,3 +20,7 @@ export * as results from './report/index.js';
 export * as runner from './runner/index.js';
 export { DEFAULT_EVENT as DEFAULT_SAMPLING_EVENT, DEFAULT_FREQUENCY_HZ, maxSampleRate, recordCommand, sharesByLibrary } from './profile/record.js';
 export type { LibraryShares, ProfileMapping, ProfileSample, RawProfile, RecordOptions, RecordResult } from './profile/types.js';
+export { type LibrarySymbols, type SymbolizedFrame, type SymbolizedProfile, type SymbolizedSample, symbolize } from './profile/symbols.js';
+export { type FunctionShare, type LibraryShare, type ProfileAnalysis, analyseProfile, foldedStacks, topFunctions } from './profile/analysis.js';
+export { demangle } from './profile/demangle.js';
+export { flameGraphSvg } from './report/flamegraph.js';

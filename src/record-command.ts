@@ -12,6 +12,7 @@ import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent
 import { measureSamplerOverhead } from './profile/overhead.js';
 import { perfRecordShares } from './profile/perf-compare.js';
 import type { LibraryShares, RecordOptions, RecordResult } from './profile/types.js';
+import { functionReport } from './profile/function-report.js';
 import { median } from './stats.js';
 
 const HELP = `usage: prtip-perf record [options] -- cmd args...
@@ -213,11 +214,13 @@ export async function recordCli(argv: string[]): Promise<number> {
     });
     j.perf = { samples: p.samples, shares: { kernel: p.kernel, user: p.user }, byLibrary: p.byLibrary };
   }
+  // Functions (symbolized), symbol sources and folded stacks: src/profile/function-report.ts.
+  const functions = functionReport(result.profile);
   if (args.json === '-') {
-    process.stdout.write(JSON.stringify(j, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...j, ...functions.json }, null, 2) + '\n');
   } else {
-    if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(j, null, 2) + '\n');
-    console.log(recordText(j));
+    if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ ...j, ...functions.json }, null, 2) + '\n');
+    console.log(recordText(j) + functions.text);
   }
   if (j.samples === 0) {
     console.error(`prtip-perf record: ${result.warnings.find((w) => w.startsWith('no samples')) ?? 'no samples'}`);

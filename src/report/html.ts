@@ -9,6 +9,7 @@ import { SCENARIOS } from '../scenarios.js';
 import { type DataRecord, type RecordSet, findRecordSet, keysOf, recordSets, toNumber } from './chart-data.js';
 import { claimsTable } from './claims.js';
 import { failedSuitesSentence, statusPhrase } from './failures.js';
+import { flameGraphFigures } from './flamegraph.js';
 import type { BenchResult, SuiteResult, Table } from './result.js';
 import { type BarChart, type LineSeries, barChartSvg, emptyChart, escapeXml, lineChartSvg } from './svg.js';
 import { formatCell } from './text.js';
@@ -425,6 +426,7 @@ export function htmlReport(r: BenchResult, comparison?: BaselineComparison): str
     parts.push(`<h2>${escapeXml(s.title)} <small>(${escapeXml(s.suite)}: ${s.status})</small></h2>`);
     if (s.reason) parts.push(`<p>${escapeXml(s.reason)}</p>`);
     for (const t of s.tables) parts.push(htmlTable(t));
+    parts.push(flameGraphFigures(s));
     for (const w of s.warnings) parts.push(`<p class="warn">warning: ${escapeXml(w)}</p>`);
   }
   const m = r.machine;
