@@ -127,6 +127,12 @@ bool Sampler::Open(const SamplerRequest& request, pid_t pid, int* err, std::stri
     // A tracepoint has no frequency: every hit is a sample.
     attr.freq = 0;
     attr.sample_period = 1;
+  } else if (request.event.type == PERF_TYPE_SOFTWARE &&
+             (request.event.config == PERF_COUNT_SW_CPU_CLOCK || request.event.config == PERF_COUNT_SW_TASK_CLOCK)) {
+    // These count nanoseconds, so a fixed period of 1e9/HZ is exactly the frequency asked for;
+    // in frequency mode the kernel re-estimates the period at every tick and every sample.
+    attr.freq = 0;
+    attr.sample_period = std::max<uint64_t>(1, 1'000'000'000ull / request.frequency_hz);
   }
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   data_bytes_ = kDataPages * page;
