@@ -9,7 +9,7 @@
 // adds ~1.5 ns on top (+20-35 % at 20-60 B). The checksum returned is unchanged.
 // That is PERCENT % more *work* (instructions: what callgrind counts). "VARIANT:PERCENT:time"
 // asks for PERCENT % more *time* instead: for buffers of 1 KiB or more the extra bytes are
-// calibrated per length, in each process, on the caller's buffer (a few ms on the first call
+// calibrated per length, in each process, on the caller's buffer (~10-20 ms on the first call
 // with that length), because the same extra bytes cost a different share of a call at
 // 1500 B than at 64 KiB. Shorter buffers keep the work-proportional form.
 // Read once, at the first dispatch.
