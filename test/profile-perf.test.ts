@@ -9,12 +9,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findExecutable } from '../src/runner/spawn.js';
 import { canCreateNamespaces, withNamespace } from '../src/netns.js';
 import { analyseProfile, foldedStacks, parseFolded } from '../src/profile/analysis.js';
 import { symbolize } from '../src/profile/symbols.js';
 import { parsePerfDump, parsePerfReport } from './perf-dump.js';
 
-const PRTIP = process.env.PRTIP_BIN ?? '/root/prtip-src/ProRT-IP/target/release/prtip';
+// As the suites find it: PRTIP_BIN, else PATH (never a path of one machine).
+const PRTIP = process.env.PRTIP_BIN ?? findExecutable('prtip') ?? 'prtip (set PRTIP_BIN or put it on PATH)';
 const hasPerf = spawnSync('perf', ['--version']).status === 0;
 const ns = canCreateNamespaces();
 const skip = !existsSync(PRTIP) ? `no prtip at ${PRTIP}` : !hasPerf ? 'perf is not installed' : !ns.ok ? ns.reason : '';

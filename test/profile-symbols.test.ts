@@ -9,12 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findExecutable } from '../src/runner/spawn.js';
 import { analyseProfile, foldedStacks, parseFolded, patternShare, topFunctions, wilson } from '../src/profile/analysis.js';
 import { demangle } from '../src/profile/demangle.js';
 import { C_SYMBOLS_HINT, type ElfImage, fileOffsetToVaddr, kernelSymbols, parseKallsyms, readElf, RUST_SYMBOLS_HINT, symbolize } from '../src/profile/symbols.js';
 import type { ProfileMapping, ProfileSample, RawProfile } from '../src/profile/types.js';
 
-const PRTIP = process.env.PRTIP_BIN ?? '/root/prtip-src/ProRT-IP/target/release/prtip';
+// As the suites find it: PRTIP_BIN, else PATH (never a path of one machine).
+const PRTIP = process.env.PRTIP_BIN ?? findExecutable('prtip') ?? 'prtip (set PRTIP_BIN or put it on PATH)';
 const hasPrtip = existsSync(PRTIP);
 const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
 const hasBinutils = spawnSync('nm', ['--version']).status === 0 && spawnSync('c++filt', ['--version']).status === 0 && spawnSync('strip', ['--version']).status === 0;
