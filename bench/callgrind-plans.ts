@@ -6,9 +6,11 @@
  * Every figure is labelled "simulated by callgrind": these are instructions of valgrind's
  * synthetic CPU, never a PMU count.
  */
-import { ChecksumKernel, CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, type PacketOptions, SUM_VARIANTS, checksumVariants } from '../src/packet.js';
+import { ChecksumKernel, CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, SUM_VARIANTS, checksumVariants } from '../src/packet.js';
 import { CALLGRIND_EVENTS, CALLGRIND_SOURCE, callgrindLabel } from '../src/callgrind.js';
 import type { Metric, Table } from '../src/report/result.js';
+import { randomData } from './checksum.bench.js';
+import { GROUPS, KINDS } from './packet-crafting.bench.js';
 
 /** One measured block: `make()` builds the kernel and returns the call that runs it once. */
 export interface CallgrindTask {
@@ -95,15 +97,6 @@ function metricOf(name: string, unit: string, value: number): Metric {
   return { name: `callgrind/${name}`, unit: `${unit} (${CALLGRIND_SOURCE})`, value, better: 'smaller', samples: [value], deterministic: true };
 }
 
-function randomData(length: number): Buffer {
-  const b = Buffer.alloc(length);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13, x >>>= 0, x ^= x >>> 17, x ^= x << 5, x >>>= 0;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
 
 // ---- checksum -------------------------------------------------------------------------
 
@@ -194,16 +187,6 @@ const checksumPlan: CallgrindPlan = {
 
 // ---- packet crafting ------------------------------------------------------------------
 
-/** The packet-crafting suite's probe kinds (bench/packet-crafting.bench.ts). */
-const KINDS: { id: string; name: string; options: PacketOptions }[] = [
-  { id: 'ipv4-syn', name: 'IPv4 TCP SYN', options: { family: 4, protocol: 'tcp' } },
-  { id: 'ipv4-syn-mss', name: 'IPv4 SYN + MSS', options: { family: 4, protocol: 'tcp', tcpOptions: 'mss' } },
-  { id: 'ipv4-syn-options', name: 'IPv4 SYN + MSS/WS/SACK', options: { family: 4, protocol: 'tcp', tcpOptions: true } },
-  { id: 'ipv6-syn', name: 'IPv6 TCP SYN', options: { family: 6, protocol: 'tcp' } },
-  { id: 'ipv4-udp', name: 'IPv4 UDP', options: { family: 4, protocol: 'udp' } },
-  { id: 'ipv6-udp', name: 'IPv6 UDP', options: { family: 6, protocol: 'udp' } },
-];
-const GROUPS = [10, 100, 1000] as const;
 const ORDER_GROUP = 1000;
 
 const craftingPlan: CallgrindPlan = {

@@ -30,7 +30,8 @@ const floorOps = (size: number): number => Math.min(4096, Math.max(4, Math.ceil(
 /** Operations per call: about 64 KiB of data per call, at least 4 and at most 4096 ops. */
 const opsPerCall = (size: number): number => Math.min(4096, Math.max(4, Math.ceil(65536 / size)));
 
-function randomData(length: number): Buffer {
+/** Deterministic pseudo-random bytes (xorshift32), the same in every process. */
+export function randomData(length: number): Buffer {
   const b = Buffer.alloc(length);
   let x = 0x9e3779b9;
   for (let i = 0; i < length; i++) {

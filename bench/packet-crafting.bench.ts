@@ -16,7 +16,8 @@ import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, scaledTim
 import { type TaskLatency, taskLatency } from './tinybench-util.js';
 import { type FloorPair, floorsTable } from './floors.js';
 
-const KINDS: { id: string; name: string; options: PacketOptions }[] = [
+/** The packet kinds the suite crafts (the callgrind plan counts the same ones). */
+export const KINDS: readonly { id: string; name: string; options: PacketOptions }[] = [
   { id: 'ipv4-syn', name: 'IPv4 TCP SYN', options: { family: 4, protocol: 'tcp' } },
   // MSS 1460 alone: the SYN of prtip's tcp_packet_old_api / tcp_packet_zero_copy benches, reproduced exactly
   { id: 'ipv4-syn-mss', name: 'IPv4 SYN + MSS', options: { family: 4, protocol: 'tcp', tcpOptions: 'mss' } },
@@ -25,7 +26,8 @@ const KINDS: { id: string; name: string; options: PacketOptions }[] = [
   { id: 'ipv4-udp', name: 'IPv4 UDP', options: { family: 4, protocol: 'udp' } },
   { id: 'ipv6-udp', name: 'IPv6 UDP', options: { family: 6, protocol: 'udp' } },
 ];
-const GROUPS = [10, 100, 1000] as const;
+/** Packets per call. */
+export const GROUPS = [10, 100, 1000] as const;
 const THROUGHPUT_GROUP = 1000; // ProRT-IP's 1k-packet throughput case
 const CROSSING_LOOP = 1000;
 const TEMPLATE_GOAL_NS = 8;
