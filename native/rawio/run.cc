@@ -112,20 +112,7 @@ class BareSendmmsg {
       *error = SocketError(cfg.link == LinkKind::Packet ? "an AF_PACKET socket" : "a raw IP socket", -fd_, syscall.c_str());
       return false;
     }
-    slots_.assign(static_cast<size_t>(setup_.batch) * kSlotStride, 0);
-    msgs_.resize(setup_.batch);
-    iovs_.resize(setup_.batch);
-    for (int k = 0; k < setup_.batch; ++k) {
-      uint8_t* slot = slots_.data() + static_cast<size_t>(k) * kSlotStride;
-      if (setup_.l2 == 14) std::memcpy(slot, setup_.l2_header, 14);
-      iovs_[k] = {slot, setup_.length};
-      msghdr& h = msgs_[k].msg_hdr;
-      std::memset(&h, 0, sizeof h);
-      h.msg_name = &setup_.dst;
-      h.msg_namelen = setup_.dst_len;
-      h.msg_iov = &iovs_[k];
-      h.msg_iovlen = 1;
-    }
+    BuildSlotMessages(setup_, &slots_, &msgs_, &iovs_);
     return true;
   }
 

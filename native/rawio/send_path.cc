@@ -13,6 +13,22 @@
 
 namespace prtip {
 
+void BuildSlotMessages(const SendSetup& setup, std::vector<uint8_t>* slots, std::vector<mmsghdr>* msgs, std::vector<iovec>* iovs) {
+  slots->assign(static_cast<size_t>(setup.batch) * kSlotStride, 0);
+  msgs->assign(setup.batch, mmsghdr{});
+  iovs->assign(setup.batch, iovec{});
+  for (int k = 0; k < setup.batch; ++k) {
+    uint8_t* slot = slots->data() + static_cast<size_t>(k) * kSlotStride;
+    if (setup.l2 == 14) std::memcpy(slot, setup.l2_header, 14);
+    (*iovs)[k] = {slot, setup.length};
+    msghdr& h = (*msgs)[k].msg_hdr;
+    h.msg_name = const_cast<sockaddr_storage*>(&setup.dst);
+    h.msg_namelen = setup.dst_len;
+    h.msg_iov = &(*iovs)[k];
+    h.msg_iovlen = 1;
+  }
+}
+
 namespace {
 
 // sendto (one packet per call) or sendmmsg (one call per batch) on a raw IP socket
@@ -20,20 +36,8 @@ namespace {
 class SocketPath : public SendPath {
  public:
   SocketPath(int fd, bool per_packet, const SendSetup& setup)
-      : fd_(fd), per_packet_(per_packet), setup_(setup), slots_(static_cast<size_t>(setup.batch) * kSlotStride, 0),
-        msgs_(setup.batch), iovs_(setup.batch) {
-    // The message arrays are built once; a batch only rewrites slot contents.
-    for (int k = 0; k < setup.batch; ++k) {
-      uint8_t* slot = slots_.data() + static_cast<size_t>(k) * kSlotStride;
-      if (setup.l2 == 14) std::memcpy(slot, setup.l2_header, 14);
-      iovs_[k] = {slot, setup.length};
-      msghdr& h = msgs_[k].msg_hdr;
-      std::memset(&h, 0, sizeof h);
-      h.msg_name = &setup_.dst;
-      h.msg_namelen = setup_.dst_len;
-      h.msg_iov = &iovs_[k];
-      h.msg_iovlen = 1;
-    }
+      : fd_(fd), per_packet_(per_packet), setup_(setup) {
+    BuildSlotMessages(setup_, &slots_, &msgs_, &iovs_);
   }
   ~SocketPath() override { close(fd_); }
 

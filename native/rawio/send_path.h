@@ -7,6 +7,7 @@
 // A path is opened only after GuardRun (guard.h) accepted the run's destination and
 // namespaces, on the run thread, inside the sending namespace.
 #pragma once
+#include <vector>
 #include <sys/socket.h>
 
 #include <cstdint>
@@ -73,5 +74,10 @@ bool RequireCarrier(const std::string& ifname, const char* method, PathError* er
 // Bounded retry of a send refused for want of buffer space.
 constexpr int kSendRetries = 4;
 constexpr size_t kSlotStride = 192;  // >= 14-byte Ethernet header + the longest TCP SYN
+
+// Slots of kSlotStride bytes for `setup.batch` packets (with the link header copied in where
+// there is one) and the sendmmsg messages pointing at them and at setup.dst. Built once: a batch
+// only rewrites the slots' contents. `setup` must outlive the messages (they point into it).
+void BuildSlotMessages(const SendSetup& setup, std::vector<uint8_t>* slots, std::vector<mmsghdr>* msgs, std::vector<iovec>* iovs);
 
 }  // namespace prtip
