@@ -152,18 +152,26 @@ describe('perf report --sort dso parsing', () => {
 });
 
 // The target is 3 points; measured in the README. Here, on a busy machine and with fewer
-// samples, 5 points (over 3 standard errors of the difference at ~2,000 samples each).
+// samples, 5 points (over 3 standard errors of the difference at ~2,000 samples each). The two
+// tools record separate runs, and on a loaded machine a neighbour can slow one phase of one run
+// (CI once saw libcrypto at 51.2 % under perf against 44.3 % here; idle runs agree within 1
+// point), so each side is the median of three alternating runs.
 describe.runIf(python !== null && findExecutable('perf') !== null)('the shares agree with perf record + perf report --sort dso', () => {
   it('on a CPU-bound command', async () => {
     const argv = [python!, '-c', cpuScript(3)];
-    const ours = sharesByLibrary((await recordCommand(argv, { frequencyHz: 4000 })).profile);
-    const theirs = await perfRecordShares(argv, { frequencyHz: 4000 });
-    expect(Math.abs(ours.kernel - theirs.kernel)).toBeLessThan(0.05);
-    for (const lib of new Set([...Object.keys(ours.byLibrary), ...Object.keys(theirs.byLibrary)])) {
-      const d = Math.abs((ours.byLibrary[lib] ?? 0) - (theirs.byLibrary[lib] ?? 0));
-      if (d >= 0.05) throw new Error(`${lib}: ours ${ours.byLibrary[lib] ?? 0}, perf ${theirs.byLibrary[lib] ?? 0}`);
+    const ours: { kernel: number; byLibrary: Record<string, number> }[] = [], theirs: typeof ours = [];
+    for (let i = 0; i < 3; i++) {
+      ours.push(sharesByLibrary((await recordCommand(argv, { frequencyHz: 4000 })).profile));
+      theirs.push(await perfRecordShares(argv, { frequencyHz: 4000 }));
     }
-  }, 120_000);
+    const median3 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1]!;
+    expect(Math.abs(median3(ours.map((r) => r.kernel)) - median3(theirs.map((r) => r.kernel)))).toBeLessThan(0.05);
+    const libs = new Set([...ours, ...theirs].flatMap((r) => Object.keys(r.byLibrary)));
+    for (const lib of libs) {
+      const a = median3(ours.map((r) => r.byLibrary[lib] ?? 0)), b = median3(theirs.map((r) => r.byLibrary[lib] ?? 0));
+      if (Math.abs(a - b) >= 0.05) throw new Error(`${lib}: ours ${a}, perf ${b} (medians of 3 runs each)`);
+    }
+  }, 180_000);
 });
 
 describe('prtip-perf record (CLI)', () => {
