@@ -23,6 +23,27 @@ export interface RunEnvironment {
   close(): Promise<void> | void;
 }
 
+/**
+ * `environment` with its command run under a tracer (strace, valgrind): `prefix` goes before
+ * the command's argv and the run is named "`label` COMMAND". `onName` gets the command's own
+ * name, for messages about the traced run. `caller` names the function in the error for an
+ * environment that supplies no command.
+ */
+export function tracedEnvironment(
+  environment: () => Promise<RunEnvironment>, prefix: readonly string[], label: string, caller: string, onName: (name: string) => void,
+): () => Promise<RunEnvironment> {
+  return async () => {
+    const env = await environment();
+    if (!env.command) {
+      await env.close();
+      throw new RangeError(`${caller}: the environment must supply the command to run under ${label.split(' ')[0]}`);
+    }
+    const name = env.command.name ?? env.command.argv.join(' ');
+    onName(name);
+    return { ...env, command: { ...env.command, argv: [...prefix, ...env.command.argv], name: `${label} ${name}` } };
+  };
+}
+
 /** Options of benchmark(); every field has hyperfine's default. */
 export interface BenchmarkOptions {
   /** Runs before measuring (default 1). */

@@ -14,7 +14,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchmarkCommand, type RunEnvironment } from './benchmark.js';
+import { benchmarkCommand, type RunEnvironment, tracedEnvironment } from './benchmark.js';
 import { describe } from '../validate.js';
 
 /** One row of the summary (or its total line, whose syscall is "total"). */
@@ -209,15 +209,7 @@ export async function runUnderStrace(options: StraceRunOptions): Promise<StraceR
   const prefix = [options.strace, '-f', '-c', ...(options.wallClock ? ['-w'] : []), '-o', out];
   try {
     let name = '';
-    const environment = async (): Promise<RunEnvironment> => {
-      const env = await options.environment();
-      if (!env.command) {
-        await env.close();
-        throw new RangeError('runUnderStrace: the environment must supply the command to trace');
-      }
-      name = env.command.name ?? env.command.argv.join(' ');
-      return { ...env, command: { ...env.command, argv: [...prefix, ...env.command.argv], name: `strace -c ${name}` } };
-    };
+    const environment = tracedEnvironment(options.environment, prefix, 'strace -c', 'runUnderStrace', (n) => (name = n));
     const result = await benchmarkCommand({ argv: [options.strace] }, {
       warmup: 0, minRuns: 1, maxRuns: 1, minTimeMs: 0, events: [], rssIntervalMs: 0,
       timeoutMs: options.timeoutMs, environment, ...(options.signal ? { signal: options.signal } : {}),

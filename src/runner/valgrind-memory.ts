@@ -16,7 +16,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchmarkCommand, type RunEnvironment } from './benchmark.js';
+import { benchmarkCommand, type RunEnvironment, tracedEnvironment } from './benchmark.js';
 import { findExecutable } from './spawn.js';
 import { describe, expectInteger } from '../validate.js';
 
@@ -251,15 +251,7 @@ export async function runUnderValgrind(options: ValgrindMemoryOptions): Promise<
   ];
   try {
     let name = '';
-    const environment = async (): Promise<RunEnvironment> => {
-      const env = await options.environment();
-      if (!env.command) {
-        await env.close();
-        throw new RangeError('runUnderValgrind: the environment must supply the command to profile');
-      }
-      name = env.command.name ?? env.command.argv.join(' ');
-      return { ...env, command: { ...env.command, argv: [...prefix, ...env.command.argv], name: `valgrind --tool=${options.tool} ${name}` } };
-    };
+    const environment = tracedEnvironment(options.environment, prefix, `valgrind --tool=${options.tool}`, 'runUnderValgrind', (n) => (name = n));
     const result = await benchmarkCommand({ argv: [prefix[0]!] }, {
       warmup: 0, minRuns: 1, maxRuns: 1, minTimeMs: 0, events: [], rssIntervalMs: 0, ignoreFailure: true,
       timeoutMs: limitMs + (timeout ? 2 * HARD_MARGIN_MS : 0), environment, ...(options.signal ? { signal: options.signal } : {}),
