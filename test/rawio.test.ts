@@ -2,9 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { addon, baseConfig, v4 } from './rawio-native.js';
 import { listEvents } from '../src/counters.js';
 import { PerfError } from '../src/errors.js';
-import { type CoreNative, nativeAddon } from '../src/native.js';
 import { type Namespace, canCreateNamespaces, createNamespace, listHarnessNamespaces } from '../src/netns.js';
 import { MAX_BATCH, rawSocketSupport, sendBatch, sipHash24 } from '../src/rawio.js';
 
@@ -184,15 +184,6 @@ describe.skipIf(!raw.ok || !netns.ok)('namespace sends', () => {
 
 // ---- the native sender's own checks: what JS says about a namespace is not believed ----
 
-interface RawNative {
-  rawioStart(config: unknown): { promise: Promise<{ sent: number }>; cancel(): void };
-}
-const addon = (): RawNative => nativeAddon<RawNative & CoreNative>();
-const v4 = (address: string): Buffer => Buffer.concat([Buffer.from(address.split('.').map(Number)), Buffer.alloc(12)]);
-/** A valid loopback config: one packet, no receiver, short time limit; tests break one field. */
-const baseConfig = (): Record<string, unknown> => ({
-  family: 4, src: v4('127.0.0.1'), dst: v4('127.0.0.1'), ports: [9], count: 1, timeLimitNs: 1e8, receive: false, key: Buffer.alloc(16),
-});
 
 describe('the native sender refuses destinations outside loopback and harness namespaces', () => {
   it('refuses a forged namespace object (it passed isNamespace before)', async () => {

@@ -5,7 +5,7 @@
  * *unsupported with a reason* where the kernel refuses it. No timing asserts.
  */
 import { describe, expect, it } from 'vitest';
-import { type CoreNative, nativeAddon } from '../src/native.js';
+import { addon, baseConfig, v4 } from './rawio-native.js';
 import { canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { FRAME_METHODS, SEND_METHODS, type SendMethod, rawSocketSupport, sendBatch } from '../src/rawio.js';
 import { methodPoints, placesFor } from '../bench/send-methods.js';
@@ -119,14 +119,6 @@ describe.skipIf(!live)('every method delivers every packet where it may send', (
 
 // ---- the native guard applies to every method ----
 
-interface RawNative {
-  rawioStart(config: unknown): { promise: Promise<{ sent: number }>; cancel(): void };
-}
-const addon = (): RawNative => nativeAddon<RawNative & CoreNative>();
-const v4 = (address: string): Buffer => Buffer.concat([Buffer.from(address.split('.').map(Number)), Buffer.alloc(12)]);
-const baseConfig = (): Record<string, unknown> => ({
-  family: 4, src: v4('127.0.0.1'), dst: v4('127.0.0.1'), ports: [9], count: 1, timeLimitNs: 1e8, receive: false, key: Buffer.alloc(16),
-});
 
 describe('the native guard refuses every method off loopback in the caller\'s namespace', () => {
   for (const method of SEND_METHODS) {
