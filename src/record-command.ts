@@ -240,12 +240,15 @@ async function overheadCli(args: RecordArgs, blocks: number): Promise<number> {
     if (args.json === '-') return 0;
   }
   const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+  const pct = (fraction: number): string => (100 * fraction).toFixed(2);
   console.log(
     [
       `prtip-perf record --overhead: ${args.command.join(' ')}`,
-      `  ${r.blocks} mirrored blocks, ${r.cpuNs.plain.length} runs each, sampled at ${r.frequencyHz} Hz (median ${r.samples} samples per run); 1-min load ${load.toFixed(1)}`,
-      `  child CPU (user + sys), median: unsampled ${ms(median(r.cpuNs.plain))} ms, sampled ${ms(median(r.cpuNs.sampled))} ms`,
-      `  overhead (median of the blocks): ${(100 * r.overhead).toFixed(2)} % of the child's CPU; blocks from ${(100 * r.blockOverheads[0]!).toFixed(2)} to ${(100 * r.blockOverheads.at(-1)!).toFixed(2)} %`,
+      `  ${r.blocks} mirrored blocks, ${r.cpuNs.plain.length} runs each, sampled at ${r.frequencyHz} Hz (median ${r.samples} samples per run, ${r.interrupts} interrupts per interrupt-only run); 1-min load ${load.toFixed(1)}`,
+      `  child CPU (user + sys), median: unsampled ${ms(median(r.cpuNs.plain))} ms, interrupt only ${ms(median(r.cpuNs.interrupt))} ms, sampled ${ms(median(r.cpuNs.sampled))} ms`,
+      `  overhead (median of the blocks): ${pct(r.overhead)} % of the child's CPU; blocks from ${pct(r.blockOverheads[0]!)} to ${pct(r.blockOverheads.at(-1)!)} %`,
+      `    the sampling interrupt alone (the same events at ${r.frequencyHz} Hz, recording nothing): ${pct(r.interruptOverhead)} %; the machine's floor for any sampler at this rate`,
+      `    recording the samples (rings, call chains, side-band, draining) on top of it: ${pct(r.recordingOverhead)} %`,
     ].join('\n'),
   );
   return 0;

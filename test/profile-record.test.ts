@@ -13,7 +13,7 @@ import { nativeAddon, packageRoot } from '../src/native.js';
 import { isKernelDso, parsePerfReportDso, perfRecordShares } from '../src/profile/perf-compare.js';
 import { KERNEL_LIBRARY, MappingIndex, libraryName, maxSampleRate, profileToJson, recordCommand, sharesByLibrary } from '../src/profile/record.js';
 import type { RawProfile } from '../src/profile/types.js';
-import { findExecutable } from '../src/runner/spawn.js';
+import { findExecutable, spawnSampled } from '../src/runner/spawn.js';
 import { RUNS, badInteger, fuzzTarget, notString, printCounts } from './fuzz-bad-values.js';
 
 const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
@@ -111,7 +111,11 @@ describe('recordCommand', () => {
     // One recording first: lazily created things (the addon's threads' stacks, tracefs probes) are not leaks.
     await recordCommand(['/bin/true']);
     const fd0 = fds(), map0 = maps();
-    for (let i = 0; i < 1000; i++) await recordCommand(['/bin/true']);
+    // Every tenth run opens the events without rings (record: false, as --overhead's interrupt-only runs do).
+    for (let i = 0; i < 1000; i++) {
+      if (i % 10 === 9) await spawnSampled({ argv: ['/bin/true'] }, { event: 'cpu-clock', frequencyHz: 1000, record: false });
+      else await recordCommand(['/bin/true']);
+    }
     // Node itself opens and maps a little now and then (libuv, V8 heap growth): a leak would be ≥ 1,000 (one per run) or several per run.
     expect(fds() - fd0).toBeLessThan(10);
     expect(maps() - map0).toBeLessThan(50);
@@ -216,16 +220,27 @@ describe('prtip-perf record (CLI)', () => {
       expect(r.stderr).toMatch(says);
     }
   });
-  it.runIf(python !== null)('--overhead N --json -: the sampled and unsampled runs of each block and the median overhead', () => {
+  it.runIf(python !== null)('--overhead N --json -: the unsampled, interrupt-only and sampled runs of each block, the median overhead and its split', () => {
     const r = run(['--overhead', '1', '--json', '-', '--', python!, '-c', 'sum(i*i for i in range(300000))']);
     expect(r.status, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { blocks: number; cpuNs: { plain: number[]; sampled: number[] }; overhead: number; blockOverheads: number[] };
+    const j = JSON.parse(r.stdout) as {
+      blocks: number; cpuNs: { plain: number[]; interrupt: number[]; sampled: number[] }; overhead: number; blockOverheads: number[];
+      interruptOverhead: number; recordingOverhead: number; samples: number; interrupts: number;
+    };
     expect(j.blocks).toBe(1);
-    expect(j.cpuNs.plain).toHaveLength(2);
-    expect(j.cpuNs.sampled).toHaveLength(2);
-    expect(j.cpuNs.plain.every((ns) => ns > 0)).toBe(true);
+    for (const runs of [j.cpuNs.plain, j.cpuNs.interrupt, j.cpuNs.sampled]) {
+      expect(runs).toHaveLength(2);
+      expect(runs.every((ns) => ns > 0)).toBe(true);
+    }
     expect(j.blockOverheads).toHaveLength(1);
     expect(j.overhead).toBe(j.blockOverheads[0]);
+    // One block: the floor and what recording adds are the two parts of the whole.
+    expect(j.interruptOverhead + j.recordingOverhead).toBeCloseTo(j.overhead, 12);
+    // The interrupt-only events were armed for the child's CPU time: about one interrupt per ms of it.
+    const cpuMs = (j.cpuNs.interrupt[0]! + j.cpuNs.interrupt[1]!) / 2 / 1e6;
+    expect(j.interrupts).toBeGreaterThan(0.5 * cpuMs);
+    expect(j.interrupts).toBeLessThan(1.5 * cpuMs + 2);
+    expect(j.samples).toBeGreaterThan(0);
   });
   it('a missing command and a run too short to sample exit 1 with the reason', () => {
     const missing = run(['--', 'no-such-command-here']);
@@ -250,10 +265,12 @@ describe('native: bad sample options are refused before anything starts', () => 
       { name: 'options.sample', bad: fc.oneof(fc.constantFrom(null, 1, 'cpu-clock', [], true)) },
       { name: 'options.sample.event', bad: fc.oneof(notString.filter((v) => v !== undefined), fc.constant(''), fc.constant('x\0y'), unknownEvent) },
       { name: 'options.sample.frequencyHz', bad: badInteger(1, maxSampleRate()) },
+      { name: 'options.sample.record', bad: fc.constantFrom(null, 0, 1, 'false', [], {}) },
     ], (slot, value) => {
       const sample: Record<string, unknown> = { event: 'cpu-clock', frequencyHz: 1000 };
       if (slot === 'options.sample.event') sample.event = value;
       if (slot === 'options.sample.frequencyHz') sample.frequencyHz = value;
+      if (slot === 'options.sample.record') sample.record = value;
       return native.spawnCounted({ ...valid, sample: slot === 'options.sample' ? value : sample });
     });
   });

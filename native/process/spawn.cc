@@ -424,7 +424,7 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
     if (!program_ended && next_sample != 0 && next_sample < wake) wake = next_sample;
     if (killed && kill_deadline < wake) wake = kill_deadline;
     // The sample rings (one per CPU) are drained on a timer rather than polled (Sampler::drain_interval_ns).
-    if (sampler.active() && now + sampler.drain_interval_ns() < wake) wake = now + sampler.drain_interval_ns();
+    if (sampler.recording() && now + sampler.drain_interval_ns() < wake) wake = now + sampler.drain_interval_ns();
     timespec ts;
     timespec* tsp = nullptr;
     if (wake != UINT64_MAX) {

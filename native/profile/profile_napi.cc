@@ -34,6 +34,7 @@ SamplerRequest SamplerRequestFromJs(Napi::Env env, const Napi::Value& value, con
   double limit = max_rate > 0 ? static_cast<double>(max_rate) : 100000.0;
   Napi::Value hz = args::FieldOf(o, "frequencyHz", name);
   request.frequency_hz = static_cast<uint64_t>(args::IntegerArg(hz, name + ".frequencyHz", 1, limit));
+  request.record = args::OptionalBooleanArg(args::FieldOf(o, "record", name), name + ".record", true);
   return request;
 }
 
@@ -81,6 +82,7 @@ Napi::Object ProfileToJs(Napi::Env env, const ProfileData& p) {
   o.Set("lostSamples", Napi::Number::New(env, static_cast<double>(p.lost_samples)));
   o.Set("throttles", Napi::Number::New(env, static_cast<double>(p.throttles)));
   o.Set("truncated", Napi::Number::New(env, static_cast<double>(p.truncated)));
+  o.Set("eventCount", Napi::Number::New(env, static_cast<double>(p.event_count)));
   Napi::Object kernel = Napi::Object::New(env);
   kernel.Set("available", Napi::Boolean::New(env, p.kernel_frames_available));
   kernel.Set("reason", p.kernel_frames_reason);

@@ -110,16 +110,21 @@ bool Sampler::Open(const SamplerRequest& request, pid_t pid, int* err, std::stri
   attr.config = request.event.config;
   attr.freq = 1;
   attr.sample_freq = request.frequency_hz;
-  attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CALLCHAIN;
-  attr.sample_id_all = 1;  // side-band records end with {pid, tid, time}: they can be put in order
   attr.disabled = 1;
   attr.enable_on_exec = 1;
   attr.inherit = 1;
-  attr.mmap = 1;   // executable mappings...
-  attr.mmap2 = 1;  // ...as MMAP2 (with inode and prot)
-  attr.comm = 1;
-  attr.comm_exec = 1;
-  attr.task = 1;  // FORK/EXIT: a forked process inherits its parent's mappings without MMAP records
+  if (request.record) {
+    attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CALLCHAIN;
+    attr.sample_id_all = 1;  // side-band records end with {pid, tid, time}: they can be put in order
+    attr.mmap = 1;           // executable mappings...
+    attr.mmap2 = 1;          // ...as MMAP2 (with inode and prot)
+    attr.comm = 1;
+    attr.comm_exec = 1;
+    attr.task = 1;  // FORK/EXIT: a forked process inherits its parent's mappings without MMAP records
+  } else {
+    // The overflow still runs at every period; with no ring mapped its output is refused at once.
+    attr.sample_type = PERF_SAMPLE_IP;
+  }
   attr.exclude_kernel = exclude_kernel ? 1 : 0;
   attr.exclude_hv = 1;
   attr.exclude_callchain_kernel = exclude_kernel ? 1 : 0;
@@ -153,6 +158,10 @@ bool Sampler::Open(const SamplerRequest& request, pid_t pid, int* err, std::stri
       Close();
       return false;
     }
+    if (!request.record) {
+      rings_.push_back(ring);
+      continue;
+    }
     ring.base = mmap(nullptr, ring_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED, ring.fd, 0);
     if (ring.base == MAP_FAILED) {
       *err = errno;
@@ -166,6 +175,7 @@ bool Sampler::Open(const SamplerRequest& request, pid_t pid, int* err, std::stri
   }
   double seconds = static_cast<double>(data_bytes_) / 8.0 / (static_cast<double>(request.frequency_hz) * 1024.0);
   drain_interval_ns_ = static_cast<uint64_t>(std::clamp(seconds, 0.005, 0.1) * 1e9);
+  record_ = request.record;
   data_.kernel_frames_available = !exclude_kernel;
   data_.kernel_frames_reason = KernelFramesNote(exclude_kernel, privileges);
   return true;
@@ -324,6 +334,7 @@ void Sampler::ApplySideBand() {
 }
 
 void Sampler::DrainRing(Ring& ring) {
+  if (ring.base == nullptr) return;
   auto* meta = static_cast<perf_event_mmap_page*>(ring.base);
   const uint8_t* base = static_cast<const uint8_t*>(ring.base) + (ring_bytes_ - data_bytes_);
   // The kernel publishes data_head after writing the records (a release store); the load
@@ -365,7 +376,11 @@ void Sampler::Close() {
   for (Ring& ring : rings_) ioctl(ring.fd, PERF_EVENT_IOC_DISABLE, 0);
   Drain();
   for (Ring& ring : rings_) {
-    munmap(ring.base, ring_bytes_);
+    // The event's count, its inherited children's included: against the sample count it
+    // shows whether the event really ran as long as the program did (and fired period by period).
+    uint64_t count = 0;
+    if (read(ring.fd, &count, sizeof(count)) == static_cast<ssize_t>(sizeof(count))) data_.event_count += count;
+    if (ring.base != nullptr) munmap(ring.base, ring_bytes_);
     close(ring.fd);
   }
   rings_.clear();

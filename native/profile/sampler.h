@@ -24,6 +24,11 @@ namespace prtip {
 struct SamplerRequest {
   EventSpec event;
   uint64_t frequency_hz = 1000;
+  // false: the same events fire at the same rate on the same threads but record nothing
+  // (no ring, no side-band records). Beside a recording run, this separates what the
+  // sampling interrupt itself costs the program (a machine's, or a VM's, price) from what
+  // recording the samples adds.
+  bool record = true;
 };
 
 struct ProfileMappingRecord {
@@ -50,6 +55,7 @@ struct ProfileData {
   uint64_t lost_samples = 0;  // PERF_RECORD_LOST_SAMPLES: samples dropped before reaching the ring
   uint64_t throttles = 0;     // PERF_RECORD_THROTTLE: times the kernel throttled the event (too many samples)
   uint64_t truncated = 0;     // records skipped because this profile reached its size bound
+  uint64_t event_count = 0;   // the events' own count at the end (for cpu-clock: ns of CPU they were armed for), all CPUs
   bool kernel_frames_available = false;
   std::string kernel_frames_reason;  // why kernel frames are missing, or what limits naming them
 };
@@ -65,6 +71,7 @@ class Sampler {
   // returns false with *err (errno) and *reason (for people); nothing stays open.
   bool Open(const SamplerRequest& request, pid_t pid, int* err, std::string* reason);
   bool active() const { return !rings_.empty(); }
+  bool recording() const { return active() && record_; }
   // How often the run's thread should drain: a ring takes an eighth of its size between
   // drains at 1 KiB per sample (deep stacks), from 5 ms to 100 ms. Rarely, since every wakeup
   // of the run's thread on a busy machine can preempt the sampled program.
@@ -78,7 +85,7 @@ class Sampler {
  private:
   struct Ring {
     int fd = -1;
-    void* base = nullptr;  // header page + data
+    void* base = nullptr;  // header page + data; nullptr when the sampler records nothing
   };
   // A MMAP2 / COMM / FORK record, kept until Close orders them by time.
   struct SideBand {
@@ -96,6 +103,7 @@ class Sampler {
   size_t ring_bytes_ = 0;  // header page + data
   size_t data_bytes_ = 0;
   uint64_t drain_interval_ns_ = 10000000;
+  bool record_ = true;
   std::vector<uint8_t> scratch_;  // a record that wraps the ring's end, copied whole
   std::vector<SideBand> side_band_;
   ProfileData data_;

@@ -1,48 +1,71 @@
 /**
  * The sampler's cost to the sampled program: its CPU time (user + sys, from wait4) with the
- * sampler on against the same command unsampled, in mirrored blocks (A B B A, rotated;
+ * sampler on against the same command unsampled, in mirrored blocks (A B C C B A, rotated;
  * src/runner/interleave.ts) so that drift of a busy machine cancels out of each block's ratio.
- * Both conditions go through the same spawner; the only difference is the sampling event.
+ * All conditions go through the same spawner; the only difference is the sampling event.
+ *
+ * The third condition opens the same events at the same rate but records nothing: its
+ * cost is the sampling interrupt alone, which the machine sets (in a VM every timer
+ * interrupt exits to the hypervisor), so the overhead splits into that floor and what
+ * recording (ring buffers, call chains, side-band records, draining) adds to it.
  */
 import { mirroredBlocks } from '../runner/interleave.js';
-import { spawnCounted } from '../runner/spawn.js';
+import { spawnCounted, spawnSampled } from '../runner/spawn.js';
 import { median } from '../stats.js';
 import { expectInteger } from '../validate.js';
-import { DEFAULT_FREQUENCY_HZ, recordCommand } from './record.js';
+import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, recordCommand } from './record.js';
+
+type Condition = 'plain' | 'interrupt' | 'sampled';
 
 /** What measureSamplerOverhead found. */
 export interface SamplerOverhead {
   frequencyHz: number;
   blocks: number;
-  /** Child CPU time (user + sys) per run, ns, in run order per condition. */
-  cpuNs: { plain: number[]; sampled: number[] };
+  /** Child CPU time (user + sys) per run, ns, in run order per condition: unsampled, interrupt only, recorded. */
+  cpuNs: { plain: number[]; interrupt: number[]; sampled: number[] };
   /** Median over blocks of (sampled CPU / plain CPU) - 1: the overhead as a fraction of the child's CPU. */
   overhead: number;
   /** The blocks' overheads, sorted: their spread shows how far the median can be trusted. */
   blockOverheads: number[];
+  /** Median over blocks of (interrupt-only CPU / plain CPU) - 1: the sampling interrupt's own cost, the floor any sampler at this rate pays here. */
+  interruptOverhead: number;
+  /** Median over blocks of (sampled CPU - interrupt-only CPU) / plain CPU: what recording adds above that floor. */
+  recordingOverhead: number;
   /** Median samples per sampled run. */
   samples: number;
+  /** Median sampling interrupts per interrupt-only run: the event's own count (ns of CPU) over its period. */
+  interrupts: number;
   /** Median wall time per condition, ns. */
-  wallNs: { plain: number; sampled: number };
+  wallNs: { plain: number; interrupt: number; sampled: number };
 }
 
-/** Runs argv in `blocks` mirrored blocks, unsampled and sampled at frequencyHz, and compares the child's CPU time. */
+/** Runs argv in `blocks` mirrored blocks, unsampled, interrupt-only and sampled at frequencyHz, and compares the child's CPU time. */
 export async function measureSamplerOverhead(argv: string[], options: { blocks?: number; frequencyHz?: number } = {}): Promise<SamplerOverhead> {
   const blocks = expectInteger('options.blocks', options.blocks ?? 10, 1, 10_000);
   const frequencyHz = options.frequencyHz ?? DEFAULT_FREQUENCY_HZ;
-  const cpu = { plain: [] as number[], sampled: [] as number[] };
-  const wall = { plain: [] as number[], sampled: [] as number[] };
+  const cpu: Record<Condition, number[]> = { plain: [], interrupt: [], sampled: [] };
+  const wall: Record<Condition, number[]> = { plain: [], interrupt: [], sampled: [] };
   const samples: number[] = [];
+  const interrupts: number[] = [];
+  const periodNs = Math.max(1, Math.floor(1e9 / frequencyHz));
   const blockOverheads: number[] = [];
+  const blockInterrupt: number[] = [];
+  const blockRecording: number[] = [];
+  const interruptOnly = { event: DEFAULT_EVENT, frequencyHz, record: false };
   // One unmeasured run of each first: page cache, the exec helper, the sampler's first open.
   await spawnCounted({ argv });
+  await spawnSampled({ argv }, interruptOnly);
   await recordCommand(argv, { frequencyHz });
-  for (const order of mirroredBlocks(['plain', 'sampled'], blocks)) {
-    const sums = { plain: 0, sampled: 0 };
-    for (const condition of order as ('plain' | 'sampled')[]) {
+  for (const order of mirroredBlocks(['plain', 'interrupt', 'sampled'], blocks)) {
+    const sums: Record<Condition, number> = { plain: 0, interrupt: 0, sampled: 0 };
+    for (const condition of order as Condition[]) {
       let record;
       if (condition === 'plain') {
         record = await spawnCounted({ argv });
+      } else if (condition === 'interrupt') {
+        const r = await spawnSampled({ argv }, interruptOnly);
+        record = r.record;
+        interrupts.push(Math.floor(r.profile.eventCount / periodNs));
       } else {
         const r = await recordCommand(argv, { frequencyHz });
         record = r.exit;
@@ -54,6 +77,8 @@ export async function measureSamplerOverhead(argv: string[], options: { blocks?:
       sums[condition] += ns;
     }
     blockOverheads.push(sums.sampled / sums.plain - 1);
+    blockInterrupt.push(sums.interrupt / sums.plain - 1);
+    blockRecording.push((sums.sampled - sums.interrupt) / sums.plain);
   }
   blockOverheads.sort((a, b) => a - b);
   return {
@@ -62,7 +87,10 @@ export async function measureSamplerOverhead(argv: string[], options: { blocks?:
     cpuNs: cpu,
     overhead: median(blockOverheads),
     blockOverheads,
+    interruptOverhead: median(blockInterrupt),
+    recordingOverhead: median(blockRecording),
     samples: median(samples),
-    wallNs: { plain: median(wall.plain), sampled: median(wall.sampled) },
+    interrupts: median(interrupts),
+    wallNs: { plain: median(wall.plain), interrupt: median(wall.interrupt), sampled: median(wall.sampled) },
   };
 }

@@ -42,6 +42,8 @@ export interface NativeProfile {
   lostSamples: number;
   throttles: number;
   truncated: number;
+  /** The sampling events' own count at the end, all CPUs and inherited children (for cpu-clock: ns of CPU they were armed for). */
+  eventCount: number;
   kernelFrames: { available: boolean; reason: string };
 }
 
@@ -49,6 +51,8 @@ export interface NativeProfile {
 export interface NativeSampleRequest {
   event: string;
   frequencyHz: number;
+  /** false: the events fire at the same rate but record nothing (no ring buffer): the sampling interrupt's own cost. Default true. */
+  record?: boolean;
 }
 
 interface ProcessNative {
