@@ -32,7 +32,10 @@ options:
       --compare-perf   run the command a second time under perf record -e EVENT -F HZ -g and print
                        perf report --sort dso's shares beside these (needs perf on PATH)
       --overhead N     instead of one profile: the sampler's cost to the command's CPU time, from N
-                       mirrored blocks of unsampled and sampled runs (A B B A; 10 or more for ±1 %)
+                       mirrored blocks of unsampled, interrupt-only and sampled runs (A B C C B A;
+                       10 or more for ±1 %); interrupt-only runs fire the same events at the same rate
+                       but record nothing, which splits the cost into the sampling interrupt's own
+                       (the machine's floor) and what recording adds
   -h, --help           this text`;
 
 /** What `record --json` writes: the figures of the profile, for scripts (no per-sample data). */
