@@ -234,7 +234,10 @@ export async function recordCli(argv: string[]): Promise<number> {
 
 /** `record --overhead N`: the sampler's cost to the command's CPU time, printed (or as JSON). */
 async function overheadCli(args: RecordArgs, blocks: number): Promise<number> {
-  const r = await measureSamplerOverhead(args.command, { blocks, frequencyHz: args.options.frequencyHz ?? DEFAULT_FREQUENCY_HZ });
+  const { frequencyHz, event, timeoutMs } = args.options;
+  const r = await measureSamplerOverhead(args.command, {
+    blocks, ...(frequencyHz !== undefined ? { frequencyHz } : {}), ...(event !== undefined ? { event } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
   const load = loadavg()[0]!;
   if (args.json !== undefined) {
     const text = JSON.stringify({ command: args.command, ...r, loadAverage1m: load }, null, 2) + '\n';
@@ -247,7 +250,7 @@ async function overheadCli(args: RecordArgs, blocks: number): Promise<number> {
   console.log(
     [
       `prtip-perf record --overhead: ${args.command.join(' ')}`,
-      `  ${r.blocks} mirrored blocks, ${r.cpuNs.plain.length} runs each, sampled at ${r.frequencyHz} Hz (median ${r.samples} samples per run, ${r.interrupts} interrupts per interrupt-only run); 1-min load ${load.toFixed(1)}`,
+      `  ${r.blocks} mirrored blocks, ${r.cpuNs.plain.length} runs each, sampled with ${r.event} at ${r.frequencyHz} Hz (median ${r.samples} samples per run, ${r.interrupts} interrupts per interrupt-only run); 1-min load ${load.toFixed(1)}`,
       `  child CPU (user + sys), median: unsampled ${ms(median(r.cpuNs.plain))} ms, interrupt only ${ms(median(r.cpuNs.interrupt))} ms, sampled ${ms(median(r.cpuNs.sampled))} ms`,
       `  overhead (median of the blocks): ${pct(r.overhead)} % of the child's CPU; blocks from ${pct(r.blockOverheads[0]!)} to ${pct(r.blockOverheads.at(-1)!)} %`,
       `    the sampling interrupt alone (the same events at ${r.frequencyHz} Hz, recording nothing): ${pct(r.interruptOverhead)} %; the machine's floor for any sampler at this rate`,

@@ -12,6 +12,7 @@ import { PerfError } from '../src/errors.js';
 import { nativeAddon, packageRoot } from '../src/native.js';
 import { isKernelDso, parsePerfReportDso, perfRecordShares } from '../src/profile/perf-compare.js';
 import { KERNEL_LIBRARY, MappingIndex, libraryName, maxSampleRate, profileToJson, recordCommand, sharesByLibrary } from '../src/profile/record.js';
+import { measureSamplerOverhead } from '../src/profile/overhead.js';
 import type { RawProfile } from '../src/profile/types.js';
 import { findExecutable, spawnSampled } from '../src/runner/spawn.js';
 import { RUNS, badInteger, fuzzTarget, notString, printCounts } from './fuzz-bad-values.js';
@@ -221,12 +222,15 @@ describe('prtip-perf record (CLI)', () => {
     }
   });
   it.runIf(python !== null)('--overhead N --json -: the unsampled, interrupt-only and sampled runs of each block, the median overhead and its split', () => {
-    const r = run(['--overhead', '1', '--json', '-', '--', python!, '-c', 'sum(i*i for i in range(300000))']);
+    // -e is the event of both the interrupt-only and the sampled runs (it was once dropped in this mode).
+    const r = run(['--overhead', '1', '-e', 'task-clock', '--json', '-', '--', python!, '-c', 'sum(i*i for i in range(300000))']);
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as {
       blocks: number; cpuNs: { plain: number[]; interrupt: number[]; sampled: number[] }; overhead: number; blockOverheads: number[];
-      interruptOverhead: number; recordingOverhead: number; samples: number; interrupts: number;
+      interruptOverhead: number; recordingOverhead: number; samples: number; interrupts: number; event: string; frequencyHz: number;
     };
+    expect(j.event).toBe('task-clock');
+    expect(j.frequencyHz).toBe(1000);
     expect(j.blocks).toBe(1);
     for (const runs of [j.cpuNs.plain, j.cpuNs.interrupt, j.cpuNs.sampled]) {
       expect(runs).toHaveLength(2);
@@ -241,6 +245,16 @@ describe('prtip-perf record (CLI)', () => {
     expect(j.interrupts).toBeGreaterThan(0.5 * cpuMs);
     expect(j.interrupts).toBeLessThan(1.5 * cpuMs + 2);
     expect(j.samples).toBeGreaterThan(0);
+  });
+  it('measureSamplerOverhead refuses bad options by name before anything runs', async () => {
+    for (const [options, says] of [
+      [{ blocks: 0 }, /options\.blocks/],
+      [{ frequencyHz: 0 }, /options\.frequencyHz must be an integer from 1/],
+      [{ event: 'no-such-event' }, /options\.event/],
+      [{ timeoutMs: -1 }, /options\.timeoutMs/],
+    ] as const) {
+      await expect(measureSamplerOverhead(['/bin/true'], options as never)).rejects.toThrow(says);
+    }
   });
   it('a missing command and a run too short to sample exit 1 with the reason', () => {
     const missing = run(['--', 'no-such-command-here']);

@@ -12,13 +12,14 @@
 import { mirroredBlocks } from '../runner/interleave.js';
 import { spawnCounted, spawnSampled } from '../runner/spawn.js';
 import { median } from '../stats.js';
-import { expectInteger } from '../validate.js';
-import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, recordCommand } from './record.js';
+import { expectInteger, expectNumber } from '../validate.js';
+import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent, recordCommand } from './record.js';
 
 type Condition = 'plain' | 'interrupt' | 'sampled';
 
 /** What measureSamplerOverhead found. */
 export interface SamplerOverhead {
+  event: string;
   frequencyHz: number;
   blocks: number;
   /** Child CPU time (user + sys) per run, ns, in run order per condition: unsampled, interrupt only, recorded. */
@@ -40,9 +41,14 @@ export interface SamplerOverhead {
 }
 
 /** Runs argv in `blocks` mirrored blocks, unsampled, interrupt-only and sampled at frequencyHz, and compares the child's CPU time. */
-export async function measureSamplerOverhead(argv: string[], options: { blocks?: number; frequencyHz?: number } = {}): Promise<SamplerOverhead> {
+export async function measureSamplerOverhead(
+  argv: string[],
+  options: { blocks?: number; frequencyHz?: number; event?: string; timeoutMs?: number } = {},
+): Promise<SamplerOverhead> {
   const blocks = expectInteger('options.blocks', options.blocks ?? 10, 1, 10_000);
-  const frequencyHz = options.frequencyHz ?? DEFAULT_FREQUENCY_HZ;
+  const frequencyHz = options.frequencyHz === undefined ? DEFAULT_FREQUENCY_HZ : checkFrequency('options.frequencyHz', options.frequencyHz);
+  const event = options.event === undefined ? DEFAULT_EVENT : checkSamplingEvent('options.event', options.event);
+  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: expectNumber('options.timeoutMs', options.timeoutMs, 0, 7 * 24 * 3600e3) };
   const cpu: Record<Condition, number[]> = { plain: [], interrupt: [], sampled: [] };
   const wall: Record<Condition, number[]> = { plain: [], interrupt: [], sampled: [] };
   const samples: number[] = [];
@@ -51,23 +57,23 @@ export async function measureSamplerOverhead(argv: string[], options: { blocks?:
   const blockOverheads: number[] = [];
   const blockInterrupt: number[] = [];
   const blockRecording: number[] = [];
-  const interruptOnly = { event: DEFAULT_EVENT, frequencyHz, record: false };
+  const interruptOnly = { event, frequencyHz, record: false };
   // One unmeasured run of each first: page cache, the exec helper, the sampler's first open.
-  await spawnCounted({ argv });
-  await spawnSampled({ argv }, interruptOnly);
-  await recordCommand(argv, { frequencyHz });
+  await spawnCounted({ argv, ...timeout });
+  await spawnSampled({ argv, ...timeout }, interruptOnly);
+  await recordCommand(argv, { frequencyHz, event, ...timeout });
   for (const order of mirroredBlocks(['plain', 'interrupt', 'sampled'], blocks)) {
     const sums: Record<Condition, number> = { plain: 0, interrupt: 0, sampled: 0 };
     for (const condition of order as Condition[]) {
       let record;
       if (condition === 'plain') {
-        record = await spawnCounted({ argv });
+        record = await spawnCounted({ argv, ...timeout });
       } else if (condition === 'interrupt') {
-        const r = await spawnSampled({ argv }, interruptOnly);
+        const r = await spawnSampled({ argv, ...timeout }, interruptOnly);
         record = r.record;
         interrupts.push(Math.floor(r.profile.eventCount / periodNs));
       } else {
-        const r = await recordCommand(argv, { frequencyHz });
+        const r = await recordCommand(argv, { frequencyHz, event, ...timeout });
         record = r.exit;
         samples.push(r.profile.samples.length);
       }
@@ -82,6 +88,7 @@ export async function measureSamplerOverhead(argv: string[], options: { blocks?:
   }
   blockOverheads.sort((a, b) => a - b);
   return {
+    event,
     frequencyHz,
     blocks,
     cpuNs: cpu,
