@@ -250,7 +250,7 @@ async function overheadCli(args: RecordArgs, blocks: number): Promise<number> {
   console.log(
     [
       `prtip-perf record --overhead: ${args.command.join(' ')}`,
-      `  ${r.blocks} mirrored blocks, ${r.cpuNs.plain.length} runs each, sampled with ${r.event} at ${r.frequencyHz} Hz (median ${r.samples} samples per run, ${r.interrupts} interrupts per interrupt-only run); 1-min load ${load.toFixed(1)}`,
+      `  ${r.blocks} mirrored blocks, ${r.cpuNs.plain.length} runs each, sampled with ${r.event} at ${r.frequencyHz} Hz (median ${r.samples} samples per run${r.interrupts === null ? '' : `, ${r.interrupts} interrupts per interrupt-only run`}); 1-min load ${load.toFixed(1)}`,
       `  child CPU (user + sys), median: unsampled ${ms(median(r.cpuNs.plain))} ms, interrupt only ${ms(median(r.cpuNs.interrupt))} ms, sampled ${ms(median(r.cpuNs.sampled))} ms`,
       `  overhead (median of the blocks): ${pct(r.overhead)} % of the child's CPU; blocks from ${pct(r.blockOverheads[0]!)} to ${pct(r.blockOverheads.at(-1)!)} %`,
       `    the sampling interrupt alone (the same events at ${r.frequencyHz} Hz, recording nothing): ${pct(r.interruptOverhead)} %; the machine's floor for any sampler at this rate`,

@@ -16,6 +16,8 @@ import { expectInteger, expectNumber } from '../validate.js';
 import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent, recordCommand } from './record.js';
 
 type Condition = 'plain' | 'interrupt' | 'sampled';
+/** The events the sampler drives with a fixed period of 1e9 / frequency ns (native/profile/sampler.cc). */
+const CLOCK_EVENTS = new Set(['cpu-clock', 'task-clock']);
 
 /** What measureSamplerOverhead found. */
 export interface SamplerOverhead {
@@ -34,8 +36,11 @@ export interface SamplerOverhead {
   recordingOverhead: number;
   /** Median samples per sampled run. */
   samples: number;
-  /** Median sampling interrupts per interrupt-only run: the event's own count (ns of CPU) over its period. */
-  interrupts: number;
+  /**
+   * Median sampling interrupts per interrupt-only run: the event's own count (ns of CPU) over its
+   * period. Only for the clock events (cpu-clock, task-clock), whose period is time; null for others.
+   */
+  interrupts: number | null;
   /** Median wall time per condition, ns. */
   wallNs: { plain: number; interrupt: number; sampled: number };
 }
@@ -71,7 +76,7 @@ export async function measureSamplerOverhead(
       } else if (condition === 'interrupt') {
         const r = await spawnSampled({ argv, ...timeout }, interruptOnly);
         record = r.record;
-        interrupts.push(Math.floor(r.profile.eventCount / periodNs));
+        if (CLOCK_EVENTS.has(event)) interrupts.push(Math.floor(r.profile.eventCount / periodNs));
       } else {
         const r = await recordCommand(argv, { frequencyHz, event, ...timeout });
         record = r.exit;
@@ -97,7 +102,7 @@ export async function measureSamplerOverhead(
     interruptOverhead: median(blockInterrupt),
     recordingOverhead: median(blockRecording),
     samples: median(samples),
-    interrupts: median(interrupts),
+    interrupts: interrupts.length > 0 ? median(interrupts) : null,
     wallNs: { plain: median(wall.plain), interrupt: median(wall.interrupt), sampled: median(wall.sampled) },
   };
 }
