@@ -1,19 +1,17 @@
 /**
  * The flame graph: layout from folded stacks (widths by samples, callers below callees),
  * escaping, and the figure in the HTML report drawn by headless Chromium (in a network
- * namespace of its own with nothing but loopback, like test/html-report.test.ts).
+ * namespace of its own with nothing but loopback: test/chromium-netns.ts).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineInfo } from '../src/machine.js';
-import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { flameGraphFigures, flameGraphSvg } from '../src/report/flamegraph.js';
 import { htmlReport } from '../src/report/html.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
+import { type ChromiumInNamespace, chromiumSkipReason, launchChromiumInNamespace } from './chromium-netns.js';
 
 const FOLDED = [
   'prtip;main;scan;tokio::runtime::task::raw::poll;connect_[k] 60',
@@ -65,33 +63,18 @@ describe('flameGraphSvg', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const netns = canCreateNamespaces();
-const browserSkip = !existsSync(CHROMIUM) ? `${CHROMIUM} is not installed` : !netns.ok ? `no network namespace for Chromium: ${netns.reason}` : '';
+const browserSkip = chromiumSkipReason();
 if (browserSkip) console.log(`skipping the flame graph browser test: ${browserSkip}`);
 
 describe.skipIf(browserSkip !== '')('the flame graph in the HTML report, in headless Chromium (loopback-only namespace)', () => {
-  let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
-  let dir: string;
-  let ns: Namespace | undefined;
+  let chrome: ChromiumInNamespace | undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'chromium-flame-'));
-    ns = await createNamespace();
-    const launcher = join(dir, 'chromium-in-netns.sh');
-    const argv = ns.command([CHROMIUM]).map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-    writeFileSync(launcher, `#!/bin/sh\nexec ${argv} "$@"\n`);
-    chmodSync(launcher, 0o700);
-    browser = await chromium.launchPersistentContext(join(dir, 'data'), {
-      executablePath: launcher, headless: true, viewport: { width: 1200, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    chrome = await launchChromiumInNamespace();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await ns?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await chrome?.close();
   });
 
   it('draws every box with its width, shows the names, fetches nothing and logs no error', async () => {
@@ -103,7 +86,7 @@ describe.skipIf(browserSkip !== '')('the flame graph in the HTML report, in head
     mkdirSync(out, { recursive: true });
     const file = join(out, 'report.html');
     writeFileSync(file, htmlReport(r));
-    const page = await browser.newPage();
+    const page = await chrome!.browser.newPage();
     const problems: string[] = [], requests: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
     page.on('pageerror', (e) => problems.push(e.message));

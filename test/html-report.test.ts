@@ -1,25 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchCommand } from '../bench/index.js';
 import { machineInfo } from '../src/machine.js';
-import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { chartSections, htmlReport } from '../src/report/html.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { barChartSvg, lineChartSvg } from '../src/report/svg.js';
+import { type ChromiumInNamespace, chromiumSkipReason, launchChromiumInNamespace } from './chromium-netns.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-// The browser runs only inside a network namespace of its own with nothing but loopback:
-// Chromium phones home (DNS for accounts.google.com, update.googleapis.com) whatever its flags
-// say. Without the privilege to make one, the browser tests skip: never the host's network.
-const netns = canCreateNamespaces();
-const browserSkip = !hasChromium
-  ? `${CHROMIUM} is not installed (apt-get install chromium)`
-  : !netns.ok ? `Chromium runs only in a network namespace of its own, and none can be created here: ${netns.reason}` : '';
+const browserSkip = chromiumSkipReason();
 if (browserSkip) console.log(`skipping the browser tests: ${browserSkip}`);
 
 const machine = await machineInfo();
@@ -240,57 +231,38 @@ function processesMentioning(needle: string): string[] {
 }
 
 describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a loopback-only network namespace)', () => {
-  let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
-  let profile: string;
-  let ns: Namespace | undefined;
+  let chrome: ChromiumInNamespace | undefined;
   // Screenshots and pages go to a temporary folder, never into the user's results/ (PRTIP_PERF_SCREENSHOTS to choose one).
   const out = process.env['PRTIP_PERF_SCREENSHOTS'] ?? mkdtempSync(join(tmpdir(), 'prtip-perf-html-test-'));
   const userResults = resolve('results');
   const resultsBefore = folderState(userResults);
 
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-    ns = await createNamespace();
-    // playwright starts the executable it is given, talking to it over inherited pipes; a
-    // wrapper that enters the namespace (ip netns exec execs, so the pipes pass through) puts
-    // every Chromium process in it.
-    const launcher = join(profile, 'chromium-in-netns.sh');
-    const argv = ns.command([CHROMIUM]).map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-    writeFileSync(launcher, `#!/bin/sh\nexec ${argv} "$@"\n`);
-    chmodSync(launcher, 0o700);
-    // A fresh profile each time (playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(join(profile, 'data'), {
-      executablePath: launcher,
-      headless: true,
-      viewport: { width: 1200, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    chrome = await launchChromiumInNamespace();
     mkdirSync(out, { recursive: true });
     console.log(`HTML report test: pages and screenshots in ${out}`);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await ns?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chrome?.close();
   });
 
   it('every Chromium process is in the harness namespace, which has nothing but loopback', async () => {
-    const nsInode = `net:[${statSync(ns!.path).ino}]`;
+    const nsInode = `net:[${statSync(chrome!.ns.path).ino}]`;
     const hostInode = netnsOf('self');
     expect(nsInode).not.toBe(hostInode);
-    const pids = processesMentioning(join(profile, 'data'));
+    const pids = processesMentioning(chrome!.profileDir);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) {
       const inode = netnsOf(pid);
       if (inode !== '') expect(inode, `chromium pid ${pid}`).toBe(nsInode);
     }
-    const links = await ns!.exec(['ip', '-o', 'link', 'show']);
+    const links = await chrome!.ns.exec(['ip', '-o', 'link', 'show']);
     expect(links.stdout.trim().split('\n').map((l) => l.split(':')[1]!.trim())).toEqual(['lo']);
   });
 
   async function open(file: string) {
-    const page = await browser.newPage();
+    const page = await chrome!.browser.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => {
