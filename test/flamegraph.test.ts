@@ -3,8 +3,9 @@
  * escaping, and the figure in the HTML report drawn by headless Chromium (in a network
  * namespace of its own with nothing but loopback: test/chromium-netns.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineInfo } from '../src/machine.js';
@@ -82,7 +83,8 @@ describe.skipIf(browserSkip !== '')('the flame graph in the HTML report, in head
       data: { profiles: [{ tool: 'prtip', scenario: 'syn-scan-1k', samples: 100, folded: FOLDED }] } };
     const r: BenchResult = { kind: 'prtip-perf/bench-result', version: BENCH_RESULT_VERSION, startedAt: new Date().toISOString(), durationMs: 1,
       options: { quick: true, suites: ['prtip'], prtip: null }, interrupted: false, machine: await machineInfo(), suites: [suite], claims: [] };
-    const out = resolve('results', 'flamegraph-test');
+    // Never into the user's results/ (as in test/html-report.test.ts): a temporary folder, or PRTIP_PERF_SCREENSHOTS.
+    const out = process.env['PRTIP_PERF_SCREENSHOTS'] ?? mkdtempSync(join(tmpdir(), 'prtip-perf-flamegraph-test-'));
     mkdirSync(out, { recursive: true });
     const file = join(out, 'report.html');
     writeFileSync(file, htmlReport(r));
