@@ -30,10 +30,10 @@ const floorOps = (size: number): number => Math.min(4096, Math.max(4, Math.ceil(
 /** Operations per call: about 64 KiB of data per call, at least 4 and at most 4096 ops. */
 const opsPerCall = (size: number): number => Math.min(4096, Math.max(4, Math.ceil(65536 / size)));
 
-/** Deterministic pseudo-random bytes (xorshift32), the same in every process. */
-export function randomData(length: number): Buffer {
+/** Deterministic pseudo-random bytes (xorshift32 from seed), the same in every process. */
+export function randomData(length: number, seed = 0x9e3779b9): Buffer {
   const b = Buffer.alloc(length);
-  let x = 0x9e3779b9;
+  let x = seed >>> 0 || 1;
   for (let i = 0; i < length; i++) {
     x ^= x << 13, x >>>= 0, x ^= x >>> 17, x ^= x << 5, x >>>= 0;
     b[i] = x & 0xff;

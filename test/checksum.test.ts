@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomData } from '../bench/checksum.bench.js';
 import { PerfError } from '../src/errors.js';
 import {
   ChecksumKernel, SUM_VARIANTS, checksum, checksumSelfCheck, checksumUpdate, checksumVariants, incrementalSelfCheck, packetNative,
@@ -13,17 +14,6 @@ const available = checksumVariants().filter((v) => v.available && v.name !== 'in
 const unavailable = checksumVariants().filter((v) => !v.available).map((v) => v.name);
 if (unavailable.length > 0) console.log(`checksum variants this CPU lacks (their checks are skipped): ${unavailable.join(', ')}`);
 const referenceChecksum = (b: Uint8Array): number => ~referenceSum(b) & 0xffff;
-
-/** Deterministic bytes for the TS-side cases. */
-function pseudoRandomBytes(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13, x >>>= 0, x ^= x >>> 17, x ^= x << 5, x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 describe('checksumVariants', () => {
   it('lists the four kernels and incremental, scalar ones always available', () => {
@@ -76,7 +66,7 @@ describe('carry cases', () => {
   });
 
   it('odd lengths pad the last byte as a high byte, at every alignment', () => {
-    const data = pseudoRandomBytes(70000, 7);
+    const data = randomData(70000, 7);
     for (const variant of available) {
       for (let length = 1; length < 300; length += 2) {
         for (const offset of [0, 1, 2, 3, 5, 8, 33, 63]) {
@@ -145,7 +135,7 @@ describe('incremental (RFC 1624)', () => {
 
 describe('pseudo headers', () => {
   it('IPv4 and IPv6 TCP/UDP checksums match the reference', () => {
-    const segment = pseudoRandomBytes(33, 3);
+    const segment = randomData(33, 3);
     const v4 = Buffer.from([127, 0, 0, 1, 127, 0, 0, 2, 0, 6, 0, 33]);
     expect(transportChecksum(segment, { family: 4, src: '127.0.0.1', dst: '127.0.0.2', protocol: 'tcp' })).toBe(~referenceSum(v4, segment) & 0xffff);
     const v6 = Buffer.concat([Buffer.alloc(15), Buffer.from([1]), Buffer.from('fe800000000000000000000000000001', 'hex'), Buffer.from([0, 0, 0, 33, 0, 0, 0, 17])]);

@@ -7,23 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { type FloorPair, floorsTable, measureFloor } from '../bench/floors.js';
 import { standaloneContext } from '../bench/suite.js';
-import { suite as checksumSuite } from '../bench/checksum.bench.js';
+import { suite as checksumSuite, randomData } from '../bench/checksum.bench.js';
 import { suite as countersSuite } from '../bench/counters.bench.js';
 import { suite as craftingSuite } from '../bench/packet-crafting.bench.js';
 import { openCounters } from '../src/counters.js';
 import { ChecksumKernel, CraftKernel, checksum, craftPackets } from '../src/packet.js';
 import type { SuiteResult } from '../src/report/result.js';
 import { ProgressLine } from '../src/progress.js';
-
-function randomBytes(length: number, seed: number): Buffer {
-  const b = Buffer.alloc(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13, x >>>= 0, x ^= x >>> 17, x ^= x << 5, x >>>= 0;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
 
 describe('crafting reference loops', () => {
   const group = 300;
@@ -76,7 +66,7 @@ describe('crafting reference loops', () => {
 
 describe('checksum reference loop', () => {
   it('agrees with every kernel at every length 0..300, 1500, 64 KiB and odd alignments', () => {
-    const data = randomBytes(65536 + 64, 7);
+    const data = randomData(65536 + 64, 7);
     // a quarter of 0xFF bytes so end-around carries happen
     data.fill(0xff, 1000, 1000 + 16384);
     const lengths = [...Array.from({ length: 301 }, (_, i) => i), 1499, 1500, 4097, 65536];
