@@ -35,11 +35,12 @@ function criterionDir(): string {
 
 /**
  * The driver: runs benchCommand and, when console.log first prints a line containing BLOCK_AT,
- * tells the test on stderr and then holds the main thread for BLOCK_MS (as a synchronous
- * suite does), so the signal arrives while nothing can handle it.
+ * tells the test on stderr and then holds the main thread (as a synchronous suite does) until
+ * the test says it has sent the signal (SENT_FILE appears) or BLOCK_MS have passed, so the
+ * signal arrives while nothing can handle it however slowly a busy machine passes it on.
  */
 const DRIVER = `
-import { writeSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 const { benchCommand } = await import(process.env.BENCH_JS_URL);
 const log = console.log;
 let blocked = false;
@@ -48,7 +49,9 @@ console.log = (...args) => {
   if (!blocked && String(args[0]).includes(process.env.BLOCK_AT)) {
     blocked = true;
     writeSync(2, 'BLOCKING\\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.BLOCK_MS));
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    const end = Date.now() + Number(process.env.BLOCK_MS);
+    while (Date.now() < end && !existsSync(process.env.SENT_FILE)) Atomics.wait(cell, 0, 0, 10);
   }
 };
 process.exitCode = await benchCommand(process.argv.slice(2));
@@ -63,13 +66,14 @@ interface Outcome {
 }
 
 /** Runs the bench, sends `signal` (if any) once the driver blocks at `blockAt`, and waits for the end. */
-async function runBench(name: string, blockAt: string, signal: NodeJS.Signals | null, blockMs = 3000): Promise<Outcome> {
+async function runBench(name: string, blockAt: string, signal: NodeJS.Signals | null, blockMs = 60_000): Promise<Outcome> {
   const driver = join(tmp, 'driver.mjs');
   writeFileSync(driver, DRIVER);
   const out = join(tmp, `out-${name}`);
+  const sentFile = join(tmp, `sent-${name}`);
   const child = spawn(process.execPath, [driver, '--suite', 'criterion', '--criterion', criterionDir(), '--quick', '--out', out], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BENCH_JS_URL: pathToFileURL(benchJs).href, BLOCK_AT: blockAt, BLOCK_MS: String(blockMs), CI: '1' },
+    env: { ...process.env, BENCH_JS_URL: pathToFileURL(benchJs).href, BLOCK_AT: blockAt, BLOCK_MS: String(blockMs), SENT_FILE: sentFile, CI: '1' },
   });
   let stdout = '', stderr = '', sent = false;
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -78,6 +82,7 @@ async function runBench(name: string, blockAt: string, signal: NodeJS.Signals | 
     if (signal !== null && !sent && stderr.includes('BLOCKING\n')) {
       sent = true;
       child.kill(signal);
+      writeFileSync(sentFile, '');
     }
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
