@@ -8,11 +8,10 @@
  * Not tinybench: tinybench runs one task to completion before the next, which is
  * exactly the ordering a 5% comparison on a noisy VM must avoid.
  */
-import type { ClaimRow, Metric, SuiteResult, Table, Verdict } from '../src/report/result.js';
+import type { Metric, SuiteResult, Table } from '../src/report/result.js';
 import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
 import { type SendBatchOptions, type SendBatchResult, rawSocketSupport, sendBatch } from '../src/rawio.js';
-import { max, median, medianInterval, min, stddev } from '../src/stats.js';
-import { blocksNeeded } from '../src/power.js';
+import { max, median, min } from '../src/stats.js';
 import { type ForkInfo, type Suite, type SuiteContext, runIfMain } from './suite.js';
 import { runSendMethods } from './send-methods.js';
 
@@ -75,10 +74,6 @@ function fmt(x: number | null, digits = 0): string {
   return x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
 }
 
-function pct(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
-}
-
 function spread(xs: number[], digits = 0): string {
   return xs.length === 0 ? 'n/a' : `${fmt(min(xs), digits)}-${fmt(max(xs), digits)}`;
 }
@@ -105,8 +100,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const shares = series.reduce((a, s) => a + (s.sink ? 1 : 3), 0);
   const unitMs = budgetMs / (repetitions * POINTS.length * shares);
   const limitFor = (s: Series): number => Math.max(30, Math.floor(unitMs * (s.sink ? 1 : 3)));
+  // Per point, the runs in round order: the claims pair points by round inside each fork.
   const runs = new Map<string, SendBatchResult[]>();
-  const perRound: Map<string, SendBatchResult>[] = [];
   let completedRounds = 0;
   // One sink namespace for every send-path run (creating one costs ~50 ms), always removed.
   const sink: Namespace | undefined = series.some((s) => s.sink) ? await createNamespace({ veth: true, peerDown: true }) : undefined;
@@ -124,7 +119,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
 
     let done = 0;
     outer: for (let round = 0; round < repetitions; round++) {
-      const results = new Map<string, SendBatchResult>();
       for (const s of series) {
         // Rotate the order each round: no size always runs first or right after another.
         const order = POINTS.map((_, i) => POINTS[(i + round * 5) % POINTS.length]!);
@@ -133,13 +127,11 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
           ctx.progress(`batch-size: round ${round + 1}/${repetitions} ${s.id} ${label(p)}`, done, totalRuns);
           const r = await sendBatch(options(s, p, s.sink ? sinkPacketsPerRun : packetsPerRun));
           done++;
-          results.set(key(s, p), r);
           if (!runs.has(key(s, p))) runs.set(key(s, p), []);
           runs.get(key(s, p))!.push(r);
           if (r.sendErrors > 0) warnings.push(`${s.id} ${label(p)} round ${round + 1}: ${r.sendErrors} packets refused by the kernel (errno ${r.lastSendErrno})`);
         }
       }
-      perRound.push(results);
       completedRounds++;
       if (Date.now() - started > budgetMs * 1.1 && round + 1 < repetitions) {
         warnings.push(`stopped after ${round + 1} of ${repetitions} rounds: the time budget (${budgetMs} ms) is spent`);
@@ -152,13 +144,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
 
   const tables: Table[] = [];
   const metrics: Metric[] = [];
-  const claims: ClaimRow[] = [];
   const summary: Record<string, unknown> = {};
-  const gains: Record<string, { g200: number[]; g300: number[]; gBest: number[]; median100: number; median200: number; median300: number }> = {};
-  const reductions: Record<string, { vsBatch1: number | null; vsSendto: number | null }> = {};
-  const reductionsAt: Record<number, Record<string, number | null>> = {};
-  const sysOverhead: Record<string, { sendto: number; at64: number }> = {};
-  const knees: Record<string, number | null> = {};
   let userAt64Plus = 0, cpuAt64Plus = 0;
   const craftShareAt64Plus: number[] = [];
   let totalLost = 0, totalUnexplained = 0, totalAccepted = 0;
@@ -166,10 +152,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
 
   for (const s of series) {
     const medPps = (p: Point): number => median((runs.get(key(s, p)) ?? []).map((r) => r.pps));
-    const medSyscalls = (p: Point): number | null => {
-      const xs = nonNull((runs.get(key(s, p)) ?? []).map((r) => r.syscallsPerPacket));
-      return xs.length ? median(xs) : null;
-    };
     const batch1 = medPps(1);
     const best = Math.max(...BATCH_SIZES.map((b) => medPps(b)));
     const knee = BATCH_SIZES.find((b) => medPps(b) >= KNEE_FRACTION * best) ?? null;
@@ -231,120 +213,9 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     });
     summary[s.id] = { knee, bestPps: best, batch1Pps: batch1 };
 
-    // Paired per-round gains 100 -> 200 / 300 (same round: same machine state).
-    const g200: number[] = [], g300: number[] = [], gBest: number[] = [];
-    for (const results of perRound) {
-      const r100 = results.get(key(s, 100)), r200 = results.get(key(s, 200)), r300 = results.get(key(s, 300));
-      if (!r100 || !r200 || !r300 || r100.pps === 0) continue;
-      g200.push(r200.pps / r100.pps - 1);
-      g300.push(r300.pps / r100.pps - 1);
-      gBest.push(Math.max(r200.pps, r300.pps) / r100.pps - 1);
-    }
-    gains[s.id] = { g200, g300, gBest, median100: medPps(100), median200: medPps(200), median300: medPps(300) };
-    const s1 = medSyscalls(1), s64 = medSyscalls(64), sTo = medSyscalls('sendto');
-    reductions[s.id] = { vsBatch1: s1 && s64 !== null ? 1 - s64 / s1 : null, vsSendto: sTo && s64 !== null ? 1 - s64 / sTo : null };
-    for (const b of [16, 128]) {
-      const sb = medSyscalls(b);
-      (reductionsAt[b] ??= {})[s.id] = s1 && sb !== null ? 1 - sb / s1 : null;
-    }
-    const medSys = (p: Point): number => median((runs.get(key(s, p)) ?? []).map((r) => r.sysNsPerPacket));
-    sysOverhead[s.id] = { sendto: medSys('sendto'), at64: medSys(64) };
-    knees[s.id] = knee;
   }
 
-  // ---- claims ----
-  const gainText = series.map((s) => {
-    const g = gains[s.id]!;
-    if (g.g200.length === 0) return `${s.id}: no complete rounds`;
-    return `${s.id}: 200 vs 100 ${pct(median(g.g200))} (rounds ${pct(min(g.g200))} to ${pct(max(g.g200))}), 300 vs 100 ${pct(median(g.g300))} (${pct(min(g.g300))} to ${pct(max(g.g300))})`;
-  }).join('; ');
-  // Verdict from every paired per-round gain of every series: a distribution-free 95%
-  // interval for their median (order statistics). min-max of 5 rounds per series is the
-  // per-series spread shown above; pooled, the interval is tight enough to decide.
-  const pooled = series.flatMap((s) => gains[s.id]!.gBest);
-  // How many paired rounds would put the interval clear of +5% (80% power, t-test on log gains), if the true gain is the median.
-  const roundsToDecide = (gs: readonly number[]): string => {
-    const logs = gs.map(Math.log1p), distance = Math.abs(Math.log1p(median(gs)) - Math.log1p(0.05)), sd = stddev(logs);
-    const n = gs.length >= 2 && distance > 0 && sd > 0 ? blocksNeeded(distance, sd) : null;
-    if (distance === 0) return 'the median gain sits at +5%, so no round count decides it unless the true gain is elsewhere';
-    return n === null ? 'more than 10,000 paired rounds would be needed at this noise' : `about ${n} paired rounds would decide it with 80% power if the true gain is the median ${pct(median(gs))}`;
-  };
-  const ci = medianInterval(pooled);
-  const gainVerdict = ci === null ? 'cannot-tell' : ci[1] < 0.05 ? 'does-not-hold' : ci[0] >= 0.05 ? 'holds' : 'cannot-tell';
-  const pooledText = ci === null ? 'too few rounds for an interval' : `pooled over ${pooled.length} paired rounds, the better of 200/300 vs 100: median ${pct(median(pooled))}, 95% interval ${pct(ci[0])} to ${pct(ci[1])}`;
-  claims.push({
-    id: 'sendmmsg-batch-100-to-200-300',
-    subject: 'the-work',
-    claim: 'sendmmsg batch 100 is suboptimal; 200-300 gives 5-10% more throughput',
-    source: '003 Sprint 5.5.5 profiling analysis',
-    measured: `${pooledText}. Per series: ${gainText}`,
-    verdict: gainVerdict,
-    reason:
-      gainVerdict === 'does-not-hold'
-        ? 'the 95% interval of the gain lies below +5%: at batch 100 the syscall entry is already paid once per 100 packets (0.01 syscalls/packet, counted), so 200-300 can only save a fraction of 1% of the per-packet kernel cost'
-        : gainVerdict === 'holds'
-          ? 'the 95% interval of the gain lies at or above +5%'
-          : `the 95% interval of the gain straddles +5%: this VM cannot separate the effect from noise; ${roundsToDecide(pooled)}`,
-  });
-  const redText = series.map((s) => {
-    const r = reductions[s.id]!;
-    return `${s.id}: ${r.vsBatch1 === null ? 'n/a' : (100 * r.vsBatch1).toFixed(2) + '%'} fewer syscalls/packet at 64 than at sendmmsg batch 1 (${r.vsSendto === null ? 'n/a' : (100 * r.vsSendto).toFixed(2) + '%'} vs sendto)`;
-  }).join('; ');
-  const reds = series.map((s) => reductions[s.id]!.vsBatch1);
-  const redVerdict = reds.some((r) => r === null) ? 'cannot-tell' : reds.every((r) => Math.abs(r! - 0.98) <= 0.01) ? 'holds' : 'does-not-hold';
-  claims.push({
-    id: 'sendmmsg-98pct-syscall-reduction-at-64',
-    subject: 'the-work',
-    claim: 'batching gives ~98% syscall reduction at batch 64',
-    source: '004 performance guide (--batch-size)',
-    measured: redText + ' (raw_syscalls:sys_enter on the sending thread)',
-    verdict: redVerdict,
-    reason:
-      redVerdict === 'cannot-tell'
-        ? 'raw_syscalls:sys_enter does not open here (tracefs or perf_event_paranoid), so syscalls were not counted'
-        : 'counted, not computed: 1 - 1/64 = 98.4% is what the send loop alone can give; the counts show whether anything else the thread does eats into it. It says nothing about throughput, which the pps column shows',
-  });
-  // The other points of the guide's --batch-size list, judged the same way (±1 point).
-  const otherPoints = [
-    { b: 16, claimed: 0.95, id: 'sendmmsg-95pct-syscall-reduction-at-16', claim: 'batch size 16 gives ~95% syscall reduction' },
-    { b: 128, claimed: 0.99, id: 'sendmmsg-99pct-syscall-reduction-at-128', claim: 'batch size 128 gives ~99% syscall reduction' },
-  ];
-  for (const { b, claimed, id, claim } of otherPoints) {
-    const rs = series.map((x) => reductionsAt[b]?.[x.id] ?? null);
-    const v: Verdict = rs.some((r) => r === null) ? 'cannot-tell' : rs.every((r) => Math.abs(r! - claimed) <= 0.01) ? 'holds' : 'does-not-hold';
-    claims.push({
-      id, subject: 'the-work', claim,
-      source: '004 performance guide (--batch-size)',
-      measured: series.map((x, i) => `${x.id}: ${rs[i] === null ? 'n/a' : `${(100 * rs[i]!).toFixed(2)}%`} fewer syscalls/packet at ${b} than at batch 1`).join('; '),
-      verdict: v,
-      reason: v === 'cannot-tell' ? 'raw_syscalls:sys_enter does not open here (tracefs or perf_event_paranoid), so syscalls were not counted'
-        : `counted by the kernel's tracepoints; 1 - 1/${b} = ${(100 * (1 - 1 / b)).toFixed(1)}% is the send loop's arithmetic; within ±1 point counts as holding`,
-      ...(v === 'cannot-tell' ? { measureWith: 'mount -t tracefs nodev /sys/kernel/tracing, then npm run bench -- --suite batch-size' } : {}),
-    });
-  }
-  // "5-10x reduction in syscall overhead": the kernel time per packet with one sendto per packet vs sendmmsg at the default batch 64.
-  const overheadRatios = series.map((x) => ({ id: x.id, r: sysOverhead[x.id] && sysOverhead[x.id]!.at64 > 0 ? sysOverhead[x.id]!.sendto / sysOverhead[x.id]!.at64 : null }));
-  const okRatios = overheadRatios.filter((x) => x.r !== null);
-  const inBand = okRatios.filter((x) => x.r! >= 5 * 0.8 && x.r! <= 10 * 1.2).length;
-  claims.push({
-    id: 'batching-5-10x-syscall-overhead', subject: 'the-work',
-    claim: 'sendmmsg/recvmmsg batching gives a 5-10x reduction in syscall overhead',
-    source: '004 performance guide, batched system calls',
-    measured: overheadRatios.map((x) => `${x.id}: system ns/packet with sendto ÷ with sendmmsg at 64 = ${x.r === null ? 'n/a' : `${x.r.toFixed(2)}x`}`).join('; '),
-    verdict: okRatios.length === 0 ? 'cannot-tell' : inBand === okRatios.length ? 'holds' : 'does-not-hold',
-    reason: "the syscall overhead per packet is the sending thread's system time per packet (getrusage); what batching can remove is the entry/exit per packet, not the kernel's per-packet send work, so the ratio is bounded by how much of the system time the entry is. 4-12x (±20% of 5-10x) counts as holding",
-  });
-  // The per-environment table's localhost row: 200-300 "optimal". Judged on the knee, the smallest batch within 2% of the best.
-  const localKnees = series.filter((x) => !x.sink).map((x) => ({ id: x.id, knee: knees[x.id] ?? null }));
-  const kneeOk = localKnees.filter((k) => k.knee !== null && k.knee >= 200 && k.knee <= 300).length;
-  claims.push({
-    id: 'batch-size-localhost-200-300', subject: 'the-work',
-    claim: 'the optimal batch on localhost is 200-300',
-    source: '003 Sprint 5.5.5 analysis, batching effectiveness table',
-    measured: localKnees.map((k) => `${k.id} loopback: knee at batch ${k.knee ?? 'n/a'} (smallest batch within ${Math.round((1 - KNEE_FRACTION) * 100)}% of the best median pps)`).join('; '),
-    verdict: localKnees.length === 0 || localKnees.some((k) => k.knee === null) ? 'cannot-tell' : kneeOk === localKnees.length ? 'holds' : 'does-not-hold',
-    reason: 'a batch is "optimal" here when nothing larger gains more than 2%; a knee below 200 means smaller batches already do as well, one above 300 that 200-300 leave throughput behind. The LAN and WAN rows of the table cannot be measured here (no such links)',
-  });
+  // Claims are judged after the suites (src/judge/families/batch.ts) on these metrics' fork summaries.
 
   // ---- issue targets, reported ----
   const notes: [string, string][] = [];
@@ -378,7 +249,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     durationMs: Date.now() - started,
     tables,
     metrics,
-    claims,
+    claims: [],
     warnings,
     data: {
       summary,

@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { loadavg } from 'node:os';
 import { Bench } from 'tinybench';
 import { ChecksumKernel, SUM_VARIANTS, checksum, checksumVariants } from '../src/packet.js';
-import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
+import type { Metric, SuiteResult, Table } from '../src/report/result.js';
 import { CountedBench, type TaskCounters } from '../src/tinybench-counters.js';
 import { noop, tscHz } from '../src/timing.js';
 import { type Suite, type SuiteContext, busyMachineWarning, runIfMain, scaledTime, skipWhenAddonMissing } from './suite.js';
@@ -20,7 +20,6 @@ const SMALL_SIZES = [20, 40, 60];
 const CROSSING_LOOP = 1000; // N-API calls per sample when timing the crossing itself
 const EMPTY_GOAL_NS = 2; // best variant within 2 ns of an empty call at 20-60 B
 const BYTES_PER_CYCLE_GOAL = 16; // at 1500 B and 64 KiB
-const SIMD_CLAIM = 8;
 // issue 14's floor targets, on this run's own reference loop (native/packet/reference.h)
 const FLOOR_BYTES_PER_CYCLE_GOAL = 32; // at 1500 B
 const FLOOR_RATIO_GOAL_64K = 1 / 0.95; // ≥ 0.95× the reference's speed: ours/reference time ≤ 1.053
@@ -212,23 +211,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   tables.push(floors.table);
   metrics.push(...floors.metrics);
 
-  // Claims.
-  const small = SMALL_SIZES.map((s) => ratioAt.get(s)!);
-  const claims: ClaimRow[] = [];
-  // A SYN scan checksums 20-60 B (the IP header, the TCP header with or without options plus the pseudo header).
-  const synRatio = [...small].sort((a, b) => a - b)[1]!;
-  const inBand = (x: number): boolean => x >= SIMD_CLAIM * 0.75 && x <= SIMD_CLAIM * 1.25;
-  claims.push({
-    id: 'checksum-simd-8x',
-    subject: 'the-work',
-    claim: 'SIMD makes the checksum about 8x faster than the scalar loop (no SIMD today)',
-    source: '003 Sprint 5.5.5 profiling analysis, Target 2',
-    measured: `scalar16/best: ${small.map((r, i) => `${SMALL_SIZES[i]} B ${r.toFixed(1)}x (${bestAt.get(SMALL_SIZES[i]!)!.variant})`).join(', ')}; 1500 B ${ratioAt.get(1500)!.toFixed(1)}x; 64 KiB ${ratioAt.get(65536)!.toFixed(1)}x (${best})`,
-    verdict: inBand(synRatio) ? 'holds' : 'does-not-hold',
-    reason: `judged at the 20-60 B a SYN scan checksums: median ${synRatio.toFixed(1)}x, ${inBand(synRatio) ? 'within' : 'outside'} 6-10x. ` +
-      `The speed-up depends on size: at header sizes the call and the fold dominate, at 1500 B and more it is ${ratioAt.get(1500)!.toFixed(0)}x or more; a wide scalar loop (wide64, no SIMD) already gives ${(perOp(find('scalar16', 1500)!) / perOp(find('wide64', 1500)!)).toFixed(1)}x at 1500 B`,
-  });
-  // "checksums are 8-10% of a SYN scan's CPU" is about a whole binary: the prtip suite judges it with these floors.
+  // Claims are judged after the suites (src/judge/families/checksum.ts) on these metrics.
 
   const busy = busyMachineWarning(loadBefore);
   if (busy) warnings.push(busy);
@@ -240,7 +223,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     durationMs: Date.now() - started,
     tables,
     metrics,
-    claims,
+    claims: [],
     warnings,
     data: {
       tscHz: hz, best, opsPerCall: Object.fromEntries(SIZES.map((s) => [s, opsPerCall(s)])),

@@ -12,7 +12,8 @@ import {
 } from '../src/baseline.js';
 import { machineInfo, machineSummary } from '../src/machine.js';
 import { ProgressLine } from '../src/progress.js';
-import { claimsTable, gatherClaims } from '../src/report/claims.js';
+import { claimsTable } from '../src/report/claims.js';
+import { judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { claimsCsv, comparisonCsv, metricsCsv, tablesCsv } from '../src/report/csv.js';
 import { bencherMetricFormat } from '../src/report/bencher.js';
 import { cleanSuite } from '../src/report/failures.js';
@@ -102,7 +103,8 @@ export interface BenchOptions {
   /** Processes per in-process suite; undefined = DEFAULT_FORKS. */
   forks?: number;
   prtip?: string;
-  criterion?: string;
+  /** --criterion DIR, once per criterion run (repeatable). */
+  criterion: string[];
   criterionBaseline?: string;
   out: string;
   saveBaseline?: string;
@@ -127,7 +129,7 @@ function percent(option: string, text: string): number {
 
 /** Parses bench's options; a RangeError names the offending option. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const o: BenchOptions = { help: false, quick: false, counters: 'perf_event', cacheSim: false, suites: [], out: DEFAULT_OUT, baselineDir: DEFAULT_BASELINE_DIR, noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT };
+  const o: BenchOptions = { help: false, quick: false, counters: 'perf_event', cacheSim: false, suites: [], criterion: [], out: DEFAULT_OUT, baselineDir: DEFAULT_BASELINE_DIR, noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     let value: string | undefined;
@@ -175,7 +177,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       }
       case '--prtip': o.prtip = value; break;
-      case '--criterion': o.criterion = value; break;
+      case '--criterion': o.criterion.push(value); break;
       case '--criterion-baseline': o.criterionBaseline = value; break;
       case '--out': o.out = value; break;
       case '--save-baseline': o.saveBaseline = validateBaselineName(value, '--save-baseline'); break;
@@ -319,15 +321,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
   }
 
-  let criterion: CriterionResults | undefined;
+  let criterionRuns: CriterionResults[];
   try {
-    criterion = criterionOption(options.criterion, options.criterionBaseline);
+    criterionRuns = criterionOption(options.criterion, options.criterionBaseline);
   } catch (err) {
     if (!(err instanceof RangeError) && !(err instanceof TypeError)) throw err;
     console.error(`prtip-perf bench: ${err.message}`);
     return EXIT.usage;
   }
-  if (criterion) console.log(`criterion: ${criterion.benchmarks.length} benchmarks in ${criterion.dir} (baseline "${criterion.baseline}")`);
+  for (const c of criterionRuns) console.log(`criterion: ${c.benchmarks.length} benchmarks in ${c.dir} (baseline "${c.baseline}")`);
+  // The side-by-side table shows the first run; the claims are judged on every run.
+  const criterion = criterionRuns[0];
 
   const startedAt = new Date();
   // Criterion results given: their suite runs even when --suite did not name it.
@@ -393,7 +397,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
       interrupted: controller.signal.aborted,
       machine,
       suites,
-      claims: gatherClaims(suites),
+      // Claims are judged once, here, on what the suites measured and on every criterion run.
+      claims: judgeClaims(measurementsOf(suites, criterionRuns)),
     };
 
     console.log('\n' + formatTable(claimsTable(result.claims), { maxCellWidth: 40 }));

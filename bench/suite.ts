@@ -4,11 +4,13 @@
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
+import { delimiter } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CriterionResults, readCriterion } from '../src/criterion.js';
 import { PerfError } from '../src/errors.js';
 import type { SuiteResult, Table } from '../src/report/result.js';
 import { claimsTable } from '../src/report/claims.js';
+import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { formatTable } from '../src/report/text.js';
 import { ProgressLine } from '../src/progress.js';
 
@@ -53,18 +55,21 @@ export interface Suite {
 }
 
 /**
- * prtip's criterion results from --criterion DIR (else PRTIP_CRITERION) and
- * --criterion-baseline NAME (default "new"); undefined when neither names a directory.
+ * prtip's criterion runs from --criterion DIR (repeatable; else PRTIP_CRITERION, several
+ * directories separated by ":") and --criterion-baseline NAME[,NAME…] (default "new"): every
+ * baseline of every directory is one run. Empty when no directory is named.
  * Throws TypeError/RangeError naming the option for a bad directory or baseline.
  */
-export function criterionOption(dir: string | undefined, baseline: string | undefined, env: NodeJS.ProcessEnv = process.env): CriterionResults | undefined {
-  const fromEnv = dir === undefined;
-  const chosen = dir ?? env['PRTIP_CRITERION'];
-  if (chosen === undefined || chosen === '') {
+export function criterionOption(dirs: readonly string[], baseline: string | undefined, env: NodeJS.ProcessEnv = process.env): CriterionResults[] {
+  const fromEnv = dirs.length === 0;
+  const chosen = fromEnv ? (env['PRTIP_CRITERION'] ?? '').split(delimiter).filter((d) => d !== '') : dirs;
+  if (chosen.length === 0) {
     if (baseline !== undefined) throw new RangeError('--criterion-baseline needs --criterion DIR (or PRTIP_CRITERION)');
-    return undefined;
+    return [];
   }
-  return readCriterion(chosen, baseline ?? 'new', fromEnv ? 'PRTIP_CRITERION' : '--criterion');
+  const baselines = (baseline ?? 'new').split(',');
+  if (baselines.some((b) => b === '')) throw new RangeError(`--criterion-baseline: expected NAME or NAME,NAME,…, got "${baseline}"`);
+  return chosen.flatMap((dir) => baselines.map((b) => readCriterion(dir, b, fromEnv ? 'PRTIP_CRITERION' : '--criterion')));
 }
 
 /**
@@ -74,7 +79,8 @@ export function criterionOption(dir: string | undefined, baseline: string | unde
 export function standaloneContext(argv: readonly string[] = process.argv.slice(2), line: ProgressLine = new ProgressLine()): SuiteContext {
   const prtipAt = argv.indexOf('--prtip');
   const valueOf = (option: string): string | undefined => (argv.indexOf(option) >= 0 ? argv[argv.indexOf(option) + 1] : undefined);
-  const criterion = criterionOption(valueOf('--criterion'), valueOf('--criterion-baseline'));
+  const dirs = argv.flatMap((a, i) => (a === '--criterion' && argv[i + 1] !== undefined ? [argv[i + 1]!] : []));
+  const criterion = criterionOption(dirs, valueOf('--criterion-baseline'))[0];
   const controller = new AbortController();
   // tinybench adds one abort listener per task; the default cap of 10 would warn about a leak that is not one.
   setMaxListeners(1000, controller.signal);
@@ -104,8 +110,10 @@ export async function runIfMain(moduleUrl: string, suite: Suite): Promise<void> 
   const result = await suite.run(standaloneContext(process.argv.slice(2), line));
   line.clear();
   printSuite(result);
-  // Run alone, a suite shows its own claims; the main job prints every suite's claims together.
-  if (result.claims.length > 0) console.log('\n' + formatTable(claimsTable(result.claims)));
+  // Run alone, a suite shows the claims judged on it; the main job judges every claim together.
+  const mine = new Set(CLAIMS.filter((c) => c.needs.includes(suite.name)).map((c) => c.id));
+  const claims = judgeClaims(measurementsOf([result])).filter((c) => mine.has(c.id));
+  if (claims.length > 0) console.log('\n' + formatTable(claimsTable(claims)));
   if (result.status === 'failed') process.exitCode = 1;
 }
 

@@ -304,57 +304,6 @@ export function criterionRows(results: CriterionResults, metrics: ReadonlyMap<st
   return { rows, unmapped, warnings };
 }
 
-// ---- verdicts that survive the next `cargo bench`: a three-way band ----
-
-/** A figure with its interval, already expressed as deviations from the claimed value (relative, or in points). */
-export interface Deviation {
-  point: number;
-  low: number;
-  high: number;
-}
-
-export interface BandVerdict {
-  verdict: 'holds' | 'does-not-hold' | 'cannot-tell';
-  /** Which side of the band decided it, in words (for the claim's reason). */
-  why: string;
-}
-
-/**
- * Judges a deviation from a claim so that one more run of the same benchmark cannot flip
- * "holds" into "does not hold". Criterion's interval comes from the samples of one process, so
- * it says nothing about the next `cargo bench`; `allowance` is the run-to-run movement we allow
- * for on top of it.
- *  - holds: the interval, widened by ±allowance, lies inside ±tolerance;
- *  - does not hold: the whole interval lies outside ±(tolerance + allowance);
- *  - otherwise cannot tell (the figure is borderline).
- * A run that holds and a run that does not hold would need to differ by more than the allowance
- * on both sides, i.e. by more than 2 × allowance.
- * `unit` is '%' for relative deviations (0.1 = 10 %) and 'points' for percentage points (0.1 = 10 points).
- */
-export function judgeBand(d: Deviation, tolerance: number, allowance: number, unit: '%' | 'points'): BandVerdict {
-  for (const [name, v] of [['d.point', d.point], ['d.low', d.low], ['d.high', d.high], ['tolerance', tolerance], ['allowance', allowance]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`judgeBand: ${name} must be a finite number, got ${String(v)}`);
-  }
-  if (tolerance < 0 || allowance < 0) throw new RangeError(`judgeBand: tolerance and allowance must be ≥ 0, got ${tolerance} and ${allowance}`);
-  if (d.low > d.high) throw new RangeError(`judgeBand: d.low (${d.low}) must not exceed d.high (${d.high})`);
-  const pct = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}${unit === '%' ? ' %' : ' points'}`;
-  const band = (x: number): string => `±${Number((100 * x).toFixed(1))}${unit === '%' ? ' %' : ' points'}`;
-  const interval = `[${pct(d.low)}, ${pct(d.high)}]`;
-  // a rounding error of the arithmetic never decides a boundary case
-  const EPS = 1e-12;
-  if (d.low - allowance >= -tolerance - EPS && d.high + allowance <= tolerance + EPS) {
-    return { verdict: 'holds', why: `its interval ${interval}, widened by the run-to-run allowance of ${band(allowance)}, lies inside ${band(tolerance)}` };
-  }
-  if (d.low > tolerance + allowance + EPS || d.high < -(tolerance + allowance) - EPS) {
-    return { verdict: 'does-not-hold', why: `its whole interval ${interval} lies outside ${band(tolerance)} even with the run-to-run allowance of ${band(allowance)} (outside ${band(tolerance + allowance)})` };
-  }
-  return {
-    verdict: 'cannot-tell',
-    why: `borderline: its interval ${interval} is neither inside ${band(tolerance)} once widened by the run-to-run allowance of ${band(allowance)}, nor wholly outside ${band(tolerance + allowance)}; ` +
-      'the next cargo bench could land on either side',
-  };
-}
-
 /** How to decide a borderline criterion verdict: several runs, saved as baselines, each judged. */
 export const CRITERION_RERUN_HINT = 'run cargo bench -p prtip-network --bench packet_crafting several times on a quiet machine, ' +
   'saving each (cargo bench -p prtip-network --bench packet_crafting -- --save-baseline runN), and judge each with --criterion-baseline runN: ' +

@@ -14,7 +14,7 @@ export { MANIFEST, RESULT_FILES, type ResultsManifest, writeResultsFolder } from
 export { type HyperfineExport, type HyperfineResult, hyperfineExport } from './hyperfine.js';
 export { hyperfineCsv, hyperfineMarkdown } from './hyperfine.js';
 export { type ChartSection, chartSections, htmlReport } from './html.js';
-export { claimsTable, gatherClaims } from './claims.js';
+export { claimsTable } from './claims.js';
 export {
   type BaselineComparison, type ChangeVerdict, type CompareOptions, type MetricComparison, DEFAULT_BASELINE_DIR, DEFAULT_NOISE_THRESHOLD_PCT,
   bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline,

@@ -80,14 +80,22 @@ export const CLAIM_SUBJECTS: Record<ClaimSubject, string> = {
 };
 
 export interface ClaimRow {
-  /** Stable id, e.g. "checksum-simd-8x"; every id has a row in src/claims-inventory.ts. */
+  /** Stable id, e.g. "checksum-simd-8x"; every id is a claim in src/judge/families/. */
   id: string;
   /** What the claim is about, and so what it is judged on. */
   subject: ClaimSubject;
   /** The claim as the documents state it. */
   claim: string;
-  /** Which seed document (e.g. "003 Sprint 5.5.5 analysis"). */
+  /** Which seed document and section (e.g. "003 Sprint 5.5.5 profiling analysis, Target 2"). */
   source: string;
+  /** Its family (src/judge/families/), e.g. "criterion". */
+  family?: string;
+  /** The document's own words, quoted exactly. */
+  words?: string;
+  /** The interval the verdict came from, in words. */
+  interval?: string;
+  /** The band the interval was set against: the claim's figure read fairly, in words. */
+  band?: string;
   /** What was measured here, with units and spread. */
   measured: string;
   verdict: Verdict;
