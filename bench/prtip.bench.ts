@@ -522,8 +522,8 @@ async function memoryRuns(ctx: SuiteContext, valgrind: string, prtip: string, tl
     const check: MemoryCheck = { id: m.id, argv: [prtip, ...(m.scenario.args.prtip as () => string[])()], limitMs, heap: null, stacks: null, anonBytes: null, untracedWallNs: null, untracedOutput: '', note: '' };
     check.heap = await traced(`massif prtip ${m.id}`, () => runUnderValgrind({ valgrind, tool: 'massif', environment, timeLimitMs: limitMs, signal: ctx.signal }));
     // Stacks: a separate run with --stacks=yes (it changes which snapshot is the peak), not for the long -sV run,
-    // the scenarios marked noStacks, nor with --quick (its budget holds the heap and leak runs only); once valgrind has failed at it on this
-    // binary it is not tried again.
+    // the scenarios marked noStacks, nor with --quick (its budget holds the heap and leak runs only); once
+    // valgrind has failed at it on this binary it is not tried again.
     if (!ctx.quick && !results.stacksUnsupported && !m.restOfBudget && !m.noStacks && !ctx.signal.aborted) {
       check.stacks = await traced(`massif --stacks=yes prtip ${m.id}`, () => runUnderValgrind({ valgrind, tool: 'massif', stacks: true, environment, timeLimitMs: limitMs, signal: ctx.signal }));
       if (check.stacks?.failure) results.stacksUnsupported = check.stacks.failure;
