@@ -84,7 +84,7 @@ describe('memory family: -sV', () => {
     const snapshots = Array.from({ length: 11 }, (_, i) => ({ time: 500 * i, heapBytes: (369e6 * i) / 10, extraHeapBytes: 0 }));
     const f = judge('whole-sv-memory-1.97GB', sv(massif(369e6, { limited: true, extraShare: 0, lastMs: 5000, snapshots })));
     expect(f.verdict).toBe('cannot-tell');
-    expect(f.reason).toMatch(/grew 73\.8 MB\/s .* reaches 2\.12 GB after about 28\.7 s/);
+    expect(f.reason).toMatch(/grew 73\.8 MB\/s .* reaches 002's figure \(1\.973 GiB = 2\.12 GB\) after about 28\.7 s/);
     expect(f.decideWith).toMatch(/no time limit.*after about 28\.7 s/);
     expect(verdict('whole-sv-memory-1.97GB', prtip({ checks: [] }))).toBe('cannot-tell');
   });
