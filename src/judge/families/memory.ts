@@ -213,7 +213,7 @@ function timeToDecide(band: Band, claimedBytes: number) {
     const g = run.timeUnit === 'ms' ? growthTo(run.snapshots, claimedBytes) : null;
     if (!g) return `The run was stopped at ${Number.isFinite(check.limitMs) ? sec(check.limitMs) : 'its limit'} (${budget}) and its heap was not growing measurably at the stop, so how long a complete run takes is not known from it`;
     const refuteAt = g.lastMs + (band.high + band.margin - g.lastBytes) / g.bytesPerMs;
-    return `The run was stopped at ${sec(g.lastMs)} of massif's clock (${budget}); its heap grew ${mb(g.bytesPerMs * 1000)}/s over the second half, so at that rate it reaches 002's figure (${(claimedBytes / 2 ** 30).toFixed(3)} GiB = ${mb(claimedBytes)}) after about ${sec(g.reachedAtMs)}` +
+    return `The run was stopped at its ${Number.isFinite(check.limitMs) ? sec(check.limitMs) : ''} limit, ${sec(g.lastMs)} of massif's clock (what ${budget} left it); its heap grew ${mb(g.bytesPerMs * 1000)}/s over the second half, so at that rate it reaches 002's figure (${(claimedBytes / 2 ** 30).toFixed(3)} GiB = ${mb(claimedBytes)}) after about ${sec(g.reachedAtMs)}` +
       ` and a lower bound could refute the claim only past ${mb(band.high + band.margin)}, after about ${sec(refuteAt)} (a rate from a short run is mostly start-up: a guide, not a forecast); a complete run (002's took 35.87 s) decides it either way`;
   };
 }
