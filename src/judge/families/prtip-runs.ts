@@ -133,7 +133,8 @@ export interface PartOutcome {
 export function judgePart(p: Part): PartOutcome {
   if (typeof p.values === 'string') return { part: p, interval: null, measured: `${p.what}: ${p.values}`, outcome: { verdict: 'cannot-tell', why: `${p.what}: ${p.values}` } };
   const need = p.minRuns ?? 2;
-  const shown = p.shown ?? p.values.map((x) => formatIn(x, p.band.unit)).join(', ');
+  const sorted = [...p.values].sort((a, b) => a - b), f = (x: number) => formatIn(x, p.band.unit);
+  const shown = p.shown ?? (p.values.length <= 6 ? p.values.map(f).join(', ') : `${p.values.length} runs from ${f(sorted[0]!)} to ${f(sorted[sorted.length - 1]!)}, median ${f(sorted[sorted.length >> 1]!)}`);
   if (p.values.length < need) {
     return { part: p, interval: null, measured: `${p.what}: ${shown || 'no run'}`, outcome: { verdict: 'cannot-tell', why: `${p.what}: ${p.values.length} run(s); an interval between runs needs at least ${need}` } };
   }

@@ -61,7 +61,7 @@ function comparison(a: string, b: string, band: Band, asRatio = false) {
     const null0 = c.nullControl;
     // The same command against itself (A′ vs A) showing a difference means the schedule, not the code, moved the figures.
     const verdict = outcome.verdict !== 'cannot-tell' && null0.showsDifference ? 'cannot-tell' : outcome.verdict;
-    const more = verdict === 'cannot-tell' ? judgeBlocks(c, { low: band.low - shift, high: band.high - shift, guard: band.margin }, g.runsPerBlock).reason : '';
+    const more = outcome.verdict === 'cannot-tell' ? judgeBlocks(c, { low: band.low - shift, high: band.high - shift, guard: band.margin }, g.runsPerBlock).reason : '';
     const f = (x: number) => formatIn(x, band.unit);
     return {
       verdict,
