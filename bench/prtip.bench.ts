@@ -239,7 +239,7 @@ const DOCUMENTED_FUTEX_TIME: Record<string, number> = { 'syn-scan-1k': 0.7962, '
 
 /**
  * 004's own strace example command (`strace -c ./target/release/prtip -sS -p 80,443 127.0.0.1`),
- * traced as it stands: two closed ports on loopback inside the run's own namespace.
+ * traced as it stands: two closed ports of 127.0.0.1 inside the run's own namespace.
  */
 const STRACE_EXAMPLE = prtipOnly('strace-example', '004 strace example: -sS -p 80,443', ['-sS', '-p', '80,443', '127.0.0.1'], false);
 /** 002's IPv6 strace run scanned 1,000 ports (the timed IPv6 scenario scans 500, with an IPv4 twin). */

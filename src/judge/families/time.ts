@@ -140,11 +140,8 @@ export const TIME_CLAIMS: readonly Claim[] = [
   timeClaim({
     id: 'whole-connect-vs-syn', statement: 'a connect scan is 1.53 ± 0.04x slower than a SYN scan (1,000 ports)',
     quote: { ...HYPERFINE, words: "1.53 ± 0.04 times faster than 'prtip -sT -p 1-1000 127.0.0.1'" },
-    judge: (m) => {
-      const f = comparison('syn-scan-1k', 'connect-scan-1k', { low: 1.43, high: 1.63, margin: 0.05, unit: 'ratio',
-        reading: `"1.53 ± 0.04" widened to ±0.10 for another machine (a ratio of two scans on one machine travels better than a time); outside 1.38-1.68× it does not hold. ${V059}` }, true)(m);
-      return f;
-    },
+    judge: comparison('syn-scan-1k', 'connect-scan-1k', { low: 1.43, high: 1.63, margin: 0.05, unit: 'ratio',
+      reading: `"1.53 ± 0.04" widened to ±0.10 for another machine (a ratio of two scans on one machine travels better than a time); outside 1.38-1.68× it does not hold. ${V059}` }, true),
   }),
   timeClaim({
     id: 'whole-ipv6-overhead', statement: 'IPv6 costs +15% over IPv4',
