@@ -145,7 +145,7 @@ export const TIME_CLAIMS: readonly Claim[] = [
   }),
   timeClaim({
     id: 'whole-ipv6-overhead', statement: 'IPv6 costs +15% over IPv4',
-    quote: { doc: '003', where: '11: IPv6 SYN Scan (1,000 ports, localhost)', words: '**Baseline Performance:** ~113ms (15% overhead vs IPv4)' },
+    quote: { doc: '003', where: '11: IPv6 SYN Scan (1,000 ports, localhost)', words: '(15% overhead vs IPv4)' },
     also: [{ doc: '002', where: 'I/O Analysis > 3. IPv6 Scan', words: '**Implication:** IPv6 overhead claim (~15%) EXCEEDED (actually -5.6% better)' }],
     judge: comparison('syn-scan-500', 'ipv6-scan-500', { low: 0.10, high: 0.20, margin: 0.025, unit: 'share',
       reading: '"15% overhead" as 15 ± 5 points of wall time, on equal work (500 ports each way, interleaved); outside +7.5 … +22.5 % it does not hold' }),
