@@ -120,7 +120,7 @@ export const TIME_CLAIMS: readonly Claim[] = [
   }),
   timeClaim({
     id: 'whole-full-65535-287ms', statement: 'a scan of all 65,535 ports takes 287 ms (228K pps, ~50-60 MB)',
-    quote: { doc: '002', where: 'Phase 4→5 Regression > Regression Overview', words: '**Measured:** 65K port scan regression of +10.8% (259ms → 287ms)' },
+    quote: { doc: '002', where: 'Phase 4→5 Regression > Regression Overview', words: '(259ms → 287ms)' },
     also: [{ doc: '002', where: 'Production Readiness > Recommended Configurations (3. Large-Scale Scan)', words: '- **Memory:** ~50-60 MB\n- **Performance:** 228K pps' }],
     decide: FULL,
     judge: (m) => findingOf([wallPart(m, 'full-65535', otherMachine(287, '"287ms" (65,535 / 0.287 s ≈ 228K pps)'))],
