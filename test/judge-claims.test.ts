@@ -84,8 +84,8 @@ describe('the claims', () => {
     };
     const rows = judgeClaims(measurementsOf([skipped, ran]));
     expect(rows.find((c) => c.id === 'sendmmsg-batch-100-to-200-300')!.reason).toMatch(/was skipped: needs CAP_NET_RAW/);
-    expect(rows.find((c) => c.id === 'whole-full-65535-287ms')!.measured).toMatch(/ran but did not judge it/);
-    expect(rows.find((c) => c.id === 'whole-syn-1k-98ms')).toMatchObject({ verdict: 'holds', measured: 'm' });
+    expect(rows.find((c) => c.id === 'whole-full-65535-287ms')!.measured).toMatch(/ran but/);
+    expect(rows.find((c) => c.id === 'whole-peak-memory-1k')!.verdict).toBe('cannot-tell');
     const broken = { ...ran, metrics: null } as unknown as SuiteResult;
     expect(() => judgeClaims(measurementsOf([broken]))).not.toThrow();
   });

@@ -121,6 +121,15 @@ describe('runUnderStrace', () => {
     expect(wall.mode).toBe('wall-clock');
     expect(wall.summary.total.seconds).toBeGreaterThan(0);
   });
+  it.skipIf(strace === null)('without -f traces the main thread only, as the documents ran it; with -f its children too', async () => {
+    // sh forks ls (the "; true" keeps it from exec'ing ls in place): only -f sees ls read the directory.
+    const environment = async () => ({ command: { argv: ['sh', '-c', 'ls / > /dev/null; true'] }, close: () => undefined });
+    const main = await runUnderStrace({ strace: strace!, followThreads: false, environment, timeoutMs: 20_000 });
+    const all = await runUnderStrace({ strace: strace!, environment, timeoutMs: 20_000 });
+    expect([main.threads, all.threads]).toEqual(['main', 'all']);
+    expect(main.summary.rows.find((r) => r.syscall === 'getdents64')).toBeUndefined();
+    expect(all.summary.rows.find((r) => r.syscall === 'getdents64')?.calls).toBeGreaterThanOrEqual(1);
+  });
   it('needs an environment that names the command', async () => {
     await expect(runUnderStrace({ strace: strace ?? '/usr/bin/strace', environment: async () => ({ close: () => undefined }), timeoutMs: 1000 })).rejects.toThrow(/must supply the command/);
   });

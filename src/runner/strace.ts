@@ -180,6 +180,8 @@ export function topByTime(summary: StraceSummary, n: number): StraceRow[] {
 export interface StraceRun {
   /** system-time: plain `strace -c` (the documents' method); wall-clock: with -w. */
   mode: 'system-time' | 'wall-clock';
+  /** all: -f (every thread and child); main: the main thread only (no -f, as the documents). */
+  threads: 'all' | 'main';
   summary: StraceSummary;
   /** Wall time of strace and the traced program together, ns. */
   wallNs: number;
@@ -194,19 +196,25 @@ export interface StraceRunOptions {
   environment: () => Promise<RunEnvironment>;
   /** Add -w: time from syscall entry to exit instead of system CPU time (the default, as the documents ran it). */
   wallClock?: boolean;
+  /**
+   * Follow threads and children (-f, the default) or trace the main thread only, as the
+   * documents ran it (002: `strace -c -o FILE prtip ...`, no -f): tokio's workers go unseen.
+   */
+  followThreads?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
 }
 
 /**
- * Runs the environment's command once as `strace -f -c [-w] -o FILE command...`, in that
+ * Runs the environment's command once as `strace [-f] -c [-w] -o FILE command...`, in that
  * environment (its network namespace, if any), and parses the summary. No counters are
  * attached: the run is a cross-check on time inside syscalls, not a timing.
  */
 export async function runUnderStrace(options: StraceRunOptions): Promise<StraceRun> {
   const dir = mkdtempSync(join(tmpdir(), 'prtip-perf-strace-'));
   const out = join(dir, 'summary.txt');
-  const prefix = [options.strace, '-f', '-c', ...(options.wallClock ? ['-w'] : []), '-o', out];
+  const follow = options.followThreads !== false;
+  const prefix = [options.strace, ...(follow ? ['-f'] : []), '-c', ...(options.wallClock ? ['-w'] : []), '-o', out];
   try {
     let name = '';
     const environment = tracedEnvironment(options.environment, prefix, 'strace -c', 'runUnderStrace', (n) => (name = n));
@@ -221,7 +229,7 @@ export async function runUnderStrace(options: StraceRunOptions): Promise<StraceR
     } catch {
       throw new Error(`strace wrote no summary for ${name} (exit ${run.exitCode}${run.timedOut ? ', timed out' : ''})`);
     }
-    return { mode: options.wallClock ? 'wall-clock' : 'system-time', summary: parseStraceSummary(text), wallNs: run.wallNs, exitCode: run.exitCode };
+    return { mode: options.wallClock ? 'wall-clock' : 'system-time', threads: follow ? 'all' : 'main', summary: parseStraceSummary(text), wallNs: run.wallNs, exitCode: run.exitCode };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
