@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
+import { WHOLE_BINARY_CLAIMS } from '../src/judge/families/whole-binary.js';
 import type { SuiteResult } from '../src/report/result.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,7 +60,7 @@ describe('the claims', () => {
     const text = readFileSync(join(root, 'bench/prtip.bench.ts'), 'utf8') + readFileSync(join(root, 'src/profile/hotspots.ts'), 'utf8');
     const stated = new Set([...text.matchAll(/\bid: '([^']+)'/g), ...text.matchAll(/\b(?:craftClaim|time|mem)\('([^']+)'/g)].map((m) => m[1]!));
     const known = new Set(CLAIMS.map((c) => c.id));
-    for (const id of CLAIMS.filter((c) => c.needs.includes('prtip')).map((c) => c.id)) expect(stated.has(id), `${id}: no longer stated by the prtip suite`).toBe(true);
+    for (const id of WHOLE_BINARY_CLAIMS.map((c) => c.id)) expect(stated.has(id), `${id}: no longer stated by the prtip suite`).toBe(true);
     for (const id of stated) if (/^(whole|hotspot|massif|leak|strace|perf-report)/.test(id)) expect(known.has(id), `${id}: the prtip suite states it, no claim object has it`).toBe(true);
   });
 
