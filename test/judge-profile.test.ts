@@ -71,6 +71,7 @@ describe('profile family: the hotspot rows and the crafting / checksum shares', 
       expect(inlined.reason).toMatch(/inlined/);
       // call chains that do not reach a root: the inclusive share is a lower bound, so the document's figure cannot be confirmed
       expect(judge(c.id, at(DOC[c.key], { rooted: 0.3 })).verdict).toBe('cannot-tell');
+      expect(judge(c.id, at(DOC[c.key], { rooted: 0.3 })).decideWith).toMatch(/force-frame-pointers/);
     });
   }
 
@@ -84,6 +85,13 @@ describe('profile family: the hotspot rows and the crafting / checksum shares', 
       expect(f.reason).toContain('not inlined');
       expect(f.measured).toContain('0 raw send syscalls');
     }
+    // another build that also ran a connect scanner: what was counted, not v0.5.9's fact
+    const other = prtip({ connectScanner: true, rows: [row('craft_syn_packet', runs(0))] });
+    (other.data!['hotspots'] as { who: string }).who = 'prtip v0.6.0';
+    const f = judge('hotspot-craft-syn-packet', other);
+    expect(f.verdict).toBe('does-not-hold');
+    expect(f.reason).toContain('prtip v0.6.0\'s -sS sent no raw packet');
+    expect(f.reason).not.toContain('v0.5.9');
     // tokio::spawn is about a connect scan: no SYN-path reasoning there
     expect(judge('hotspot-tokio-spawn', prtip({ connectScanner: true, rows: [row('tokio::spawn', runs(0.06))] })).reason).not.toContain('execute_scan_ports');
   });

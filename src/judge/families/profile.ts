@@ -37,6 +37,8 @@ const PROFILE_DECIDE = 'npm run bench -- --suite prtip --prtip PATH (profiles ea
 export const COMPLETE_CHAINS = 0.9;
 /** The fact about v0.5.9 that decides the SYN-path rows. */
 export const CONNECT_SCANNER_FACT = 'prtip v0.5.9\'s CLI never sends raw SYNs: for every scan type, -sS included, its scheduler\'s execute_scan_ports runs the TCP connect scanner';
+/** The fact for `who`: v0.5.9's known one, or what was counted of another build. */
+const connectFact = (who: string): string => (/v0\.5\.9\b/.test(who) ? CONNECT_SCANNER_FACT : `${who}'s -sS sent no raw packet and made a connect() per port: it ran a TCP connect scanner`);
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -106,11 +108,11 @@ function rowText(row: HotspotMeasurement): string {
 }
 
 /** A row's interval and how it was formed, or why there is none. */
-export function rowInterval(row: HotspotMeasurement, synPath: boolean, connectScanner: boolean | null): { iv: Interval; how: string } | { none: string } {
+export function rowInterval(row: HotspotMeasurement, synPath: boolean, connectScanner: boolean | null, who = 'prtip v0.5.9'): { iv: Interval; how: string; complete?: boolean } | { none: string } {
   if (sum(row.runs, 'samples') === 0) return { none: `${row.scenario} has no samples` };
   const total = runsInterval(row.runs, (r) => r.total)!;
   if (synPath && connectScanner === true) {
-    return { iv: total, how: `${CONNECT_SCANNER_FACT}, so no SYN was crafted, checksummed or sent raw and the SYN path's share is what was sampled: the inclusive share` +
+    return { iv: total, how: `${connectFact(who)}, so no SYN was crafted, checksummed or sent raw and the SYN path's share is what was sampled: the inclusive share` +
       (row.inBinary && symbolsKnown(row) && row.inBinary.matching > 0 ? ` (the function is in the binary, never sampled for that reason, not inlined)` : '') };
   }
   if (row.inBinary && !symbolsKnown(row)) {
@@ -123,8 +125,8 @@ export function rowInterval(row: HotspotMeasurement, synPath: boolean, connectSc
   }
   const complete = row.runs.every((r) => r.samples > 0 && r.rooted / r.samples >= COMPLETE_CHAINS);
   return complete
-    ? { iv: total, how: 'the inclusive share (call chains reach a thread\'s root in every run)' }
-    : { iv: { ...total, high: 1 }, how: `the inclusive share is a lower bound: fewer than ${share(COMPLETE_CHAINS)} of the call chains reach a thread's root (frame pointers omitted), so the interval runs up to 100 %` };
+    ? { iv: total, how: 'the inclusive share (call chains reach a thread\'s root in every run)', complete }
+    : { iv: { ...total, high: 1 }, complete, how: `the inclusive share is a lower bound: fewer than ${share(COMPLETE_CHAINS)} of the call chains reach a thread's root (frame pointers omitted), so the interval runs up to 100 %` };
 }
 
 /** A share claim judged on one measured row. */
@@ -135,11 +137,12 @@ function judgeRow(m: Measurements, key: string, band: Band, synPath: boolean, ex
   if (!row) return { verdict: 'cannot-tell', measured: `${key}'s scenario was not profiled`, reason: 'no sampled profile of its scenario (service-detect runs without --quick only; the sampler or the namespace may have been unavailable: see the prtip suite\'s warnings)', decideWith: PROFILE_DECIDE };
   const ev = synEvidence(m);
   const more = extra ? extra(m) : '';
-  const r = rowInterval(row, synPath, ev.connectScanner);
-  const measured = `${key}: ${rowText(row)}${synPath ? `; ${hd.h.who} ${ev.text}` : ''}${more}`;
+  const r = rowInterval(row, synPath, ev.connectScanner, hd.h.who);
+  const measured = `${key}: ${rowText(row)}${synPath ? `; ${hd.h.who}: ${ev.text}` : ''}${more}`;
   if ('none' in r) return { verdict: 'cannot-tell', measured, band: bandText(band), reason: r.none, decideWith: 'profile a prtip built with the function kept out of line (#[inline(never)]) or with debug info for inlined frames (perf record --call-graph dwarf)' };
   const o = judgeInterval(r.iv, band);
-  return { verdict: o.verdict, measured, interval: intervalText(r.iv, 'share'), band: bandText(band), reason: `${o.why}; judged on ${r.how}; ${band.reading}` };
+  return { verdict: o.verdict, measured, interval: intervalText(r.iv, 'share'), band: bandText(band), reason: `${o.why}; judged on ${r.how}; ${band.reading}`,
+    ...(o.verdict === 'cannot-tell' && r.complete === false ? { decideWith: `profile a prtip built with frame pointers (RUSTFLAGS="-C force-frame-pointers=yes" cargo build --release) so call chains reach their root: ${PROFILE_DECIDE}` } : {}) };
 }
 
 const hotspotBand = (low: number, high: number): Band => ({
@@ -170,7 +173,7 @@ function judgeHotPath(m: Measurements): Finding {
   const ev = synEvidence(m);
   const parts = HOTSPOTS.map((c) => {
     const row = hd.h.rows.find((r) => r.key === c.key);
-    const r = row ? rowInterval(row, c.synPath, ev.connectScanner) : { none: 'not profiled' };
+    const r = row ? rowInterval(row, c.synPath, ev.connectScanner, hd.h.who) : { none: 'not profiled' };
     return { key: c.key, iv: 'iv' in r ? r.iv : null, why: 'none' in r ? r.none : '' };
   });
   if (parts.every((p) => p.iv === null)) return { verdict: 'cannot-tell', measured: 'none of the six rows has a figure', reason: parts.map((p) => `${p.key}: ${p.why}`).join('; '), decideWith: PROFILE_DECIDE };
@@ -208,10 +211,10 @@ function judgePerfReport(m: Measurements): Finding {
   if (parts.every((p) => p.text === 'not profiled')) return { verdict: 'cannot-tell', measured: 'syn-scan-1k was not profiled', reason: 'no sampled profile of prtip\'s SYN scan', decideWith: PROFILE_DECIDE };
   const verdict = combine(parts.map((p) => p.o?.verdict ?? 'cannot-tell'));
   return {
-    verdict, measured: `syn-scan-1k: ${parts.map((p) => `${p.key} ${p.text}`).join('; ')}; ${hd.h.who} ${ev.text}`,
+    verdict, measured: `syn-scan-1k: ${parts.map((p) => `${p.key} ${p.text}`).join('; ')}; ${hd.h.who}: ${ev.text}`,
     band: parts.map((p) => `${p.key} ${bandText(p.band)}`).join('; '),
     reason: `each figure is a self share (perf report's Overhead), read within ±5 points (another machine) with 2 points of margin; any one outside refutes the example, all inside confirm it: ${parts.map((p) => `${p.key}: ${p.o ? p.o.verdict : 'cannot tell'}`).join(', ')}` +
-      (ev.connectScanner ? `. ${CONNECT_SCANNER_FACT}, so its SYN scanner's functions never run` : ''),
+      (ev.connectScanner ? `. ${connectFact(hd.h.who ?? 'prtip')}, so its SYN scanner's functions never run` : ''),
   };
 }
 
