@@ -102,6 +102,20 @@ describe('profile family: the hotspot rows and the crafting / checksum shares', 
     expect(f.reason).not.toMatch(/no per-function profile/);
   });
 
+  it('without a profile the floors bound the crafting and checksum shares from below: only a share above the band is told', () => {
+    const sends = (sendto: number) => {
+      const s = prtip();
+      (s.data!['runs'] as { summary: { syscalls: Record<string, number> } }[])[0]!.summary.syscalls = { sendto, sendmmsg: 0, connect: 0 };
+      return s;
+    };
+    expect(judge('whole-crafting-share', sends(1_000_000)).verdict).toBe('does-not-hold'); // 1e6 × 20 ns ÷ 60 ms ≥ 33 %
+    expect(judge('whole-crafting-share', sends(1000)).verdict).toBe('cannot-tell'); // ≥ 0.03 %: could be anything above
+    expect(judge('whole-checksum-share', sends(0)).reason).toMatch(/sent no packet raw/);
+    const noFloor = sends(1000);
+    noFloor.data!['floors'] = { craftNs: null, craftFrom: 'x', checksumNs: null, checksumFrom: 'x' };
+    expect(judge('whole-crafting-share', noFloor).verdict).toBe('cannot-tell');
+  });
+
   it('without the binary\'s symbols all user space bounds a row from above: decides only where that bound lies under the band', () => {
     const stripped = (user: number) => prtip({ rows: [{ ...row('recv_packets', [{ samples: 10_000, user, self: 0, total: 0, rooted: 0 }]), inBinary: { source: 'dynsym', matching: 0, examples: [] } }] });
     expect(judge('hotspot-recv-packets', stripped(100)).verdict).toBe('does-not-hold');

@@ -230,6 +230,40 @@ function floorText(kind: 'craft' | 'checksum') {
   };
 }
 
+/**
+ * Without a profile of the SYN scan, the floors bound crafting's (or checksums') share from below:
+ * packets sent × the cheapest measured cost per packet ÷ the scan's CPU, so only a share above the
+ * band can be told.
+ */
+function judgeFloor(m: Measurements, kind: 'craft' | 'checksum', band: Band): Finding {
+  const d = suiteData(m);
+  if ('missing' in d) return { verdict: 'cannot-tell', measured: d.missing, reason: `${d.missing}; it runs and profiles prtip's SYN scan` };
+  const f = d.data['floors'] as ProfileData['floors'];
+  const ns = kind === 'craft' ? f?.craftNs : f?.checksumNs;
+  const runs = Array.isArray(d.data['runs']) ? (d.data['runs'] as NonNullable<ProfileData['runs']>) : [];
+  const syn = runs.find((r) => isObj(r) && r.tool === 'prtip' && r.scenario === 'syn-scan-1k')?.summary;
+  const sc = syn?.syscalls;
+  if (!isNum(ns) || !syn || !isNum(syn.cpu?.median) || !isObj(sc) || !isNum(sc['sendto']) || !isNum(sc['sendmmsg'])) {
+    return { verdict: 'cannot-tell', measured: 'syn-scan-1k was not profiled, and no floor or send count stands in', reason: 'neither a sampled profile of the SYN scan nor the floors with its send syscalls were measured', decideWith: DECIDE_FLAMEGRAPH };
+  }
+  const packets = sc['sendto'] + sc['sendmmsg'];
+  if (packets === 0) return { verdict: 'cannot-tell', measured: `syn-scan-1k was not profiled; it made 0 raw send syscalls`, reason: 'the floors explain no work for a scan that sent no packet raw, and without a profile nothing bounds the share from above', decideWith: DECIDE_FLAMEGRAPH };
+  const iv: Interval = { low: (packets * ns) / syn.cpu.median, high: 1 };
+  const o = judgeInterval(iv, band);
+  return { verdict: o.verdict, measured: `syn-scan-1k was not profiled; ${packets} packets at least (sendto + sendmmsg calls) × ${ns.toFixed(1)} ns ÷ ${formatIn(syn.cpu.median / 1e6, 'ms')} CPU`,
+    interval: intervalText(iv, 'share'), band: bandText(band), reason: `${o.why}; the floors bound the share from below only (the cheapest measured cost per packet), so only a share above the band can be told; ${band.reading}`,
+    ...(o.verdict === 'cannot-tell' ? { decideWith: DECIDE_FLAMEGRAPH } : {}) };
+}
+
+/** Crafting's or checksums' share: on the SYN scan's profile where there is one, else on the floors. */
+function judgeWholeShare(kind: 'craft' | 'checksum', key: string, band: Band) {
+  return (m: Measurements): Finding => {
+    const hd = hotspotData(m);
+    const profiled = !('missing' in hd) && hd.h.rows.some((r) => r.key === key && sum(r.runs, 'samples') > 0);
+    return profiled ? judgeRow(m, key, band, true, floorText(kind)) : judgeFloor(m, kind, band);
+  };
+}
+
 const DECIDE_FLAMEGRAPH = 'npm run bench -- --suite prtip --prtip PATH (the SYN scan\'s sampled profile, beside the floors of the packet-crafting and checksum suites)';
 
 export const PROFILE_CLAIMS: readonly Claim[] = [
@@ -259,7 +293,7 @@ export const PROFILE_CLAIMS: readonly Claim[] = [
     statement: 'packet crafting is 12-15% of a SYN scan\'s CPU',
     quote: { doc: '003', where: 'Executive Summary > Key Findings (bottleneck table)', words: '| **CPU** | Packet crafting (est. 12-15%), Checksums (8-10%) | 15-20% speedup |' },
     also: [{ doc: '001', where: 'Profiling Metadata > Key Findings (Top Bottlenecks)', words: '1. Packet crafting (12-15% CPU)' }],
-    judge: (m) => judgeRow(m, 'craft_syn_packet', hotspotBand(0.12, 0.15), true, floorText('craft')),
+    judge: judgeWholeShare('craft', 'craft_syn_packet', hotspotBand(0.12, 0.15)),
   },
   {
     id: 'whole-checksum-share', family: 'profile', subject: 'whole-binary', needs: ['prtip'], decide: DECIDE_FLAMEGRAPH,
@@ -269,7 +303,7 @@ export const PROFILE_CLAIMS: readonly Claim[] = [
       { doc: '001', where: 'Profiling Metadata > Key Findings (Top Bottlenecks)', words: '2. Checksum calculation (8-10% CPU)' },
       { doc: '003', where: 'Target 2: SIMD Checksums', words: '**Expected Gain:** 5-8% overall speedup (checksums are 8-10% of CPU)' },
     ],
-    judge: (m) => judgeRow(m, 'calculate_checksum', hotspotBand(0.08, 0.10), true, floorText('checksum')),
+    judge: judgeWholeShare('checksum', 'calculate_checksum', hotspotBand(0.08, 0.10)),
   },
 ];
 
