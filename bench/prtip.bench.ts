@@ -19,6 +19,7 @@ import { makeTlsMaterial, scenarioEnvironment } from '../src/runner/isolation.js
 import { findExecutable } from '../src/runner/spawn.js';
 import { callShare, runUnderStrace, type StraceRun, timeShare, topByTime } from '../src/runner/strace.js';
 import { HOW_TO_PROVIDE, locateTools, MASSCAN_RULE, SCENARIOS, scenarioById, type Scenario, SERVICE_PORTS, type Tool } from '../src/scenarios.js';
+import { type BinarySize, binarySize } from '../src/runner/binary-size.js';
 import { type BytesInBlocks, runUnderValgrind, VALGRIND_PACKAGE, type ValgrindMemoryRun } from '../src/runner/valgrind-memory.js';
 import { median } from '../src/stats.js';
 import { analyseInterleaved, type BandRule, blocksNeeded, type InterleavedComparison, judge } from '../src/power.js';
@@ -37,17 +38,6 @@ const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
 type WholeClaim = Omit<ClaimRow, 'subject'>;
 // Small shares keep two significant digits rather than rounding to 0.0%.
 const pct = (x: number): string => `${Math.abs(x) >= 0.01 || x === 0 ? (100 * x).toFixed(1) : (100 * x).toPrecision(2)}%`;
-
-/**
- * massif's figures are heap only; the closest thing sampled here is peak RssAnon (heap +
- * stacks + anonymous maps), an upper bound on heap. So a figure well below the claim refutes
- * it, one within ±30% agrees with it, and one above it cannot refute a heap figure.
- */
-function memoryVerdict(anonBytes: number, claimedBytes: number): { verdict: Verdict; reason: string } {
-  if (anonBytes < claimedBytes * 0.7) return { verdict: 'does-not-hold', reason: 'even the upper bound (RssAnon: heap + stacks + anonymous maps) is more than 30% below the claimed heap figure' };
-  if (anonBytes <= claimedBytes * 1.3) return { verdict: 'holds', reason: 'RssAnon (heap + stacks + anonymous maps, an upper bound on massif\'s heap figure) is within ±30% of the claim' };
-  return { verdict: 'cannot-tell', reason: 'RssAnon is above the claim, but it includes stacks and runtime arenas besides heap, so it cannot refute a heap figure; a heap profiler is needed' };
-}
 
 interface Overhead {
   oursLoopNs: number;
@@ -387,6 +377,8 @@ interface MemoryScenario {
   restOfBudget?: boolean;
   /** Traced with --quick too. */
   quick: boolean;
+  /** No second run with --stacks=yes: the heap figure alone decides its claim and the run is long or only a bound. */
+  noStacks?: true;
   /**
    * A scenario the suite already ran untraced whose RssAnon stands beside this one (saving an ~8 s
    * untraced run of its own); it is run untraced itself only when that scenario did not run.
@@ -420,6 +412,9 @@ const MEMORY_SCENARIOS: readonly MemoryScenario[] = [
   { id: 'syn-scan-100', scenario: prtipOnly('syn-scan-100', '002 massif "Small": -sS -p 1-100', ['-sS', '-p', '1-100', '127.0.0.1'], false), quick: false },
   { id: 'syn-scan-1k', scenario: scenarioById('syn-scan-1k'), quick: true },
   { id: 'syn-scan-10k', scenario: scenarioById('syn-scan-10k'), quick: false },
+  // 003's heap table: "< 20 MB" (connect, 100 ports) and "< 5 MB" (all ports) need massif to be refuted (RssAnon only bounds them from above).
+  { id: 'connect-scan-100', scenario: scenarioById('connect-scan-100'), quick: false, noStacks: true },
+  { id: 'full-65535', scenario: scenarioById('full-65535'), quick: false, noStacks: true },
   { id: 'ipv6-scan-1k', scenario: prtipOnly('ipv6-scan-1k', '002 massif "IPv6": -6 -sS -p 1-1000 ::1', ['-6', '-sS', '-p', '1-1000', '::1'], false), quick: false },
   { id: 'service-detect-4', scenario: prtipOnly('service-detect-4', '002 massif "Service Detect (4 ports)"', ['-sV', '-p', SV_PORTS, '127.0.0.1'], true), withoutFeature: 'service-detect-4-without-sV', restOfBudget: true, quick: false,
     anonFrom: { id: 'service-detect', label: 'of the suite\'s service-detect runs: -sV on the same three listeners, without the closed port 9' } },
@@ -528,10 +523,10 @@ async function memoryRuns(ctx: SuiteContext, valgrind: string, prtip: string, tl
     const environment = scenarioEnvironment(m.scenario, 'prtip', prtip, tls);
     const check: MemoryCheck = { id: m.id, argv: [prtip, ...(m.scenario.args.prtip as () => string[])()], limitMs, heap: null, stacks: null, anonBytes: null, untracedWallNs: null, untracedOutput: '', note: '' };
     check.heap = await traced(`massif prtip ${m.id}`, () => runUnderValgrind({ valgrind, tool: 'massif', environment, timeLimitMs: limitMs, signal: ctx.signal }));
-    // Stacks: a separate run with --stacks=yes (it changes which snapshot is the peak), not for the long -sV run
-    // nor with --quick (its budget holds the heap and leak runs only); once valgrind has failed at it on this
-    // binary it is not tried again.
-    if (!ctx.quick && !results.stacksUnsupported && !m.restOfBudget && !ctx.signal.aborted) {
+    // Stacks: a separate run with --stacks=yes (it changes which snapshot is the peak), not for the long -sV run,
+    // the scenarios marked noStacks, nor with --quick (its budget holds the heap and leak runs only); once
+    // valgrind has failed at it on this binary it is not tried again.
+    if (!ctx.quick && !results.stacksUnsupported && !m.restOfBudget && !m.noStacks && !ctx.signal.aborted) {
       check.stacks = await traced(`massif --stacks=yes prtip ${m.id}`, () => runUnderValgrind({ valgrind, tool: 'massif', stacks: true, environment, timeLimitMs: limitMs, signal: ctx.signal }));
       if (check.stacks?.failure) results.stacksUnsupported = check.stacks.failure;
     }
@@ -577,148 +572,31 @@ async function memoryRuns(ctx: SuiteContext, valgrind: string, prtip: string, tl
 }
 
 const MIB = 2 ** 20;
-const NS_RUN = 'inside a network namespace of your own: ip netns add x; ip netns exec x ...; loopback up';
-const mib = (b: number): string => `${(b / MIB).toFixed(3)} MiB`;
 /** Heap + extra-heap at massif's peak: the quantity ms_print graphs and the documents read off. */
 const heapTotal = (r: ValgrindMemoryRun | null): number | null => (r?.massif ? r.massif.peak.heapBytes + r.massif.peak.extraHeapBytes : null);
-/** massif's heap figures hold within this band of the documents' (another prtip build, glibc, and core count: tokio starts a worker per core). */
-const HEAP_TOLERANCE = 0.25;
 
-/** What a memory row shows of a scenario's massif run: figures, or why there are none. */
-function heapText(c: MemoryCheck | undefined): string {
-  if (!c) return 'not run';
-  const h = c.heap;
-  if (!h?.massif) return `no massif figure (${h?.failure ?? c.note ?? 'not run'})`;
-  const p = h.massif.peak;
-  return `massif: heap ${mbText(p.heapBytes)} + extra-heap ${mbText(p.extraHeapBytes)} = ${mib(p.heapBytes + p.extraHeapBytes)} (ms_print's "MB")` +
-    (h.limited ? `, a lower bound: the run was stopped at its ${(c.limitMs / 1e3).toFixed(1)} s limit` : '') +
-    (c.anonBytes === null ? '' : `; RssAnon without valgrind ${mbText(c.anonBytes)}${c.anonSource ? ` (${c.anonSource})` : ''}`);
+/** Per prtip scenario run untraced: each run's peak RssAnon (resident heap + stacks + anonymous maps) and wall time. */
+function untracedFigures(runs: readonly ToolRun[]): Record<string, { anonPeakBytes: number[]; wallNs: number[] }> {
+  return Object.fromEntries(runs.filter((r) => r.tool === 'prtip' && r.result).map((r) => [r.scenario.id, {
+    anonPeakBytes: r.result!.runs.filter((x) => (x.rss?.anonBytes.length ?? 0) > 0).map((x) => Math.max(...x.rss!.anonBytes)),
+    wallNs: r.result!.runs.map((x) => x.wallNs),
+  }]));
 }
 
-/**
- * The documents' massif and memcheck claims, judged on valgrind's own figures (heap, the
- * quantity they state), with RssAnon beside. Without valgrind, each is cannot tell and names
- * the package. Exported for the tests.
- */
-export function memoryClaims(valgrind: string | null, mem: MemoryResults | null, whyNotRun: string | null, get: GetRun): WholeClaim[] {
-  const byId = (id: string): MemoryCheck | undefined => mem?.checks.find((c) => c.id === id);
-  const anonOf = (id: string): string => {
-    const r = get('prtip', id);
-    return r ? `; RssAnon of untraced runs ${mbText(anonPeak(r))} (resident heap + stacks + anonymous maps, not massif's figure)` : '';
-  };
-  const notJudged = (c: { id: string; claim: string; source: string }, scenario: string): WholeClaim => {
-    if (!valgrind) {
-      return { ...c, measured: `valgrind not found on PATH${anonOf(scenario)}`, verdict: 'cannot-tell',
-        reason: `the claim is valgrind's own figure (massif's heap, memcheck's leak summary); RssAnon includes stacks and runtime maps and cannot stand in for it. Cannot tell here without ${VALGRIND_PACKAGE}`,
-        measureWith: `install ${VALGRIND_PACKAGE}, then npm run bench -- --suite prtip --prtip PATH` };
-    }
-    const run = byId(scenario);
-    return { ...c, measured: heapText(run), verdict: 'cannot-tell',
-      reason: whyNotRun ?? (run ? `valgrind gave no figure for ${scenario}` : `${scenario} is traced only without --quick`),
-      measureWith: 'npm run bench -- --suite prtip --prtip PATH (without --quick)' };
-  };
-  const out: WholeClaim[] = [];
-
-  // 002's massif table: peak heap (+ extra-heap) as ms_print graphs it, in 1024² bytes.
-  const v4 = heapTotal(byId('syn-scan-1k')?.heap ?? null), v6 = heapTotal(byId('ipv6-scan-1k')?.heap ?? null);
-  const massifTable = '002 Phase 5 profiling summary, massif table';
-  const figures = [
-    { id: 'whole-massif-100-ports', claim: 'peak memory 1.999 MB at 100 ports (massif "Small")', source: massifTable, scenario: 'syn-scan-100', claimed: 1.999 * MIB, as: '1.999 MB', extra: '' },
-    { id: 'whole-peak-memory-1k', claim: 'peak memory 2.746 MB at 1k ports (~2.7 MB)', source: massifTable, scenario: 'syn-scan-1k', claimed: 2.746 * MIB, as: '2.746 MB', extra: '' },
-    { id: 'whole-peak-memory-10k', claim: 'peak memory 12.34 MB at 10k ports', source: massifTable, scenario: 'syn-scan-10k', claimed: 12.34 * MIB, as: '12.34 MB', extra: '' },
-    { id: 'whole-massif-ipv6-1k', claim: 'peak memory 2.742 MB for an IPv6 scan of 1,000 ports (parity with IPv4\'s 2.746 MB)', source: massifTable, scenario: 'ipv6-scan-1k', claimed: 2.742 * MIB, as: '2.742 MB',
-      extra: v4 !== null && v6 !== null ? `; IPv6/IPv4 at 1,000 ports ${(100 * (v6 / v4 - 1)).toFixed(1)}% (documents -0.15%)` : '' },
-    { id: 'whole-sv-memory-1.97GB', claim: '-sV: 2.7 MB → 1.97 GB peak memory for 4 ports (493 MB per port)', source: massifTable, scenario: 'service-detect-4', claimed: 1.973 * 1024 * MIB, as: '1.973 GB', extra: '' },
-  ];
-  for (const f of figures) {
-    const claim = { id: f.id, claim: f.claim, source: f.source };
-    const c = byId(f.scenario), total = heapTotal(c?.heap ?? null);
-    if (!valgrind || !c || total === null) {
-      out.push(notJudged(claim, f.scenario));
-      continue;
-    }
-    const ratio = total / f.claimed, limited = c.heap!.limited;
-    const verdict: Verdict = limited ? (ratio > 1 + HEAP_TOLERANCE ? 'does-not-hold' : 'cannot-tell') : Math.abs(ratio - 1) <= HEAP_TOLERANCE ? 'holds' : 'does-not-hold';
-    out.push({ ...claim, measured: `${heapText(c)}: ${limited ? `so far ${(100 * ratio).toFixed(1)}% of` : `${(100 * (ratio - 1)).toFixed(1)}% from`} the documents' ${f.as}${f.extra}`, verdict,
-      reason: limited
-        ? `the run was stopped at its limit (${(c.limitMs / 1000).toFixed(1)} s: at most ${MAX_REST_LIMIT_MS / 1000} s, less when the ${MEMORY_BUDGET_MS.full / 1000} s budget of the suite's valgrind runs has less left), so ${mib(total)} is a lower bound: only a figure above +${HEAP_TOLERANCE * 100}% could refute the claim. A complete massif run of it takes about 35 s on an idle machine here`
-        : `massif's peak heap + extra-heap (ms_print's figure; its "MB" are 1024² bytes), against the documents' within ±${HEAP_TOLERANCE * 100}% (another prtip build and glibc, and tokio starts one worker per core: 2 here, 20 on their i9)`,
-      ...(limited ? { measureWith: `valgrind --tool=massif --time-unit=ms prtip ${c.argv.slice(1).join(' ')} with HTTP/TLS/banner listeners on ${SV_PORTS} (${NS_RUN}), no time limit` } : {}) });
+/** The prtip binary's size on disk and what of it `strip` would remove, or why it could not be read. */
+function binaryFigures(path: string | null): BinarySize | { path: string; error: string } | null {
+  if (!path) return null;
+  try {
+    return binarySize(path);
+  } catch (err) {
+    return { path, error: (err as Error).message };
   }
-
-  // 000: "<1MB heap" for the stateless 1k scan, judged on useful heap alone (the most lenient reading).
-  {
-    const claim = { id: 'whole-heap-stateless-1k', claim: 'under 1 MB of heap for a stateless 1k scan (003: 850 KB)', source: '000 massif README / 003 heap table' };
-    const c = byId('syn-scan-1k');
-    if (!valgrind || !c?.heap?.massif) out.push(notJudged(claim, 'syn-scan-1k'));
-    else {
-      const heap = c.heap.massif.peak.heapBytes;
-      out.push({ ...claim, measured: heapText(c), verdict: heap < MIB ? 'holds' : 'does-not-hold',
-        reason: `judged on massif's useful heap alone (without allocator overhead), against 1 MiB, the most lenient reading of "1 MB": ${mbText(heap)} is ${(heap / MIB).toFixed(2)}x that` });
-    }
-  }
-
-  // 000: feature overheads = peak with the flag − peak of the same command without it.
-  const overheads = [
-    { id: 'massif-sv-overhead-10MB', claim: 'service detection needs under 10 MB of overhead (probe database + regex compilation)', source: '000 massif README, scenario 3', scenario: 'service-detect-4', flag: '-sV', boundMiB: 10 },
-    { id: 'massif-os-fingerprint-5MB', claim: 'OS fingerprinting needs under 5 MB (signature database ~4.5 MB)', source: '000 massif README, scenario 4', scenario: 'os-detect-1', flag: '-O', boundMiB: 5 },
-  ];
-  for (const o of overheads) {
-    const claim = { id: o.id, claim: o.claim, source: o.source };
-    const twin = MEMORY_SCENARIOS.find((m) => m.id === o.scenario)!.withoutFeature!;
-    const c = byId(o.scenario), base = byId(twin);
-    const a = heapTotal(c?.heap ?? null), b = heapTotal(base?.heap ?? null);
-    if (!valgrind || !c || !base || a === null || b === null) {
-      out.push(notJudged(claim, a === null ? o.scenario : twin));
-      continue;
-    }
-    const diff = a - b, limited = c.heap!.limited;
-    const measured = `${o.flag} adds ${diff < 0 ? '−' : ''}${mbText(Math.abs(diff))} of peak heap + extra-heap: ${mib(a)} with it vs ${mib(b)} for the same ports without it (massif)` + (limited ? ', a lower bound (the run was stopped at its limit)' : '');
-    const notRun = o.flag === '-O' ? osDetectionAbsent(c, diff) : null;
-    if (notRun !== null) {
-      out.push({ ...claim, measured, verdict: 'cannot-tell', reason: notRun,
-        measureWith: `valgrind --tool=massif prtip -O -p 80 127.0.0.1 with a prtip that performs OS detection (${NS_RUN}, a listener on port 80)` });
-      continue;
-    }
-    const verdict: Verdict = diff >= o.boundMiB * MIB ? 'does-not-hold' : limited ? 'cannot-tell' : 'holds';
-    out.push({ ...claim, measured, verdict,
-      reason: `the overhead is the difference of the two massif peaks (heap + extra-heap), against < ${o.boundMiB} MiB (the most lenient reading of "MB")` +
-        (limited && verdict === 'cannot-tell' ? '; the run was stopped at its limit, so its overhead so far is only a lower bound' : '') });
-  }
-
-  // 000 scenario 5 / 004: memcheck's leak summary of the stateless 1k scan.
-  {
-    const claim = { id: 'leak-check-zero', claim: '0 bytes definitely lost, 0 (or < 1 KB) possibly lost', source: '000 massif README, scenario 5 / 004 memory leak detection' };
-    const l = mem?.leaks?.memcheck;
-    if (!valgrind || !mem) out.push(notJudged(claim, 'syn-scan-1k'));
-    else if (!l) {
-      out.push({ ...claim, measured: mem.leaks?.failure ?? (mem.leaksNote || 'memcheck did not run'), verdict: 'cannot-tell', reason: whyNotRun ?? 'memcheck gave no leak summary',
-        measureWith: `valgrind --leak-check=full --show-leak-kinds=all prtip -sS -p 1-1000 127.0.0.1 (${NS_RUN})` });
-    } else {
-      const bib = (x: BytesInBlocks): string => `${x.bytes.toLocaleString('en-US')} bytes in ${x.blocks} blocks`;
-      out.push({ ...claim,
-        measured: `memcheck --leak-check=full, syn-scan-1k: definitely lost ${bib(l.definitelyLost)}, indirectly ${bib(l.indirectlyLost)}, possibly ${bib(l.possiblyLost)}, still reachable ${bib(l.stillReachable)}; ${l.errors} errors`,
-        verdict: l.definitelyLost.bytes === 0 && l.possiblyLost.bytes === 0 ? 'holds' : 'does-not-hold',
-        reason: 'memcheck\'s own LEAK SUMMARY, run as 000 ran it (--leak-check=full --show-leak-kinds=all): holds with 0 bytes definitely and 0 possibly lost; "still reachable" (held at exit by globals) is not a leak' });
-    }
-  }
-  return out;
-}
-
-/**
- * Why the -O run shows no OS fingerprinting, or null when it does: prtip v0.5.9 accepts -O,
- * so whether it fingerprinted shows in its report (an OS line) and its heap (a signature database).
- */
-function osDetectionAbsent(c: MemoryCheck, heapDiff: number): string | null {
-  const osLine = /^\s*(OS|OS details|OS guess|Running|Device type)\b[^:\n]*:/m.test(c.untracedOutput);
-  if (osLine || heapDiff >= MIB) return null;
-  return `prtip accepted -O (exit ${c.heap?.exitCode}) but did no OS fingerprinting that shows: its report has no OS line and its heap is ${mbText(Math.abs(heapDiff))} ${heapDiff >= 0 ? 'above' : 'below'} the same scan without -O, where a 2,600-signature database would add megabytes; the claim is about work that did not happen here`;
 }
 
 /** The memory section's tables: one row per massif run, and memcheck's summary. */
 function memoryTables(mem: MemoryResults | null): Table[] {
   if (!mem?.valgrind || mem.checks.length === 0) return [];
-  const documented: Record<string, string> = { 'syn-scan-100': '1.999 MB', 'syn-scan-1k': '2.746 MB (000: < 1 MB)', 'syn-scan-10k': '12.34 MB', 'ipv6-scan-1k': '2.742 MB', 'service-detect-4': '1.973 GB (000: < 10 MB overhead)', 'os-detect-1': '000: < 5 MB overhead' };
+  const documented: Record<string, string> = { 'connect-scan-100': '003: 18 MB (< 20 MB)', 'full-65535': '003: 4.5 MB (< 5 MB)', 'syn-scan-100': '1.999 MB', 'syn-scan-1k': '2.746 MB (000: < 1 MB)', 'syn-scan-10k': '12.34 MB', 'ipv6-scan-1k': '2.742 MB', 'service-detect-4': '1.973 GB (000: < 10 MB overhead)', 'os-detect-1': '000: < 5 MB overhead' };
   const s = (ns: number | null): string | null => (ns === null ? null : (ns / 1e9).toFixed(2));
   const tables: Table[] = [{
     title: 'Heap under valgrind massif (the documents\' method): one run per scenario, each in its own network namespace',
@@ -831,13 +709,6 @@ function scenarioClaims(get: GetRun, syn: CommandResult | null, checks: StraceCh
       verdict: within(wall, 163, TIME_TOLERANCE) && within(ratio, 1.66, TIME_TOLERANCE) ? 'holds' : 'does-not-hold',
       reason: `both the time and the ratio within ±${TIME_TOLERANCE * 100}% would hold; ${(wall / 163).toFixed(1)}x the time` });
   }
-  const mem = (id: string, claim: string, source: string, r: CommandResult | null, claimedBytes: number, what: string): void => {
-    if (!r) return;
-    out.push({ id, claim, source, measured: `${what}: peak anonymous ${mbText(anonPeak(r))}, peak RSS ${mbText(r.summary.maxRss.median)}`, ...memoryVerdict(anonPeak(r), claimedBytes) });
-  };
-  mem('whole-sv-heap-12MB', 'service detection peaks at 12 MB of heap', '003 Sprint 5.5.5 analysis, heap table', sv, 12e6, 'service-detect (3 ports)');
-  mem('whole-connect-100-heap-18MB', 'a connect scan of 100 ports peaks at 18 MB of heap (< 20 MB)', '003 Sprint 5.5.5 analysis, heap table', get('prtip', 'connect-scan-100'), 18e6, 'connect-scan-100');
-  mem('whole-65k-heap-4.5MB', 'a scan of all 65,535 ports peaks at 4.5 MB of heap (< 5 MB)', '003 Sprint 5.5.5 analysis, heap table', full, 4.5e6, 'full-65535');
   const brk = sv?.summary.syscalls.brk;
   if (sv && brk !== null && brk !== undefined) {
     out.push({ id: 'whole-sv-brk-3429', claim: 'service detection makes 3,429 brk calls (42% of syscall time)', source: '002 Phase 5 profiling summary, I/O analysis',
@@ -1340,9 +1211,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const compared = comparisonClaims(comparisonGroups);
   claims.push(...compared.claims);
   if (compared.table) tables.push(compared.table);
-  // Heap and leaks: judged on valgrind's own figures (memory section).
-  const memoryWhy = reason ?? prtipMissing ?? (ctx.signal.aborted ? 'the run was aborted before the memory section' : null);
-  claims.push(...memoryClaims(valgrind, memory, memoryWhy, get));
   claims.push(...scenarioClaims(get, syn, straceChecks));
   tables.push(...straceTables(straceChecks, get));
   tables.push(...memoryTables(memory));
@@ -1363,6 +1231,8 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
         rssTimeline: r.result?.runs[0]?.rss ?? null })),
       strace: { binary: strace, checks: straceChecks },
       memory,
+      untraced: untracedFigures(runs),
+      binary: binaryFigures(tools.prtip),
       comparisons: comparisonGroups,
       profiles: profiled.data,
       profileSummary: profiled.summary,

@@ -11,9 +11,10 @@
  * blocks only, and blocks are independent processes. Logs make the ratio symmetric
  * (B/A and A/B give the same interval) and turn a multiplicative slowdown into a shift.
  */
+import type { Verdict } from './report/result.js';
 import { mean, normalCdf, stddev, studentTQuantile, studentTTwoSidedP } from './stats.js';
 
-export type Verdict = 'holds' | 'does-not-hold' | 'cannot-tell';
+export type { Verdict };
 
 /** Student's t two-sided critical value: P(|T| > t) = alpha with `df` degrees of freedom. */
 export function tCritical(df: number, alpha = 0.05): number {

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchCommand } from '../bench/index.js';
 import { machineInfo } from '../src/machine.js';
 import { chartSections, htmlReport } from '../src/report/html.js';
+import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
-import { barChartSvg, lineChartSvg } from '../src/report/svg.js';
+import { barChartSvg, horizontalBarChartSvg, lineChartSvg } from '../src/report/svg.js';
 import { type ChromiumInNamespace, chromiumSkipReason, launchChromiumInNamespace } from './chromium-netns.js';
 
 const browserSkip = chromiumSkipReason();
@@ -189,6 +190,15 @@ describe('charts (no browser)', () => {
     }
   });
 
+  it('the criterion chart gives each of three dozen benchmarks its own row, labels never overlapping', () => {
+    const groups = Array.from({ length: 36 }, (_, i) => ({ label: `packet_batch/create_and_fill/${i}`, bars: [{ name: 'prtip', value: 10 + i, low: 9 + i, high: 11 + i }, { name: 'floor', value: 3 }] }));
+    const svg = horizontalBarChartSvg({ title: 't', yLabel: 'ns per packet', groups, logY: true });
+    const ys = [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="end"[^>]*>packet_batch/g)].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(36);
+    for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(12);
+    expect(horizontalBarChartSvg({ title: 't', yLabel: 'y', groups: [] })).toContain('not measured');
+  });
+
   it('svg helpers leave out non-finite points and escape text', () => {
     const svg = lineChartSvg({ title: 'a<b', xLabel: 'x', yLabel: 'y', series: [{ name: 'n&m', points: [{ x: 1, y: 1 }, { x: 2, y: NaN }, { x: 3, y: 2 }] }] });
     expect(svg).toContain('a&lt;b');
@@ -356,6 +366,28 @@ describe.skipIf(browserSkip !== '')('the HTML report in headless Chromium (in a 
     for (const n of notes) expect(n).toContain('not measured');
     expect(problems).toEqual([]);
     await page.screenshot({ path: join(out, 'bench-empty.png') });
+    await page.close();
+  }, 60_000);
+
+  it('the claims table fits a 1,400 px page with its words, figure, band and verdict visible, and filters by verdict and family', async () => {
+    const file = join(out, 'bench-claims.html');
+    writeFileSync(file, htmlReport({ ...result([]), claims: judgeClaims(measurementsOf([])).map((c, i) => (i === 0 ? { ...c, verdict: 'holds' as const, interval: '[58.2 ns, 59.4 ns]', band: '50 ns … 68 ns' } : c)) }));
+    const { page, problems } = await open(file);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const table = await page.$eval('.claims-table', (t) => ({ right: t.getBoundingClientRect().right, width: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth }));
+    expect(table.right).toBeLessThanOrEqual(table.width);
+    expect(table.scroll).toBeLessThanOrEqual(table.width);
+    const visible = () => page.$$eval('tr.claim', (rows) => rows.filter((r) => (r as HTMLElement).offsetParent !== null).length);
+    expect(await visible()).toBe(CLAIMS.length);
+    await page.click('label[for="cv-holds"]');
+    expect(await visible()).toBe(1);
+    await page.click('label[for="cv-all"]');
+    await page.click('label[for="cf-criterion"]');
+    expect(await visible()).toBe(CLAIMS.filter((c) => c.family === 'criterion').length);
+    await page.click('label[for="cv-cannot-tell"]');
+    expect(await visible()).toBe(CLAIMS.filter((c) => c.family === 'criterion').length - 1);
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(out, 'bench-claims.png') });
     await page.close();
   }, 60_000);
 

@@ -80,12 +80,12 @@ describe('the claims', () => {
     const skipped: SuiteResult = { suite: 'batch-size', title: 'b', status: 'skipped', reason: 'needs CAP_NET_RAW', durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
     const ran: SuiteResult = {
       suite: 'prtip', title: 'p', status: 'ok', durationMs: 0, tables: [], metrics: [], warnings: [],
-      claims: [{ id: 'whole-peak-memory-1k', subject: 'whole-binary', claim: 'x', source: '002', measured: 'm', verdict: 'holds', reason: 'r' }],
+      claims: [{ id: 'whole-syn-1k-98ms', subject: 'whole-binary', claim: 'x', source: '002', measured: 'm', verdict: 'holds', reason: 'r' }],
     };
     const rows = judgeClaims(measurementsOf([skipped, ran]));
     expect(rows.find((c) => c.id === 'sendmmsg-batch-100-to-200-300')!.reason).toMatch(/was skipped: needs CAP_NET_RAW/);
     expect(rows.find((c) => c.id === 'whole-full-65535-287ms')!.measured).toMatch(/ran but did not judge it/);
-    expect(rows.find((c) => c.id === 'whole-peak-memory-1k')).toMatchObject({ verdict: 'holds', measured: 'm' });
+    expect(rows.find((c) => c.id === 'whole-syn-1k-98ms')).toMatchObject({ verdict: 'holds', measured: 'm' });
     const broken = { ...ran, metrics: null } as unknown as SuiteResult;
     expect(() => judgeClaims(measurementsOf([broken]))).not.toThrow();
   });

@@ -8,7 +8,8 @@ import { suite as countersSuite } from '../bench/counters.bench.js';
 import { standaloneContext } from '../bench/suite.js';
 import { machineInfo } from '../src/machine.js';
 import { ProgressLine, progressEnabled } from '../src/progress.js';
-import { claimsTable, gatherClaims } from '../src/report/claims.js';
+import { claimsTable } from '../src/report/claims.js';
+import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { claimsCsv, comparisonCsv, metricsCsv, tableCsv, tablesCsv } from '../src/report/csv.js';
 import { compareResults, comparisonTable } from '../src/baseline.js';
 import type { ForkSummary, Metric } from '../src/report/result.js';
@@ -17,7 +18,6 @@ import { hyperfineExport } from '../src/report/hyperfine.js';
 import { parseBenchResult, stringifyBenchResult, stringifyReadable } from '../src/report/json.js';
 import { markdownReport, markdownTable } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
-import { CLAIMS_INVENTORY } from '../src/claims-inventory.js';
 import { attribute } from '../bench/prtip.bench.js';
 import type { CommandResult } from '../src/runner/benchmark.js';
 import { schemaErrors } from '../src/report/schema-check.js';
@@ -39,7 +39,7 @@ function syntheticChecksum(): SuiteResult {
       { name: 'checksum/avx512/1500B-throughput', unit: 'B/cycle', value: 18.6, better: 'bigger', samples: [18.5, 18.6, 18.7] },
       { name: 'checksum/broken', unit: 'ns/op', value: NaN, better: 'smaller', samples: [NaN] },
     ],
-    claims: [{ id: 'checksum-simd-8x', subject: 'the-work', claim: 'SIMD makes the checksum about 8× faster', source: '003 Sprint 5.5.5 analysis', measured: '17.4× (avx512 vs scalar16 at 1500 B)', verdict: 'does-not-hold', reason: 'faster than claimed, "8×" understates it' }],
+    claims: [],
     warnings: ['synthetic'],
     data: { rows: [{ variant: 'scalar16', size: 1500, bytesPerCycle: 1.07 }] },
   };
@@ -61,7 +61,9 @@ function syntheticPrtip(): SuiteResult {
 function benchResult(suites: SuiteResult[]): BenchResult {
   return {
     kind: 'prtip-perf/bench-result', version: BENCH_RESULT_VERSION, startedAt: new Date().toISOString(), durationMs: 10,
-    options: { quick: true, suites: suites.map((s) => s.suite), prtip: null }, interrupted: false, machine, suites, claims: gatherClaims(suites),
+    options: { quick: true, suites: suites.map((s) => s.suite), prtip: null }, interrupted: false, machine, suites,
+    // judged on these suites, with one verdict set by hand so that the exports have a decided row with quotes in it
+    claims: judgeClaims(measurementsOf(suites)).map((c) => (c.id === 'checksum-simd-8x' ? { ...c, measured: '17.4× (avx512 vs scalar16 at 1500 B)', verdict: 'does-not-hold' as const, reason: 'faster than claimed, "8×" understates it' } : c)),
   };
 }
 
@@ -159,7 +161,7 @@ describe('exports', () => {
     const md = markdownReport(result);
     expect(md).toContain('## Machine');
     expect(md).toContain(machine.kernel);
-    expect(md).toContain('| checksum-simd-8x | the work (our floors) | SIMD makes the checksum about 8× faster |');
+    expect(md).toContain('| checksum-simd-8x | checksum | the work (our floors) | SIMD makes the checksum about 8× faster than the scalar loop |');
     expect(md).toContain('### RFC 1071 checksum');
     expect(md).toContain('| scalar16 | 1,500 | 700.5 | 1.07 |');
     expect(md).toContain('| avx2 | 1,500 | — | — |');
@@ -173,7 +175,7 @@ describe('exports', () => {
     expect(metrics[0]).toBe('suite,metric,unit,better,value,samples');
     expect(metrics).toContain('checksum,checksum/avx512/1500B,ns/op,smaller,40.2,3');
     expect(metrics).toContain('checksum,checksum/broken,ns/op,smaller,,1');
-    expect(claimsCsv(result)).toContain('checksum-simd-8x,the work (our floors),SIMD makes the checksum about 8× faster,003 Sprint 5.5.5 analysis');
+    expect(claimsCsv(result)).toContain('checksum-simd-8x,checksum,the work (our floors),SIMD makes the checksum about 8× faster than the scalar loop,"003 Sprint 5.5.5 profiling analysis, Target 2: SIMD Checksums",// 8x faster than scalar loop');
     expect(claimsCsv(result)).toContain('"faster than claimed, ""8×"" understates it"');
     expect(tablesCsv(result).split('\r\n')).toContain('checksum,RFC 1071 checksum,1,B/cycle,18.6');
   });
@@ -275,12 +277,13 @@ describe('exports', () => {
     ]);
   });
 
-  it('the claims table gathers every suite\'s claims in suite order, then every inventoried claim nobody judged', () => {
+  it('the claims table has every claim, family by family, with the document\'s words, the interval and the band', () => {
     const t = claimsTable(result.claims);
-    expect(t.rows[0]![0]).toBe('checksum-simd-8x');
-    expect(t.rows.map((r) => r[0])).toEqual(['checksum-simd-8x', ...CLAIMS_INVENTORY.map((e) => e.id).filter((id) => id !== 'checksum-simd-8x')]);
-    expect(t.columns).toEqual(['id', 'subject', 'claim', 'source', 'measured', 'verdict', 'why', 'to decide it']);
-    expect(t.rows[0]![1]).toBe('the work (our floors)');
+    expect(t.rows.map((r) => r[0])).toEqual(CLAIMS.map((c) => c.id));
+    expect(t.columns).toEqual(['id', 'family', 'subject', 'claim', 'source', "the document's words", 'measured', 'interval', 'band', 'verdict', 'why', 'to decide it']);
+    const simd = t.rows.find((r) => r[0] === 'checksum-simd-8x')!;
+    expect(simd.slice(1, 3)).toEqual(['checksum', 'the work (our floors)']);
+    expect(simd[5]).toBe('// 8x faster than scalar loop');
     // the criterion suite did not run: its claims are "cannot tell" with the command that would measure them
     const zeroCopy = result.claims.find((c) => c.id === 'zero-copy-58.8ns-17mpps')!;
     expect(zeroCopy).toMatchObject({ subject: 'prtip-function', verdict: 'cannot-tell' });
@@ -297,7 +300,7 @@ describe('exports', () => {
     expect((await schemaErrors(bad)).join('\n')).toMatch(/subject/);
     const missing = { ...json, claims: [{ ...json.claims[0]!, subject: undefined }] };
     expect((await schemaErrors(JSON.parse(JSON.stringify(missing)))).join('\n')).toMatch(/subject/);
-    expect(claimsCsv(result).split('\r\n')[0]).toBe('id,subject,claim,source,measured,verdict,why,to decide it');
+    expect(claimsCsv(result).split('\r\n')[0]).toBe("id,family,subject,claim,source,the document's words,measured,interval,band,verdict,why,to decide it");
   });
 });
 

@@ -12,7 +12,7 @@ import Ajv from 'ajv';
 import { packageRoot } from '../src/native.js';
 import { machineInfo } from '../src/machine.js';
 import { bencherMeasure, bencherMetricFormat } from '../src/report/bencher.js';
-import { gatherClaims } from '../src/report/claims.js';
+import { judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { cleanSuite, failedSuitesSentence, withoutStackTrace } from '../src/report/failures.js';
 import { htmlReport } from '../src/report/html.js';
 import { markdownReport } from '../src/report/markdown.js';
@@ -28,7 +28,7 @@ function suite(name: string, extra: Partial<SuiteResult> = {}): SuiteResult {
 function benchResult(suites: SuiteResult[]): BenchResult {
   return {
     kind: 'prtip-perf/bench-result', version: BENCH_RESULT_VERSION, startedAt: new Date().toISOString(), durationMs: 10,
-    options: { quick: true, suites: suites.map((s) => s.suite), prtip: null }, interrupted: false, machine, suites, claims: gatherClaims(suites),
+    options: { quick: true, suites: suites.map((s) => s.suite), prtip: null }, interrupted: false, machine, suites, claims: judgeClaims(measurementsOf(suites)),
   };
 }
 

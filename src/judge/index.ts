@@ -8,6 +8,7 @@ import { BATCH_CLAIMS } from './families/batch.js';
 import { CHECKSUM_CLAIMS } from './families/checksum.js';
 import { CRITERION_CLAIMS } from './families/criterion.js';
 import { ELSEWHERE_CLAIMS } from './families/elsewhere.js';
+import { MEMORY_CLAIMS } from './families/memory.js';
 import { PEERS_CLAIMS } from './families/peers.js';
 import { PROFILE_CLAIMS, TOOL_CLAIMS } from './families/profile.js';
 import { WHOLE_BINARY_CLAIMS } from './families/whole-binary.js';
@@ -19,7 +20,7 @@ export { type Measurements, measurementsOf } from './measurements.js';
 export { type Band, type Interval, type Outcome, judgeInterval } from './rule.js';
 
 /** Every claim, family by family (the order of the claims table). */
-export const CLAIMS: readonly Claim[] = [...CRITERION_CLAIMS, ...CHECKSUM_CLAIMS, ...BATCH_CLAIMS, ...WHOLE_BINARY_CLAIMS, ...PROFILE_CLAIMS, ...TOOL_CLAIMS, ...PEERS_CLAIMS, ...ELSEWHERE_CLAIMS];
+export const CLAIMS: readonly Claim[] = [...CRITERION_CLAIMS, ...CHECKSUM_CLAIMS, ...BATCH_CLAIMS, ...MEMORY_CLAIMS, ...WHOLE_BINARY_CLAIMS, ...PROFILE_CLAIMS, ...TOOL_CLAIMS, ...PEERS_CLAIMS, ...ELSEWHERE_CLAIMS];
 
 /** The claim with `id`, or undefined. */
 export function claimById(id: string): Claim | undefined {

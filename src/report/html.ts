@@ -7,11 +7,11 @@ import { type BaselineComparison, comparisonTable } from '../baseline.js';
 import { machineSummary } from '../machine.js';
 import { SCENARIOS } from '../scenarios.js';
 import { type DataRecord, type RecordSet, findRecordSet, keysOf, recordSets, toNumber } from './chart-data.js';
-import { claimsTable } from './claims.js';
 import { failedSuitesSentence, statusPhrase } from './failures.js';
 import { flameGraphFigures } from './flamegraph.js';
 import type { BenchResult, SuiteResult, Table } from './result.js';
-import { type BarChart, type LineSeries, barChartSvg, emptyChart, escapeXml, lineChartSvg } from './svg.js';
+import { type BarChart, type LineSeries, barChartSvg, emptyChart, escapeXml, horizontalBarChartSvg, lineChartSvg } from './svg.js';
+import { CLAIMS_CSS, claimsSectionHtml } from './claims-html.js';
 import { formatCell } from './text.js';
 
 /** One chart section: its SVG (or the "not measured" note) and where the numbers came from. */
@@ -365,7 +365,8 @@ function criterionChart(r: BenchResult): ChartSection {
         ],
       })),
     };
-    const svg = barChartSvg(chart);
+    // One row per benchmark: three dozen ids under vertical bars overlap into one unreadable band.
+    const svg = horizontalBarChartSvg(chart);
     if (svg.startsWith('<svg')) return { id: 'criterion', title, html: svg, caption: `prtip's own criterion figure per benchmark (baseline "${String(suite!.data?.['baseline'] ?? 'new')}", with criterion's 95% interval) beside our reproduction of the same work and the floor, in ns per packet.`, source: `criterion suite: ${String(suite!.data?.['dir'] ?? '')}`, drawn: true };
   }
   const why = suite?.status === 'skipped' && suite.reason ? `not measured: ${suite.reason}` : absent(suite, 'criterion');
@@ -409,7 +410,7 @@ export function htmlReport(r: BenchResult, comparison?: BaselineComparison): str
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>prtip-perf bench ${escapeXml(r.startedAt)}</title>`,
-    `<style>${STYLE}</style></head><body>`,
+    `<style>${STYLE}${CLAIMS_CSS}</style></head><body>`,
     `<h1>prtip-perf bench, ${escapeXml(r.startedAt)}</h1>`,
     `<p>${r.options.quick ? 'Quick run' : 'Full run'} of ${r.suites.length} suite(s) in ${(r.durationMs / 1000).toFixed(1)} s.${r.interrupted ? ' <strong class="warn">Interrupted (Ctrl-C): only the suites that finished are here.</strong>' : ''}</p>`,
     ...(failedSuitesSentence(r) !== null ? [`<p class="failed-suites warn"><strong>${escapeXml(failedSuitesSentence(r)!)}</strong></p>`] : []),
@@ -419,7 +420,7 @@ export function htmlReport(r: BenchResult, comparison?: BaselineComparison): str
     '</ul>',
     '<h2>Charts</h2>',
     ...charts.map((c) => `<figure id="chart-${c.id}" data-drawn="${c.drawn}" data-source="${escapeXml(c.source)}">\n${c.html}\n<figcaption>${escapeXml(c.caption)}</figcaption></figure>`),
-    htmlTable(claimsTable(r.claims), 'h2'),
+    claimsSectionHtml(r.claims),
   ];
   if (comparison) parts.push(htmlTable(comparisonTable(comparison), 'h2'));
   for (const s of r.suites) {

@@ -318,3 +318,52 @@ function groupLabel(label: string, x: number, y: number, width: number): string 
 export function emptyChart(title: string, why = 'not measured'): string {
   return `<div class="not-measured"><strong>${escapeXml(title)}</strong>: ${escapeXml(why)}</div>`;
 }
+
+/** Layout of the horizontal bar chart: a label column, then the bars, one row per group. */
+const HBAR = { labelWidth: 250, barHeight: 7, rowGap: 6, top: 40, bottom: 46, right: 56 };
+
+/**
+ * One row per group, its bars stacked inside the row, values along a horizontal axis (log-scaled
+ * when asked): for charts with many labelled groups, whose labels would overlap under bars.
+ */
+export function horizontalBarChartSvg(chart: BarChart): string {
+  const groups = chart.groups
+    .map((g) => ({ ...g, bars: g.bars.filter((b) => Number.isFinite(b.value) && (!chart.logY || b.value > 0)) }))
+    .filter((g) => g.bars.length > 0);
+  if (groups.length === 0) return emptyChart(chart.title);
+  const names = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))];
+  const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, b.low ?? b.value, b.high ?? b.value])).filter((v) => Number.isFinite(v) && (!chart.logY || v > 0));
+  const logX = chart.logY === true;
+  const x0 = HBAR.labelWidth, x1 = WIDTH - HBAR.right;
+  const sx = logX ? scale(Math.min(...values) / 1.2, Math.max(...values) * 1.2, x0, x1, true) : scale(0, Math.max(...values) * 1.05 || 1, x0, x1, false);
+  const rowHeight = names.length * HBAR.barHeight + HBAR.rowGap;
+  const plotBottom = HBAR.top + groups.length * rowHeight;
+  const body: string[] = [];
+  for (const t of sx.ticks) body.push(`<line x1="${n(sx.map(t))}" x2="${n(sx.map(t))}" y1="${HBAR.top}" y2="${plotBottom}" class="grid"/><text x="${n(sx.map(t))}" y="${plotBottom + 14}" text-anchor="middle" class="tick">${formatTick(t)}</text>`);
+  groups.forEach((g, gi) => {
+    const y = HBAR.top + gi * rowHeight;
+    body.push(`<text x="${x0 - 6}" y="${n(y + rowHeight / 2 + 1)}" text-anchor="end" dominant-baseline="middle" class="tick">${escapeXml(g.label)}</text>`);
+    for (const b of g.bars) {
+      const i = names.indexOf(b.name), by = y + i * HBAR.barHeight;
+      const left = logX ? x0 : sx.map(0);
+      body.push(`<rect x="${n(left)}" y="${n(by)}" width="${n(Math.max(1, sx.map(b.value) - left))}" height="${HBAR.barHeight - 1}" fill="${COLOURS[i % COLOURS.length]}" class="bar"><title>${escapeXml(`${g.label} · ${b.name}: ${formatTick(b.value)}`)}</title></rect>`);
+      if (b.low !== undefined && b.high !== undefined && Number.isFinite(b.low) && Number.isFinite(b.high) && (!logX || b.low > 0)) {
+        const cy = by + (HBAR.barHeight - 1) / 2;
+        body.push(`<path d="M${n(sx.map(b.low))},${n(cy)} L${n(sx.map(b.high))},${n(cy)}" stroke="#333" class="whisker"/>`);
+      }
+      body.push(`<text x="${n(sx.map(b.high !== undefined && Number.isFinite(b.high) ? Math.max(b.value, b.high) : b.value) + 3)}" y="${n(by + HBAR.barHeight - 1)}" class="bar-value">${escapeXml(formatTick(b.value))}</text>`);
+    }
+  });
+  const height = plotBottom + HBAR.bottom;
+  const key = names.map((name, i) => `<rect x="${x0 + i * 190}" y="${height - 19}" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}" class="legend-swatch"/><text x="${x0 + i * 190 + 14}" y="${height - 10}" class="legend">${escapeXml(name)}</text>`);
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeXml(chart.title)}">`,
+    `<title>${escapeXml(chart.title)}</title>`,
+    `<text x="${WIDTH / 2}" y="20" text-anchor="middle" class="chart-title">${escapeXml(chart.title)}</text>`,
+    `<line x1="${x0}" y1="${plotBottom}" x2="${x1}" y2="${plotBottom}" class="axis"/>`,
+    ...body,
+    `<text x="${(x0 + x1) / 2}" y="${plotBottom + 30}" text-anchor="middle" class="axis-label">${escapeXml(chart.yLabel + (logX ? ' (log scale)' : ''))}</text>`,
+    ...key,
+    '</svg>',
+  ].join('\n');
+}

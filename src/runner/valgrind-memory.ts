@@ -207,6 +207,8 @@ export interface ValgrindMemoryRun {
   memcheck: MemcheckSummary | null;
   /** Wall time of valgrind and the program together, ns: a cost, never a timing of the program. */
   wallNs: number;
+  /** CPU time (user + sys) of valgrind and the program together, ns: unlike wall time, not inflated by other load. */
+  cpuNs: number;
   exitCode: number | null;
   /** The time limit stopped the program: figures cover only the part that ran. */
   limited: boolean;
@@ -261,7 +263,7 @@ export async function runUnderValgrind(options: ValgrindMemoryOptions): Promise<
     const logText = existsSync(log) ? readFileSync(log, 'utf8') : '';
     const logTail = logText.split('\n').filter((l) => l.trim() !== '' && !/^==\d+==\s*$/.test(l)).slice(-12).join('\n');
     const aborted = valgrindAbort(logText);
-    const base = { tool: options.tool, stacks, wallNs: run.wallNs, exitCode: run.exitCode, limited, logTail };
+    const base = { tool: options.tool, stacks, wallNs: run.wallNs, cpuNs: run.userNs + run.sysNs, exitCode: run.exitCode, limited, logTail };
     const how = `${name} (exit ${run.exitCode ?? `signal ${run.signal}`}${limited ? `, stopped at the ${limitMs} ms limit` : ''})`;
     if (aborted) return { ...base, massif: null, memcheck: null, failure: `valgrind ${options.valgrind} aborted on ${name}: ${aborted}` };
     if (options.tool === 'massif') {

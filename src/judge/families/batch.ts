@@ -105,7 +105,7 @@ export const BATCH_CLAIMS: readonly Claim[] = [
     id: 'sendmmsg-batch-100-to-200-300', family: 'batch', subject: 'the-work', needs: [SUITE], decide: SWEEP,
     statement: 'sendmmsg batch 100 is suboptimal; 200-300 gives 5-10 % more throughput',
     quote: { doc: '003', where: 'I/O analysis', words: '**Optimization:** Increase to 200-300 packets/batch for 5-10% throughput gain' },
-    judge: fromProcesses((m) => ({ perProcess: gainsByFork(m), what: 'pps of the better of batch 200/300 over batch 100, paired in each round, median per process', unit: 'share' }),
+    judge: fromProcesses((m) => ({ perProcess: gainsByFork(m), what: 'pps of the better of batch 200/300 over batch 100, paired in each round (the median of each process\'s rounds)', unit: 'share' }),
       { low: 0.05, high: 0.10, margin: 0.02, unit: 'share', reading: '"5-10 %" as stated; a gain below 3 % or above 12 % does not hold' }),
   },
   {

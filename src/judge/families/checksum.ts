@@ -62,7 +62,7 @@ export const CHECKSUM_CLAIMS: readonly Claim[] = [
   unmeasurable({
     id: 'pnet-simd-checksum-2-3x', family: 'checksum', subject: 'prtip-function',
     statement: "pnet's SIMD checksums are 2-3× faster on supported platforms",
-    quote: { doc: '004', where: 'SIMD optimization', words: 'SIMD' },
+    quote: { doc: '004', where: 'SIMD Optimization', words: 'providing 2-3x faster checksums on supported platforms' },
     why: "prtip's benches have no checksum benchmark; our checksum suite measures the work (scalar vs SIMD kernels of our own), not pnet's function",
     decide: 'a criterion bench of pnet_packet::util::checksum against a scalar 16-bit loop on 20-1500 B buffers',
   }),
