@@ -180,6 +180,7 @@ describe('profile family: what massif and the sampler cost', () => {
     expect(judge('tool-overheads', overheads(1.5, 1.05)).verdict).toBe('does-not-hold');
     expect(judge('tool-overheads', overheads(30, 1.05)).verdict).toBe('does-not-hold'); // either outside refutes
     expect(judge('tool-overheads', overheads(8, 3)).verdict).toBe('cannot-tell');
+    expect(judge('tool-overheads', overheads(43, 3)).verdict).toBe('cannot-tell'); // one massif run near 50×: another process may be past it
     expect(judge('tool-overheads', overheads(30, 3, true)).verdict).toBe('cannot-tell'); // a massif run stopped at its limit: a lower bound
     expect(judge('tool-overheads', overheads(null, 3)).verdict).toBe('cannot-tell');
     expect(judge('tool-overheads', null).verdict).toBe('cannot-tell');
