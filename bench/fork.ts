@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClaimRow, ForkSummary, Metric, SuiteResult, Table } from '../src/report/result.js';
+import type { ForkSummary, Metric, SuiteResult, Table } from '../src/report/result.js';
 import { cvPercent, hierarchicalBootstrap, max, median, min, quantile } from '../src/stats.js';
 import type { SuiteContext } from './suite.js';
 
@@ -191,25 +191,6 @@ function typicalFork(outcomes: readonly ForkOutcome[], merged: ReadonlyMap<strin
   return best;
 }
 
-/**
- * A claim judged in every fork: its verdict stands only when every fork reached it;
- * when the processes disagree it is "cannot tell", with the count of each verdict.
- */
-function mergeClaim(rows: readonly ClaimRow[], typical: ClaimRow | undefined): ClaimRow {
-  const shown = typical ?? rows[0]!;
-  const counts = new Map<string, number>();
-  for (const r of rows) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
-  if (counts.size === 1) {
-    return rows.length > 1 ? { ...shown, reason: `${shown.reason} (the same verdict in all ${rows.length} processes)` } : shown;
-  }
-  const tally = [...counts.entries()].map(([v, n]) => `${v} in ${n}`).join(', ');
-  return {
-    ...shown,
-    verdict: 'cannot-tell',
-    reason: `the ${rows.length} processes disagree (${tally}), so the verdict depends on the process, not on the code; measured in the most typical process: ${shown.reason}`,
-  };
-}
-
 /** Between-process summary of every metric: the table the comparisons and gate stand on. */
 function betweenProcessTable(metrics: readonly Metric[], forkCount: number): Table {
   const rows: Table['rows'] = [];
@@ -258,7 +239,7 @@ export function disagreeingMetrics(metrics: readonly Metric[], ratio = FORK_DISA
 /**
  * Merges the forks of one suite. Metrics: by name, each with its fork summaries.
  * Tables and data: from the most typical fork (named in a note), plus a between-process
- * table. Claims: a verdict only where every fork agrees. Warnings: each once.
+ * table. Warnings: each once.
  */
 export function mergeForkResults(name: string, title: string, outcomes: readonly ForkOutcome[]): SuiteResult {
   const ok = outcomes.filter((o) => o.result !== undefined && o.result.status === 'ok');
@@ -291,8 +272,6 @@ export function mergeForkResults(name: string, title: string, outcomes: readonly
   const metrics = [...merged.values()];
   const typical = typicalFork(ok, merged);
 
-  const claimIds = [...new Set(ok.flatMap((o) => o.result!.claims.map((c) => c.id)))];
-  const claims = claimIds.map((id) => mergeClaim(ok.flatMap((o) => o.result!.claims.filter((c) => c.id === id)), typical.result!.claims.find((c) => c.id === id)));
 
   const warnings = [...new Set(ok.flatMap((o) => o.result!.warnings))];
   for (const o of failures) warnings.push(`${failureText(o)} (left out of the merge)`);
@@ -307,7 +286,7 @@ export function mergeForkResults(name: string, title: string, outcomes: readonly
   }
 
   const tables: Table[] = typical.result!.tables.map((t, i) => (i === 0
-    ? { ...t, notes: [...(t.notes ?? []), `tables and claims' figures from fork ${typical.meta.fork + 1} of ${outcomes.length}, the one closest to the median of all forks; metric values are medians of fork medians`] }
+    ? { ...t, notes: [...(t.notes ?? []), `tables from fork ${typical.meta.fork + 1} of ${outcomes.length}, the one closest to the median of all forks; metric values are medians of fork medians`] }
     : t));
   if (ok.length > 1) tables.push(betweenProcessTable(metrics, ok.length));
 
@@ -318,7 +297,8 @@ export function mergeForkResults(name: string, title: string, outcomes: readonly
     durationMs: outcomes.reduce((a, o) => a + o.meta.durationMs, 0),
     tables,
     metrics,
-    claims,
+    // Claims are judged after every suite, on the merged metrics (src/judge/), not per fork.
+    claims: [],
     warnings,
     data: { ...typical.result!.data, forks: forkData, typicalFork: typical.meta.fork },
   };

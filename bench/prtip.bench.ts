@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canCreateNamespaces, withNamespace } from '../src/netns.js';
-import type { ClaimRow, Metric, SuiteResult, Table } from '../src/report/result.js';
+import type { Metric, SuiteResult, Table } from '../src/report/result.js';
 import { analyse, benchmarkCommand, type CommandResult, sampledRuns } from '../src/runner/benchmark.js';
 import { DEFAULT_RUN_EVENTS, NETWORK_SYSCALLS, syscallsByKind } from '../src/runner/events.js';
 import { makeTlsMaterial, scenarioEnvironment } from '../src/runner/isolation.js';
@@ -28,15 +28,15 @@ import { analyseInterleaved, type InterleavedComparison } from '../src/power.js'
 import { runInterleaved } from '../src/runner/interleave.js';
 import { type Suite, type SuiteContext, runIfMain } from './suite.js';
 import { foldedStacks, mergeProfiles } from '../src/profile/analysis.js';
-import { attributionCheckTable, hotspotTable, judgeHotspots, judgePerfReportExample, type ScenarioProfile, scenarioProfile, profileSummaryTable, topFunctionsTable } from '../src/profile/hotspots.js';
+import { attributionCheckTable, HOTSPOT_PATTERNS, type HotspotData, hotspotTable, measureHotspots, patternRuns, type ScenarioProfile, scenarioProfile, profileSummaryTable, topFunctionsTable } from '../src/profile/hotspots.js';
 import { recordCommand } from '../src/profile/record.js';
 import { symbolize } from '../src/profile/symbols.js';
 import type { ReportProfile } from '../src/report/flamegraph.js';
 import type { WholeRunsData } from '../src/judge/families/prtip-runs.js';
+import { listEvents } from '../src/counters.js';
 
 const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
 /** Every claim this suite judges is about a whole binary, judged on whole runs: the subject is added once, at the end. */
-type WholeClaim = Omit<ClaimRow, 'subject'>;
 // Small shares keep two significant digits rather than rounding to 0.0%.
 const pct = (x: number): string => `${Math.abs(x) >= 0.01 || x === 0 ? (100 * x).toFixed(1) : (100 * x).toPrecision(2)}%`;
 
@@ -627,25 +627,6 @@ function memoryTables(mem: MemoryResults | null): Table[] {
 }
 
 
-/** The peers' claims the documents state per scenario. */
-function scenarioClaims(get: GetRun): WholeClaim[] {
-  const out: WholeClaim[] = [];
-  const peers = [
-    { tool: 'nmap', range: [0.1, 0.2], id: 'whole-nmap-network-share', claim: 'nmap\'s network syscalls are ~10-20% of its syscalls' },
-    { tool: 'masscan', range: [0.05, 0.1], id: 'whole-masscan-network-share', claim: 'masscan\'s network syscalls are ~5-10% of its syscalls' },
-  ] as const;
-  for (const { tool, range, id, claim } of peers) {
-    const r = get(tool, 'syn-scan-1k');
-    const n = r ? networkSyscalls(r) : null, t = r?.summary.syscalls.total;
-    if (!r || n === null || !t) continue;
-    const share = n / t;
-    out.push({ id, claim, source: '002 Phase 5 profiling summary, industry comparison',
-      measured: `${tool} syn-scan-1k: ${n} network of ${t} syscalls (${pct(share)})`,
-      verdict: share >= range[0] - 0.02 && share <= range[1] + 0.02 ? 'holds' : 'does-not-hold',
-      reason: 'network = sendto+sendmmsg+recvfrom+recvmmsg+connect, counted by tracepoints; within the range ±2 points counts as holding' });
-  }
-  return out;
-}
 
 /**
  * The whole-binary comparisons run interleaved, not one scenario after another: in
@@ -781,7 +762,7 @@ export async function profileScenarios(ctx: SuiteContext, tools: Record<Tool, st
         }
       }
       if (unmapped > 0) warnings.push(`profile of ${p.tool} ${p.scenario}: ${unmapped} recording(s) had user-space samples but no mapping record (the sampler missed the MMAP2 records), so they were left out and recorded again`);
-      if (runs.length > 0) out.push(scenarioProfile(p.tool, p.scenario, runs.length, mergeProfiles(runs), binary.split('/').pop()!));
+      if (runs.length > 0) out.push(scenarioProfile(p.tool, p.scenario, runs.length, mergeProfiles(runs), binary.split('/').pop()!, runs));
     } catch (err) {
       warnings.push(`profile of ${p.tool} ${p.scenario} failed: ${(err as Error).message}`);
     }
@@ -789,29 +770,79 @@ export async function profileScenarios(ctx: SuiteContext, tools: Record<Tool, st
   return out;
 }
 
-/** The profiles' tables, the hotspot claims, and what the report keeps of them (folded stacks for the flame graphs). */
-export function profileResults(profiles: readonly ScenarioProfile[], attributed: readonly Attribution[], who: string): { tables: Table[]; claims: WholeClaim[]; data: ReportProfile[]; summary: unknown[] } {
-  const prtipProfiles = new Map(profiles.filter((p) => p.tool === 'prtip').map((p) => [p.scenario, p]));
-  // Its -sS ran the connect scanner when the SYN profile has connect() on the stack and no send syscall.
-  const syn = prtipProfiles.get('syn-scan-1k');
-  const onStack = (re: RegExp): boolean => !!syn && syn.analysis.functions.some((f) => f.kind === 'kernel' && f.totalSamples > 0 && re.test(f.name));
-  const connectScanner = onStack(/^(__x64_sys_connect|__sys_connect)$/) && !onStack(/^(__x64_sys_sendto|__x64_sys_sendmmsg|__x64_sys_sendmsg)$/);
-  const hotspots = judgeHotspots(prtipProfiles, who, connectScanner);
-  const perfExample = judgePerfReportExample(syn, who, connectScanner);
+/** The profiles' tables, the hotspot figures the profile family judges, and what the report keeps of them (folded stacks for the flame graphs). */
+export function profileResults(profiles: readonly ScenarioProfile[], attributed: readonly Attribution[]): { tables: Table[]; hotspots: HotspotData; data: ReportProfile[]; summary: unknown[] } {
+  const hotspots = measureHotspots(profiles);
   const tables: Table[] = [];
   if (profiles.length > 0) {
     tables.push(profileSummaryTable(profiles));
     for (const p of profiles) tables.push(topFunctionsTable(p, 10));
-    tables.push(hotspotTable(hotspots));
+    tables.push(hotspotTable([...hotspots.rows, ...hotspots.perfReport]));
     tables.push(attributionCheckTable(profiles, attributed));
   }
   return {
     tables,
-    claims: [...hotspots.map((h) => h.row), perfExample],
+    hotspots,
     data: profiles.map((p) => ({ tool: p.tool, scenario: p.scenario, samples: p.analysis.samples, folded: foldedStacks(p.profile.samples) })),
     summary: profiles.map((p) => ({ tool: p.tool, scenario: p.scenario, runs: p.runs, samples: p.analysis.samples, lost: p.analysis.lost, shares: p.analysis.shares, byLibrary: p.analysis.byLibrary,
       top: p.analysis.functions.slice(0, 30).map((f) => ({ name: f.name, library: f.library, self: f.self, total: f.total })), symbols: p.analysis.symbols, kernelFrames: p.analysis.kernelFrames })),
   };
+}
+
+/** Each peer run's network and total syscalls (tracepoints), per run: the peers family judges their shares. */
+function peerSyscalls(runs: readonly ToolRun[]): { tool: Tool; scenario: string; runs: { network: number | null; total: number | null }[] }[] {
+  return runs.filter((r) => r.tool !== 'prtip' && r.result).map((r) => ({
+    tool: r.tool, scenario: r.scenario.id,
+    runs: r.result!.runs.map((x) => {
+      const sc = syscallsByKind(x.counters);
+      const net = NETWORK_SYSCALLS.map((k) => sc[k]);
+      return { network: net.some((v) => v === null) ? null : net.reduce((a, v) => a! + v!, 0)!, total: sc.total };
+    }),
+  }));
+}
+
+/** The hardware events 004's "key metrics" need: crafting's share of cycles, L1d miss rate, branch-miss rate. */
+const PMU_EVENTS = ['cycles', 'L1-dcache-loads', 'L1-dcache-load-misses', 'branches', 'branch-misses'] as const;
+
+/** What the PMU gave on syn-scan-1k: each event's support (with why not), and where all are supported, per-run counts and a cycles-sampled profile's crafting share. */
+export interface PmuMeasurements {
+  events: { name: string; supported: boolean; reason: string }[];
+  runs: Record<string, number | null>[];
+  craftCycles: { samples: number; self: number; total: number; rooted: number }[];
+}
+
+async function pmuRuns(ctx: SuiteContext, prtip: string | null, tls: ReturnType<typeof makeTlsMaterial>, warnings: string[]): Promise<PmuMeasurements> {
+  let probed: { name: string; supported: boolean; reason: string }[];
+  try {
+    const all = listEvents();
+    probed = PMU_EVENTS.map((name) => all.find((e) => e.name === name) ?? { name, supported: false, reason: 'not a named event of this build' });
+  } catch (err) {
+    probed = PMU_EVENTS.map((name) => ({ name, supported: false, reason: `probing failed: ${(err as Error).message}` }));
+  }
+  const out: PmuMeasurements = { events: probed.map((e) => ({ name: e.name, supported: e.supported, reason: e.reason })), runs: [], craftCycles: [] };
+  if (!prtip || !probed.every((e) => e.supported) || ctx.signal.aborted) return out;
+  const scenario = scenarioById('syn-scan-1k');
+  try {
+    const r = await benchmarkCommand({ argv: [prtip], name: 'prtip syn-scan-1k (PMU)' }, {
+      warmup: 0, minRuns: 3, maxRuns: 3, minTimeMs: 0, timeoutMs: 20_000, events: [...PMU_EVENTS], eventGroups: PMU_EVENTS.map((_, i) => i),
+      environment: scenarioEnvironment(scenario, 'prtip', prtip, tls), signal: ctx.signal,
+    });
+    out.runs = r.runs.map((x) => Object.fromEntries(PMU_EVENTS.map((e) => [e, x.counters[e]?.value ?? null])));
+    const craft = HOTSPOT_PATTERNS.find((h) => h.key === 'craft_syn_packet')!;
+    for (let i = 0; i < 2 && !ctx.signal.aborted; i++) {
+      const env = await scenarioEnvironment(scenario, 'prtip', prtip, tls)();
+      try {
+        const rec = await recordCommand([...env.command!.argv], { event: 'cycles', frequencyHz: profileHz(scenario), netnsPath: env.netnsPath, timeoutMs: 20_000 });
+        const sp = scenarioProfile('prtip', scenario.id, 1, symbolize(rec.profile), prtip.split('/').pop()!);
+        out.craftCycles.push(...patternRuns(sp, craft.pattern));
+      } finally {
+        await env.close();
+      }
+    }
+  } catch (err) {
+    warnings.push(`PMU counting of prtip syn-scan-1k failed: ${(err as Error).message}`);
+  }
+  return out;
 }
 
 async function run(ctx: SuiteContext): Promise<SuiteResult> {
@@ -819,7 +850,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const warnings: string[] = [];
   const tables: Table[] = [];
   const metrics: Metric[] = [];
-  const claims: WholeClaim[] = [];
 
   // 1. The runner's own targets (no scanner involved).
   const ov = await measureOverhead(ctx, warnings);
@@ -869,6 +899,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   if (status === 'ok' && tools.prtip && !valgrind) warnings.push(`valgrind not installed: the documents' massif and memcheck claims cannot be told (${VALGRIND_PACKAGE})`);
   let profiles: ScenarioProfile[] = [];
   let profileMs = 0;
+  let pmu: PmuMeasurements | null = null;
   if (status === 'ok' && tools.prtip && !strace) warnings.push('strace not installed: the documents\' strace -c figures (futex time, syscall counts) cannot be reproduced (apt-get install strace)');
   const tls = status === 'ok' ? makeTlsMaterial() : null;
   if (status === 'ok' && !tls) warnings.push('openssl not found: the service-detect scenario has no TLS listener');
@@ -925,6 +956,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
         profiles = await profileScenarios(ctx, tools, tls, warnings);
         profileMs = Date.now() - t0;
       }
+      if (tools.prtip) pmu = await pmuRuns(ctx, tools.prtip, tls, warnings);
     }
   } finally {
     tls?.dispose();
@@ -993,37 +1025,22 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
         ...(connectScanLike ? ['In ProRT-IP v0.5.9 the scheduler\'s execute_scan_ports runs the TCP connect scanner whatever the scan type, so -sS crafts and sends no raw SYNs; this is not a loopback fallback.'] : []),
       ],
     });
-    const craftClaim = (id: string, claim: string, range: [number, number], perPacket: number | null, from: string): WholeClaim => {
-      const share = perPacket === null ? null : (1000 * perPacket) / cpu;
-      if (connectScanLike) {
-        return { id, claim, source: '003 Sprint 5.5.5 analysis', measured: what, verdict: 'does-not-hold',
-          reason: `${who}'s -sS crafts no packets (its scheduler runs the connect scanner for every scan type), so there is no crafting or checksum work to be 12-15% / 8-10% of its CPU. For scanners that do craft, see the attribution table (nmap, masscan)` };
-      }
-      if (share === null) return { id, claim, source: '003 Sprint 5.5.5 analysis', measured: `prtip CPU ${ms(cpu)} ms; no floor`, verdict: 'cannot-tell', reason: `needs the micro-benchmark: ${from}` };
-      return { id, claim, source: '003 Sprint 5.5.5 analysis', measured: `floor explains ${pct(share)} of ${ms(cpu)} ms CPU (${from})`, verdict: 'cannot-tell',
-        reason: `a floor bounds the share from below only; prtip's own function would have to cost ${(range[0] / share).toFixed(1)}-${(range[1] / share).toFixed(1)}x the floor; no per-function profile without a PMU/sampling here`,
-        measureWith: 'perf record -e cpu-clock -g -- prtip -sS -p 1-1000 127.0.0.1 in a namespace of your own, then perf report --sort symbol' };
-    };
-    claims.push(craftClaim('whole-crafting-share', 'packet crafting is 12-15% of a SYN scan\'s CPU', [0.12, 0.15], floors.craftNs, floors.craftFrom));
-    claims.push(craftClaim('whole-checksum-share', 'checksums are 8-10% of a SYN scan\'s CPU', [0.08, 0.1], floors.checksumNs, floors.checksumFrom));
   }
   // connect vs SYN, IPv6 vs IPv4, the rate limiter: interleaved comparisons (judged by the time family).
   const compared = comparisonTable(comparisonGroups);
   if (compared) tables.push(compared);
-  claims.push(...scenarioClaims(get));
   tables.push(...straceTables(straceChecks, get));
   tables.push(...memoryTables(memory));
   for (const c of memory?.checks ?? []) {
     const total = heapTotal(c.heap);
     if (total !== null && !c.heap!.limited) metrics.push({ name: `prtip/massif/${c.id}/heap-peak`, unit: 'B', value: total, better: 'smaller', samples: [total] });
   }
-  const profiled = profileResults(profiles, attributed, who);
+  const profiled = profileResults(profiles, attributed);
   tables.push(...profiled.tables);
-  claims.push(...profiled.claims);
   if (profiles.length > 0) metrics.push({ name: 'prtip/profiles/duration', unit: 'ms', value: profileMs, better: 'smaller', samples: [profileMs] });
   return {
     suite: 'prtip', title: 'Whole-binary runs', status, ...(reason ? { reason } : {}), durationMs: Date.now() - started,
-    tables, metrics, claims: claims.map((c): ClaimRow => ({ ...c, subject: 'whole-binary' })), warnings,
+    tables, metrics, claims: [], warnings,
     data: {
       overhead: ov,
       floors,
@@ -1037,6 +1054,10 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       comparisons: comparisonGroups,
       profiles: profiled.data,
       profileSummary: profiled.summary,
+      hotspots: { ...profiled.hotspots, who },
+      attribution: attributed,
+      peers: peerSyscalls(runs),
+      pmu,
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
- * 003's hotspot table judged on profiles built here frame by frame: the verdict rules
- * (95% interval inside / outside the claimed range), user-space frames only, the
- * user-space bound for a binary without symbols, the hot path against user-space CPU,
- * and the tables' shares adding up.
+ * The hotspot figures measured on profiles built here frame by frame: per-run self and
+ * inclusive counts, user-space frames only, chains reaching a root, the binary's own symbol
+ * table (present / absent / unreadable), and the tables' shares adding up. The verdicts are
+ * the profile family's (test/judge-profile.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { SymbolizedFrame, SymbolizedProfile } from '../src/profile/symbols.js';
-import { attributionCheckTable, HOTSPOT_CLAIMS, judgeHotspots, judgePerfReportExample, rangeVerdict, scenarioProfile, topFunctionsTable } from '../src/profile/hotspots.js';
+import { mergeProfiles } from '../src/profile/analysis.js';
+import { attributionCheckTable, HOTSPOT_PATTERNS, inBinary, measureHotspots, patternRuns, PERF_REPORT_PATTERNS, scenarioProfile, topFunctionsTable } from '../src/profile/hotspots.js';
 
 const user = (name: string, library = 'prtip'): SymbolizedFrame => ({ name, library, kind: 'user', symbolized: !name.startsWith('[') });
 const kern = (name: string): SymbolizedFrame => ({ name, library: '[kernel.kallsyms]', kind: 'kernel', symbolized: true });
@@ -24,67 +25,54 @@ function profile(parts: [number, SymbolizedFrame[]][], source: 'symtab' | 'dynsy
   };
 }
 
-describe('rangeVerdict', () => {
-  it('holds inside, does not hold wholly outside, cannot tell across an edge', () => {
-    expect(rangeVerdict(1300, 10000, [0.12, 0.15]).verdict).toBe('holds');
-    expect(rangeVerdict(0, 1000, [0.12, 0.15]).verdict).toBe('does-not-hold');
-    expect(rangeVerdict(300, 1000, [0.12, 0.15]).verdict).toBe('does-not-hold');
-    expect(rangeVerdict(12, 100, [0.12, 0.15]).verdict).toBe('cannot-tell');
-    expect(rangeVerdict(0, 0, [0.12, 0.15]).verdict).toBe('cannot-tell');
-  });
-});
+/** The merged profile of `parts` as the suite builds it, each run apart too. */
+function scenario(name: string, parts: SymbolizedProfile[], binary = 'prtip') {
+  return scenarioProfile('prtip', name, parts.length, mergeProfiles(parts), binary, parts);
+}
 
-describe('judgeHotspots', () => {
-  const synConnect = profile([[850, [kern('__x64_sys_connect'), user('prtip::scan')]], [150, [user('prtip::scan')]]]);
+describe('measureHotspots (figures only: the judging is src/judge/families/profile.ts)', () => {
+  const synConnect = profile([[850, [kern('__x64_sys_connect'), user('prtip::scan'), user('start_thread', 'libc.so.6')]], [150, [user('prtip::scan')]]]);
   const service = profile([
     [80, [user('<regex_automata::meta::regex::Regex>::search'), user('prtip::detect')]],
     [300, [user('regex_automata::nfa::thompson::compiler::Compiler::c')]],
     [20, [kern('skb_checksum')]], // a kernel checksum is not prtip's calculate_checksum
     [600, [user('prtip::detect')]],
   ]);
-  const profiles = new Map([
-    ['syn-scan-1k', scenarioProfile('prtip', 'syn-scan-1k', 1, synConnect, 'prtip')],
-    ['connect-scan-1k', scenarioProfile('prtip', 'connect-scan-1k', 1, synConnect, 'prtip')],
-    ['service-detect', scenarioProfile('prtip', 'service-detect', 1, service, 'prtip')],
-  ]);
-  const results = judgeHotspots(profiles, 'prtip v0.5.9', true);
-  const byId = new Map(results.map((r) => [r.row.id, r]));
+  const data = measureHotspots([scenario('syn-scan-1k', [synConnect, synConnect]), scenario('connect-scan-1k', [synConnect]), scenario('service-detect', [service])]);
+  const row = (key: string) => data.rows.find((r) => r.key === key)!;
 
-  it('judges every row of the table and the hot path, with the connect scanner stated for the SYN rows', () => {
-    expect(results.map((r) => r.row.id)).toEqual([...HOTSPOT_CLAIMS.map((c) => c.id), 'hotspot-total-hot-path']);
-    const craft = byId.get('hotspot-craft-syn-packet')!;
-    expect(craft.row.verdict).toBe('does-not-hold');
-    expect(craft.row.reason).toContain('execute_scan_ports runs the connect scanner');
-    expect(craft.row.reason).toContain('-sS included');
-    expect(byId.get('hotspot-tokio-spawn')!.row.reason).not.toContain('execute_scan_ports');
+  it('measures every pattern of the table per run: samples, user space, self, inclusive and chains reaching a root', () => {
+    expect(data.rows.map((r) => r.key)).toEqual(HOTSPOT_PATTERNS.map((h) => h.key));
+    expect(data.perfReport.map((r) => r.key)).toEqual(PERF_REPORT_PATTERNS.map((h) => h.key));
+    expect(row('craft_syn_packet').runs).toEqual([
+      { samples: 1000, user: 150, self: 0, total: 0, rooted: 850 }, { samples: 1000, user: 150, self: 0, total: 0, rooted: 850 }]);
+    expect(data.syn).toEqual({ connectOnStack: true, rawSendOnStack: false });
+    expect(data.profiled.map((p) => [p.scenario, p.samples])).toEqual([['syn-scan-1k', [1000, 1000]], ['connect-scan-1k', [1000]], ['service-detect', [1000]]]);
   });
 
-  it('regex::find counts searching, not compiling, and says what compiling took; kernel checksums do not count', () => {
-    const rx = byId.get('hotspot-regex-find')!;
-    expect(rx.selfSamples).toBe(80);
-    expect(rx.row.verdict).toBe('holds'); // 8% of 1000 samples: the interval 6.5-9.9% lies inside 6-10%
-    expect(rx.row.measured).toContain('regex compilation');
-    expect(rx.row.measured).toMatch(/30\.0% self \(300 samples\)/);
-    expect(byId.get('hotspot-calculate-checksum')!.selfSamples).toBe(0);
+  it('regex::find counts searching (self beside inclusive), measures compiling beside it; kernel checksums do not count', () => {
+    expect(row('regex::find').runs[0]).toMatchObject({ self: 80, total: 80 });
+    expect(row('regex::find').also).toMatchObject({ selfSamples: 300 });
+    expect(patternRuns(scenario('service-detect', [service]), HOTSPOT_PATTERNS[1]!.pattern)[0]).toMatchObject({ self: 0, total: 0 });
   });
 
-  it('the hot path is judged against user-space CPU in every profiled scenario', () => {
-    const hot = byId.get('hotspot-total-hot-path')!;
-    // service-detect: 80 of 980 user samples (8%); SYN and connect: 0 of 150: all wholly under 45%.
-    expect(hot.row.verdict).toBe('does-not-hold');
-    expect(hot.row.measured).toContain('of user-space CPU');
+  it('inclusive shares count a function anywhere on the stack', () => {
+    const p = profile([[30, [user('memcpy', 'libc.so.6'), user('prtip_network::packet_builder::TcpPacketBuilder::build')]], [70, [user('prtip::other')]]]);
+    const r = patternRuns(scenario('syn-scan-1k', [p]), HOTSPOT_PATTERNS[0]!.pattern);
+    expect(r).toEqual([{ samples: 100, user: 100, self: 0, total: 30, rooted: 0 }]);
   });
 
-  it('without symbols the user-space share bounds the claims: decides where its upper bound is under the range', () => {
-    const stripped = profile([[950, [kern('__x64_sys_connect')]], [50, [user('[prtip]')]]], 'dynsym');
-    const r = judgeHotspots(new Map([['syn-scan-1k', scenarioProfile('prtip', 'syn-scan-1k', 1, stripped, 'prtip')]]), 'prtip', false);
-    const craft = r.find((x) => x.row.id === 'hotspot-craft-syn-packet')!;
-    expect(craft.row.verdict).toBe('does-not-hold'); // user ≤ 6.4% < 12%
-    expect(craft.row.reason).toContain('bounds every user-space function from above');
-    const recv = r.find((x) => x.row.id === 'hotspot-recv-packets')!;
-    expect(recv.row.verdict).toBe('cannot-tell'); // 4-6% is not excluded by a 5% user share
-    expect(recv.row.measureWith).toContain('CARGO_PROFILE_RELEASE_STRIP=false');
-    expect(r.find((x) => x.row.id === 'hotspot-regex-find')!.row.verdict).toBe('cannot-tell'); // not profiled
+  it('reads the binary\'s own symbol table: present, absent, or unreadable', () => {
+    const p = profile([[10, [user('main', 'node')]]]);
+    p.libraries[0] = { ...p.libraries[0]!, library: 'node', path: process.execPath };
+    const sp = scenario('syn-scan-1k', [p], 'node');
+    const present = inBinary(sp, /^main$/);
+    expect(present.source).toBe('symtab');
+    expect(present.matching).toBeGreaterThan(0);
+    expect(inBinary(sp, /^no_such_function_anywhere_h20$/).matching).toBe(0);
+    const gone = profile([[10, [user('x')]]]);
+    gone.libraries[0] = { ...gone.libraries[0]!, path: '/nonexistent/prtip' };
+    expect(inBinary(scenario('syn-scan-1k', [gone]), /x/).error).toMatch(/cannot open/);
   });
 });
 
@@ -114,19 +102,3 @@ describe('tables', () => {
   });
 });
 
-describe('004\'s example perf report', () => {
-  it('each figure within ±5 points holds; one wholly outside refutes it; a stripped binary cannot tell', () => {
-    const like = profile([
-      [452, [user('prtip_network::send_syn')]], [123, [user('prtip_scanner::scan_port')]],
-      [87, [user('pthread_mutex_lock', 'libc.so.6')]], [54, [user('<crossbeam_queue::ArrayQueue<T>>::pop')]], [284, [kern('schedule')]],
-    ]);
-    expect(judgePerfReportExample(scenarioProfile('prtip', 'syn-scan-1k', 1, like, 'prtip'), 'prtip', false).verdict).toBe('holds');
-    const connect = profile([[900, [kern('__x64_sys_connect')]], [100, [user('prtip_scanner::tcp_connect::scan')]]]);
-    const r = judgePerfReportExample(scenarioProfile('prtip', 'syn-scan-1k', 1, connect, 'prtip'), 'prtip v0.5.9', true);
-    expect(r.verdict).toBe('does-not-hold');
-    expect(r.reason).toContain('execute_scan_ports runs the connect scanner');
-    const stripped = profile([[900, [kern('x')]], [100, [user('[prtip]')]]], 'dynsym');
-    expect(judgePerfReportExample(scenarioProfile('prtip', 'syn-scan-1k', 1, stripped, 'prtip'), 'prtip', false).verdict).toBe('cannot-tell');
-    expect(judgePerfReportExample(undefined, 'prtip', false).verdict).toBe('cannot-tell');
-  });
-});

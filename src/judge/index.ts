@@ -11,7 +11,8 @@ import { ELSEWHERE_CLAIMS } from './families/elsewhere.js';
 import { MEMORY_CLAIMS } from './families/memory.js';
 import { SYSCALL_CLAIMS } from './families/syscalls.js';
 import { TIME_CLAIMS } from './families/time.js';
-import { WHOLE_BINARY_CLAIMS } from './families/whole-binary.js';
+import { PEERS_CLAIMS } from './families/peers.js';
+import { PROFILE_CLAIMS, TOOL_CLAIMS } from './families/profile.js';
 import type { Measurements } from './measurements.js';
 
 export type { Claim, ClaimFamily, Finding, Quote, SeedDocument } from './claim.js';
@@ -20,7 +21,10 @@ export { type Measurements, measurementsOf } from './measurements.js';
 export { type Band, type Interval, type Outcome, judgeInterval } from './rule.js';
 
 /** Every claim, family by family (the order of the claims table). */
-export const CLAIMS: readonly Claim[] = [...CRITERION_CLAIMS, ...CHECKSUM_CLAIMS, ...BATCH_CLAIMS, ...SYSCALL_CLAIMS, ...TIME_CLAIMS, ...MEMORY_CLAIMS, ...WHOLE_BINARY_CLAIMS, ...ELSEWHERE_CLAIMS];
+export const CLAIMS: readonly Claim[] = [
+  ...CRITERION_CLAIMS, ...CHECKSUM_CLAIMS, ...BATCH_CLAIMS, ...SYSCALL_CLAIMS, ...TIME_CLAIMS, ...MEMORY_CLAIMS,
+  ...PROFILE_CLAIMS, ...TOOL_CLAIMS, ...PEERS_CLAIMS, ...ELSEWHERE_CLAIMS,
+];
 
 /** The claim with `id`, or undefined. */
 export function claimById(id: string): Claim | undefined {

@@ -1,60 +1,53 @@
 /**
- * 003's "Expected CPU Hotspots" table judged on sampled profiles of a scanner's whole
- * run, and the tables a suite shows for those profiles: where the CPU goes (kernel / user
- * / library), the binary's top functions with the rest so the shares add up, and the
- * sampled check of the floors' attribution (send path, crafting + checksums).
+ * What sampled profiles of a scanner's whole run measure: the shares of named functions
+ * (003's "Expected CPU Hotspots" and 004's example perf report, matched by name patterns),
+ * whether the binary's symbol table has any function of that name at all, and the tables a
+ * suite shows: where the CPU goes (kernel / user / library), the binary's top functions with
+ * the rest so the shares add up, and the sampled check of the floors' attribution.
  *
- * A claim names one function; it is matched here by a name pattern (stated in the
- * table) and measured as the self share of all samples: CPU spent in the matching
- * functions' own code, which is what the table's "evidence" column describes (a Vec
- * allocated per packet, a scalar loop, sendmmsg batching). The total share (the function
- * anywhere on the stack) is shown beside it: with call chains walked by frame pointers,
- * which Rust release builds omit, it is a lower bound. Verdicts use a 95% Wilson interval
- * on the sample count; without symbols the user-space share bounds every user-space
- * function from above, and decides where that bound lies under the claimed range.
+ * Nothing here judges: the claims are judged in src/judge/families/profile.ts on the figures
+ * measureHotspots() gives (per run: samples, user-space samples, self and inclusive samples of
+ * the pattern, samples whose call chain reaches a thread's root).
  */
-import type { ClaimRow, Table, Verdict } from '../report/result.js';
-import { analyseProfile, patternShare, type ProfileAnalysis, topFunctions, wilson } from './analysis.js';
-import type { SymbolizedProfile } from './symbols.js';
+import type { Table } from '../report/result.js';
+import { analyseProfile, type FunctionShare, patternShare, type ProfileAnalysis, topFunctions, wilson } from './analysis.js';
+import { elfImage, listFunctions, type SymbolizedProfile, type SymbolSource } from './symbols.js';
 
-/** One row of 003's hotspot table, with how it is matched. */
-export interface HotspotClaim {
-  id: string;
-  claim: string;
-  /** Claimed share of the scan's CPU, fractions. */
-  range: [number, number];
-  /** The scenario it is judged on (the documents' scenario for it). */
+/** One name pattern to measure in one scenario's profile. */
+export interface HotspotPattern {
+  /** The function the documents name, e.g. "craft_syn_packet". */
+  key: string;
   scenario: string;
-  /** Names (demangled) that count as the claimed function (user-space frames only: the claims are about prtip's own code). */
+  /** Names (demangled) that count as that function; user-space frames only. */
   pattern: RegExp;
-  /** A related share reported beside it (not judged), e.g. regex compilation beside regex search. */
+  /** In the tool's own binary (its symbol table is checked), or in a shared library (libc). */
+  lives: 'binary' | 'library';
+  /** A related share measured beside it, e.g. regex compilation beside regex search. */
   also?: { label: string; pattern: RegExp };
 }
 
-export const HOTSPOT_SOURCE = '003 Sprint 5.5.5 analysis, Expected CPU Hotspots';
-
-export const HOTSPOT_CLAIMS: readonly HotspotClaim[] = [
-  { id: 'hotspot-craft-syn-packet', claim: 'craft_syn_packet() is 12-15% of a SYN scan\'s CPU', range: [0.12, 0.15], scenario: 'syn-scan-1k',
-    pattern: /craft_syn|syn_packet|TcpPacketBuilder|Ipv4PacketBuilder|packet_builder|build_syn/i },
-  { id: 'hotspot-calculate-checksum', claim: 'calculate_checksum() is 8-10% of a SYN scan\'s CPU', range: [0.08, 0.10], scenario: 'syn-scan-1k',
-    pattern: /checksum/i },
-  { id: 'hotspot-send-packets', claim: 'send_packets() (sendmmsg batching) is 6-8% of a SYN scan\'s CPU', range: [0.06, 0.08], scenario: 'syn-scan-1k',
-    pattern: /send_packets|sendmmsg|send_batch|BatchSender|::send_packet\b|DataLinkSender.*::send_to/ },
-  { id: 'hotspot-recv-packets', claim: 'recv_packets() (recvmmsg polling) is 4-6% of a SYN scan\'s CPU', range: [0.04, 0.06], scenario: 'syn-scan-1k',
-    pattern: /recv_packets|recvmmsg|recv_batch|BatchReceiver|::receive_packet\b|::recv_packet\b|DataLinkReceiver.*::next/ },
-  { id: 'hotspot-tokio-spawn', claim: 'tokio::spawn() (task spawning) is 5-7% of a connect scan\'s CPU', range: [0.05, 0.07], scenario: 'connect-scan-1k',
-    pattern: /^<?tokio::(task::spawn|runtime::.*::spawn|spawn)|^<?tokio::runtime::task::(core|harness|list|raw)::.*(new|bind|spawn)/ },
-  // Searching, not building: the regex crates' code less their compilers and builders (reported beside it).
-  { id: 'hotspot-regex-find', claim: 'regex::find() (banner matching) is 6-10% of service detection\'s CPU', range: [0.06, 0.10], scenario: 'service-detect',
+/** 003's hotspot table: the six functions, each in the scenario the document gives it. */
+export const HOTSPOT_PATTERNS: readonly HotspotPattern[] = [
+  { key: 'craft_syn_packet', scenario: 'syn-scan-1k', lives: 'binary', pattern: /craft_syn|syn_packet|TcpPacketBuilder|Ipv4PacketBuilder|packet_builder|build_syn/i },
+  { key: 'calculate_checksum', scenario: 'syn-scan-1k', lives: 'binary', pattern: /checksum/i },
+  { key: 'send_packets', scenario: 'syn-scan-1k', lives: 'binary', pattern: /send_packets|sendmmsg|send_batch|BatchSender|::send_packet\b|DataLinkSender.*::send_to/ },
+  { key: 'recv_packets', scenario: 'syn-scan-1k', lives: 'binary', pattern: /recv_packets|recvmmsg|recv_batch|BatchReceiver|::receive_packet\b|::recv_packet\b|DataLinkReceiver.*::next/ },
+  { key: 'tokio::spawn', scenario: 'connect-scan-1k', lives: 'binary', pattern: /^<?tokio::(task::spawn|runtime::.*::spawn|spawn)|^<?tokio::runtime::task::(core|harness|list|raw)::.*(new|bind|spawn)/ },
+  // Searching, not building: the regex crates' code less their compilers and builders (measured beside it).
+  { key: 'regex::find', scenario: 'service-detect', lives: 'binary',
     pattern: /^(?!.*(compil|[Bb]uilder|::build|::new\b|::translate|::parse|shuffle_states|determiniz|minimiz|Utf8Sequences|thompson::nfa::Inner))<?(regex|regex_automata|aho_corasick|memchr)::/,
     also: { label: 'regex compilation (parsers, compilers, builders of the regex crates)', pattern: /^<?(regex_syntax::|(regex|regex_automata|aho_corasick)::.*(compil|[Bb]uilder|::build|::new\b|::translate|::parse|shuffle_states|determiniz|minimiz|thompson::nfa::Inner))/ } },
 ];
 
-export const HOT_PATH_CLAIM = { id: 'hotspot-total-hot-path', claim: 'the hot path (the six functions of the table) is 45-60% of CPU', range: [0.45, 0.60] as [number, number] };
-/** Any of the six (each pattern with its own flags). */
-const HOT_PATH = { test: (name: string): boolean => HOTSPOT_CLAIMS.some((c) => c.pattern.test(name)), toString: () => 'any of the six patterns' };
+/** 004's example `perf report` of a SYN scan: four names. */
+export const PERF_REPORT_PATTERNS: readonly HotspotPattern[] = [
+  { key: 'send_syn', scenario: 'syn-scan-1k', lives: 'binary', pattern: /send_syn/i },
+  { key: 'scan_port', scenario: 'syn-scan-1k', lives: 'binary', pattern: /scan_port(?!s)/i },
+  { key: 'pthread_mutex_lock', scenario: 'syn-scan-1k', lives: 'library', pattern: /^_*pthread_mutex_lock$/ },
+  { key: 'crossbeam pop', scenario: 'syn-scan-1k', lives: 'binary', pattern: /^<?crossbeam.*::pop\b/ },
+];
 
-/** A profile of one tool in one scenario (repeated runs merged). */
+/** A profile of one tool in one scenario (repeated runs merged, and each run apart). */
 export interface ScenarioProfile {
   tool: string;
   scenario: string;
@@ -63,10 +56,12 @@ export interface ScenarioProfile {
   analysis: ProfileAnalysis;
   /** The tool's main binary's library name (basename), whose functions are "its own". */
   binary: string;
+  /** Each run's own profile (the merged one when not given). */
+  parts: SymbolizedProfile[];
 }
 
-export function scenarioProfile(tool: string, scenario: string, runs: number, profile: SymbolizedProfile, binary: string): ScenarioProfile {
-  return { tool, scenario, runs, profile, analysis: analyseProfile(profile), binary };
+export function scenarioProfile(tool: string, scenario: string, runs: number, profile: SymbolizedProfile, binary: string, parts?: SymbolizedProfile[]): ScenarioProfile {
+  return { tool, scenario, runs, profile, analysis: analyseProfile(profile), binary, parts: parts && parts.length > 0 ? parts : [profile] };
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(x !== 0 && Math.abs(x) < 0.001 ? 3 : 1)}%`;
@@ -78,136 +73,125 @@ export function binarySymbolized(p: ScenarioProfile): boolean {
   return lib ? lib.source === 'symtab' || lib.source === 'debug-file' : false;
 }
 
-/** The verdict of a claimed range against k of n samples (95% Wilson interval). */
-export function rangeVerdict(k: number, n: number, range: [number, number]): { verdict: Verdict; ci: [number, number] } {
-  const ci = wilson(k, n);
-  if (n === 0) return { verdict: 'cannot-tell', ci };
-  if (ci[1] < range[0] || ci[0] > range[1]) return { verdict: 'does-not-hold', ci };
-  if (ci[0] >= range[0] && ci[1] <= range[1]) return { verdict: 'holds', ci };
-  return { verdict: 'cannot-tell', ci };
-}
-
-/** A measured hotspot claim: the row and the figures behind it. */
-export interface HotspotResult {
-  claim: HotspotClaim | typeof HOT_PATH_CLAIM;
-  scenario: string;
+/** One run's counts for a pattern. */
+export interface PatternRun {
   samples: number;
-  selfSamples: number | null;
-  self: number | null;
-  total: number | null;
-  matched: string[];
-  row: Omit<ClaimRow, 'subject'>;
+  /** Samples whose leaf is in user space. */
+  user: number;
+  /** Samples with a matching function as the leaf (its own code). */
+  self: number;
+  /** Samples with a matching function anywhere on the stack (inclusive, as far as the call chain was walked). */
+  total: number;
+  /** Samples whose call chain reaches a thread's root (_start, start_thread, clone): inclusive shares are complete only where this is near all. */
+  rooted: number;
 }
 
-/**
- * Judges the six hotspot rows and the hot-path total on prtip's profiles (by scenario id).
- * `who` names the binary ("prtip v0.5.9"); `connectScanner` says its -sS ran the connect
- * scanner (known from its syscalls), which is then stated in every SYN-scan verdict.
- */
-export function judgeHotspots(profiles: ReadonlyMap<string, ScenarioProfile>, who: string, connectScanner: boolean): HotspotResult[] {
-  const out: HotspotResult[] = [];
-  const synNote = connectScanner
-    ? `${who} ran its TCP connect scanner for -sS: for every scan type, -sS included, its scheduler's execute_scan_ports runs the connect scanner, so no SYN is crafted, checksummed or sent raw. `
-    : '';
-  for (const c of HOTSPOT_CLAIMS) {
-    const p = profiles.get(c.scenario);
-    const base = { id: c.id, claim: c.claim, source: HOTSPOT_SOURCE };
-    if (!p || p.analysis.samples === 0) {
-      out.push({ claim: c, scenario: c.scenario, samples: 0, selfSamples: null, self: null, total: null, matched: [],
-        row: { ...base, measured: `${c.scenario} was not profiled`, verdict: 'cannot-tell', reason: `no sampled profile of ${who} in ${c.scenario} (it runs without --quick, or the sampler or the namespace was unavailable)`,
-          measureWith: `npx prtip-perf record -F 10000 -- prtip … (${c.scenario}) inside a network namespace of your own` } });
-      continue;
-    }
-    const n = p.analysis.samples;
-    const user = Math.round(p.analysis.shares.user * n);
-    const note = c.scenario.startsWith('syn-') ? synNote : '';
-    const how = `pattern ${String(c.pattern)} on demangled names, self samples of all ${n} samples (${p.runs} run(s) at ${p.analysis.frequencyHz} Hz, ${p.analysis.event})`;
-    if (!binarySymbolized(p)) {
-      const bound = rangeVerdict(user, n, c.range);
-      const decided = bound.ci[1] < c.range[0];
-      out.push({ claim: c, scenario: c.scenario, samples: n, selfSamples: null, self: null, total: null, matched: [],
-        row: { ...base, measured: `${p.binary} has no symbol table; all user-space code: ${pct(p.analysis.shares.user)} (95% ${interval(bound.ci)}) of ${n} samples`,
-          verdict: decided ? 'does-not-hold' : 'cannot-tell',
-          reason: note + (decided ? `without symbols the user-space share bounds every user-space function from above, and even its 95% upper bound ${pct(bound.ci[1])} is under the claimed ${pct(c.range[0])}` : 'without symbols only the user-space share is known, and it does not exclude the claim'),
-          ...(decided ? {} : { measureWith: 'profile a prtip built with symbols: CARGO_PROFILE_RELEASE_STRIP=false cargo build --release' }) } });
-      continue;
-    }
-    const s = patternShare(p.profile, c.pattern, 'user');
-    const v = rangeVerdict(s.selfSamples, n, c.range);
-    const caught = s.matched.slice(0, 3).map((m) => `${m.name} ${m.selfSamples}`).join(', ');
-    const also = c.also ? patternShare(p.profile, c.also.pattern, 'user') : null;
-    out.push({ claim: c, scenario: c.scenario, samples: n, selfSamples: s.selfSamples, self: s.self, total: s.total, matched: s.matched.map((m) => m.name),
-      row: { ...base,
-        measured: `${c.scenario}: ${pct(s.self)} self (${s.selfSamples} of ${n} samples, 95% ${interval(v.ci)}), ${pct(s.total)} anywhere on the stack; user space in all ${pct(p.analysis.shares.user)}` +
-          (caught ? `; matched: ${caught}` : '; no function matches') +
-          (also ? `; beside it, ${c.also!.label}: ${pct(also.self)} self (${also.selfSamples} samples), top ${also.matched.slice(0, 2).map((m) => m.name).join(', ')}` : ''),
-        verdict: v.verdict,
-        reason: note + `${how}; holds if the 95% interval lies inside ${pct(c.range[0])}-${pct(c.range[1])}, does not hold if it lies wholly outside` } });
-  }
-  // The hot path: the six patterns together in each profiled scenario, as a share of user-space CPU
-  // (the hot path is user-space code); and of all CPU, which all user-space code bounds from above.
-  const scenarios = [...new Set(HOTSPOT_CLAIMS.map((c) => c.scenario))].filter((id) => profiles.get(id)?.analysis.samples);
-  const base = { id: HOT_PATH_CLAIM.id, claim: HOT_PATH_CLAIM.claim, source: HOTSPOT_SOURCE };
-  if (scenarios.length === 0) {
-    out.push({ claim: HOT_PATH_CLAIM, scenario: '', samples: 0, selfSamples: null, self: null, total: null, matched: [],
-      row: { ...base, measured: 'no scenario was profiled', verdict: 'cannot-tell', reason: 'no sampled profile of prtip' } });
-    return out;
-  }
-  const per = scenarios.map((id) => {
-    const p = profiles.get(id)!;
-    const n = p.analysis.samples, user = Math.round(p.analysis.shares.user * n);
-    const symbols = binarySymbolized(p);
-    const hot = symbols ? patternShare(p.profile, HOT_PATH, 'user').selfSamples : null;
-    const ofUser = hot === null ? null : rangeVerdict(hot, user, HOT_PATH_CLAIM.range);
-    const userBound = rangeVerdict(user, n, HOT_PATH_CLAIM.range);
-    // Without symbols, all user-space code bounds the hot path's share of all CPU.
-    const verdict: Verdict = ofUser ? ofUser.verdict : userBound.ci[1] < HOT_PATH_CLAIM.range[0] ? 'does-not-hold' : 'cannot-tell';
-    return { id, n, user, hot, ofUser, userBound, verdict };
-  });
-  const verdicts = new Set(per.map((x) => x.verdict));
-  const verdict: Verdict = verdicts.size === 1 ? per[0]!.verdict : 'cannot-tell';
-  out.push({ claim: HOT_PATH_CLAIM, scenario: scenarios.join(', '), samples: per.reduce((s, x) => s + x.n, 0), selfSamples: null, self: null, total: null, matched: [],
-    row: { ...base,
-      measured: per.map((x) => `${x.id}: the six patterns ${x.hot === null ? 'n/a (no symbols)' : `${x.hot} samples = ${pct(x.hot / Math.max(1, x.user))} of user-space CPU (95% ${interval(x.ofUser!.ci)}), ${pct(x.hot / x.n)} of all CPU`}; all user-space code ${pct(x.user / x.n)} of CPU (95% ≤ ${pct(x.userBound.ci[1])})`).join('; '),
-      verdict,
-      reason: 'judged against user-space CPU: the share of user-space samples in functions matching any of the six patterns, per profiled scenario; holds if every scenario\'s 95% interval lies inside 45-60%, does not hold if every one lies wholly outside. Of all CPU it is smaller still: all user-space code together is the bound. ' + synNote } });
-  return out;
+/** What the binary's own symbol table says of a pattern: how many functions match, and which. */
+export interface InBinary {
+  source: SymbolSource;
+  matching: number;
+  examples: string[];
+  error?: string;
 }
 
-/** 004's example `perf report` of a SYN scan: four self shares, each name matched by a pattern. */
-export const PERF_REPORT_EXAMPLE = {
-  id: 'perf-report-example', claim: 'perf report: 45.2% in send_syn, 12.3% in scan_port, 8.7% in pthread_mutex_lock, 5.4% in crossbeam pop',
-  source: '004 performance analysis guide, CPU profiling example', scenario: 'syn-scan-1k',
-  entries: [
-    { label: 'send_syn', claimed: 0.452, pattern: /send_syn/i },
-    { label: 'scan_port', claimed: 0.123, pattern: /scan_port(?!s)/i },
-    { label: 'pthread_mutex_lock', claimed: 0.087, pattern: /^_*pthread_mutex_lock$/ },
-    { label: 'crossbeam pop', claimed: 0.054, pattern: /^<?crossbeam.*::pop\b/ },
-  ],
-} as const;
+/** One pattern measured in one tool's scenario profile. */
+export interface HotspotMeasurement {
+  key: string;
+  scenario: string;
+  pattern: string;
+  lives: 'binary' | 'library';
+  frequencyHz: number;
+  event: string;
+  runs: PatternRun[];
+  /** The matching functions over all runs, most self samples first (at most 5). */
+  matched: { name: string; selfSamples: number; totalSamples: number }[];
+  /** null for a library's function (its binary is not read). */
+  inBinary: InBinary | null;
+  also?: { label: string; self: number; selfSamples: number; top: string[] };
+}
 
-/**
- * Judges 004's example perf report on the SYN-scan profile: each figure within ±5 points
- * (another machine) by its 95% interval; does not hold when any figure lies wholly outside.
- */
-export function judgePerfReportExample(syn: ScenarioProfile | undefined, who: string, connectScanner: boolean): Omit<ClaimRow, 'subject'> {
-  const c = PERF_REPORT_EXAMPLE;
-  const base = { id: c.id, claim: c.claim, source: c.source };
-  if (!syn || syn.analysis.samples === 0) {
-    return { ...base, measured: `${c.scenario} was not profiled`, verdict: 'cannot-tell', reason: `no sampled profile of ${who} in ${c.scenario}`, measureWith: 'npm run bench -- --suite prtip --prtip PATH' };
-  }
-  const n = syn.analysis.samples;
-  const parts = c.entries.map((e) => {
-    const s = patternShare(syn.profile, e.pattern, 'user');
-    const band: [number, number] = [Math.max(0, e.claimed - 0.05), e.claimed + 0.05];
-    return { e, s, v: rangeVerdict(s.selfSamples, n, band) };
+/** One profiled scenario's recordings, for the sampler's own cost (wall time of each recording). */
+export interface ProfiledScenario {
+  tool: string;
+  scenario: string;
+  frequencyHz: number;
+  event: string;
+  wallNs: number[];
+  samples: number[];
+}
+
+/** Everything measured of prtip's profiles for the profile family's claims. */
+export interface HotspotData {
+  /** The profiled binary (path) whose symbol table was read, or null when nothing was profiled. */
+  binary: string | null;
+  rows: HotspotMeasurement[];
+  perfReport: HotspotMeasurement[];
+  /** On the SYN scan's stacks: connect() and the raw send syscalls (how its -sS ran, when tracepoints did not count). */
+  syn: { connectOnStack: boolean; rawSendOnStack: boolean } | null;
+  profiled: ProfiledScenario[];
+}
+
+/** A thread's root frame: where a complete call chain ends. */
+const ROOT_FRAME = /^(_start|__libc_start_main|__libc_start_call_main|start_thread|__?clone3?)$|thread_start$/;
+
+/** Per run counts of `pattern` in `p` (user-space frames only: the claims are about code in user space). */
+export function patternRuns(p: ScenarioProfile, pattern: RegExp): PatternRun[] {
+  return p.parts.map((part) => {
+    const s = patternShare(part, pattern, 'user');
+    const rooted = part.samples.filter((x) => ROOT_FRAME.test(x.frames[x.frames.length - 1]!.name)).length;
+    const user = part.samples.filter((x) => x.frames[0]!.kind === 'user').length;
+    return { samples: part.samples.length, user, self: s.selfSamples, total: s.totalSamples, rooted };
   });
-  const verdict: Verdict = !binarySymbolized(syn) ? 'cannot-tell' : parts.some((p) => p.v.verdict === 'does-not-hold') ? 'does-not-hold' : parts.every((p) => p.v.verdict === 'holds') ? 'holds' : 'cannot-tell';
-  return { ...base,
-    measured: `${c.scenario}, ${n} samples: ` + parts.map((p) => `${p.e.label} ${pct(p.s.self)} (95% ${interval(p.v.ci)}; ${String(p.e.pattern)}${p.s.matched[0] ? `, e.g. ${p.s.matched[0].name}` : ''})`).join('; '),
-    verdict,
-    reason: (binarySymbolized(syn) ? 'each figure within ±5 points would hold (another machine); one whose 95% interval lies wholly outside that band refutes the example. ' : `${syn.binary} has no symbols: the names cannot be matched. `) +
-      (connectScanner ? `${who} ran its TCP connect scanner for -sS (its scheduler's execute_scan_ports runs the connect scanner for every scan type, -sS included), so it sends no SYNs at all.` : '') };
+}
+
+const functionCache = new Map<string, { names: string[]; error?: string }>();
+
+/** The function names of the ELF file at `path` (cached), for "absent from the binary" against "present but never sampled". */
+function functionsOf(path: string): { names: string[]; error?: string } {
+  let e = functionCache.get(path);
+  if (!e) {
+    const image = elfImage(path);
+    e = image.error ? { names: [], error: image.error } : { names: listFunctions(path).map((f) => f.name) };
+    functionCache.set(path, e);
+  }
+  return e;
+}
+
+/** What the binary's symbol table holds of `pattern`. */
+export function inBinary(p: ScenarioProfile, pattern: RegExp): InBinary {
+  const lib = p.profile.libraries.find((l) => l.library === p.binary);
+  if (!lib) return { source: 'none', matching: 0, examples: [], error: `${p.binary} has no samples, so its file was not read` };
+  const fns = functionsOf(lib.path);
+  const matching = fns.names.filter((n) => pattern.test(n));
+  return { source: lib.source, matching: matching.length, examples: matching.slice(0, 3), ...(fns.error ? { error: fns.error } : {}) };
+}
+
+/** One pattern measured on `p`. */
+export function measurePattern(p: ScenarioProfile, h: HotspotPattern): HotspotMeasurement {
+  const all = patternShare(p.profile, h.pattern, 'user');
+  const also = h.also ? patternShare(p.profile, h.also.pattern, 'user') : null;
+  return {
+    key: h.key, scenario: h.scenario, pattern: String(h.pattern), lives: h.lives, frequencyHz: p.analysis.frequencyHz, event: p.analysis.event,
+    runs: patternRuns(p, h.pattern), matched: all.matched.slice(0, 5),
+    inBinary: h.lives === 'binary' ? inBinary(p, h.pattern) : null,
+    ...(also ? { also: { label: h.also!.label, self: also.self, selfSamples: also.selfSamples, top: also.matched.slice(0, 2).map((m) => m.name) } } : {}),
+  };
+}
+
+/** The profile family's figures from the tool's scenario profiles (by scenario id); rows for unprofiled scenarios are left out. */
+export function measureHotspots(profiles: readonly ScenarioProfile[], tool = 'prtip'): HotspotData {
+  const own = new Map(profiles.filter((p) => p.tool === tool).map((p) => [p.scenario, p]));
+  const measure = (list: readonly HotspotPattern[]): HotspotMeasurement[] => list.flatMap((h) => (own.get(h.scenario) ? [measurePattern(own.get(h.scenario)!, h)] : []));
+  const syn = own.get('syn-scan-1k');
+  const onStack = (re: RegExp): boolean => !!syn && syn.analysis.functions.some((f: FunctionShare) => f.kind === 'kernel' && f.totalSamples > 0 && re.test(f.name));
+  const first = [...own.values()][0];
+  return {
+    binary: first ? (first.profile.libraries.find((l) => l.library === first.binary)?.path ?? null) : null,
+    rows: measure(HOTSPOT_PATTERNS),
+    perfReport: measure(PERF_REPORT_PATTERNS),
+    syn: syn ? { connectOnStack: onStack(/^(__x64_sys_connect|__sys_connect)$/), rawSendOnStack: onStack(/^(__x64_sys_sendto|__x64_sys_sendmmsg|__x64_sys_sendmsg)$/) } : null,
+    profiled: profiles.map((p) => ({ tool: p.tool, scenario: p.scenario, frequencyHz: p.analysis.frequencyHz, event: p.analysis.event, wallNs: p.parts.map((x) => x.raw.wallNs), samples: p.parts.map((x) => x.samples.length) })),
+  };
 }
 
 /** Where the CPU goes, one row per profiled tool and scenario. */
@@ -283,16 +267,20 @@ export function attributionCheckTable(list: readonly ScenarioProfile[], attribut
   };
 }
 
-/** The hotspot claims as a table with their patterns. */
-export function hotspotTable(results: readonly HotspotResult[]): Table {
+/** The hotspot patterns' figures as a table (no verdicts: those are the claims table's). */
+export function hotspotTable(rows: readonly HotspotMeasurement[]): Table {
+  const sum = (r: HotspotMeasurement, k: keyof PatternRun): number => r.runs.reduce((a, x) => a + x[k], 0);
   return {
-    title: '003\'s Expected CPU Hotspots against sampled profiles of prtip',
-    columns: ['claim', 'scenario', 'name pattern', 'self share (95% interval)', 'on the stack', 'verdict', 'matched functions'],
-    rows: results.map((r) => {
-      const ci = r.selfSamples === null ? null : wilson(r.selfSamples, r.samples);
-      return [r.claim.claim, r.scenario, 'pattern' in r.claim ? String(r.claim.pattern) : 'the six above, against user-space CPU',
-        r.self === null ? 'n/a' : `${pct(r.self)} (${interval(ci!)})`, r.total === null ? 'n/a' : pct(r.total), r.row.verdict, r.matched.slice(0, 4).join('; ')];
+    title: 'Named functions in sampled profiles of prtip: 003\'s Expected CPU Hotspots and 004\'s example perf report',
+    columns: ['function', 'scenario', 'name pattern', 'in the binary\'s symbols', 'self share (95% interval)', 'inclusive (on the stack)', 'chains reaching a root', 'matched functions'],
+    rows: rows.map((r) => {
+      const n = sum(r, 'samples');
+      return [r.key, r.scenario, r.pattern,
+        r.inBinary === null ? 'a library\'s function' : r.inBinary.source === 'symtab' || r.inBinary.source === 'debug-file' ? `${r.inBinary.matching} function(s)${r.inBinary.examples[0] ? `, e.g. ${r.inBinary.examples[0]}` : ''}` : `unknown (${r.inBinary.source})`,
+        n === 0 ? 'n/a' : `${pct(sum(r, 'self') / n)} (${interval(wilson(sum(r, 'self'), n))})`, n === 0 ? 'n/a' : pct(sum(r, 'total') / n),
+        n === 0 ? 'n/a' : pct(sum(r, 'rooted') / n), r.matched.slice(0, 4).map((m) => m.name).join('; ')];
     }),
-    notes: ['Functions are matched by the patterns shown, on demangled names (Rust paths without their hash). Self share = CPU in the matching functions\' own code, of all samples (kernel included), as the documents\' "Est. CPU %".'],
+    notes: ['Functions are matched by the patterns shown, on demangled names (Rust paths without their hash), user-space frames only. Self share = samples with a matching function as the leaf, of all samples (kernel included). Inclusive = a matching function anywhere on the stack: complete only where call chains reach a thread\'s root (frame-pointer unwinding; Rust release builds omit frame pointers), otherwise a lower bound.',
+      '"in the binary\'s symbols": how many functions of the binary\'s own symbol table match. None means the function was inlined into its callers (or never built), so a profile cannot name it; some means it exists and its samples are what it ran.'],
   };
 }

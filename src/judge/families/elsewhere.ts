@@ -52,27 +52,12 @@ export const ELSEWHERE_CLAIMS: readonly Claim[] = [
     decide: 'perf record -e cpu-clock -g -- prtip -sS -p 1-1000 127.0.0.1, then perf annotate the callers of the port-state map (run inside a network namespace of your own (ip netns add x; ip netns exec x ...; loopback up); cpu-clock sampling works without a PMU)',
   }),
   unmeasurable({
-    id: 'pmu-targets', family: 'elsewhere', subject: 'whole-binary',
-    statement: 'packet crafting < 10% of cycles, L1d misses < 5%, branch mispredictions < 2%',
-    quote: { doc: '004', where: 'CPU Profiling > perf (Linux) > Key Metrics to Monitor', words: '- **CPU cycles** in packet crafting functions (<10% of total)\n- **Cache misses** in hot paths (<5% L1d misses)\n- **Branch mispredictions** (<2% of branches)' },
-    why: 'cycles, cache and branch events need a hardware PMU, which this machine may lack (the events are then reported unsupported)',
-    decide: 'npx prtip-perf stat -e cycles,instructions,L1-dcache-load-misses,L1-dcache-loads,branch-misses,branches -- prtip -sS -p 1-1000 127.0.0.1 on a machine with a PMU (run inside a network namespace of your own (ip netns add x; ip netns exec x ...; loopback up)); crafting\'s share of cycles also needs perf record',
-  }),
-  unmeasurable({
     id: 'tls-cert-1.33us', family: 'elsewhere', subject: 'prtip-function',
     statement: 'TLS certificate parsing costs 1.33 µs per certificate',
     quote: { doc: '003', where: '08: TLS Certificate Analysis (HTTPS)', words: '**Baseline Performance:** 1.33μs per certificate (negligible)' },
     also: [{ doc: '003', where: '08: TLS Certificate Analysis (HTTPS)', words: '(1.33μs is <0.01% of total scan time)' }],
     why: 'the packet_crafting and batch_io benches read here have no certificate benchmark, and the TLS scenario of the documents targets a public host, which is never scanned here',
     decide: 'prtip\'s own criterion bench for certificate parsing, if it has one (cargo bench -p prtip-scanner, then --criterion)',
-  }),
-  unmeasurable({
-    id: 'tool-overheads', family: 'elsewhere', subject: 'whole-binary',
-    statement: 'massif slows execution 10-50x (000: 20-50x); flamegraph sampling 2-5x',
-    quote: { doc: '001', where: '2. Memory Profiling (Massif)', words: '**Overhead:** 10-50x slowdown' },
-    also: [{ doc: '001', where: '1. CPU Profiling (Flamegraphs)', words: '**Overhead:** 2-5x slowdown' }, { doc: '000', where: 'Notes', words: '- Massif slows execution ~20-50x (use small scans)' }, { doc: '001', where: 'Troubleshooting > 3. Massif Runs Forever', words: '- Massif adds 10-50x overhead, be patient' }],
-    why: 'the suites run neither massif nor perf record on prtip',
-    decide: 'hyperfine -N \'prtip -sS -p 1-1000 127.0.0.1\' \'valgrind --tool=massif prtip -sS -p 1-1000 127.0.0.1\' (run inside a network namespace of your own (ip netns add x; ip netns exec x ...; loopback up))',
   }),
   unmeasurable({
     id: 'optimisation-predictions', family: 'elsewhere', subject: 'whole-binary',
