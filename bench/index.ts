@@ -18,7 +18,7 @@ import { bencherMetricFormat } from '../src/report/bencher.js';
 import { cleanSuite } from '../src/report/failures.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
 import { htmlReport } from '../src/report/html.js';
-import { hyperfineExport } from '../src/report/hyperfine.js';
+import { hyperfineExport, hyperfineJson } from '../src/report/hyperfine.js';
 import { stringifyBenchResult } from '../src/report/json.js';
 import { markdownReport } from '../src/report/markdown.js';
 import { writeResultsFolder } from '../src/report/results-folder.js';
@@ -291,7 +291,7 @@ export function writeResults(dir: string, result: BenchResult, comparison?: Base
   files.push(['github-action-benchmark-bigger.json', JSON.stringify(bigger, null, 2) + '\n']);
   files.push(['bencher.json', JSON.stringify(bencherMetricFormat(result), null, 2) + '\n']);
   const hyperfine = hyperfineExport(result);
-  if (hyperfine.results.length > 0) files.push(['hyperfine.json', JSON.stringify(hyperfine, null, 2) + '\n']);
+  if (hyperfine.results.length > 0) files.push(['hyperfine.json', hyperfineJson(hyperfine)]);
   return writeResultsFolder(dir, result.startedAt, files);
 }
 

@@ -274,7 +274,10 @@ describe("hyperfine's interface", () => {
     type Export = { results: Record<string, unknown>[] };
     const oj = JSON.parse(readFileSync(ours.json, 'utf8')) as Export, hj = JSON.parse(readFileSync(theirs.json, 'utf8')) as Export;
     expect(Object.keys(oj).sort()).toEqual(Object.keys(hj).sort());
-    expect(oj.results.map((r) => Object.keys(r).sort())).toEqual(hj.results.map((r) => Object.keys(r).sort()));
+    // hyperfine 1.16 added memory_usage_byte (ours has it); an older hyperfine lacks only that key.
+    const keys = (r: Record<string, unknown>, other: Record<string, unknown>) => Object.keys(r).filter((k) => k !== 'memory_usage_byte' || k in other).sort();
+    expect(oj.results.map((r, i) => keys(r, hj.results[i]!))).toEqual(hj.results.map((r, i) => keys(r, oj.results[i]!)));
+    for (const r of oj.results) expect(r['memory_usage_byte']).toHaveLength((r['times'] as number[]).length);
     expect(oj.results.map((r) => [r['parameters'], r['exit_codes']])).toEqual(hj.results.map((r) => [r['parameters'], r['exit_codes']]));
     for (const r of oj.results) for (const k of ['mean', 'stddev', 'median', 'user', 'system', 'min', 'max']) expect(typeof r[k]).toBe('number');
     const header = (f: string, n: number) => readFileSync(f, 'utf8').split('\n').slice(0, n);

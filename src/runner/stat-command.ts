@@ -16,7 +16,7 @@ import { shellQuote } from '../cli/quote.js';
 import { hyperfineBlock, perfBlock, perfCsv, TIME_UNITS, type TimeUnit } from '../cli/stat-output.js';
 import { parseEventGroups } from '../counters.js';
 import { PerfError } from '../errors.js';
-import { hyperfineCsv, hyperfineEntry, type HyperfineExport, hyperfineMarkdown, type HyperfineResult } from '../report/hyperfine.js';
+import { hyperfineCsv, hyperfineEntry, type HyperfineExport, hyperfineJson, hyperfineMarkdown, type HyperfineResult } from '../report/hyperfine.js';
 import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, compare, type Comparison, sampledRuns, warningText } from './benchmark.js';
 import { DEFAULT_RUN_EVENTS } from './events.js';
 import type { CommandSpec } from './executor.js';
@@ -490,7 +490,7 @@ function writeOutputs(args: StatArgs, done: { planned: PlannedCommand; result: C
     else writeFileSync(args.json, text);
   }
   const hyperfine: HyperfineExport = { results: done.map((d) => hyperfineResult(d.planned, d.result)).filter((r): r is HyperfineResult => r !== undefined) };
-  if (args.exportJson !== undefined) writeFileSync(args.exportJson, JSON.stringify(hyperfine, null, 2) + '\n');
+  if (args.exportJson !== undefined) writeFileSync(args.exportJson, hyperfineJson(hyperfine));
   if (args.exportMarkdown !== undefined) writeFileSync(args.exportMarkdown, hyperfineMarkdown(hyperfine.results, args.timeUnit));
   if (args.exportCsv !== undefined) writeFileSync(args.exportCsv, hyperfineCsv(hyperfine.results));
 }
