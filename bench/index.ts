@@ -19,7 +19,7 @@ import { bencherMetricFormat } from '../src/report/bencher.js';
 import { cleanSuite } from '../src/report/failures.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
 import { htmlReport } from '../src/report/html.js';
-import { hyperfineExport } from '../src/report/hyperfine.js';
+import { hyperfineExport, hyperfineJson } from '../src/report/hyperfine.js';
 import { stringifyBenchResult } from '../src/report/json.js';
 import { markdownReport } from '../src/report/markdown.js';
 import { writeResultsFolder } from '../src/report/results-folder.js';
@@ -288,12 +288,14 @@ export function writeResults(dir: string, result: BenchResult, comparison?: Base
     ['tables.csv', tablesCsv(result)],
   ];
   if (comparison) files.push(['comparison.csv', comparisonCsv(comparison)]);
-  const { smaller, bigger } = actionBenchmarkArrays(result);
+  const { smaller, bigger, ungated } = actionBenchmarkArrays(result);
   files.push(['github-action-benchmark-smaller.json', JSON.stringify(smaller, null, 2) + '\n']);
   files.push(['github-action-benchmark-bigger.json', JSON.stringify(bigger, null, 2) + '\n']);
+  // Values the action's ratio cannot read (0 or negative), with the reason: never point the action at this one.
+  files.push(['github-action-benchmark-ungated.json', JSON.stringify(ungated, null, 2) + '\n']);
   files.push(['bencher.json', JSON.stringify(bencherMetricFormat(result), null, 2) + '\n']);
   const hyperfine = hyperfineExport(result);
-  if (hyperfine.results.length > 0) files.push(['hyperfine.json', JSON.stringify(hyperfine, null, 2) + '\n']);
+  if (hyperfine.results.length > 0) files.push(['hyperfine.json', hyperfineJson(hyperfine)]);
   return writeResultsFolder(dir, result.startedAt, files);
 }
 

@@ -27,14 +27,19 @@ export function eventUnit(event: string): string {
   return 'events';
 }
 
-/** A count for display: integers grouped, fractions to 3 significant digits, with the unit. */
+/** The counted units eventUnit() gives, by their singular ("1 fault", not "1 faults"). */
+const SINGULAR: Readonly<Record<string, string>> = {
+  syscalls: 'syscall', faults: 'fault', switches: 'switch', migrations: 'migration', cycles: 'cycle', instructions: 'instruction', events: 'event',
+};
+
+/** A count for display: integers grouped, fractions to 3 significant digits, with the unit (singular for exactly 1). */
 export function formatCount(value: number | null, unit: string): string {
   if (value === null) return '—';
   if (!Number.isFinite(value)) return `${value} ${unit}`;
   const text = Number.isInteger(value)
     ? value.toLocaleString('en-US')
     : Math.abs(value) >= 1000 ? Math.round(value).toLocaleString('en-US') : Number(value.toPrecision(3)).toString();
-  return `${text} ${unit}`;
+  return `${text} ${text === '1' ? (SINGULAR[unit] ?? unit) : unit}`;
 }
 
 /** A SampleResult as a Table: one row per event (median and total per call, state), then wall time. */

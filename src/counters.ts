@@ -310,9 +310,13 @@ interface Slot {
  * An open counter group. Read it as often as needed; one read is one syscall.
  * Close it (or use `using`) to release its fds; a finalizer closes it otherwise.
  */
-export class Counters implements Disposable {
+/**
+ * E is the union of the event names when they are known to the compiler (a literal list, or one
+ * `as const`), so delta()'s result has exactly those keys; with a string[] it is just string.
+ */
+export class Counters<E extends string = string> implements Disposable {
   /** Event names in the order given. */
-  readonly events: readonly string[];
+  readonly events: readonly E[];
   /** Whether kernel-mode work is excluded (decided from perf_event_paranoid and privileges). */
   readonly excludeKernel: boolean;
   private readonly group: NativeCounterGroup | null;
@@ -325,7 +329,7 @@ export class Counters implements Disposable {
   constructor(events: string[], options: CounterOptions) {
     events = validateEvents(events);
     options = validateCounterOptions(options);
-    this.events = Object.freeze([...events]);
+    this.events = Object.freeze([...events]) as readonly string[] as readonly E[];
     // Every event goes to the native group, which reports a tracepoint it cannot resolve
     // (no tracefs) as unsupported with the reason, the same way for every caller.
     const nativeNames = [...events];
@@ -410,7 +414,7 @@ export class Counters implements Disposable {
   }
 
   /** The counts between two snapshots, keyed by event name, in the order given. */
-  delta(before: CounterSnapshot, after: CounterSnapshot): Record<string, CounterValue> {
+  delta(before: CounterSnapshot, after: CounterSnapshot): Record<E, CounterValue> {
     Counters.#check(this, 'delta');
     this.expectSnapshot('before', before);
     this.expectSnapshot('after', after);
@@ -496,8 +500,8 @@ export class Counters implements Disposable {
  * Opens a group counting `events` on the calling thread (or `options.pid`).
  * It starts disabled: call enable(), or use sample().
  */
-export function openCounters(events: readonly string[], options?: CounterOptions): Counters {
+export function openCounters<const E extends string>(events: readonly E[], options?: CounterOptions): Counters<E> {
   const names = validateEvents(events);
   const opts = validateCounterOptions(options);
-  return new Counters(names, opts);
+  return new Counters<E>(names, opts);
 }

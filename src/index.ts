@@ -8,7 +8,7 @@ export {
 } from './counters.js';
 export { type BracketOverhead, type SampleCounter, type SampleOptions, type SampleResult, type SampleReturn, calibrateBracket, sample } from './sample.js';
 export { eventUnit, formatCount, formatSample, sampleTable } from './counter-format.js';
-export { CountedBench, type CountedBenchOptions, type CountedTableRow, FLOOR_TASK, type FloorCounters, type TaskCounters } from './tinybench-counters.js';
+export { CountedBench, type CountedBenchOptions, type CountedResults, type CountedTableRow, FLOOR_TASK, type FloorCounters, type TaskCounters } from './tinybench-counters.js';
 export { type EventGroups, parseEventGroups } from './counters.js';
 export { monotonicNs, noop, tscHz } from './timing.js';
 export * as stats from './stats.js';

@@ -12,10 +12,13 @@ import { type CallgrindSampleResult, sampleBackend, sampleCallgrind } from './ca
 import { median } from './stats.js';
 import { expectBoolean, expectFunction, expectInteger, readOptions } from './validate.js';
 
-/** Options for sample(). */
-export interface SampleOptions {
+/**
+ * Options for sample(). E is the union of the event names when the compiler knows them (a
+ * literal list or one `as const`): the result's counters then have exactly those keys.
+ */
+export interface SampleOptions<E extends string = string> {
   /** Event names (perf's), tracepoints as "category:name". */
-  events: readonly string[];
+  events: readonly E[];
   /** Measured calls. Default 1. */
   iterations?: number;
   /** Unmeasured calls first. Default 0. */
@@ -60,12 +63,12 @@ export interface BracketOverhead {
   brackets: number;
 }
 
-/** What sample() returns. */
-export interface SampleResult {
+/** What sample() returns; `counters` is keyed by the event names given (E). */
+export interface SampleResult<E extends string = string> {
   iterations: number;
   async: boolean;
   wallNs: { total: number; median: number; min: number; max: number; perCall: number[] };
-  counters: Record<string, SampleCounter>;
+  counters: Record<E, SampleCounter>;
   overhead: BracketOverhead;
   overheadSubtracted: boolean;
   excludeKernel: boolean;
@@ -183,8 +186,8 @@ export type SampleReturn<R, T = SampleResult> = 0 extends 1 & R
  */
 export function sample(fn: () => PromiseLike<unknown>, options: SampleOptions & { backend: 'callgrind' }): Promise<CallgrindSampleResult>;
 export function sample<R>(fn: () => R, options: SampleOptions & { backend: 'callgrind' }): SampleReturn<R, CallgrindSampleResult>;
-export function sample(fn: () => PromiseLike<unknown>, options: SampleOptions): Promise<SampleResult>;
-export function sample<R>(fn: () => R, options: SampleOptions): SampleReturn<R>;
+export function sample<const E extends string>(fn: () => PromiseLike<unknown>, options: SampleOptions<E>): Promise<SampleResult<E>>;
+export function sample<R, const E extends string>(fn: () => R, options: SampleOptions<E>): SampleReturn<R, SampleResult<E>>;
 export function sample(fn: () => unknown, options: SampleOptions): SampleResult | CallgrindSampleResult | Promise<SampleResult | CallgrindSampleResult> {
   if (sampleBackend(options) === 'callgrind') return sampleCallgrind(fn, { ...options, backend: undefined });
   expectFunction('fn', fn);

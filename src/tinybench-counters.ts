@@ -23,20 +23,35 @@ import { formatTable } from './report/text.js';
 import { expectBoolean, expectFunction, expectObject, expectString, readOptions } from './validate.js';
 import { CallgrindTasks, sampleBackend } from './callgrind.js';
 
-/** Counters per op for one task. */
-export interface TaskCounters {
+/** Counters per op for one task, keyed by the bench's event names (E). */
+export interface TaskCounters<E extends string = string> {
   task: string;
   runs: number;
   /** Scaled count per op, or null when not counted / unsupported. */
-  perOp: Record<string, number | null>;
+  perOp: Record<E, number | null>;
   /**
    * perOp minus the empty task's perOp (the floor), clamped at 0; null when either is
    * null (not counted, or no floor was measured: `subtractFloor: false`, or the bench was
    * run directly rather than through `run()`).
    */
-  netPerOp: Record<string, number | null>;
+  netPerOp: Record<E, number | null>;
   /** The whole-phase counts, with states and reasons. */
-  window: Record<string, CounterValue>;
+  window: Record<E, CounterValue>;
+}
+
+/**
+ * What run() returns: the tasks' counters in the order added (an array, as before), and
+ * `byTask`, the same keyed by task name. A name added with cb.add() is known to the compiler,
+ * so `byTask.fstat` is a TaskCounters, never undefined; one added with bench.add() may be.
+ */
+export type CountedResults<E extends string = string, T extends string = never> = TaskCounters<E>[] & {
+  readonly byTask: Record<T, TaskCounters<E>> & Partial<Record<string, TaskCounters<E>>>;
+};
+
+/** The array with its non-enumerable byTask (so it still compares and prints as an array). */
+function withByTask<E extends string, T extends string>(tasks: TaskCounters<E>[]): CountedResults<E, T> {
+  const byTask = Object.fromEntries(tasks.map((t) => [t.task, t])) as CountedResults<E, T>['byTask'];
+  return Object.defineProperty(tasks, 'byTask', { value: byTask, enumerable: false }) as CountedResults<E, T>;
 }
 
 /** The empty task's counts per op, measured by run() just before the bench's tasks. */
@@ -70,10 +85,10 @@ export const FLOOR_TASK = '(empty task)';
  * the empty-task floor), then read the results; `table()` and `format()` print them with
  * units. Close it when done (or `using`).
  */
-export class CountedBench implements Disposable {
+export class CountedBench<const E extends string = string, T extends string = never> implements Disposable {
   readonly bench: Bench;
   /** The perf_event group; null on the callgrind backend. */
-  readonly group: Counters | null;
+  readonly group: Counters<E> | null;
   /** Set on the callgrind backend: run() counts instructions instead of timing. */
   private readonly callgrind: CallgrindTasks | null = null;
   private callgrindResults: TaskCounters[] = [];
@@ -85,7 +100,7 @@ export class CountedBench implements Disposable {
   private readonly userSetup: Bench['setup'];
   private readonly userTeardown: Bench['teardown'];
 
-  constructor(bench: Bench, events: readonly string[], options?: CountedBenchOptions) {
+  constructor(bench: Bench, events: readonly E[], options?: CountedBenchOptions) {
     if (!(bench instanceof Bench)) throw new TypeError(`bench must be a tinybench Bench (new Bench(...)), got ${bench === null ? 'null' : typeof bench}`);
     const { subtractFloor, backend: _backend, ...counterOptions } = options === undefined ? {} : readOptions('options', options);
     this.subtractFloor = subtractFloor === undefined ? true : expectBoolean('options.subtractFloor', subtractFloor);
@@ -104,21 +119,24 @@ export class CountedBench implements Disposable {
     Object.assign(bench, hooks);
   }
 
-  /** bench.add() with its arguments checked; a task added with bench.add() is counted the same. */
-  add(name: string, fn: () => unknown, fnOpts: Parameters<Bench['add']>[2] = {}): this {
+  /**
+   * bench.add() with its arguments checked; a task added with bench.add() is counted the same,
+   * but only a name added here is known to the type of run()'s `byTask`.
+   */
+  add<const N extends string>(name: N, fn: () => unknown, fnOpts: Parameters<Bench['add']>[2] = {}): CountedBench<E, T | N> {
     expectString('name', name);
     expectFunction('fn', fn);
     expectObject('fnOpts', fnOpts);
     this.callgrind?.add(name, fn);
     this.bench.add(name, fn, fnOpts);
-    return this;
+    return this as unknown as CountedBench<E, T | N>;
   }
 
   /**
    * Measures the empty-task floor (unless subtractFloor: false), then runs the bench;
    * returns counters per task in the order added.
    */
-  async run(): Promise<TaskCounters[]> {
+  async run(): Promise<CountedResults<E, T>> {
     if (this.bench.concurrency !== null) {
       throw new RangeError(`CountedBench needs bench.concurrency null (tasks one after another), got "${this.bench.concurrency}": counters count the whole thread, so overlapping tasks would count each other`);
     }
@@ -127,11 +145,11 @@ export class CountedBench implements Disposable {
       const other = this.bench.tasks.find((t) => !added.has(t.name));
       if (other) throw new TypeError(`task "${other.name}" was added with bench.add(); on the callgrind backend add tasks with cb.add(name, fn), since tinybench does not expose a task's function to count it`);
       this.callgrindResults = (await this.callgrind.run()).map((c) => ({ ...c, netPerOp: Object.fromEntries(Object.keys(c.perOp).map((k) => [k, null])) }));
-      return this.callgrindResults;
+      return withByTask([...this.counters()]);
     }
     if (this.subtractFloor) this.floor = await this.measureFloor();
     await this.bench.run();
-    return this.counters();
+    return withByTask(this.counters());
   }
 
   /** An empty task, in a Bench with the user's bench's timing, counted through the same hooks. */
@@ -150,8 +168,8 @@ export class CountedBench implements Disposable {
   }
 
   /** Counters per task so far, in the order added. */
-  counters(): TaskCounters[] {
-    if (this.callgrind) return this.callgrindResults;
+  counters(): TaskCounters<E>[] {
+    if (this.callgrind) return this.callgrindResults as TaskCounters<E>[];
     return this.bench.tasks.map((t) => {
       const window = this.windows.get(t.name) ?? {};
       const runs = t.runs; // tinybench sets it after teardown, so divide here rather than in the hook
@@ -161,7 +179,7 @@ export class CountedBench implements Disposable {
         const floor = this.floor?.perOp[event];
         netPerOp[event] = v === null || floor === null || floor === undefined ? null : Math.max(0, v - floor);
       }
-      return { task: t.name, runs, perOp, netPerOp, window };
+      return { task: t.name, runs, perOp, netPerOp, window } as TaskCounters<E>;
     });
   }
 
@@ -174,7 +192,7 @@ export class CountedBench implements Disposable {
     const counted = new Map(this.counters().map((c) => [c.task, c]));
     const net = this.floor !== null;
     const column = (event: string): string => `${event} (${eventUnit(event)}/op${net ? ', above empty task' : ''})`;
-    const events = this.group?.events ?? Object.keys(this.callgrindResults[0]?.perOp ?? {});
+    const events = (this.group?.events ?? Object.keys(this.callgrindResults[0]?.perOp ?? {})) as readonly E[];
     const rows: CountedTableRow[] = this.bench.table().map((row) => {
       const out: CountedTableRow = { ...(row ?? {}) };
       const c = counted.get(String(out['Task name']));
@@ -196,7 +214,8 @@ export class CountedBench implements Disposable {
   format(): string {
     const rows = this.table();
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    const unsupported = Object.values(this.counters()[0]?.window ?? {}).filter((v) => v.state === 'unsupported');
+    const window: Record<string, CounterValue> = this.counters()[0]?.window ?? {};
+    const unsupported = Object.values(window).filter((v) => v.state === 'unsupported');
     return formatTable({
       title: 'tinybench with counters per op',
       columns,

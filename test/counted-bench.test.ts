@@ -118,5 +118,13 @@ describe('formatSample()', () => {
     expect(formatCount(1234567.8, 'ns')).toBe('1,234,568 ns');
     expect(formatCount(0.01234, 'syscalls')).toBe('0.0123 syscalls');
     expect(formatCount(null, 'ns')).toBe('—');
+    // singular for exactly one, as people write it
+    expect(formatCount(1, 'faults')).toBe('1 fault');
+    expect(formatCount(1, 'syscalls')).toBe('1 syscall');
+    expect(formatCount(1, 'switches')).toBe('1 switch');
+    expect(formatCount(1, 'ns')).toBe('1 ns');
+    expect(formatCount(2, 'faults')).toBe('2 faults');
+    expect(formatCount(1.004, 'syscalls')).toBe('1 syscall');
+    expect(formatCount(1.5, 'syscalls')).toBe('1.5 syscalls');
   });
 });

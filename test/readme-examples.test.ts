@@ -1,5 +1,6 @@
 /**
- * Every ```ts block of the README is compiled under `strict` against the built package,
+ * Every ```ts block of the README is compiled under `strict` and `noUncheckedIndexedAccess`
+ * against the built package,
  * imported as a user would ('prtip-perf' resolved through package.json's "types" and
  * "main"), and then run. Also checks sample()'s overloads: a synchronous function gives a
  * SampleResult, an async one a Promise (the README's example failed with 5 × TS2339).
@@ -39,6 +40,8 @@ function userProject(): string {
 function compile(dir: string, files: string[]): string[] {
   const program = ts.createProgram(files, {
     strict: true,
+    // common in strict projects: an index may be undefined unless the type says which keys exist
+    noUncheckedIndexedAccess: true,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -83,6 +86,28 @@ describe.skipIf(!built)('README examples', () => {
       '// @ts-expect-error nor one returning any (JSON.parse)',
       "export const anyFn: SampleResult = sample(() => JSON.parse('1'), { events });",
       's.counters.x?.median; v.wallNs.median;',
+      // The event names carry through: exactly those keys, never undefined; others are errors.
+      "export const known = sample(() => 1, { events: ['task-clock', 'page-faults'] as const });",
+      'known.counters["page-faults"].median; known.counters["task-clock"].state;',
+      '// @ts-expect-error an event that was not asked for',
+      'known.counters["cycles"];',
+      "export const inline = sample(() => 1, { events: ['task-clock'] });",
+      "inline.counters['task-clock'].median;",
+      "export const later: Promise<SampleResult<'task-clock'>> = sample(async () => 1, { events: ['task-clock'] });",
+      '// counters keyed by string stay possibly undefined (no key is known)',
+      '// @ts-expect-error',
+      's.counters.x.median;',
+      "import { Bench } from 'tinybench';",
+      "import { CountedBench, openCounters } from 'prtip-perf';",
+      "const cb = new CountedBench(new Bench(), ['page-faults']).add('a', () => 1).add('b', () => 2);",
+      'export async function tasks(): Promise<void> {',
+      '  const r = await cb.run();',
+      "  r.byTask.a.perOp['page-faults']; r.byTask.b.netPerOp['page-faults']; r.map((t) => t.task);",
+      '  // @ts-expect-error a task name that was not added with cb.add() may be missing',
+      '  r.byTask.c.perOp;',
+      '}',
+      "const g = openCounters(['task-clock']);",
+      "g.delta(g.snapshot(), g.snapshot())['task-clock'].value;",
     ].join('\n'));
     diagnostics = compile(dir, [...files, overloads]);
   }, 120_000);

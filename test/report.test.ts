@@ -113,7 +113,7 @@ describe('the JSON result and its schema', () => {
     const code = await benchCommand(['--quick', '--suite', 'counters', '--out', out]);
     expect(code).toBe(0);
     const files = readdirSync(out).sort();
-    expect(files).toEqual(['bench.html', 'bench.json', 'bench.md', 'bencher.json', 'claims.csv', 'github-action-benchmark-bigger.json', 'github-action-benchmark-smaller.json', 'manifest.json', 'metrics.csv', 'tables.csv']);
+    expect(files).toEqual(['bench.html', 'bench.json', 'bench.md', 'bencher.json', 'claims.csv', 'github-action-benchmark-bigger.json', 'github-action-benchmark-smaller.json', 'github-action-benchmark-ungated.json', 'manifest.json', 'metrics.csv', 'tables.csv']);
     const json = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8')) as BenchResult;
     expect(await schemaErrors(json)).toEqual([]);
     expect(json.options).toEqual({ quick: true, suites: ['counters'], prtip: null });

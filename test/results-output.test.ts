@@ -112,8 +112,8 @@ describe('bencher.json (Bencher Metric Format)', () => {
     ] })]);
     const bmf = bencherMetricFormat(r);
     expect(bmf).toEqual({
-      'checksum/avx512/1500B': { 'ns-op': { value: 42, lower_value: 40, upper_value: 45 } },
-      'batch/pps': { pps: { value: 1e6, lower_value: 9e5, upper_value: 1.1e6 } },
+      'checksum/avx512/1500B': { latency: { value: 42, lower_value: 40, upper_value: 45 } },
+      'batch/pps': { throughput: { value: 1e6, lower_value: 9e5, upper_value: 1.1e6 } },
     });
     for (const b of Object.values(bmf)) for (const m of Object.values(b)) expect(m.lower_value! <= m.value && m.value <= m.upper_value!).toBe(true);
     // The shape Bencher's json adapter accepts: benchmark → measure → {value, lower_value?, upper_value?}, numbers only.

@@ -1,7 +1,9 @@
 /**
  * The whole-binary runs as hyperfine's --export-json layout, so tools that read
  * hyperfine's output (plots, comparisons) read ours: {results: [{command, mean,
- * stddev, median, user, system, min, max, times, exit_codes}]}, times in seconds.
+ * stddev, median, user, system, min, max, times, memory_usage_byte, exit_codes}]}, times in
+ * seconds, in hyperfine 1.20's key order. hyperfineJson() writes the times as JSON floats
+ * (0.0, not 0), as hyperfine's serde does, so a reader that checks types sees floats.
  */
 import { mean, median, stddev } from '../stats.js';
 import type { BenchResult, SuiteResult } from './result.js';
@@ -20,6 +22,8 @@ export interface HyperfineResult {
   max: number;
   /** Wall time of each run, s. */
   times: number[];
+  /** Peak RSS of each run, bytes (hyperfine 1.16+); left out when a run has none. */
+  memory_usage_byte?: number[];
   /** null for a run killed by a signal, as hyperfine writes it. */
   exit_codes: (number | null)[];
   /** Scenario and tool, as hyperfine's parameter list. */
@@ -37,6 +41,7 @@ interface RawRun {
   user_ns?: number; userNs?: number;
   sys_ns?: number; sysNs?: number;
   exit_code?: number | null; exitCode?: number | null;
+  max_rss_bytes?: number; maxRssBytes?: number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -61,6 +66,7 @@ export function hyperfineEntry(command: string, runs: readonly RawRun[], paramet
   const times = measured.map((r) => num(r.wall_ns, r.wallNs)! / 1e9);
   const users = measured.map((r) => (num(r.user_ns, r.userNs) ?? NaN) / 1e9);
   const systems = measured.map((r) => (num(r.sys_ns, r.sysNs) ?? NaN) / 1e9);
+  const memory = measured.map((r) => num(r.max_rss_bytes, r.maxRssBytes));
   return {
     command,
     mean: mean(times),
@@ -71,9 +77,28 @@ export function hyperfineEntry(command: string, runs: readonly RawRun[], paramet
     min: Math.min(...times),
     max: Math.max(...times),
     times,
+    ...(memory.every((m) => m !== undefined) ? { memory_usage_byte: memory.map((m) => Math.round(m!)) } : {}),
     exit_codes: measured.map((r) => num(r.exit_code, r.exitCode) ?? null),
     ...(parameters ? { parameters } : {}),
   };
+}
+
+/** The fields hyperfine writes as floats (seconds); exit codes and bytes stay integers. */
+const FLOAT_FIELDS = new Set(['mean', 'stddev', 'median', 'user', 'system', 'min', 'max', 'times']);
+const FLOAT_MARK = '\u0000float:';
+
+/**
+ * hyperfine's --export-json text: JSON.stringify would write a whole number of seconds
+ * (a 0 system time) as `0`, which a typed reader takes for an integer; hyperfine writes `0.0`.
+ * Not-finite values are null, as JSON.stringify (and hyperfine's missing stddev) write them.
+ */
+export function hyperfineJson(exp: HyperfineExport): string {
+  const asFloat = (v: unknown): unknown => (typeof v === 'number' && Number.isFinite(v) ? `${FLOAT_MARK}${Number.isInteger(v) ? v.toFixed(1) : String(v)}` : v);
+  const text = JSON.stringify(exp, function (this: unknown, key, value: unknown) {
+    if (!FLOAT_FIELDS.has(key) || Array.isArray(this)) return value;
+    return Array.isArray(value) ? value.map(asFloat) : asFloat(value);
+  }, 2);
+  return text.replace(/"\\u0000float:([^"]+)"/g, '$1') + '\n';
 }
 
 /** The runner's per-command summary as the prtip suite stores it in data.runs (ns). */

@@ -11,7 +11,7 @@ export { type ActionBenchmarkEntry, actionBenchmarkArrays } from './github-actio
 export { type BencherMetric, type BencherMetricFormat, bencherMeasure, bencherMetricFormat } from './bencher.js';
 export { cleanSuite, failedSuites, failedSuitesSentence, withoutStackTrace } from './failures.js';
 export { MANIFEST, RESULT_FILES, type ResultsManifest, writeResultsFolder } from './results-folder.js';
-export { type HyperfineExport, type HyperfineResult, hyperfineExport } from './hyperfine.js';
+export { type HyperfineExport, type HyperfineResult, hyperfineExport, hyperfineJson } from './hyperfine.js';
 export { hyperfineCsv, hyperfineMarkdown } from './hyperfine.js';
 export { type ChartSection, chartSections, htmlReport } from './html.js';
 export { claimsTable } from './claims.js';

@@ -1,6 +1,6 @@
 /**
  * `prtip-perf stat`: perf stat -r for any command, with hyperfine's loop and interface.
- *   prtip-perf stat [-e events] [-r runs] [-x SEP] [--json FILE|-] -- cmd args…
+ *   prtip-perf stat [-e events] [-r runs] [-x SEP] [-o FILE [--append]] [--json FILE|-] -- cmd args…
  *   prtip-perf stat --shell 'cmd one' 'cmd two'            (compares them)
  *   prtip-perf stat -P n 1 4 --shell 'prtip -p 1-{n}000 127.0.0.1'   (a parameter scan)
  *
@@ -8,7 +8,7 @@
  * into one argument first. The plan (commands × parameter values) is built before anything
  * runs, so every usage error exits 2 before the first run.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checked, collect, EXIT, foldMultiValueOptions, newCommand, parseCommandLine, unfold, UsageError } from '../cli/program.js';
 import { combinations, listAxis, type ParameterAxis, scanAxis, substitute } from '../cli/parameters.js';
@@ -16,7 +16,7 @@ import { shellQuote } from '../cli/quote.js';
 import { hyperfineBlock, perfBlock, perfCsv, TIME_UNITS, type TimeUnit } from '../cli/stat-output.js';
 import { parseEventGroups } from '../counters.js';
 import { PerfError } from '../errors.js';
-import { hyperfineCsv, hyperfineEntry, type HyperfineExport, hyperfineMarkdown, type HyperfineResult } from '../report/hyperfine.js';
+import { hyperfineCsv, hyperfineEntry, type HyperfineExport, hyperfineJson, hyperfineMarkdown, type HyperfineResult } from '../report/hyperfine.js';
 import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, compare, type Comparison, sampledRuns, warningText } from './benchmark.js';
 import { DEFAULT_RUN_EVENTS } from './events.js';
 import type { CommandSpec } from './executor.js';
@@ -27,10 +27,12 @@ const AFTER_HELP = `
 The command runs without a shell unless --shell is given. -P/-L replace {VAR} in the command,
 its -n name and its hooks, and benchmark every value (hyperfine's parameter scans).
 
-Output: hyperfine's timing lines, then perf stat's counter block: task-clock in msec with
-"CPUs utilized", other counts with a rate per second of task-clock, and ( +- x% ), the
+Output: hyperfine's timing lines on stdout, then perf stat's counter block on stderr (as
+perf stat writes it; -o FILE writes it to FILE, --append adds to FILE): task-clock in msec
+with "CPUs utilized", other counts with a rate per second of task-clock, and ( +- x% ), the
 standard error of the mean over the runs, as perf prints it. Events that cannot be counted
-here show <not supported> and the reason. -x SEP prints perf stat -x's CSV lines instead.
+here show <not supported> and the reason. -x SEP writes perf stat -x's CSV lines instead of
+the block, to the same place (so "-x, -- cmd 2>f.csv" and "-x, -o f.csv" both fill f.csv).
 
 Events: perf's names (prtip-perf events), category:name tracepoints, rNNNN raw events; the
 modifiers :u (user space only) and :k (kernel only); as in perf, each event is a perf_event
@@ -85,9 +87,9 @@ function statProgram(): Command {
       return n;
     }))
     .option('-p, --prepare <CMD>', 'shell command before every run')
-    .option('-c, --conclude <CMD>', 'shell command after every run')
+    .option('-C, --conclude <CMD>', 'shell command after every run (hyperfine -C)')
     .option('-s, --setup <CMD>', 'shell command once before the runs')
-    .option('-C, --cleanup <CMD>', 'shell command once after the runs')
+    .option('-c, --cleanup <CMD>', 'shell command once after the runs (hyperfine -c)')
     .option('-t, --timeout <SEC>', 'kill the run, and all it started, after SEC seconds', seconds('-t/--timeout'))
     .option('-i, --ignore-failure', 'keep measuring when the command exits non-zero')
     .option('--shell', 'run the command(s) through /bin/sh -c (no shell otherwise)')
@@ -101,7 +103,10 @@ function statProgram(): Command {
       if (!(TIME_UNITS as readonly string[]).includes(v)) throw new RangeError(`--time-unit must be ${TIME_UNITS.join(' or ')}, got "${v}"`);
       return v;
     }))
-    .option('-x, --field-separator <SEP>', "print perf stat -x's CSV lines, fields separated by SEP, instead of the text")
+    .option('-x, --field-separator <SEP>', "print perf stat -x's CSV lines, fields separated by SEP, instead of the counter block")
+    .option('-o, --output <FILE>', "write the counters (the block, or -x's CSV) to FILE instead of stderr (perf stat -o)")
+    .option('--append', 'append to the -o FILE instead of replacing it (perf stat --append)')
+    .option('-N', "no shell: the default here (accepted for hyperfine's -N)")
     .option('--json <FILE|->', 'write the runs and summary as JSON (- = stdout)')
     .option('--export-json <FILE>', "write hyperfine's JSON (results[]: command, mean, stddev, median, … times, exit_codes, parameters)")
     .option('--export-markdown <FILE>', "write hyperfine's Markdown table")
@@ -132,6 +137,10 @@ export interface StatArgs {
   exportJson?: string;
   exportMarkdown?: string;
   exportCsv?: string;
+  /** -o's FILE: the counters go there instead of stderr (perf stat -o). */
+  output?: string;
+  /** --append: add to the -o FILE instead of replacing it. */
+  append?: boolean;
 }
 
 interface StatOptions {
@@ -160,6 +169,22 @@ interface StatOptions {
   exportJson?: string;
   exportMarkdown?: string;
   exportCsv?: string;
+  output?: string;
+  append?: boolean;
+  N?: boolean;
+}
+
+/** hyperfine's --output values (where the command's own output goes); here -o is perf's FILE for the counters. */
+const HYPERFINE_OUTPUT_VALUES = ['null', 'pipe', 'inherit'];
+
+/** -o/--append/-N: perf's counter file, and what a hyperfine user may mean by the same words. */
+function checkOutputOptions(o: StatOptions): void {
+  if (o.append && o.output === undefined) throw new RangeError('stat: --append needs -o/--output FILE (it appends the counters to FILE)');
+  if (o.output === '') throw new RangeError('stat: -o/--output must name a file');
+  if (o.output !== undefined && HYPERFINE_OUTPUT_VALUES.includes(o.output)) {
+    throw new RangeError(`stat: -o/--output FILE is perf stat's (the counters go to FILE), got "${o.output}"; for hyperfine's --output=${o.output} use ${o.output === 'inherit' ? '--show-output' : 'the default (the command writes to /dev/null)'}`);
+  }
+  if (o.N && o.shell) throw new RangeError('stat: -N (no shell) cannot be combined with --shell');
 }
 
 /** The parameter axes from -P/-D/-L (hyperfine refuses -P with -L; so does this). */
@@ -255,6 +280,7 @@ export function parseStatArgs(argv: readonly string[], withHelp = false): StatAr
     if (o.showOutput) options.output = 'inherit';
     if (o.rssInterval !== undefined) options.rssIntervalMs = o.rssInterval;
     if (o.fieldSeparator === '') throw new RangeError('stat: -x/--field-separator must not be empty');
+    checkOutputOptions(o);
     const commands = plan(o, baseCommands(o, parsed.operands, folded.endOfOptions >= 0), parameterAxes(o), options);
     return {
       commands,
@@ -265,6 +291,8 @@ export function parseStatArgs(argv: readonly string[], withHelp = false): StatAr
       ...(o.exportJson !== undefined ? { exportJson: o.exportJson } : {}),
       ...(o.exportMarkdown !== undefined ? { exportMarkdown: o.exportMarkdown } : {}),
       ...(o.exportCsv !== undefined ? { exportCsv: o.exportCsv } : {}),
+      ...(o.output !== undefined ? { output: o.output } : {}),
+      ...(o.append ? { append: true } : {}),
     };
   } catch (err) {
     if (err instanceof UsageError || !(err instanceof RangeError || err instanceof TypeError)) throw err;
@@ -343,6 +371,28 @@ function measure(c: PlannedCommand, signal: AbortSignal, onRun: (record: RunReco
   return benchmarkCommand(c.spec, { ...c.options, signal, onRun: (_name, _i, record) => onRun(record) });
 }
 
+/** C's ctime() without the newline, as perf stat's "# started on" line shows the time. */
+function ctime(d: Date): string {
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getDay()]!;
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()]!;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${day} ${month} ${String(d.getDate()).padStart(2)} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+/**
+ * Where the counters go, as in perf stat: stderr, or -o FILE, which starts (replaced, or
+ * with --append added to) with perf's "# started on" line. The file is opened before the
+ * first run, so a bad path fails before anything is measured.
+ */
+function counterWriter(args: StatArgs): (text: string) => void {
+  const file = args.output;
+  if (file === undefined) return (text) => void process.stderr.write(text + '\n');
+  const header = `# started on ${ctime(new Date())}\n\n`;
+  if (args.append) appendFileSync(file, header);
+  else writeFileSync(file, header);
+  return (text) => appendFileSync(file, text + '\n');
+}
+
 /** The `stat` subcommand; returns the process exit code. */
 export async function statCommand(argv: string[]): Promise<number> {
   const counters = takeCountersOption(argv);
@@ -371,25 +421,27 @@ export async function statCommand(argv: string[]): Promise<number> {
     if (json === '-') console.error(line);
     else console.log(line);
   };
+  const writeCounters = counterWriter(args);
   const done: { planned: PlannedCommand; result: CommandResult }[] = [];
   const report = (planned: PlannedCommand, result: CommandResult): void => {
     done.push({ planned, result });
     if (fieldSeparator !== undefined) {
-      if (commands.length > 1) log(`# ${planned.name}`);
-      log(perfCsv(result, fieldSeparator));
-      // perf's CSV has no field for why a counter is missing: say it on stderr.
+      if (commands.length > 1) writeCounters(`# ${planned.name}`);
+      writeCounters(perfCsv(result, fieldSeparator));
+      // perf's CSV has no field for why a counter is missing: say it on stderr, as a "#" comment
+      // line (as perf's own "# started on"), so "2>f.csv" stays a CSV a reader can skip comments in.
       for (const [event, s] of Object.entries(result.summary.counters)) {
         const c = result.runs[0]?.counters[event];
-        if (s === null && c?.reason) console.error(`prtip-perf: ${event}: <${c.state === 'not-counted' ? 'not counted' : 'not supported'}> ${c.reason}`);
+        if (s === null && c?.reason) console.error(`# prtip-perf: ${event}: <${c.state === 'not-counted' ? 'not counted' : 'not supported'}> ${c.reason}`);
       }
     } else {
       log(hyperfineBlock(done.length, result, planned.name, timeUnit));
-      log(perfBlock(result, planned.name));
+      writeCounters(perfBlock(result, planned.name) + '\n');
     }
     const warnings = [...result.warnings.map((w) => warningText(w, result)), ...containmentNotes(result)];
     if (warnings.length > 0 && fieldSeparator === undefined) log('');
     for (const w of warnings) {
-      if (fieldSeparator !== undefined) console.error(`prtip-perf: warning: ${w}`);
+      if (fieldSeparator !== undefined) console.error(`# prtip-perf: warning: ${w}`);
       else log(`  Warning: ${w}`);
     }
     if (fieldSeparator === undefined) log('');
@@ -438,7 +490,7 @@ function writeOutputs(args: StatArgs, done: { planned: PlannedCommand; result: C
     else writeFileSync(args.json, text);
   }
   const hyperfine: HyperfineExport = { results: done.map((d) => hyperfineResult(d.planned, d.result)).filter((r): r is HyperfineResult => r !== undefined) };
-  if (args.exportJson !== undefined) writeFileSync(args.exportJson, JSON.stringify(hyperfine, null, 2) + '\n');
+  if (args.exportJson !== undefined) writeFileSync(args.exportJson, hyperfineJson(hyperfine));
   if (args.exportMarkdown !== undefined) writeFileSync(args.exportMarkdown, hyperfineMarkdown(hyperfine.results, args.timeUnit));
   if (args.exportCsv !== undefined) writeFileSync(args.exportCsv, hyperfineCsv(hyperfine.results));
 }
