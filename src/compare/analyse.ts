@@ -87,8 +87,11 @@ export function beyondThreshold(interval: readonly [number, number] | null, nois
  * Analyses one metric over the blocks. The null control "differs" when OLD′ against OLD
  * would itself have been called faster or slower by the verdict rule: then this schedule
  * makes identical builds look different, and no verdict from these blocks is trusted.
+ * `nullAlpha` is the level of the null control's interval: a scenario checks it on every
+ * metric, so analyseScenario splits alpha among them (Bonferroni) and a sound procedure
+ * downgrades a scenario in at most alpha of runs, not in one per twenty metrics.
  */
-export function analyseMetric(blocks: readonly BlockValues[], level: 'min' | 'geomean', options: VerdictOptions = DEFAULT_VERDICT_OPTIONS): MetricAnalysis {
+export function analyseMetric(blocks: readonly BlockValues[], level: 'min' | 'geomean', options: VerdictOptions = DEFAULT_VERDICT_OPTIONS, nullAlpha = options.alpha): MetricAnalysis {
   if (!Array.isArray(blocks)) throw new TypeError(`blocks must be an array of { old, oldPrime, new } values, got ${typeof blocks}`);
   const real: number[] = [], nul: number[] = [], oldLevels: number[] = [], newLevels: number[] = [];
   blocks.forEach((b, i) => {
@@ -98,7 +101,7 @@ export function analyseMetric(blocks: readonly BlockValues[], level: 'min' | 'ge
     oldLevels.push(lo);
     newLevels.push(ln);
   });
-  const r = estimate(real, options.alpha), n0 = estimate(nul, options.alpha);
+  const r = estimate(real, options.alpha), n0 = estimate(nul, nullAlpha);
   const mde = blocks.length >= 2 ? Math.expm1(minimumDetectableEffect(r.sdLog, blocks.length, { alpha: options.alpha })) : null;
   return {
     blocks: blocks.length,
@@ -150,10 +153,10 @@ export function judgeMetric(a: MetricAnalysis, options: VerdictOptions = DEFAULT
 }
 
 /** Why a scenario's null control downgrades its verdicts, or null when it shows no difference. */
-export function nullControlWhy(byMetric: readonly { metric: string; analysis: MetricAnalysis }[], noiseThreshold: number): string | null {
+export function nullControlWhy(byMetric: readonly { metric: string; analysis: MetricAnalysis }[], nullAlpha: number): string | null {
   const bad = byMetric.filter((m) => m.analysis.nullControl.differs);
   if (bad.length === 0) return null;
-  const parts = bad.map((m) => `${m.metric} ${signedPct(m.analysis.nullControl.ratio - 1)} (${intervalText(m.analysis.nullControl.interval!)})`);
-  return `the null control (OLD run again as OLD′ in the same blocks) differs from OLD beyond ±${(100 * noiseThreshold).toFixed(1)}% on ${parts.join(', ')}: ` +
+  const parts = bad.map((m) => `${m.metric} ${signedPct(m.analysis.nullControl.ratio - 1)} (${intervalText(m.analysis.nullControl.interval!).replace('95% ', '')})`);
+  return `the null control (OLD run again as OLD′ in the same blocks) differs from OLD, its interval (${(100 * (1 - nullAlpha)).toFixed(1)}%: 95% shared among ${byMetric.length} metrics) wholly beyond the noise threshold, on ${parts.join(', ')}: ` +
     'this schedule made identical builds look different, so no verdict of this scenario is trusted';
 }

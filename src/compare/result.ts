@@ -103,24 +103,27 @@ function comparisonRow(scenario: string, metric: CompareMetric, old: string, can
  */
 export function analyseScenario(scenario: string, blocks: readonly Record<string, RunRecord[]>[], oldId: string, primeId: string, newIds: readonly string[], options: VerdictOptions): ScenarioComparison {
   const skipped: { metric: string; why: string }[] = [];
-  const analysed: { metric: CompareMetric; candidate: string; analysis: MetricAnalysis }[] = [];
+  const present: { metric: CompareMetric; candidate: string; values: BlockValues[] }[] = [];
   for (const metric of COMPARE_METRICS) {
     for (const candidate of newIds) {
       const values = valuesOf(metric, blocks, oldId, primeId, candidate);
-      if (typeof values === 'string') {
-        if (!skipped.some((s) => s.metric === metric.id)) skipped.push({ metric: metric.id, why: values });
-        continue;
-      }
-      analysed.push({ metric, candidate, analysis: analyseMetric(values, metric.level, options) });
+      if (typeof values !== 'string') present.push({ metric, candidate, values });
+      else if (!skipped.some((s) => s.metric === metric.id)) skipped.push({ metric: metric.id, why: values });
     }
   }
+  const metrics = new Set(present.map((p) => p.metric.id)).size;
+  const nullAlpha = options.alpha / Math.max(1, metrics);
+  const analysed = present.map((p) => {
+    const own = { ...options, noiseThreshold: Math.max(options.noiseThreshold, p.metric.noiseFloor ?? 0) };
+    return { ...p, own, analysis: analyseMetric(p.values, p.metric.level, own, nullAlpha) };
+  });
   // The null control is OLD′ against OLD: the same for every candidate, so one per metric.
   const perMetric = analysed.filter((x) => x.candidate === newIds[0]).map((x) => ({ metric: x.metric.id, analysis: x.analysis }));
-  const why = nullControlWhy(perMetric, options.noiseThreshold);
+  const why = nullControlWhy(perMetric, nullAlpha);
   return {
     scenario, blocks: blocks.length,
-    nullControl: { differs: why !== null, why: why ?? 'the null control (OLD′ against OLD, the same build) shows no difference on any metric' },
+    nullControl: { differs: why !== null, why: why ?? `the null control (OLD′ against OLD, the same build) shows no difference on any of ${metrics} metrics` },
     skipped,
-    comparisons: analysed.map((x) => comparisonRow(scenario, x.metric, oldId, x.candidate, x.analysis, options, why)),
+    comparisons: analysed.map((x) => comparisonRow(scenario, x.metric, oldId, x.candidate, x.analysis, x.own, why)),
   };
 }
