@@ -206,7 +206,7 @@ describe('compare: the builds and the command line', () => {
     expect(() => parseCompareArgs(['--blocks', '1', fakeA, fakeB])).toThrow(/--blocks/);
     expect(() => parseCompareArgs(['--fail-on-regression', 'x', fakeA, fakeB])).toThrow(/--fail-on-regression/);
     const ok = parseCompareArgs(['--quick', '--fail-on-regression', '5', fakeA, `b=${fakeB}`]);
-    expect(ok).toMatchObject({ scenarios: ['syn-scan-1k'], blocks: 90, margin: 0.05, failPct: 5, builds: [{ name: 'old' }, { name: 'b' }] });
+    expect(ok).toMatchObject({ scenarios: ['syn-scan-1k'], blocks: 70, margin: 0.05, failPct: 5, builds: [{ name: 'old' }, { name: 'b' }] });
   });
 
   const run = (args: string[]) => spawnSync(process.execPath, [cli, 'compare', ...args], { encoding: 'utf8', timeout: 120_000 });

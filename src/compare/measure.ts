@@ -18,11 +18,12 @@ export const QUICK_SCENARIOS: readonly string[] = ['syn-scan-1k'];
  * Blocks per scenario. At ~55 ms a prtip run (plus ~30 ms for its namespace), a block of
  * OLD, NEW and OLD′ twice each takes about half a second here. prtip's wall time varies
  * ~25% from run to run on this busy 2-core VM (its own threads' scheduling, which no
- * interleaving cancels), so a block's log ratio has an sd of ~0.23 and the detectable
- * change falls only with the square root of the blocks: 90 blocks (~45 s) detect about
- * ±7% of syn-scan-1k's wall (a 4 ms slower build) and ±4% of its CPU; see docs/compare.md.
+ * interleaving cancels), so the detectable change falls only with the square root of the
+ * blocks: 90 blocks took 43-75 s at loads 4-9 and detected ±4.3-5.5% of syn-scan-1k's wall
+ * (±2-3% of its CPU); 70 keep --quick under a minute at load 5 and detect about ±5-6%, below
+ * the ~10% a 4 ms slower build costs. See docs/compare.md for the measured figures.
  */
-export const DEFAULT_BLOCKS = { quick: 90, full: 60 } as const;
+export const DEFAULT_BLOCKS = { quick: 70, full: 60 } as const;
 
 /** The id of OLD run again in the same blocks. */
 export const primeId = (old: string): string => `${old}′`;
