@@ -5,13 +5,14 @@
  * scripts inside the harness's namespaces (skipped, with the reason, where it cannot create them).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyseMetric, type BlockValues, DEFAULT_VERDICT_OPTIONS, judgeMetric } from '../src/compare/analyse.js';
 import { checkBuildFiles, defaultBuildName, parseBuildArgument } from '../src/compare/builds.js';
+import { compareCriterion, criterionSides } from '../src/compare/criterion.js';
 import { BISECT_EXIT, COMPARE_EXIT, gateStatus, parseCompareArgs } from '../src/compare/command.js';
 import { formatCompareMarkdown, formatCompareText, ranFaster } from '../src/compare/export.js';
 import { analyseScenario, type CompareResult, type Comparison } from '../src/compare/result.js';
@@ -239,5 +240,47 @@ describe('compare: the builds and the command line', () => {
     expect(['faster', 'slower', 'no-difference', 'cannot-tell']).toContain(wall.verdict);
     for (const k of ['ratio', 'interval', 'verdict', 'mde', 'nullControl'] as const) expect(wall).toHaveProperty(k);
     expect(r.stderr).toMatch(/ran [\d.]+ ± [\d.]+ times faster than/);
+  });
+});
+
+/** A criterion directory (criterion 0.5's layout) with one benchmark per id at `ns` per iteration, ±2%. */
+function criterionDir(name: string, benchmarks: Record<string, number>, baseline = 'new'): string {
+  const root = join(tmp, name);
+  for (const [id, ns] of Object.entries(benchmarks)) {
+    const dir = join(root, ...id.split('/'), baseline);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'benchmark.json'), JSON.stringify({ group_id: id.split('/')[0], function_id: null, value_str: id.split('/').at(-1), full_id: id, directory_name: id, title: id, throughput: null }));
+    const est = (x: number) => ({ confidence_interval: { confidence_level: 0.95, lower_bound: x * 0.98, upper_bound: x * 1.02 }, point_estimate: x, standard_error: x * 0.01 });
+    writeFileSync(join(dir, 'estimates.json'), JSON.stringify({ mean: est(ns), median: est(ns), median_abs_dev: est(ns * 0.01), slope: est(ns), std_dev: est(ns * 0.02) }));
+    writeFileSync(join(dir, 'sample.json'), JSON.stringify({ sampling_mode: 'Linear', iters: [1, 2, 3], times: [1, 2, 3].map((i) => i * ns) }));
+  }
+  return root;
+}
+
+describe('compare --criterion: prtip\'s criterion runs side by side', () => {
+  it('pairs benchmarks by id; one process a side cannot tell a change inside the between-process band, only one beyond it', () => {
+    const old = criterionDir('crit-old', { 'tcp/1000': 100, 'udp/1000': 100, 'only-old/1': 5 });
+    const neu = criterionDir('crit-new', { 'tcp/1000': 110, 'udp/1000': 300 });
+    const s = compareCriterion([old, neu], []);
+    const tcp = s.comparisons.find((c) => c.id === 'tcp/1000')!;
+    expect(tcp.ratio).toBeCloseTo(1.1, 9);
+    expect(tcp.verdict).toBe('cannot-tell');
+    expect(tcp.reason).toMatch(/one cargo bench process a side/);
+    expect(s.comparisons.find((c) => c.id === 'udp/1000')!.verdict).toBe('slower');
+    expect(s.notes).toContain('only-old/1: only in OLD');
+  });
+
+  it('takes two directories, or one directory with two baselines; anything else names the options', () => {
+    expect(criterionSides(['/a', '/b'], [])).toEqual([{ dir: '/a', baseline: 'new' }, { dir: '/b', baseline: 'new' }]);
+    expect(criterionSides(['/a'], ['main', 'pr'])).toEqual([{ dir: '/a', baseline: 'main' }, { dir: '/a', baseline: 'pr' }]);
+    expect(() => criterionSides(['/a'], [])).toThrow(/--criterion: give OLD_DIR and NEW_DIR/);
+    const dir = criterionDir('crit-two', { 'tcp/1': 10 }, 'main');
+    criterionDir('crit-two', { 'tcp/1': 12 }, 'pr');
+    expect(compareCriterion([dir], ['main', 'pr']).comparisons[0]!.ratio).toBeCloseTo(1.2, 9);
+  });
+
+  it('a missing criterion directory is a usage error before anything runs', () => {
+    expect(() => parseCompareArgs(['--criterion', join(tmp, 'nope'), '--criterion', join(tmp, 'nope2'), '/bin/true', '/bin/false'])).toThrow(/--criterion \(OLD\): .* does not exist/);
+    expect(() => parseCompareArgs(['--criterion-baseline', 'x', '/bin/true', '/bin/false'])).toThrow(/--criterion-baseline needs --criterion/);
   });
 });

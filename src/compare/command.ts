@@ -11,6 +11,7 @@ import { DEFAULT_BLOCKS, DEFAULT_SCENARIOS, QUICK_SCENARIOS } from './measure.js
 import { compareBinaries, checkScenarios, regressions, undecided } from './index.js';
 import type { CompareResult } from './result.js';
 import { parseBuildArgument, defaultBuildName } from './builds.js';
+import { compareCriterion, type CriterionSideBySide, formatCriterionText } from './criterion.js';
 
 /** compare's exit statuses: EXIT's, plus the gate's; --bisect maps them to git bisect run's. */
 export const COMPARE_EXIT = { ...EXIT, regression: 3, interrupted: 130 } as const;
@@ -36,6 +37,8 @@ function program() {
     .option('--margin <pct>', 'no-difference only when the interval and the detectable change lie within ±PCT % (default 5, or the --fail-on-regression PCT)', percent('--margin'))
     .option('--fail-on-regression <pct>', 'exit 3 when a gated metric (wall, cpu, peak-rss) is slower with its whole interval PCT % or more above', percent('--fail-on-regression'))
     .option('--bisect', 'exit as git bisect run expects: 0 no regression, 1 regression, 125 cannot tell (or the build did not run)')
+    .option('--criterion <dir>', 'prtip\'s criterion output (target/criterion) of OLD, then of NEW (give it twice), side by side per benchmark', collect)
+    .option('--criterion-baseline <name>', 'criterion baseline to read (default "new"); twice with one --criterion: OLD\'s and NEW\'s baselines of that directory', collect)
     .option('--json <file>', 'write the result as JSON to FILE ("-": stdout; the table then goes to stderr)')
     .option('--export-markdown <file>', 'write a Markdown summary short enough for a pull-request comment')
     .addHelpText('after', `\nexit status: 0 ok, 1 failure, 2 bad options or builds, 3 regression beyond --fail-on-regression, 130 interrupted;\nwith --bisect: 0 good, 1 bad, 125 skip. See docs/compare.md.`);
@@ -51,6 +54,8 @@ interface CompareCli {
   bisect: boolean;
   json: string | undefined;
   markdown: string | undefined;
+  /** Read before anything runs, so a bad directory is a usage error. */
+  criterion: CriterionSideBySide | undefined;
 }
 
 /** The parsed command line, checked (UsageError naming the option otherwise), or the help or version text to print. */
@@ -71,7 +76,11 @@ export function parseCompareArgs(argv: readonly string[]): CompareCli | { print:
   const named = (o['scenario'] as string[] | undefined)?.flatMap((s) => s.split(',')).filter((s) => s !== '');
   const scenarios = usage(() => checkScenarios(named ?? (quick ? QUICK_SCENARIOS : DEFAULT_SCENARIOS)));
   const failPct = o['failOnRegression'] as number | undefined;
+  const dirs = (o['criterion'] as string[] | undefined) ?? [], baselines = (o['criterionBaseline'] as string[] | undefined) ?? [];
+  if (dirs.length === 0 && baselines.length > 0) throw new UsageError('compare: --criterion-baseline needs --criterion DIR');
+  const criterion = dirs.length === 0 ? undefined : usage(() => compareCriterion(dirs, baselines));
   return {
+    criterion,
     builds, scenarios,
     blocks: (o['blocks'] as number | undefined) ?? (quick ? DEFAULT_BLOCKS.quick : DEFAULT_BLOCKS.full),
     noiseThreshold: ((o['noiseThreshold'] as number | undefined) ?? 1) / 100,
@@ -83,7 +92,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareCli | { print:
 
 /** Writes the outputs; the table goes to stderr when stdout carries the JSON. */
 function report(r: CompareResult, cli: CompareCli): void {
-  const text = formatCompareText(r);
+  const text = formatCompareText(r) + (r.criterion ? `\n${formatCriterionText(r.criterion)}\n` : '');
   if (cli.json === '-') {
     process.stderr.write(text + '\n');
     process.stdout.write(formatCompareJson(r));
@@ -138,6 +147,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
       // A bad build (not executable, same file twice, --version fails) is bad input: exit 2.
       throw err instanceof RangeError && !(err instanceof UsageError) ? new UsageError(`compare: ${err.message}`) : err;
     });
+    if (cli.criterion) result.criterion = cli.criterion;
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     report(result, cli);
     const status = gateStatus(result, cli.failPct, cli.bisect, (s) => process.stderr.write(s + '\n'));

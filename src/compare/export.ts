@@ -97,6 +97,10 @@ export function formatCompareMarkdown(r: CompareResult): string {
     const others = r.comparisons.filter((c) => c.candidate === cand.name && !c.gated && (c.verdict === 'slower' || c.verdict === 'faster'));
     lines.push('', others.length === 0 ? 'No other metric changed.' : `Other metrics that changed: ${others.map((c) => `${c.scenario} ${c.metric} ${signedPct(c.ratio - 1)} (${c.verdict === 'slower' ? 'more' : 'less'})`).join('; ')}.`, '');
   }
+  if (r.criterion) {
+    const told = r.criterion.comparisons.filter((c) => c.verdict !== 'cannot-tell');
+    lines.push(`prtip's criterion benchmarks (${r.criterion.comparisons.length}): ${told.length === 0 ? 'no change beyond the between-process band' : told.map((c) => `${c.id} ${c.ratio.toFixed(2)}× ${c.verdict}`).join('; ')} (one cargo bench process a side; see the JSON for each).`, '');
+  }
   lines.push(`<sub>${r.builds.map((b) => `${b.name}: ${b.version}`).join(', ')}. ${methodNote(r)}. ${loadText(r)}.</sub>`, '');
   return lines.join('\n');
 }

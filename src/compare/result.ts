@@ -4,6 +4,7 @@
  */
 import type { RunRecord } from '../runner/spawn.js';
 import { analyseMetric, type BlockValues, type CompareVerdict, judgeMetric, type MetricAnalysis, nullControlWhy, type VerdictOptions } from './analyse.js';
+import type { CriterionSideBySide } from './criterion.js';
 import { COMPARE_METRICS, type CompareMetric } from './metrics.js';
 
 /** One build under comparison. */
@@ -70,6 +71,8 @@ export interface CompareResult {
   scenarios: ScenarioComparison[];
   /** Every scenario's comparisons in one list. */
   comparisons: Comparison[];
+  /** prtip's criterion runs side by side (--criterion), when given. */
+  criterion?: CriterionSideBySide;
 }
 
 /** One metric's per-block values for a pair of builds; a string says why it has none. */
