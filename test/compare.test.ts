@@ -14,7 +14,7 @@ import { analyseMetric, type BlockValues, DEFAULT_VERDICT_OPTIONS, judgeMetric }
 import { checkBuildFiles, defaultBuildName, parseBuildArgument } from '../src/compare/builds.js';
 import { compareCriterion, criterionSides } from '../src/compare/criterion.js';
 import { BISECT_EXIT, COMPARE_EXIT, gateStatus, parseCompareArgs } from '../src/compare/command.js';
-import { formatCompareMarkdown, formatCompareText, ranFaster } from '../src/compare/export.js';
+import { formatCompareHtml, formatCompareMarkdown, formatCompareText, ranFaster } from '../src/compare/export.js';
 import { analyseScenario, type CompareResult, type Comparison } from '../src/compare/result.js';
 import { UsageError } from '../src/cli/program.js';
 import { canCreateNamespaces } from '../src/netns.js';
@@ -154,6 +154,14 @@ describe('compare: the gate, --bisect and the exporters', () => {
     expect(gateStatus(fakeResult([{ verdict: 'cannot-tell' }]), 5, true, quiet)).toBe(BISECT_EXIT.skip);
     expect(gateStatus(fakeResult([{ verdict: 'no-difference', ratio: 1, interval: [0.98, 1.02] }]), 5, true, quiet)).toBe(BISECT_EXIT.good);
     expect(gateStatus(fakeResult([{ verdict: 'faster', ratio: 0.9, interval: [0.86, 0.94] }]), 5, true, quiet)).toBe(BISECT_EXIT.good);
+  });
+
+  it('the HTML page charts each gated metric\'s change with its interval as a whisker, offline (no script, no external resource)', () => {
+    const html = formatCompareHtml(fakeResult([{}, { metric: 'cpu', ratio: 1.02, interval: [0.99, 1.05], verdict: 'cannot-tell' }]));
+    expect(html).toMatch(/<svg[^>]*>/);
+    expect(html).toContain('syn-scan-1k');
+    expect(html).toMatch(/class="whisker"/);
+    expect(html).not.toMatch(/<script|<link|src="https?:/);
   });
 
   it('says "X ran r ± h times faster than Y" as hyperfine does, from the faster side', () => {

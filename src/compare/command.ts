@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { checked, collect, EXIT, newCommand, parseCommandLine, UsageError } from '../cli/program.js';
 import { PerfError } from '../errors.js';
 import { SCENARIOS } from '../scenarios.js';
-import { formatCompareJson, formatCompareMarkdown, formatCompareText } from './export.js';
+import { formatCompareHtml, formatCompareJson, formatCompareMarkdown, formatCompareText } from './export.js';
 import { DEFAULT_BLOCKS, DEFAULT_SCENARIOS, QUICK_SCENARIOS } from './measure.js';
 import { compareBinaries, checkScenarios, regressions, undecided } from './index.js';
 import type { CompareResult } from './result.js';
@@ -41,6 +41,7 @@ function program() {
     .option('--criterion-baseline <name>', 'criterion baseline to read (default "new"); twice with one --criterion: OLD\'s and NEW\'s baselines of that directory', collect)
     .option('--json <file>', 'write the result as JSON to FILE ("-": stdout; the table then goes to stderr)')
     .option('--export-markdown <file>', 'write a Markdown summary short enough for a pull-request comment')
+    .option('--export-html <file>', 'write a self-contained HTML page with a chart of the ratios and their intervals')
     .addHelpText('after', `\nexit status: 0 ok, 1 failure, 2 bad options or builds, 3 regression beyond --fail-on-regression, 130 interrupted;\nwith --bisect: 0 good, 1 bad, 125 skip. See docs/compare.md.`);
 }
 
@@ -54,6 +55,7 @@ interface CompareCli {
   bisect: boolean;
   json: string | undefined;
   markdown: string | undefined;
+  html: string | undefined;
   /** Read before anything runs, so a bad directory is a usage error. */
   criterion: CriterionSideBySide | undefined;
 }
@@ -86,7 +88,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareCli | { print:
     noiseThreshold: ((o['noiseThreshold'] as number | undefined) ?? 1) / 100,
     margin: ((o['margin'] as number | undefined) ?? failPct ?? 5) / 100,
     failPct, bisect: o['bisect'] === true,
-    json: o['json'] as string | undefined, markdown: o['exportMarkdown'] as string | undefined,
+    json: o['json'] as string | undefined, markdown: o['exportMarkdown'] as string | undefined, html: o['exportHtml'] as string | undefined,
   };
 }
 
@@ -101,6 +103,7 @@ function report(r: CompareResult, cli: CompareCli): void {
     if (cli.json !== undefined) writeFileSync(cli.json, formatCompareJson(r));
   }
   if (cli.markdown !== undefined) writeFileSync(cli.markdown, formatCompareMarkdown(r));
+  if (cli.html !== undefined) writeFileSync(cli.html, formatCompareHtml(r));
 }
 
 /** The gate and --bisect: what the exit status says about the comparison. */

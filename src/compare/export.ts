@@ -3,6 +3,8 @@
  * terminal text (hyperfine's "X ran 1.23 ± 0.04 times faster than Y" per scenario, then
  * the metrics), Markdown short enough for a pull-request comment, and JSON.
  */
+import { STYLE } from '../report/html.js';
+import { barChartSvg, escapeXml } from '../report/svg.js';
 import type { Comparison, CompareResult, ScenarioComparison } from './result.js';
 import { signedPct } from './analyse.js';
 
@@ -108,4 +110,25 @@ export function formatCompareMarkdown(r: CompareResult): string {
 /** The result as JSON (the library's CompareResult, as is). */
 export function formatCompareJson(r: CompareResult): string {
   return JSON.stringify(r, null, 2) + '\n';
+}
+
+/**
+ * A self-contained HTML page: per candidate, a chart of the gated metrics' change NEW/OLD − 1
+ * per scenario with its 95% interval as a whisker, then the terminal text.
+ */
+export function formatCompareHtml(r: CompareResult): string {
+  const charts = r.builds.slice(1).map((cand) => barChartSvg({
+    title: `${cand.name} against ${r.builds[0]!.name}: change NEW/OLD − 1 with its 95% interval`,
+    yLabel: 'change, %',
+    groups: r.scenarios.filter((s) => s.error === undefined).map((s) => ({
+      label: s.scenario,
+      bars: s.comparisons.filter((c) => c.candidate === cand.name && c.gated).map((c) => ({
+        name: c.metric, value: 100 * (c.ratio - 1),
+        ...(c.interval ? { low: 100 * (c.interval[0] - 1), high: 100 * (c.interval[1] - 1) } : {}),
+      })),
+    })),
+  }));
+  return ['<!doctype html><html><head><meta charset="utf-8"><title>prtip-perf compare</title>', `<style>${STYLE}</style></head><body>`,
+    '<h1>prtip-perf compare</h1>', ...charts.map((c) => `<figure>${c}</figure>`),
+    `<pre>${escapeXml(formatCompareText(r))}</pre>`, '</body></html>', ''].join('\n');
 }
