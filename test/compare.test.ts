@@ -236,6 +236,13 @@ describe('compare: the builds and the command line', () => {
     expect(run(['--bisect', fakeA, noVersion]).status).toBe(125);
   });
 
+  it.skipIf(!netns.ok)(`a build that fails a scenario: that scenario did not run, exit 1 (needs network namespaces${netns.ok ? '' : `: ${netns.reason}`})`, () => {
+    const crash = script('crash', 'if [ "$1" = --version ]; then echo "fakeprtip 0.0.3"; exit 0; fi\nexit 4');
+    const r = run(['--scenario', 'syn-scan-1k', '--blocks', '2', fakeA, crash]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/syn-scan-1k did not run: .*exited with code 4/);
+  });
+
   it.skipIf(!netns.ok)(`runs two fake prtip-like scripts interleaved in the harness's namespaces and writes the JSON (needs network namespaces${netns.ok ? '' : `: ${netns.reason}`})`, () => {
     const md = join(tmp, 'summary.md');
     const r = run(['--scenario', 'syn-scan-1k', '--blocks', '3', '--json', '-', '--export-markdown', md, `a=${fakeA}`, `b=${fakeB}`]);

@@ -154,7 +154,12 @@ export async function compareCommand(argv: string[]): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     report(result, cli);
     const status = gateStatus(result, cli.failPct, cli.bisect, (s) => process.stderr.write(s + '\n'));
-    return result.interrupted && !cli.bisect ? COMPARE_EXIT.interrupted : status;
+    if (cli.bisect) return status;
+    if (result.interrupted) return COMPARE_EXIT.interrupted;
+    // A scenario whose builds failed has no answer: the run failed, unless a regression was found elsewhere.
+    const failed = result.scenarios.filter((s) => s.error !== undefined);
+    for (const s of failed) process.stderr.write(`prtip-perf compare: ${s.scenario} did not run: ${s.error}\n`);
+    return status === COMPARE_EXIT.ok && failed.length > 0 ? COMPARE_EXIT.failure : status;
   } catch (err) {
     if (!bisect) throw err;
     const code = err instanceof PerfError ? ` [${err.code}]` : '';

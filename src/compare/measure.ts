@@ -65,7 +65,8 @@ export async function measureScenario(builds: readonly Build[], scenarioId: stri
     });
     return { scenario: scenarioId, blocks: runs.blockRecords };
   } catch (err) {
-    return { scenario: scenarioId, blocks: [], error: (err as Error).message };
+    // The runner's hint (--ignore-failure) is stat's option, not compare's: a build that fails a scenario has no figure to compare.
+    return { scenario: scenarioId, blocks: [], error: (err as Error).message.replace(/; use --ignore-failure to keep measuring$/, '') };
   }
 }
 
