@@ -120,6 +120,15 @@ describe('compare: a scenario from run records', () => {
     expect(s.nullControl.differs).toBe(false);
   });
 
+  it('several candidates: each is compared with OLD, and they share OLD′, the one null control', () => {
+    const blocks = scenarioBlocks(30, 'three', 0.1).map((b) => ({ ...b, new2: b['old']!.map((r) => record(r.wallNs * 0.85, r.wallNs * 0.85)) }));
+    const s = analyseScenario('syn-scan-1k', blocks, 'old', 'old′', ['new', 'new2'], DEFAULT_VERDICT_OPTIONS);
+    const wall = (cand: string) => s.comparisons.find((c) => c.metric === 'wall' && c.candidate === cand)!;
+    expect(wall('new').verdict).toBe('slower');
+    expect(wall('new2').verdict).toBe('faster');
+    expect(wall('new').nullControl).toEqual(wall('new2').nullControl);
+  });
+
   it('a null control that differs on one metric makes every verdict of the scenario cannot-tell', () => {
     const s = analyseScenario('syn-scan-1k', scenarioBlocks(30, 'sc-null', 0.1, 0.1), 'old', 'old′', ['new'], DEFAULT_VERDICT_OPTIONS);
     expect(s.nullControl.differs).toBe(true);
