@@ -158,11 +158,18 @@ describe('compare: the gate, --bisect and the exporters', () => {
     expect(gateStatus(fakeResult([{}]), undefined, false, quiet)).toBe(COMPARE_EXIT.ok);
   });
 
-  it('--bisect: 1 for a regression, 125 when a gated metric cannot tell, 0 otherwise', () => {
+  it('--bisect: 1 for a regression of PCT, 0 when every gated interval rules it out, 125 when one cannot (or the null control differs)', () => {
     expect(gateStatus(fakeResult([{}]), 5, true, quiet)).toBe(BISECT_EXIT.bad);
     expect(gateStatus(fakeResult([{ verdict: 'cannot-tell' }]), 5, true, quiet)).toBe(BISECT_EXIT.skip);
     expect(gateStatus(fakeResult([{ verdict: 'no-difference', ratio: 1, interval: [0.98, 1.02] }]), 5, true, quiet)).toBe(BISECT_EXIT.good);
     expect(gateStatus(fakeResult([{ verdict: 'faster', ratio: 0.9, interval: [0.86, 0.94] }]), 5, true, quiet)).toBe(BISECT_EXIT.good);
+    // cannot-tell against the margin, but the interval rules out +5%: good for bisect; one reaching +5% is skipped.
+    expect(gateStatus(fakeResult([{ verdict: 'cannot-tell', ratio: 1, interval: [0.96, 1.04] }]), 5, true, quiet)).toBe(BISECT_EXIT.good);
+    expect(gateStatus(fakeResult([{ verdict: 'cannot-tell', ratio: 1, interval: [0.96, 1.06] }]), 5, true, quiet)).toBe(BISECT_EXIT.skip);
+    expect(gateStatus(fakeResult([{ verdict: 'slower', ratio: 1.04, interval: [1.02, 1.07] }]), 5, true, quiet)).toBe(BISECT_EXIT.skip);
+    const distrusted = fakeResult([{ verdict: 'cannot-tell', ratio: 1, interval: [0.98, 1.02] }]);
+    distrusted.scenarios[0]!.nullControl.differs = true;
+    expect(gateStatus(distrusted, 5, true, quiet)).toBe(BISECT_EXIT.skip);
   });
 
   it('the HTML page charts each gated metric\'s change with its interval as a whisker, offline (no script, no external resource)', () => {

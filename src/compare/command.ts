@@ -8,7 +8,7 @@ import { PerfError } from '../errors.js';
 import { SCENARIOS } from '../scenarios.js';
 import { formatCompareHtml, formatCompareJson, formatCompareMarkdown, formatCompareText } from './export.js';
 import { DEFAULT_BLOCKS, DEFAULT_SCENARIOS, QUICK_SCENARIOS } from './measure.js';
-import { compareBinaries, checkScenarios, regressions, undecided } from './index.js';
+import { compareBinaries, checkScenarios, regressions, undecided, undecidedAt } from './index.js';
 import type { CompareResult } from './result.js';
 import { parseBuildArgument, defaultBuildName } from './builds.js';
 import { compareCriterion, type CriterionSideBySide, formatCriterionText } from './criterion.js';
@@ -36,7 +36,7 @@ function program() {
     .option('--noise-threshold <pct>', 'faster/slower only when the 95% interval lies wholly beyond ±PCT % (criterion\'s rule; default 1)', percent('--noise-threshold'))
     .option('--margin <pct>', 'no-difference only when the interval and the detectable change lie within ±PCT % (default 5, or the --fail-on-regression PCT)', percent('--margin'))
     .option('--fail-on-regression <pct>', 'exit 3 when a gated metric (wall, cpu, peak-rss) is slower with its whole interval PCT % or more above', percent('--fail-on-regression'))
-    .option('--bisect', 'exit as git bisect run expects: 0 no regression, 1 regression, 125 cannot tell (or the build did not run)')
+    .option('--bisect', 'exit as git bisect run expects: 0 no regression of PCT % (--fail-on-regression, else --margin), 1 regression, 125 cannot tell (or the build did not run)')
     .option('--criterion <dir>', 'prtip\'s criterion output (target/criterion) of OLD, then of NEW (give it twice), side by side per benchmark', collect)
     .option('--criterion-baseline <name>', 'criterion baseline to read (default "new"); twice with one --criterion: OLD\'s and NEW\'s baselines of that directory', collect)
     .option('--json <file>', 'write the result as JSON to FILE ("-": stdout; the table then goes to stderr)')
@@ -108,12 +108,13 @@ function report(r: CompareResult, cli: CompareCli): void {
 
 /** The gate and --bisect: what the exit status says about the comparison. */
 export function gateStatus(r: CompareResult, failPct: number | undefined, bisect: boolean, log: (s: string) => void): number {
-  const pct = failPct ?? 0;
+  // Without --fail-on-regression, bisect asks about a regression beyond the no-difference margin.
+  const pct = failPct ?? (bisect ? 100 * r.options.margin : 0);
   const bad = regressions(r, pct);
   for (const c of bad) log(`regression: ${c.scenario} ${c.metric} (${c.candidate}) ${c.ratio.toFixed(3)}× OLD, 95% interval ${c.interval![0].toFixed(3)} … ${c.interval![1].toFixed(3)}, wholly ≥ ${pct}% slower`);
   if (bisect) {
     if (bad.length > 0) return BISECT_EXIT.bad;
-    const open = undecided(r);
+    const open = undecidedAt(r, pct);
     if (open.length > 0 || r.interrupted) {
       log(`cannot tell (git bisect skips this commit): ${open.join('; ') || 'interrupted'}`);
       return BISECT_EXIT.skip;

@@ -98,3 +98,21 @@ export function undecided(result: CompareResult): string[] {
     ...result.scenarios.filter((s) => s.error !== undefined).map((s) => `${s.scenario} (did not run: ${s.error})`),
   ];
 }
+
+/**
+ * For `git bisect run`: gated comparisons that can neither be called a regression of `pct` %
+ * nor ruled out as one: their interval reaches `pct` % above 1 without lying wholly beyond it,
+ * there is no interval, or the scenario's null control differs (or it did not run). A
+ * comparison whose interval stays below +pct % rules the regression out, whatever its verdict
+ * word against the margin: bisect asks "a regression of pct % or not", nothing finer.
+ */
+export function undecidedAt(result: CompareResult, pct: number): string[] {
+  const distrusted = new Set(result.scenarios.filter((s) => s.nullControl.differs).map((s) => s.scenario));
+  const open = result.comparisons.filter((c) => c.gated && c.verdict !== 'slower' &&
+    (c.interval === null || distrusted.has(c.scenario) || c.interval[1] >= 1 + pct / 100));
+  const notSlowEnough = result.comparisons.filter((c) => c.gated && c.verdict === 'slower' && c.interval !== null && c.interval[0] < 1 + pct / 100 && c.interval[1] >= 1 + pct / 100);
+  return [
+    ...[...open, ...notSlowEnough].map((c) => `${c.scenario} ${c.metric} (${c.candidate}): ${c.interval ? `interval ${c.interval[0].toFixed(3)} … ${c.interval[1].toFixed(3)}` : 'no interval'}${distrusted.has(c.scenario) ? ', null control differs' : ''}`),
+    ...result.scenarios.filter((s) => s.error !== undefined).map((s) => `${s.scenario} (did not run: ${s.error})`),
+  ];
+}
