@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type BaselineComparison, DEFAULT_BASELINE_DIR, DEFAULT_NOISE_THRESHOLD_PCT, compareResults, comparisonTable, loadBaseline,
-  regressionsBeyond, saveBaseline, tooNoisyToGate, validateBaselineName, verdictCounts,
+  COMPARE_HINT, regressionsBeyond, saveBaseline, tooNoisyToGate, validateBaselineName, verdictCounts,
 } from '../src/baseline.js';
 import { machineInfo, machineSummary } from '../src/machine.js';
 import { ProgressLine } from '../src/progress.js';
@@ -452,6 +452,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         return EXIT.regression;
       }
       console.log(`regression gate: no metric regressed by ${options.failOnRegressionPct}% or more`);
+      const compareOnly = comparison.rows.filter((r) => r.crossRun === 'compare-only').length;
+      if (compareOnly > 0) console.log(`regression gate: ${compareOnly} whole-binary metric(s) cannot be judged across runs (one invocation a side); compare two builds in one invocation: ${COMPARE_HINT}`);
     }
     return suites.some((s) => s.status === 'failed') ? EXIT.suiteFailed : EXIT.ok;
   } finally {

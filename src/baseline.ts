@@ -2,8 +2,11 @@
  * Baselines: a saved BenchResult that later runs are compared with, metric by metric,
  * and the CI gate on top. The unit of replication is the process: for metrics measured
  * in forks, the test is Welch's t on the log fork medians and the interval of the change
- * a hierarchical bootstrap (forks, then samples within each); for whole-binary metrics
- * each sample already is a process. A change counts only when it is both larger than the
+ * a hierarchical bootstrap (forks, then samples within each). Whole-binary metrics are runs
+ * of one invocation, which share its machine state: across invocations they are one
+ * replicate, so they are "cannot tell across runs" (`prtip-perf compare` judges two builds
+ * in one invocation), and a metric with one sample a side or a ratio that can change sign
+ * is never gated (see CrossRun). A change counts only when it is both larger than the
  * noise threshold and significant; a metric whose between-process noise exceeds the
  * gate's threshold is "too noisy to gate", never "regressed".
  */
@@ -43,6 +46,19 @@ export const OVERDISPERSION_MIN_METRICS = 30;
  */
 export const OVERDISPERSION_WARN_ABOVE = 1.5;
 
+/**
+ * Whether the cross-run gate can judge a metric at all. Across two invocations the unit
+ * is the invocation (with its machine state), so:
+ * - 'judged': processes of their own (forks), or exact counts: judged as before;
+ * - 'compare-only': runs of one invocation a side (whole binaries): they share that
+ *   invocation's state, so across invocations they are one replicate, and nothing tells
+ *   a change from the drift between invocations (identical code moved by up to +20% here).
+ *   Two builds are compared in one invocation instead: `prtip-perf compare OLD NEW`;
+ * - 'never': one sample a side, or values that are not all positive (a ratio that can
+ *   change sign, such as a cost measured as a difference): nothing to gate on.
+ */
+export type CrossRun = 'judged' | 'compare-only' | 'never';
+
 /** What happened to one metric since the baseline. */
 export type ChangeVerdict = 'improved' | 'regressed' | 'no change' | 'too noisy' | 'cannot tell' | 'new' | 'missing';
 
@@ -71,6 +87,10 @@ export interface MetricComparison {
   gatePct: number | null;
   /** An exact count on both sides (Metric.deterministic): judged by the deterministic threshold alone. */
   deterministic: boolean;
+  /** Whether a comparison across invocations can judge it (see CrossRun); 'never' and 'compare-only' rows are "cannot tell". */
+  crossRun: CrossRun;
+  /** Why it is not judged across runs ("" when judged). */
+  crossRunWhy: string;
   verdict: ChangeVerdict;
 }
 
@@ -241,6 +261,20 @@ function processesOf(m: Metric): { medians: number[]; groups: number[][]; forked
   return { medians: xs, groups: xs.map((x) => [x]), forked: false };
 }
 
+/** How a comparison across invocations may use a (non-deterministic) metric: see CrossRun. */
+function crossRunOf(pb: ReturnType<typeof processesOf>, pc: ReturnType<typeof processesOf>, values: readonly number[]): { crossRun: CrossRun; crossRunWhy: string } {
+  const all = [...pb.medians, ...pc.medians, ...values];
+  if (all.some((x) => !(x > 0))) return { crossRun: 'never', crossRunWhy: 'values not all positive: a ratio that can change sign is never gated' };
+  if (!pb.forked || !pc.forked) {
+    if (pb.medians.length < 2 || pc.medians.length < 2) return { crossRun: 'never', crossRunWhy: 'one sample a side: nothing to gate on' };
+    return { crossRun: 'compare-only', crossRunWhy: `runs of one invocation a side: across runs cannot tell; compare the two builds in one invocation (${COMPARE_HINT})` };
+  }
+  return { crossRun: 'judged', crossRunWhy: '' };
+}
+
+/** The command that answers what the cross-run gate cannot. */
+export const COMPARE_HINT = 'prtip-perf compare OLD_PRTIP NEW_PRTIP';
+
 function compareMetric(suite: string, base: Metric | undefined, cur: Metric | undefined, noise: number, alpha: number, resamples: number, gatePct: number | null, exactPct = DEFAULT_DETERMINISTIC_THRESHOLD_PCT): MetricComparison {
   const m = (cur ?? base)!;
   const pb = base ? processesOf(base) : undefined, pc = cur ? processesOf(cur) : undefined;
@@ -252,6 +286,7 @@ function compareMetric(suite: string, base: Metric | undefined, cur: Metric | un
     processes: { baseline: pb?.medians.length ?? 0, current: pc?.medians.length ?? 0 },
     noisePct: null, gatePct,
     deterministic: base?.deterministic === true && cur?.deterministic === true,
+    crossRun: 'judged', crossRunWhy: '',
     verdict: base === undefined ? 'new' : cur === undefined ? 'missing' : 'no change',
   };
   if (base === undefined || cur === undefined || row.baseline === null || row.current === null || !pb || !pc) return row;
@@ -265,6 +300,12 @@ function compareMetric(suite: string, base: Metric | undefined, cur: Metric | un
   const noiseB = cvPercent(pb.medians), noiseC = cvPercent(pc.medians);
   const noiseMax = Math.max(Number.isFinite(noiseB) ? noiseB : -1, Number.isFinite(noiseC) ? noiseC : -1);
   row.noisePct = noiseMax >= 0 ? noiseMax : null;
+  const across = crossRunOf(pb, pc, [base.value, cur.value]);
+  if (across.crossRun !== 'judged') {
+    // No p-value and no interval: the samples of one invocation are not replicates across invocations.
+    Object.assign(row, across, { verdict: 'cannot tell' });
+    return row;
+  }
   const test = compareProcessMedians(pb.medians, pc.medians, 1 - alpha);
   if (test !== null) {
     row.changePct = test.changePct;
@@ -414,15 +455,30 @@ function pct(x: number): string {
 
 function verdictText(r: MetricComparison): string {
   if (r.verdict === 'too noisy') return `too noisy to gate at ${r.gatePct}%`;
+  if (r.crossRun === 'compare-only') return 'cannot tell across runs (one invocation a side): use compare';
+  if (r.crossRun === 'never') return `not gated (${r.crossRunWhy.split(':')[0]})`;
   if (r.verdict === 'cannot tell') return `cannot tell (${Math.min(r.processes.baseline, r.processes.current)} process)`;
   return r.verdict;
+}
+
+/** Which metrics the cross-run gate can judge, and which only `compare` can. */
+export function crossRunNotes(rows: readonly MetricComparison[]): string[] {
+  const only = rows.filter((r) => r.crossRun === 'compare-only'), never = rows.filter((r) => r.crossRun === 'never');
+  const judged = rows.filter((r) => r.crossRun === 'judged' && r.changePct !== null).length;
+  if (only.length === 0 && never.length === 0) return [];
+  const list = (xs: readonly MetricComparison[]): string => xs.slice(0, 8).map((r) => r.name).join(', ') + (xs.length > 8 ? `, and ${xs.length - 8} more` : '');
+  return [
+    `the cross-run gate judges ${judged} metric(s) measured in processes of their own (forks) or as exact counts` +
+      (only.length > 0 ? `; ${only.length} whole-binary metric(s) are runs of one invocation a side, one replicate across invocations, so only \`${COMPARE_HINT}\` (both builds interleaved in one invocation) can judge them: ${list(only)}` : '') +
+      (never.length > 0 ? `; never gated (one sample a side, or a ratio that can change sign): ${list(never)}` : ''),
+  ];
 }
 
 /** The comparison as a Table, for the terminal and every export. */
 export function comparisonTable(c: BaselineComparison): Table {
   const notes = [
     `baseline "${c.baselineName}" from ${c.baselineStartedAt}${c.baselineCommit ? ` (commit ${c.baselineCommit.slice(0, 10)})` : ''}`,
-    'the unit is the process: "processes" = forks (in-process suites) or runs (whole binaries) behind baseline/now; ' +
+    'the unit is the process: "processes" = forks (in-process suites) behind baseline/now; whole-binary runs (runs under processes) share their invocation, so across invocations they are one replicate a side and are not judged here; ' +
       'change of the geometric mean of the process medians; 95% interval by a hierarchical bootstrap (processes, then samples within each); ' +
       'p from Welch\'s t on the log process medians',
     `noise = between-process coefficient of variation of the process medians (the larger side); a change counts only when p < ${c.alpha} and its 95% interval (Welch's t on the log process medians) lies wholly beyond ±${c.noiseThresholdPct}% (criterion's rule), else "no change"; ` +
@@ -431,6 +487,7 @@ export function comparisonTable(c: BaselineComparison): Table {
       ? [`deterministic metrics (exact counts, simulated by callgrind; "exact" under processes): ${c.rows.filter((r) => r.deterministic).length} of ${c.rows.length}; ` +
         `a difference beyond ±${c.deterministicThresholdPct}% is a change, with no p-value or noise model (the same code repeats the same count)`]
       : []),
+    ...crossRunNotes(c.rows),
     ...c.machineWarnings.map((w) => `warning: ${w}`),
   ];
   return {

@@ -6,6 +6,7 @@
  *   prtip-perf stat [options] -- cmd…   perf stat -r for any command (see --help)
  *   prtip-perf bench [options]          every suite (the same as npm run bench)
  *   prtip-perf record [options] -- cmd… a sampled profile of one run (see --help)
+ *   prtip-perf compare [options] OLD NEW did a build make prtip faster or slower (see --help)
  */
 import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from './cli/program.js';
 import { listEvents, tracefsStatus } from './counters.js';
@@ -18,12 +19,13 @@ commands:
   stat [options] -- cmd ...  run a command repeatedly with counters on it (prtip-perf stat --help)
   bench [options]            run the benchmark suites (prtip-perf bench --help)
   record [options] -- cmd    a sampled profile of one run: kernel / user / by library (prtip-perf record --help)
+  compare [options] OLD NEW  did NEW make prtip faster or slower? interleaved, with a null control (prtip-perf compare --help)
 
 options:
   -V, --version              print the version (${packageVersion()})
   -h, --help                 this text
 
-exit status: 0 ok, 1 a command or suite failed, 2 bad options (each command's --help says more)`;
+exit status: 0 ok, 1 a command or suite failed, 2 bad options, 3 a regression beyond --fail-on-regression (each command's --help says more)`;
 
 function eventsCommand(argv: string[]): number {
   const parsed = parseCommandLine(
@@ -64,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'record':
       return (await import('./record-command.js')).recordCli(rest);
+    case 'compare':
+      return (await import('./compare/command.js')).compareCommand(rest);
     case 'bench': {
       const { benchCommand } = await import('../bench/index.js');
       return benchCommand(rest);

@@ -24,3 +24,4 @@ export { type LibrarySymbols, type SymbolizedFrame, type SymbolizedProfile, type
 export { type FunctionShare, type LibraryShare, type ProfileAnalysis, analyseProfile, foldedStacks, topFunctions } from './profile/analysis.js';
 export { demangle } from './profile/demangle.js';
 export { flameGraphSvg } from './report/flamegraph.js';
+export { type BuildInput, type CompareBinariesOptions, type CompareResult, type Comparison, type CompareVerdict, type ScenarioComparison, compareBinaries } from './compare/index.js';

@@ -21,10 +21,19 @@ function samples(center: number, spread = 0.01, n = 60, seed = 1): number[] {
   return Array.from({ length: n }, () => center * (1 + spread * (rand() + rand() + rand() - 1.5)));
 }
 
+/**
+ * A metric measured in 5 forks of 12 samples each: the cross-run gate judges only metrics
+ * with processes of their own (samples of one invocation are one replicate across invocations).
+ */
 function metric(name: string, center: number, better: Metric['better'], seed: number, spread = 0.01): Metric {
   const xs = samples(center, spread, 60, seed);
   const sorted = [...xs].sort((a, b) => a - b);
-  return { name, unit: better === 'smaller' ? 'ns/op' : 'pps', value: (sorted[29]! + sorted[30]!) / 2, better, samples: xs };
+  const mid = (ys: number[]): number => { const o = [...ys].sort((a, b) => a - b); return (o[5]! + o[6]!) / 2; };
+  const forks: ForkSummary[] = Array.from({ length: 5 }, (_, i) => {
+    const part = xs.slice(12 * i, 12 * i + 12);
+    return { fork: i, median: mid(part), n: 12, min: Math.min(...part), max: Math.max(...part), envPadBytes: i, heapPadBytes: 64 * i, samples: part };
+  });
+  return { name, unit: better === 'smaller' ? 'ns/op' : 'pps', value: (sorted[29]! + sorted[30]!) / 2, better, samples: xs, forks };
 }
 
 function run(metrics: Metric[]): BenchResult {
@@ -44,7 +53,7 @@ const baseline = run([
   metric('tiny-shift', 100, 'smaller', 5), // +1%: inside the 5% noise threshold → no change
   metric('noisy', 100, 'smaller', 6, 0.6), // +5% on ±60% noise: not significant → no change
   metric('dropped', 1, 'smaller', 7), // gone now → missing
-  { name: 'single', unit: 'ms', value: 10, better: 'smaller', samples: [10] }, // no spread: threshold only
+  { name: 'single', unit: 'ms', value: 10, better: 'smaller', samples: [10] }, // one sample a side: never gated
 ]);
 const current = run([
   metric('slower-ns', 120, 'smaller', 11),
@@ -69,8 +78,9 @@ describe('comparing with a baseline', () => {
     expect(row('noisy').verdict).toBe('no change');
     expect(row('added').verdict).toBe('new');
     expect(row('dropped').verdict).toBe('missing');
-    expect(row('single').verdict).toBe('regressed');
-    expect(verdictCounts(comparison)).toEqual({ improved: 2, regressed: 3, 'no change': 2, 'too noisy': 0, 'cannot tell': 0, new: 1, missing: 1 });
+    expect(row('single').verdict).toBe('cannot tell');
+    expect(row('single').crossRun).toBe('never');
+    expect(verdictCounts(comparison)).toEqual({ improved: 2, regressed: 2, 'no change': 2, 'too noisy': 0, 'cannot tell': 1, new: 1, missing: 1 });
   });
 
   it('reports change %, a confidence interval around it and a p-value', () => {
@@ -120,13 +130,32 @@ describe('comparing with a baseline', () => {
   });
 
   it('the gate picks regressions at or beyond PCT; the table shows all of it', () => {
-    expect(regressionsBeyond(comparison, 15).map((r) => r.name).sort()).toEqual(['fewer-pps', 'single', 'slower-ns']);
-    expect(regressionsBeyond(comparison, 25).map((r) => r.name)).toEqual(['single']);
+    expect(regressionsBeyond(comparison, 15).map((r) => r.name).sort()).toEqual(['fewer-pps', 'slower-ns']);
+    expect(regressionsBeyond(comparison, 25).map((r) => r.name)).toEqual([]);
     expect(regressionsBeyond(comparison, 50)).toEqual([]);
     const t = comparisonTable(comparison);
     expect(t.columns).toEqual(['metric', 'unit', 'better', 'baseline', 'now', 'change', '95% CI', 'p', 'processes', 'noise', 'verdict']);
     expect(t.rows.find((r) => r[0] === 'slower-ns')![10]).toBe('regressed');
     expect(String(t.rows.find((r) => r[0] === 'slower-ns')![5])).toMatch(/^\+\d+\.\d%$/);
+  });
+
+  it('across invocations, whole-binary runs of one invocation a side are "cannot tell", never gated, and the table says compare can judge them', () => {
+    // As the issue measured on identical code: 48 runs a side, one invocation each, +15% apart.
+    const runs = (center: number, seed: number): Metric => ({ name: 'prtip/prtip/syn-scan-1k/cpu', unit: 'ns', value: center, better: 'smaller', samples: samples(center, 0.05, 48, seed) });
+    const cost = (v: number): Metric => ({ name: 'prtip/runner/counting-cost', unit: 'ratio', value: v, better: 'smaller', samples: [v] });
+    const c = compareResults(run([runs(60e6, 1), cost(0.05), metric('in-process', 100, 'smaller', 2)]),
+      run([runs(69e6, 2), cost(-0.06), metric('in-process', 110, 'smaller', 3)]), 'aa', { gatePct: 10 });
+    const whole = c.rows.find((r) => r.name.endsWith('/cpu'))!;
+    expect(whole).toMatchObject({ verdict: 'cannot tell', crossRun: 'compare-only', p: null, ci: null });
+    expect(c.rows.find((r) => r.name.endsWith('counting-cost'))).toMatchObject({ verdict: 'cannot tell', crossRun: 'never' });
+    // The in-process metric keeps its sensitivity: +10% over 5 forks a side is still a regression.
+    expect(c.rows.find((r) => r.name === 'in-process')!.verdict).toBe('regressed');
+    expect(regressionsBeyond(c, 5).map((r) => r.name)).toEqual(['in-process']);
+    expect(tooNoisyToGate(c, 5)).toEqual([]);
+    const t = comparisonTable(c);
+    expect(t.notes!.join('\n')).toMatch(/only `prtip-perf compare OLD_PRTIP NEW_PRTIP` .* can judge them: prtip\/prtip\/syn-scan-1k\/cpu/);
+    expect(t.notes!.join('\n')).toMatch(/never gated .*counting-cost/);
+    expect(t.rows.find((r) => r[0] === 'prtip/prtip/syn-scan-1k/cpu')![10]).toMatch(/cannot tell across runs/);
   });
 
   it('warns when the machines differ', () => {

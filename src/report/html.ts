@@ -386,7 +386,8 @@ function htmlTable(t: Table, heading = 'h3'): string {
   return `<${heading}>${escapeXml(t.title)}</${heading}>\n<table><thead><tr>${head}</tr></thead><tbody>\n${body || `<tr><td colspan="${t.columns.length}">none</td></tr>`}\n</tbody></table>${notes ? `<ul class="notes">${notes}</ul>` : ''}`;
 }
 
-const STYLE = `
+/** The report's stylesheet, shared with other self-contained pages (compare --export-html). */
+export const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}

@@ -261,7 +261,7 @@ export function barChartSvg(chart: BarChart): string {
     .filter((g) => g.bars.length > 0);
   if (groups.length === 0) return emptyChart(chart.title);
   const names = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))];
-  const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, b.high ?? b.value].filter((v) => Number.isFinite(v))));
+  const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, b.high ?? b.value, b.low ?? b.value].filter((v) => Number.isFinite(v))));
   const positive = values.filter((v) => v > 0);
   const logY = chart.logY === true && positive.length > 0;
   const sy = logY

@@ -51,6 +51,8 @@ export interface InterleavedRuns {
   completedBlocks: number;
   /** Per completed block: each condition's wall times (ns) in that block. */
   blocks: Record<string, number[]>[];
+  /** Per completed block: each condition's whole run records in that block (CPU, RSS, counters besides wall). */
+  blockRecords: Record<string, RunRecord[]>[];
   /** Every measured run of each condition, analysed as one command. */
   results: Record<string, CommandResult>;
 }
@@ -90,9 +92,11 @@ export async function runInterleaved(conditions: readonly InterleavedCondition[]
   }
   const order: string[] = [];
   const perBlock: Record<string, number[]>[] = [];
+  const perBlockRecords: Record<string, RunRecord[]>[] = [];
   const total = blocks * conditions.length * 2;
   outer: for (const block of schedule) {
     const walls: Record<string, number[]> = Object.fromEntries(conditions.map((c) => [c.id, []]));
+    const recs: Record<string, RunRecord[]> = Object.fromEntries(conditions.map((c) => [c.id, []]));
     for (const id of block) {
       if (options.signal?.aborted) break outer;
       options.onRun?.(id, order.length, total);
@@ -106,13 +110,15 @@ export async function runInterleaved(conditions: readonly InterleavedCondition[]
       }
       order.push(id);
       walls[id]!.push(r.wallNs);
+      recs[id]!.push(r);
     }
     perBlock.push(walls);
+    perBlockRecords.push(recs);
   }
   const results: Record<string, CommandResult> = {};
   for (const c of conditions) {
     const runs = records.get(c.id)!;
     if (runs.length > 0) results[c.id] = analyse(c.command.name ?? c.command.argv.join(' '), [...c.command.argv], runs, warmup);
   }
-  return { order, completedBlocks: perBlock.length, blocks: perBlock, results };
+  return { order, completedBlocks: perBlock.length, blocks: perBlock, blockRecords: perBlockRecords, results };
 }
