@@ -1,12 +1,13 @@
 /**
- * Every ```ts block of the README is compiled under `strict` and `noUncheckedIndexedAccess`
+ * Every ```ts block of README.md and docs/*.md (the README is a front page; the examples live
+ * with their topics) is compiled under `strict` and `noUncheckedIndexedAccess`
  * against the built package,
  * imported as a user would ('prtip-perf' resolved through package.json's "types" and
  * "main"), and then run. Also checks sample()'s overloads: a synchronous function gives a
  * SampleResult, an async one a Promise (the README's example failed with 5 × TS2339).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -25,6 +26,12 @@ if (runSkip) console.log(`README examples are compiled but not run: ${runSkip}`)
 /** The ```ts blocks of a Markdown text, in order. */
 export function tsBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+}
+
+/** README.md and every docs/*.md, in a fixed order: the Markdown files whose examples are checked. */
+export function documentationFiles(): string[] {
+  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join(root, 'docs', f));
+  return [join(root, 'README.md'), ...docs];
 }
 
 /** A folder in which `import 'prtip-perf'` and `import 'tinybench'` resolve as in a user's project. */
@@ -60,7 +67,7 @@ function compile(dir: string, files: string[]): string[] {
 }
 
 describe.skipIf(!built)('README examples', () => {
-  const blocks = tsBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
+  const blocks = documentationFiles().flatMap((file) => tsBlocks(readFileSync(file, 'utf8')));
   let dir = '';
   let diagnostics: string[] = [];
   beforeAll(() => {
