@@ -111,7 +111,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       const hz = tscHz();
       const floors = floorsTable('Floors: counter reads from JS against the same syscalls on the same group fd from C (ns per read / per bracket)', pairs, hz, scaledTime(ctx, ctx.quick ? 60 : 400), [
         '"a native loop": the syscalls back to back in one C loop, the floor the targets name; "per N-API call": one crossing into the same C function per read/bracket, so the ratio is what our path adds beyond the crossing (receiver check, typed array, parsing; 3 crossings instead of 1 for the bracket)',
-        'the gap between the two references is not work our path does: a read() issued right after JS ran costs more than the next one back to back in C (README, "Floors at the machine\'s limit")',
+        'the gap between the two references is not work our path does: a read() issued right after JS ran costs more than the next one back to back in C (docs/floors.md, "Floors at the machine\'s limit")',
       ]);
       tables.push(floors.table);
       metrics.push(...floors.metrics);

@@ -156,7 +156,7 @@ describe('perf report --sort dso parsing', () => {
   });
 });
 
-// The target is 3 points; measured in the README. Here, on a busy machine and with fewer
+// The target is 3 points; measured in docs/record.md. Here, on a busy machine and with fewer
 // samples, 5 points (over 3 standard errors of the difference at ~2,000 samples each). The two
 // tools record separate runs, and on a loaded machine a neighbour can slow one phase of one run
 // (CI once saw libcrypto at 51.2 % under perf against 44.3 % here; idle runs agree within 1
