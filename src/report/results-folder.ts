@@ -13,7 +13,7 @@ export const MANIFEST = 'manifest.json';
 /** Every file `npm run bench` may write into the results folder (the manifest aside). */
 export const RESULT_FILES = [
   'bench.json', 'bench.md', 'bench.html', 'metrics.csv', 'claims.csv', 'tables.csv', 'comparison.csv',
-  'github-action-benchmark-smaller.json', 'github-action-benchmark-bigger.json', 'hyperfine.json', 'bencher.json',
+  'github-action-benchmark-smaller.json', 'github-action-benchmark-bigger.json', 'github-action-benchmark-ungated.json', 'hyperfine.json', 'bencher.json',
 ] as const;
 
 /** What manifest.json records. */
