@@ -48,6 +48,17 @@ describe('criterion family', () => {
     const slow = Array.from({ length: 3 }, (_, i) => criterionRun({ udp_packet: near(2000, i) }));
     expect(judge('udp-packet-620ns', slow).verdict).toBe('does-not-hold');
   });
+  it('runs that disagree by more than 1.25× (a busy machine moved them) cannot tell, never refute', () => {
+    const busy = [criterionRun({ 'tcp_packet_zero_copy/1000': near(175, 0), 'tcp_packet_old_api/1000': near(143, 0) }),
+      criterionRun({ 'tcp_packet_zero_copy/1000': near(114, 0), 'tcp_packet_old_api/1000': near(90, 0) }),
+      criterionRun({ 'tcp_packet_zero_copy/1000': near(147, 0), 'tcp_packet_old_api/1000': near(101, 0) })];
+    for (const id of ['zero-copy-58.8ns-17mpps', 'old-api-68.3ns-14.6mpps']) {
+      expect(judge(id, busy).verdict, id).toBe('cannot-tell');
+      expect(judge(id, busy).reason, id).toMatch(/criterion runs disagree/);
+    }
+    // three slow runs that agree still refute: the rule cannot know the machine was busy in all three
+    expect(judge('zero-copy-58.8ns-17mpps', docRuns(3, 150, 160)).verdict).toBe('does-not-hold');
+  });
   it('a non-finite or absurd estimate is no figure, never a thrown error', () => {
     const bad = [criterionRun({ 'tcp_packet_zero_copy/1000': [Infinity, -Infinity, 1e308] })];
     expect(judge('zero-copy-58.8ns-17mpps', bad).verdict).toBe('cannot-tell');

@@ -18,6 +18,22 @@ export function runToRunAllowance(runs: number): number {
   return runs >= 3 ? 0 : runs === 2 ? 0.05 : 0.10;
 }
 
+/**
+ * Runs of one build whose figures for the same benchmark lie further apart than this factor were not
+ * measured under the same conditions (a busy machine moves a process by up to 2× here): they decide
+ * nothing until rerun on a quiet machine. Two quiet runs here lay 5 % and 23 % apart.
+ */
+export const RUNS_DISAGREE_RATIO = 1.25;
+
+/** Why the runs cannot be trusted together, or null when they agree within RUNS_DISAGREE_RATIO. */
+function runsDisagree(figures: readonly { ns: number }[], what: string): string | null {
+  if (figures.length < 2) return null;
+  const ns = figures.map((f) => f.ns), ratio = Math.max(...ns) / Math.min(...ns);
+  return ratio > RUNS_DISAGREE_RATIO
+    ? `the ${figures.length} criterion runs disagree on ${what} by ${ratio.toFixed(2)}× (more than ${RUNS_DISAGREE_RATIO}×): the machine moved between them, so they decide nothing`
+    : null;
+}
+
 /** One run's figure for a benchmark: ns per packet with criterion's interval. */
 interface RunFigure {
   run: number;
@@ -84,6 +100,8 @@ function builderTime(ids: readonly string[], band: Band) {
       return { verdict: 'cannot-tell', measured: `none of ${ids.join(', ')} in the criterion results`, reason: "prtip's benchmark for this function was not run, or its output is partial", decideWith: CRITERION_HINT };
     }
     const iv = unionInterval(figures);
+    const disagree = runsDisagree(figures, figures[0]!.id);
+    if (disagree) return { verdict: 'cannot-tell', measured: runsText(figures), interval: intervalText(iv, 'ns'), band: bandText(band), reason: disagree, decideWith: CRITERION_RERUN_HINT };
     const outcome = judgeInterval(iv, band);
     return {
       verdict: outcome.verdict, measured: runsText(figures), interval: intervalText(iv, 'ns'), band: bandText(band),
@@ -127,6 +145,8 @@ function judgeSpeedup(m: Measurements): Finding {
   if (none) return none;
   const runs = savings(m);
   if (runs.length === 0) return { verdict: 'cannot-tell', measured: "prtip's old-API / zero-copy pair is not in the criterion results", reason: 'needs both tcp_packet_old_api/1000 and tcp_packet_zero_copy/1000 (or the packet_throughput pair) from one run', decideWith: CRITERION_HINT };
+  const disagree = runsDisagree(runs.map((r) => ({ ns: 1 - r.saving })), 'the zero-copy/old-API ratio');
+  if (disagree) return { verdict: 'cannot-tell', measured: runs.map((r) => `run ${r.run + 1}: zero-copy ${formatIn(r.saving, 'share')} faster`).join('; '), reason: disagree, decideWith: CRITERION_RERUN_HINT };
   // The allowance in points: ±10 % on the zero-copy/old ratio (0.85 at the claimed 15 %) is ±8.5 points for one run.
   const a = 0.85 * runToRunAllowance(runs.length);
   const iv: Interval = { low: Math.min(...runs.map((r) => r.low)) - a, high: Math.max(...runs.map((r) => r.high)) + a, point: runs.map((r) => r.saving).sort()[runs.length >> 1]! };
