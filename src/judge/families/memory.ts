@@ -389,7 +389,7 @@ function judgeBinarySize(m: Measurements): Finding {
   if (debugBytes === 0 && symbolBytes === 0) {
     return { verdict: 'cannot-tell', measured, band: bandText(SIZE_BAND),
       reason: `the binary given is stripped, while 002's 11 MB is a build that keeps symbols and debug info: a stripped build is smaller, so its size says nothing of that claim${phase4}`,
-      decideWith: 'a prtip built with CARGO_PROFILE_RELEASE_STRIP=false CARGO_PROFILE_RELEASE_DEBUG=2 cargo build --release, given as --prtip' };
+      decideWith: 'a release build of prtip with its symbols and debug info kept (CARGO_PROFILE_RELEASE_STRIP=false, CARGO_PROFILE_RELEASE_DEBUG=2), given as --prtip' };
   }
   return judged({ low: bytes, high: bytes, point: bytes }, SIZE_BAND, measured,
     `. Judged on the binary as given (it keeps ${debugBytes > 0 ? 'debug info' : 'symbols'}, like 002's): an unstripped build is larger than a stripped one by exactly that data, and another rustc or debug level moves it too${phase4}`);
