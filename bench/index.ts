@@ -21,6 +21,7 @@ import { htmlReport } from '../src/report/html.js';
 import { hyperfineExport } from '../src/report/hyperfine.js';
 import { stringifyBenchResult } from '../src/report/json.js';
 import { markdownReport } from '../src/report/markdown.js';
+import { exitStatusFor, sweepAndSay } from '../src/leftovers.js';
 import { checkResultsFolder, ResultsFolderError, writeResultsFolder } from '../src/report/results-folder.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { formatTable } from '../src/report/text.js';
@@ -95,7 +96,7 @@ that this run did not (e.g. hyperfine.json) are removed only when unchanged sinc
 hash); nothing else in the folder is touched.
 
 exit status: 0 ok, ${EXIT.suiteFailed} a suite failed, ${EXIT.usage} bad options, ${EXIT.regression} regression beyond
---fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (${EXIT.terminated} by SIGTERM); finished results are still written.`;
+--fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (${EXIT.terminated} by SIGTERM, 129 by SIGHUP); finished results are still written.`;
 
 /** The parsed command line. */
 export interface BenchOptions {
@@ -219,12 +220,15 @@ function interruptHandler(controller: AbortController, line: ProgressLine, runni
   };
   const onInt = (): void => onSignal('SIGINT');
   const onTerm = (): void => onSignal('SIGTERM');
+  const onHup = (): void => onSignal('SIGHUP'); // a closed terminal: as SIGTERM
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
   return {
     remove: () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
     },
     signal: () => first,
   };
@@ -237,7 +241,7 @@ function signalsDelivered(): Promise<void> {
 
 /** 128 + the signal's number, as a shell reports a process killed by it. */
 function exitCodeFor(signal: NodeJS.Signals | undefined): number {
-  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  return signal === undefined ? EXIT.interrupted : exitStatusFor(signal);
 }
 
 function notRun(name: string, reason: string): SuiteResult {
@@ -327,6 +331,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   // perf stat refuses an unwritable -o before it runs the command: so does --out.
   const outRefused = refusedOut(options.out);
   if (outRefused !== undefined) return outRefused;
+  await sweepAndSay('bench');
   let baseline: BenchResult | undefined;
   if (options.baseline !== undefined) {
     try {
@@ -372,7 +377,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         // is only seen now: let it be handled before deciding to start the next suite.
         await signalsDelivered();
         if (controller.signal.aborted) {
-          results.set(entry.name, notRun(entry.name, `not run: interrupted by ${interrupts.signal() === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}`));
+          results.set(entry.name, notRun(entry.name, `not run: interrupted by ${interrupts.signal() === 'SIGINT' ? 'Ctrl-C' : interrupts.signal()}`));
           continue;
         }
         running = entry.name;

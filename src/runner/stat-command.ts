@@ -22,6 +22,7 @@ import { DEFAULT_RUN_EVENTS } from './events.js';
 import type { CommandSpec } from './executor.js';
 import { expectRuns, type RunRecord } from './spawn.js';
 import { callgrindStatCommand, takeCountersOption } from '../callgrind/stat.js';
+import { sweepAndSay } from '../leftovers.js';
 
 const AFTER_HELP = `
 The command runs without a shell unless --shell is given. -P/-L replace {VAR} in the command,
@@ -383,6 +384,7 @@ export async function statCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   refuseUnwritableOutputs(args);
+  await sweepAndSay('stat'); // namespaces, cgroups and temp folders a killed run left
   const { commands, json, fieldSeparator, timeUnit } = args;
   const controller = new AbortController();
   let stoppedBy: StopSignal | undefined;
