@@ -124,7 +124,9 @@ export function checkResultsFolder(dir: string, option = '--out'): { warnings: s
   }
   probeWrite(existing, option, dir);
   if (existing !== abs) return { warnings: [] };
+  const swept = sweepTempFolders(abs);
   const { ours, listed, warnings } = ourEarlierFiles(abs);
+  warnings.unshift(...swept);
   // A file of ours by name may be replaced only when a manifest of ours lists it (older
   // versions recorded no hash); anything else by that name is the user's.
   for (const name of [...RESULT_FILES, MANIFEST]) {
@@ -188,28 +190,49 @@ function writeSynced(path: string, text: string): void {
   }
 }
 
-/** Removes temporary folders of writes that a SIGKILL interrupted (ours by name, and holding only files). */
+/**
+ * Finishes or discards writes a SIGKILL interrupted. A temporary folder holding manifest.json
+ * was complete (the manifest is renamed into it last, after every file was fsynced): its
+ * remaining files are renamed into place, the manifest last, so the folder holds that run
+ * whole. One without is discarded: the folder still holds the run before it, untouched.
+ * Returns what was done, one line each.
+ */
 export function sweepTempFolders(dir: string): string[] {
-  const removed: string[] = [];
+  const done: string[] = [];
   let names: string[] = [];
   try {
     names = readdirSync(dir);
   } catch {
-    return removed;
+    return done;
   }
   for (const n of names) {
     if (!n.startsWith(TEMP_PREFIX)) continue;
     const p = join(dir, n);
     const st = lstatSync(p);
-    if (st.isDirectory() && readdirSync(p).every((f) => lstatSync(join(p, f)).isFile())) {
-      rmSync(p, { recursive: true, force: true });
-      removed.push(n);
-    } else if (st.isFile() && n.includes('-probe-')) {
+    if (st.isFile() && n.includes('-probe-')) {
       rmSync(p, { force: true });
-      removed.push(n);
+    } else if (st.isDirectory() && readdirSync(p).every((f) => lstatSync(join(p, f)).isFile())) {
+      if (existsPlain(join(p, MANIFEST))) {
+        rollForward(dir, p);
+        done.push(`finished the write a killed run had begun (${n})`);
+      } else done.push(`discarded the unfinished write of a killed run (${n}); the previous run is untouched`);
+      rmSync(p, { recursive: true, force: true });
     }
   }
-  return removed;
+  return done;
+}
+
+function rollForward(dir: string, temp: string): void {
+  const { ours } = ourEarlierFiles(dir);
+  let manifest: ResultsManifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(temp, MANIFEST), 'utf8')) as ResultsManifest;
+  } catch {
+    return;
+  }
+  for (const f of readdirSync(temp)) if (f !== MANIFEST && manifest.files.includes(f)) renameSync(join(temp, f), join(dir, f));
+  renameSync(join(temp, MANIFEST), join(dir, MANIFEST));
+  for (const n of ours.keys()) if (!manifest.files.includes(n)) rmSync(join(dir, n), { force: true });
 }
 
 /**
@@ -219,8 +242,9 @@ export function sweepTempFolders(dir: string): string[] {
  */
 export function writeResultsFolder(dir: string, startedAt: string, files: readonly (readonly [string, string])[]): { written: string[]; removed: string[]; warnings: string[] } {
   mkdirSync(dir, { recursive: true });
-  sweepTempFolders(dir);
+  const swept = sweepTempFolders(dir);
   const { ours, warnings } = ourEarlierFiles(dir);
+  warnings.unshift(...swept);
   const names = files.map(([name]) => name);
   const stale = [...ours.keys()].filter((n) => !names.includes(n));
   const manifest: ResultsManifest = {
@@ -230,7 +254,10 @@ export function writeResultsFolder(dir: string, startedAt: string, files: readon
   const all: [string, string][] = [...files.map(([n, t]): [string, string] => [n, t]), [MANIFEST, JSON.stringify(manifest, null, 2) + '\n']];
   const temp = mkdtempSync(join(dir, TEMP_PREFIX));
   try {
-    for (const [name, text] of all) writeSynced(join(temp, name), text);
+    // The manifest gets its name in the temp folder only once every file is on disk: the
+    // mark by which a later run finishes (rather than discards) a write killed mid-rename.
+    for (const [name, text] of all) writeSynced(join(temp, name === MANIFEST ? `${MANIFEST}.partial` : name), text);
+    renameSync(join(temp, `${MANIFEST}.partial`), join(temp, MANIFEST));
     for (const [name] of all) renameSync(join(temp, name), join(dir, name));
     fsyncDir(dir);
   } finally {
