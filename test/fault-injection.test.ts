@@ -52,8 +52,8 @@ for (let t = 0; t < trials; t++) {
   rmSync(dir, { recursive: true, force: true });
   writeResultsFolder(dir, 'old', files('old', 20000));
   writeFileSync(join(dir, 'notes.txt'), 'mine');
-  // leave between 0 and 120 KB free: the new run (4 x 30 KB + manifest) fails somewhere in it
-  try { writeFileSync(join(root, 'filler'), Buffer.alloc(Math.max(0, ${512 * 1024} - 90000 - Math.floor(Math.random() * 120000)))); } catch { /* filled */ }
+  // leave between 0 and 250 KB free: the new run (4 x 30 KB + manifest, 128 KB in pages) fails somewhere in it, or fits
+  try { writeFileSync(join(root, 'filler'), Buffer.alloc(Math.max(0, ${512 * 1024} - 90000 - Math.floor(Math.random() * 250000)))); } catch { /* filled */ }
   try { checkResultsFolder(dir); } catch { out.refusedBefore++; }
   try { writeResultsFolder(dir, 'new', files('new', 30000)); } catch { out.failedWrites++; }
   if (!existsSync(join(dir, 'notes.txt')) || readFileSync(join(dir, 'notes.txt'), 'utf8') !== 'mine') out.lost++;
