@@ -129,6 +129,8 @@ export interface Namespace {
   close(): Promise<void>;
   /** Synchronous close, for exit paths. Idempotent. */
   closeSync(): void;
+  /** `await using ns = await createNamespace()`: closed at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>;
   /** True once closed. */
   readonly closed: boolean;
 }
@@ -345,6 +347,10 @@ class NamespaceImpl implements Namespace {
     live.delete(this);
     deleteSync(this.name);
     this.peer?.closeSync();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

@@ -67,3 +67,23 @@ describe('files read at the door', () => {
     expect(() => loadBaseline('fifo', dir)).toThrow(/not a regular file/);
   });
 });
+
+describe('zone ids on loopback', () => {
+  it('::1%eth0 is refused (a zone names an interface), in the address parser and by sendBatch', async () => {
+    const { parseAddress } = await import('../src/packet/address.js');
+    const { sendBatch } = await import('../src/rawio.js');
+    expect(() => parseAddress('dst', 6, '::1%eth0')).toThrow(/without a zone id/);
+    await expect(sendBatch({ family: 6, target: '::1%eth0', count: 1 } as never)).rejects.toThrow(/without a zone id/);
+  });
+});
+
+describe('native handles support using', () => {
+  it('CounterGroup has [Symbol.dispose]: 200 groups opened and disposed leave the fd count where it was', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { nativeAddon } = await import('../src/native.js');
+    const a = nativeAddon<{ CounterGroup: new (e: string[], o: object) => Disposable }>();
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 200; i++) a.CounterGroup.prototype[Symbol.dispose].call(new a.CounterGroup(['task-clock'], {}));
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before + 2);
+  });
+});
