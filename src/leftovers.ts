@@ -43,22 +43,33 @@ export function sweepForkDirs(dir = tmpdir()): string[] {
   return removed;
 }
 
-/** This process's cgroup v2 directory, when the unified hierarchy is at /sys/fs/cgroup. */
-function ownCgroupDir(): string | undefined {
+/** This process's cgroup v2 directory: its "0::" path under the cgroup2 mount (found as spawn.cc finds it). */
+export function ownCgroupDir(): string | undefined {
   try {
     const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'));
-    const dir = line === undefined ? undefined : join('/sys/fs/cgroup', line.slice(3));
-    return dir !== undefined && existsSync(join(dir, 'cgroup.procs')) ? dir : undefined;
+    if (line === undefined) return undefined;
+    const path = line.slice(3);
+    for (const m of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+      const [head, tail] = m.split(' - ');
+      if (tail === undefined || !tail.startsWith('cgroup2 ')) continue;
+      const [, , , root, mountpoint] = head!.split(' ');
+      if (root === undefined || mountpoint === undefined) continue;
+      const rel = root === '/' ? path : path === root || path.startsWith(`${root}/`) ? path.slice(root.length) : undefined;
+      if (rel === undefined) continue;
+      const dir = join(mountpoint.replace(/\\040/g, ' '), rel);
+      return existsSync(join(dir, 'cgroup.procs')) ? dir : undefined;
+    }
   } catch {
-    return undefined;
+    // no /proc: no cgroups of ours either
   }
+  return undefined;
 }
 
 /** Kills what is left in a cgroup and removes it (children first); false when it would not go. */
 function removeCgroup(dir: string): boolean {
   for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeCgroup(join(dir, e.name));
   try {
-    writeFileSync(join(dir, 'cgroup.kill'), '1');
+    writeFileSync(join(dir, 'cgroup.kill'), '1', { flag: 'r+' }); // r+: never creates the file outside a cgroup
   } catch {
     // no cgroup.kill (kernel < 5.14) or already empty
   }

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORK_DIR_PREFIX, sweepForkDirs, sweepLeftovers } from '../src/leftovers.js';
+import { FORK_DIR_PREFIX, ownCgroupDir, sweepForkDirs, sweepLeftovers } from '../src/leftovers.js';
 import { canCreateNamespaces, listHarnessNamespaces } from '../src/netns.js';
 import { checkResultsFolder, MANIFEST, TEMP_PREFIX, writeResultsFolder } from '../src/report/results-folder.js';
 
@@ -178,6 +178,16 @@ describe('SIGKILL and SIGHUP at random points', () => {
     }
     expect(left).toBe(0);
   }, 120_000);
+
+  const home = ownCgroupDir();
+  it.skipIf(home === undefined || !isRoot)('a cgroup a killed run left (with one nested in it) is removed at the next start, and the sweep names it', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const dir = join(home!, `prtip-perf-${dead}-1`);
+    mkdirSync(join(dir, 'inner'), { recursive: true });
+    const removed = await sweepLeftovers();
+    expect(removed).toContain(`cgroup ${dir}`);
+    expect(existsSync(dir)).toBe(false);
+  });
 
   const ns = canCreateNamespaces();
   it.skipIf(!ns.ok)(`SIGHUP and SIGKILL of a namespace owner, ${TRIALS} trials each: none left after the next start`, async () => {
