@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { FORK_DIR_PREFIX } from '../src/leftovers.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,7 +78,9 @@ async function runFork(name: string, ctx: SuiteContext, index: number, count: nu
   const envPadBytes = randomInt(0, ENV_PAD_MAX + 1);
   const heapPadBytes = randomInt(0, HEAP_PAD_MAX / HEAP_PAD_STEP) * HEAP_PAD_STEP;
   const meta: ForkMeta = { fork: index, pid: null, envPadBytes, heapPadBytes, cpu: null, durationMs: 0 };
-  const dir = mkdtempSync(join(tmpdir(), 'prtip-perf-fork-'));
+  // Our pid in the name: a later run's sweep removes it if this process is SIGKILLed.
+  const dir = mkdtempSync(join(tmpdir(), `${FORK_DIR_PREFIX}${process.pid}-`));
+  liveForkDirs.add(dir);
   const resultFile = join(dir, 'result.json');
   const args = [childScript(), '--suite', name, '--fork', String(index), '--forks', String(count), '--measure-scale', String(measureScale),
     '--heap-pad', String(heapPadBytes), '--env-pad', String(envPadBytes), '--result', resultFile];
@@ -117,8 +120,13 @@ async function runFork(name: string, ctx: SuiteContext, index: number, count: nu
     return { meta, error: (err as Error).message };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    liveForkDirs.delete(dir);
   }
 }
+
+/** Fork folders in use, removed on every exit path that runs exit hooks (process.exit after a third Ctrl-C). */
+const liveForkDirs = new Set<string>();
+process.on('exit', () => { for (const d of liveForkDirs) rmSync(d, { recursive: true, force: true }); });
 
 /** Runs suite `name` in `count` fresh processes, one after another, and merges them. */
 export async function runSuiteInForks(name: string, title: string, ctx: SuiteContext, count: number): Promise<SuiteResult> {

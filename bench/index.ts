@@ -22,7 +22,8 @@ import { htmlReport } from '../src/report/html.js';
 import { hyperfineExport, hyperfineJson } from '../src/report/hyperfine.js';
 import { stringifyBenchResult } from '../src/report/json.js';
 import { markdownReport } from '../src/report/markdown.js';
-import { writeResultsFolder } from '../src/report/results-folder.js';
+import { exitStatusFor, sweepAndSay } from '../src/leftovers.js';
+import { checkResultsFolder, ResultsFolderError, writeResultsFolder } from '../src/report/results-folder.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
 import { formatTable } from '../src/report/text.js';
 import { nearNames } from '../src/validate.js';
@@ -89,11 +90,14 @@ files written to --out: bench.json (schema: src/report/bench-result.schema.json)
 bench.html, metrics.csv, claims.csv, tables.csv, comparison.csv (with --baseline),
 github-action-benchmark-smaller.json / -bigger.json (customSmallerIsBetter /
 customBiggerIsBetter), bencher.json (Bencher Metric Format), hyperfine.json (whole-binary
-runs, when any ran), and manifest.json listing them. Files an earlier run wrote there that
-this run did not (e.g. hyperfine.json) are removed; nothing else in the folder is touched.
+runs, when any ran), and manifest.json listing them with their sha256. --out is checked
+before any suite runs (exit ${EXIT.usage} when unusable); files are written to a temporary
+folder, fsynced and renamed into place, the manifest last. Files an earlier run wrote there
+that this run did not (e.g. hyperfine.json) are removed only when unchanged since (their
+hash); nothing else in the folder is touched.
 
 exit status: 0 ok, ${EXIT.suiteFailed} a suite failed, ${EXIT.usage} bad options, ${EXIT.regression} regression beyond
---fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (${EXIT.terminated} by SIGTERM); finished results are still written.`;
+--fail-on-regression, ${EXIT.interrupted} interrupted by Ctrl-C (${EXIT.terminated} by SIGTERM, 129 by SIGHUP); finished results are still written.`;
 
 /** The parsed command line. */
 export interface BenchOptions {
@@ -218,12 +222,15 @@ function interruptHandler(controller: AbortController, line: ProgressLine, runni
   };
   const onInt = (): void => onSignal('SIGINT');
   const onTerm = (): void => onSignal('SIGTERM');
+  const onHup = (): void => onSignal('SIGHUP'); // a closed terminal: as SIGTERM
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
   return {
     remove: () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
     },
     signal: () => first,
   };
@@ -236,7 +243,7 @@ function signalsDelivered(): Promise<void> {
 
 /** 128 + the signal's number, as a shell reports a process killed by it. */
 function exitCodeFor(signal: NodeJS.Signals | undefined): number {
-  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  return signal === undefined ? EXIT.interrupted : exitStatusFor(signal);
 }
 
 function notRun(name: string, reason: string): SuiteResult {
@@ -278,7 +285,7 @@ async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext, forks
  * left there that this one did not write (e.g. hyperfine.json after a run without the
  * prtip suite) are removed. Returns the files written and the stale ones removed.
  */
-export function writeResults(dir: string, result: BenchResult, comparison?: BaselineComparison): { written: string[]; removed: string[] } {
+export function writeResults(dir: string, result: BenchResult, comparison?: BaselineComparison): ReturnType<typeof writeResultsFolder> {
   const files: [string, string][] = [
     ['bench.json', stringifyBenchResult(result)],
     ['bench.md', markdownReport(result, comparison)],
@@ -299,6 +306,18 @@ export function writeResults(dir: string, result: BenchResult, comparison?: Base
   return writeResultsFolder(dir, result.startedAt, files);
 }
 
+/** --out checked before anything runs: the usage exit status and one line why, or undefined when usable. */
+function refusedOut(out: string): number | undefined {
+  try {
+    for (const w of checkResultsFolder(out).warnings) console.error(`prtip-perf bench: warning: ${w}`);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof ResultsFolderError)) throw err;
+    console.error(`prtip-perf bench: ${err.message}`);
+    return EXIT.usage;
+  }
+}
+
 /** `prtip-perf bench`: returns the exit status (see USAGE). */
 export async function benchCommand(argv: string[]): Promise<number> {
   let options: BenchOptions;
@@ -313,6 +332,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT.ok;
   }
+  // perf stat refuses an unwritable -o before it runs the command: so does --out.
+  const outRefused = refusedOut(options.out);
+  if (outRefused !== undefined) return outRefused;
+  await sweepAndSay('bench');
   let baseline: BenchResult | undefined;
   if (options.baseline !== undefined) {
     try {
@@ -360,7 +383,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         // is only seen now: let it be handled before deciding to start the next suite.
         await signalsDelivered();
         if (controller.signal.aborted) {
-          results.set(entry.name, notRun(entry.name, `not run: interrupted by ${interrupts.signal() === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}`));
+          results.set(entry.name, notRun(entry.name, `not run: interrupted by ${interrupts.signal() === 'SIGINT' ? 'Ctrl-C' : interrupts.signal()}`));
           continue;
         }
         running = entry.name;
@@ -418,9 +441,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
 
     const outDir = resolve(options.out);
-    const { written, removed } = writeResults(outDir, result, comparison);
+    let wrote;
+    try {
+      wrote = writeResults(outDir, result, comparison);
+    } catch (err) {
+      console.error(`prtip-perf bench: cannot write the results to ${outDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the folder still holds the previous run, untouched`);
+      return EXIT.suiteFailed;
+    }
+    const { written, removed, warnings } = wrote;
+    for (const w of warnings) console.error(`prtip-perf bench: warning: ${w}`);
     console.log(`\nwrote ${written.length} files to ${outDir}: ${written.map((f) => f.slice(outDir.length + 1)).join(', ')}`);
-    if (removed.length > 0) console.log(`removed what an earlier run left there and this one did not write: ${removed.join(', ')}`);
+    if (removed.length > 0) console.log(`removed what an earlier run wrote there (hash recorded in its manifest unchanged) and this one did not write: ${removed.join(', ')}`);
 
     if (options.saveBaseline !== undefined) {
       if (result.interrupted) console.error(`not saving baseline "${options.saveBaseline}": the run was interrupted, so it is incomplete`);

@@ -10,7 +10,8 @@
  * noise threshold and significant; a metric whose between-process noise exceeds the
  * gate's threshold is "too noisy to gate", never "regressed".
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { checkedBenchResult, MAX_BASELINE_BYTES, readRegularFile } from './inputs.js';
 import { join, resolve } from 'node:path';
 import { parseBenchResult, stringifyBenchResult } from './report/json.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type Metric, type Table } from './report/result.js';
@@ -188,13 +189,13 @@ export function loadBaseline(name: string, dir = DEFAULT_BASELINE_DIR): BenchRes
     const hint = have.length === 0 ? `no baselines in ${resolve(dir)} yet (save one with --save-baseline ${name})` : `have: ${have.join(', ')}${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`;
     throw new RangeError(`baseline "${name}" not found (${file}); ${hint}`);
   }
-  const text = readFileSync(file, 'utf8');
+  const text = readRegularFile(file, MAX_BASELINE_BYTES); // a FIFO or a 1 GB file is refused, not waited on
   const version = (/"version"\s*:\s*(\d+)/.exec(text) ?? [])[1];
   if (version !== undefined && Number(version) < BENCH_RESULT_VERSION) {
     throw new RangeError(`baseline "${name}" (${file}) is bench result version ${version}, saved before per-process (fork) summaries existed; ` +
       `comparisons now test the variation between processes, which it does not hold. Re-create it: npm run bench -- --save-baseline ${name}`);
   }
-  return parseBenchResult(text, file);
+  return checkedBenchResult(parseBenchResult(text, file), file);
 }
 
 /** At most `max` values: the sorted samples themselves, or an even quantile grid of them. */

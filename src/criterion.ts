@@ -9,7 +9,8 @@
  * with 95% intervals) and sample.json (iters, times). <baseline> is "new" (the last run) or
  * a name given to `cargo bench -- --save-baseline NAME`. The harness never runs cargo.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { implausibleEstimate, readJsonFile } from './inputs.js';
 import { join, relative } from 'node:path';
 import type { Metric } from './report/result.js';
 
@@ -59,7 +60,7 @@ const BASELINE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const NOT_BASELINES = new Set(['report', 'change']);
 
 function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
+  return readJsonFile(path); // regular files under a size cap: a FIFO never hangs the run
 }
 
 function estimateOf(v: unknown): CriterionEstimate | null {
@@ -72,6 +73,17 @@ function estimateOf(v: unknown): CriterionEstimate | null {
     high: typeof high === 'number' && Number.isFinite(high) ? high : point,
     confidence: typeof e?.confidence_interval?.confidence_level === 'number' ? e.confidence_interval.confidence_level : 0.95,
   };
+}
+
+/** A non-finite or absurd estimate (1e308, 5e-324 ns) is a problem and "cannot tell", never a figure to judge. */
+function dropImplausible(b: CriterionBenchmark): void {
+  const why = implausibleEstimate(b.estimate);
+  if (why !== undefined) {
+    b.problems.push(`estimates.json ${b.statistic}: ${why}`);
+    b.estimate = null;
+    b.statistic = null;
+  }
+  if (implausibleEstimate(b.median) !== undefined) b.median = null;
 }
 
 /** One benchmark from its <baseline> directory; problems say what is missing. */
@@ -94,6 +106,7 @@ function readBenchmark(root: string, baselineDir: string): CriterionBenchmark | 
     if (slope) [b.estimate, b.statistic] = [slope, 'slope'];
     else if (mean) [b.estimate, b.statistic] = [mean, 'mean'];
     else b.problems.push('estimates.json has neither a slope nor a mean');
+    dropImplausible(b);
   } catch (err) {
     b.problems.push(existsSync(join(baselineDir, 'estimates.json')) ? `estimates.json unreadable (${(err as Error).message})` : 'estimates.json missing');
   }

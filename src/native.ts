@@ -21,7 +21,7 @@ export interface NativeCounterInfo {
   reason: string;
 }
 
-export interface NativeCounterGroup {
+export interface NativeCounterGroup extends Disposable {
   enable(): void;
   disable(): void;
   reset(): void;
@@ -119,7 +119,22 @@ function load(): unknown {
       cause,
     });
   }
+  addDispose(addon);
   return addon;
+}
+
+/**
+ * Every native class with close() (CounterGroup and the other handles) supports `using`:
+ * [Symbol.dispose] closes it at the end of the block. One never closed keeps its fds
+ * until the garbage collector finalizes it.
+ */
+function addDispose(addon: CoreNative): void {
+  for (const value of Object.values(addon as unknown as Record<string, unknown>)) {
+    const proto = typeof value === 'function' ? (value as { prototype?: Record<PropertyKey, unknown> }).prototype : undefined;
+    if (proto && typeof proto['close'] === 'function' && !(Symbol.dispose in proto)) {
+      Object.defineProperty(proto, Symbol.dispose, { value(this: { close(): void }) { this.close(); }, configurable: true, writable: true });
+    }
+  }
 }
 
 /** The addon, typed as the caller's slice of it. Loaded on first use. */

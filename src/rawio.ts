@@ -338,6 +338,8 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
     if (o.family === 4 ? !isIPv4(target) : !isIPv6(target)) {
       throw new TypeError(`options.target must be an IPv${o.family} address, got ${describe(target)}`);
     }
+    // ::1%eth0 names eth0: refused, never reported as loopback (the native guard sees only 16 address bytes).
+    if (target.includes('%')) throw new RangeError(`options.target must be an address without a zone id (%interface), got ${describe(target)}`);
     const allowedHere = isLoopback(target, o.family) || (peerAddress !== undefined && target === peerAddress);
     if (!allowedHere) {
       throw new PerfError(`refusing options.target ${target}: only loopback (127.0.0.0/8, ::1) or the peer of our own veth namespace is allowed`, { code: 'NOT_LOOPBACK' });

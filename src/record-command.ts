@@ -14,6 +14,7 @@ import { perfRecordShares } from './profile/perf-compare.js';
 import type { LibraryShares, RecordOptions, RecordResult } from './profile/types.js';
 import { functionReport } from './profile/function-report.js';
 import { median } from './stats.js';
+import { exitOnSignals, sweepAndSay } from './leftovers.js';
 
 const HELP = `usage: prtip-perf record [options] -- cmd args...
 
@@ -206,6 +207,17 @@ export async function recordCli(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.overheadBlocks !== undefined) return overheadCli(args, args.overheadBlocks);
+  await sweepAndSay('record');
+  // Killed mid-run: exit 128 + N (the exec helper kills the command when we are gone; exit hooks remove namespaces).
+  const stopSignals = exitOnSignals('record');
+  try {
+    return await recordAndReport(args);
+  } finally {
+    stopSignals();
+  }
+}
+
+async function recordAndReport(args: RecordArgs): Promise<number> {
   const result = await recordCommand(args.command, args.options);
   const j = recordJson(args.command, result, sharesByLibrary(result.profile));
   if (args.comparePerf) {
@@ -225,10 +237,8 @@ export async function recordCli(argv: string[]): Promise<number> {
     if (args.json !== undefined) writeFileSync(args.json, JSON.stringify({ ...j, ...functions.json }, null, 2) + '\n');
     console.log(recordText(j) + functions.text);
   }
-  if (j.samples === 0) {
-    console.error(`prtip-perf record: ${result.warnings.find((w) => w.startsWith('no samples')) ?? 'no samples'}`);
-    return 1;
-  }
+  // An idle program (sleep 1) finishing without a sample is a normal finish, not a failure.
+  if (j.samples === 0) console.error(`prtip-perf record: ${result.warnings.find((w) => w.startsWith('0 samples')) ?? '0 samples'}`);
   return 0;
 }
 

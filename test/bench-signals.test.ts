@@ -120,6 +120,14 @@ describe('bench: a late signal is honoured', () => {
     expect(r.suites).toEqual([expect.objectContaining({ suite: 'criterion', status: 'ok' })]);
   }, 120_000);
 
+  it('SIGHUP during the last suite (a closed terminal): as SIGTERM, exit 129, marked interrupted', async () => {
+    const o = await runBench('hup', LAST_SUITE_DONE, 'SIGHUP');
+    expect(o.signal).toBeNull();
+    expect(o.code, `stdout: ${o.stdout}\nstderr: ${o.stderr}`).toBe(129);
+    expect(o.stderr).toMatch(/got SIGHUP; writing the finished results/);
+    expect(benchJson(o).interrupted).toBe(true);
+  }, 120_000);
+
   it('SIGINT during the last suite: exit 130, marked interrupted', async () => {
     const o = await runBench('int', LAST_SUITE_DONE, 'SIGINT');
     expect(o.code, `stdout: ${o.stdout}\nstderr: ${o.stderr}`).toBe(130);

@@ -3,7 +3,8 @@
  * else touched), failed suites are named at the top of bench.md and bench.html without stack
  * traces, and bencher.json is in Bencher Metric Format.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import { cleanSuite, failedSuitesSentence, withoutStackTrace } from '../src/repo
 import { htmlReport } from '../src/report/html.js';
 import { markdownReport } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
-import { MANIFEST, type ResultsManifest } from '../src/report/results-folder.js';
+import { checkResultsFolder, MANIFEST, type ResultsManifest } from '../src/report/results-folder.js';
 
 const machine = await machineInfo();
 
@@ -60,16 +61,33 @@ describe('the results folder', () => {
     expect(readFileSync(join(dir, 'my-notes.txt'), 'utf8')).toBe('mine'); // not ours: untouched
   });
 
-  it('removes a file an earlier manifest named, never one outside the folder', () => {
+  it('removes only a file an earlier manifest named with its unchanged hash, never one outside the folder, a folder or a file it did not write', () => {
     const parent = mkdtempSync(join(tmpdir(), 'prtip-results-'));
     const dir = join(parent, 'results');
     writeResults(dir, benchResult([suite('checksum')]));
     writeFileSync(join(dir, 'old-export.json'), '{}');
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    mkdirSync(join(dir, 'sub'));
     writeFileSync(join(parent, 'outside.txt'), 'keep');
-    writeFileSync(join(dir, MANIFEST), JSON.stringify({ kind: 'prtip-perf/results-manifest', files: ['bench.json', 'old-export.json', '../outside.txt'] }));
-    const { removed } = writeResults(dir, benchResult([suite('checksum')]));
+    const sha = createHash('sha256').update('{}').digest('hex');
+    writeFileSync(join(dir, MANIFEST), JSON.stringify({ kind: 'prtip-perf/results-manifest', files: ['bench.json', 'old-export.json', 'notes.txt', 'sub', '../outside.txt'], sha256: { 'old-export.json': sha } }));
+    const { removed, warnings } = writeResults(dir, benchResult([suite('checksum')]));
     expect(removed).toEqual(['old-export.json']);
     expect(existsSync(join(parent, 'outside.txt'))).toBe(true);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(dir, 'sub'))).toBe(true);
+    expect(warnings.join('\n')).toMatch(/notes\.txt.*no signature/);
+    expect(warnings.join('\n')).toMatch(/"sub".*not a regular file/);
+    expect(warnings.join('\n')).toMatch(/outside\.txt.*not a plain file name/);
+  });
+
+  it('a user file by one of our names in a folder no run wrote refuses --out before the run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prtip-results-'));
+    writeFileSync(join(dir, 'comparison.csv'), 'mine');
+    expect(() => checkResultsFolder(dir)).toThrow(/comparison\.csv there was not written by prtip-perf/);
+    writeFileSync(join(dir, 'f'), 'x');
+    expect(() => checkResultsFolder(join(dir, 'f'))).toThrow(/is a file/);
+    expect(readFileSync(join(dir, 'comparison.csv'), 'utf8')).toBe('mine');
   });
 });
 

@@ -22,8 +22,23 @@
 #include "cgroup.h"
 #include "exec_helper_protocol.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace prtip {
 namespace {
+
+// Clears ASan's shadow for the child's mmap'd stack before it is unmapped (a no-op in a
+// normal build): the child wrote its frames there through our shadow memory.
+void UnpoisonChildStack(void* stack, size_t bytes) {
+#if defined(__SANITIZE_ADDRESS__)
+  __asan_unpoison_memory_region(stack, bytes);
+#else
+  (void)stack;
+  (void)bytes;
+#endif
+}
 
 const char* const kStageNames[] = PRTIP_STAGE_NAMES;
 static_assert(sizeof(kStageNames) / sizeof(kStageNames[0]) == PRTIP_STAGE_COUNT, "a name per stage");
@@ -98,6 +113,7 @@ struct ChildArgs {
 };
 
 // The child between clone and the helper's execve. It shares the parent's memory and the
+// (see UnpoisonChildStack below for the sanitizer's view of the child's stack)
 // parent thread waits until it execs or exits (CLONE_VM | CLONE_VFORK, as posix_spawn does:
 // no page tables to copy), so it runs on its own stack, calls only async-signal-safe
 // functions and writes nothing but its own stack.
@@ -294,6 +310,10 @@ void SpawnAndWait(const SpawnRequest& request, SpawnResult* result) {
   // Returns once the child has exec'd the helper or died.
   pid_t helper_pid = clone(ChildMain, static_cast<char*>(stack) + kChildStackBytes, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
   int clone_errno = errno;
+  // The child ran ChildMain on this stack in our address space (CLONE_VM), so ASan poisoned
+  // its frames' redzones in our shadow memory; unmapped as is, that poison would stay and
+  // fire on whatever V8 maps at these addresses next (a stack-buffer-underflow in Array.from).
+  UnpoisonChildStack(stack, kChildStackBytes);
   munmap(stack, kChildStackBytes);
   if (helper_pid < 0) {
     Fail(result, "SPAWN_CLONE", "clone failed", clone_errno, "clone");

@@ -20,7 +20,9 @@ export function parseAddress(param: string, family: Family, value: unknown): Buf
     return Buffer.from(value.split('.').map(Number));
   }
   if (!isIPv6(value)) throw new RangeError(`${param} must be an IPv6 address, got ${describe(value)}`);
-  let text = value.replace(/%.*$/, '');
+  // A zone id names an interface (::1%eth0): packets go to loopback only, and a header has no zone.
+  if (value.includes('%')) throw new RangeError(`${param} must be an IPv6 address without a zone id (%interface), got ${describe(value)}`);
+  let text = value;
   // A dotted IPv4 tail ("::ffff:1.2.3.4") becomes two hex groups.
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {

@@ -106,7 +106,7 @@ function warningsFor(native: NativeProfile, profile: RawProfile, cpuNs: number):
   if (profile.samples.length === 0) {
     const periodMs = 1000 / profile.frequencyHz;
     warnings.push(
-      `no samples: the command used ${(cpuNs / 1e6).toFixed(2)} ms of CPU in ${(profile.wallNs / 1e6).toFixed(2)} ms, ` +
+      `0 samples: the program used ${(cpuNs / 1e6).toFixed(2)} ms of CPU in ${(profile.wallNs / 1e6).toFixed(2)} ms, ` +
         `${cpuNs / 1e6 < periodMs ? `less than one sampling period (${periodMs.toFixed(3)} ms at ${profile.frequencyHz} Hz)` : `yet no ${profile.event} sample landed`}; ` +
         'profile a longer run or raise -F',
     );

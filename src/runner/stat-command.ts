@@ -8,7 +8,8 @@
  * into one argument first. The plan (commands × parameter values) is built before anything
  * runs, so every usage error exits 2 before the first run.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { checkOutputFile, writeFileAtomic as writeFileSync } from '../report/results-folder.js'; // each export whole: temp, fsync, rename
 import type { Command } from 'commander';
 import { checked, collect, EXIT, foldMultiValueOptions, newCommand, parseCommandLine, unfold, UsageError } from '../cli/program.js';
 import { combinations, listAxis, type ParameterAxis, scanAxis, substitute } from '../cli/parameters.js';
@@ -22,6 +23,7 @@ import { DEFAULT_RUN_EVENTS } from './events.js';
 import type { CommandSpec } from './executor.js';
 import { expectRuns, type RunRecord } from './spawn.js';
 import { callgrindStatCommand, takeCountersOption } from '../callgrind/stat.js';
+import { sweepAndSay } from '../leftovers.js';
 
 const AFTER_HELP = `
 The command runs without a shell unless --shell is given. -P/-L replace {VAR} in the command,
@@ -71,6 +73,36 @@ function seconds(flag: string): (v: string) => number {
   });
 }
 
+/** A timeout of 0 s would kill every run at once: SEC must be more than 0. */
+function timeoutSeconds(flag: string): (v: string) => number {
+  return checked((v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new RangeError(`${flag} must be a number of seconds > 0, got "${v}"`);
+    return n;
+  });
+}
+
+/** 0 turns the RSS timeline off; below 0.1 ms the sampler cannot keep up (spawn refuses it). */
+function rssIntervalMs(flag: string): (v: string) => number {
+  return checked((v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0 || (n > 0 && n < 0.1) || n > 3600e3) throw new RangeError(`${flag} must be 0 (off) or milliseconds from 0.1 to 3600000, got "${v}"`);
+    return n;
+  });
+}
+
+/** perf stat refuses an unwritable -o before it runs the command: so do --json and --export-*. */
+function refuseUnwritableOutputs(args: StatArgs): void {
+  const outputs: [string | undefined, string][] = [[args.json, '--json'], [args.exportJson, '--export-json'], [args.exportMarkdown, '--export-markdown'], [args.exportCsv, '--export-csv']];
+  for (const [path, option] of outputs) {
+    try {
+      if (path !== undefined) checkOutputFile(path, option);
+    } catch (err) {
+      throw new UsageError(`stat: ${(err as Error).message}`);
+    }
+  }
+}
+
 /** The stat parser: one definition gives the help text, the checks and the errors. */
 function statProgram(): Command {
   return newCommand('stat', 'Runs a command repeatedly with counters on it from its first instruction (software events,\nsyscall tracepoints, hardware events where present).')
@@ -90,11 +122,11 @@ function statProgram(): Command {
     .option('-C, --conclude <CMD>', 'shell command after every run (hyperfine -C)')
     .option('-s, --setup <CMD>', 'shell command once before the runs')
     .option('-c, --cleanup <CMD>', 'shell command once after the runs (hyperfine -c)')
-    .option('-t, --timeout <SEC>', 'kill the run, and all it started, after SEC seconds', seconds('-t/--timeout'))
+    .option('-t, --timeout <SEC>', 'kill the run, and all it started, after SEC seconds', timeoutSeconds('-t/--timeout'))
     .option('-i, --ignore-failure', 'keep measuring when the command exits non-zero')
     .option('--shell', 'run the command(s) through /bin/sh -c (no shell otherwise)')
     .option('--show-output', 'let the command write to this terminal (default: /dev/null)')
-    .option('--rss-interval <MS>', 'RSS timeline sampling interval (default 5; 0 = off)', seconds('--rss-interval'))
+    .option('--rss-interval <MS>', 'RSS timeline sampling interval (default 5; 0 = off)', rssIntervalMs('--rss-interval'))
     .option('-n, --command-name <NAME>', 'name shown for a command; once per command, in order (hyperfine -n)', collect)
     .option('-P, --parameter-scan <VAR MIN MAX>', 'benchmark each value MIN..MAX of {VAR} (hyperfine -P)')
     .option('-D, --parameter-step-size <DELTA>', 'step of -P (default 1)')
@@ -402,6 +434,8 @@ export async function statCommand(argv: string[]): Promise<number> {
     process.stdout.write(args.print);
     return EXIT.ok;
   }
+  refuseUnwritableOutputs(args);
+  await sweepAndSay('stat'); // namespaces, cgroups and temp folders a killed run left
   const { commands, json, fieldSeparator, timeUnit } = args;
   const controller = new AbortController();
   let stoppedBy: StopSignal | undefined;
