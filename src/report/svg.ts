@@ -254,13 +254,18 @@ export function lineChartSvg(chart: LineChart): string {
   return frame(chart.title, body, chart.xLabel + (chart.logX ? ' (log scale)' : ''), chart.yLabel + (chart.logY ? ' (log scale)' : ''), key.rows);
 }
 
-/** Grouped bars; bars with a non-finite value are left out. */
-export function barChartSvg(chart: BarChart): string {
+/** The groups with at least one drawable bar (finite, and positive on a log axis), and the bar names in order. */
+function drawableBars(chart: BarChart): { groups: BarChart['groups']; names: string[] } {
   const groups = chart.groups
     .map((g) => ({ ...g, bars: g.bars.filter((b) => Number.isFinite(b.value) && (!chart.logY || b.value > 0)) }))
     .filter((g) => g.bars.length > 0);
+  return { groups, names: [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))] };
+}
+
+/** Grouped bars; bars with a non-finite value are left out. */
+export function barChartSvg(chart: BarChart): string {
+  const { groups, names } = drawableBars(chart);
   if (groups.length === 0) return emptyChart(chart.title);
-  const names = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))];
   const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, b.high ?? b.value, b.low ?? b.value].filter((v) => Number.isFinite(v))));
   const positive = values.filter((v) => v > 0);
   const logY = chart.logY === true && positive.length > 0;
@@ -327,11 +332,8 @@ const HBAR = { labelWidth: 250, barHeight: 7, rowGap: 6, top: 40, bottom: 46, ri
  * when asked): for charts with many labelled groups, whose labels would overlap under bars.
  */
 export function horizontalBarChartSvg(chart: BarChart): string {
-  const groups = chart.groups
-    .map((g) => ({ ...g, bars: g.bars.filter((b) => Number.isFinite(b.value) && (!chart.logY || b.value > 0)) }))
-    .filter((g) => g.bars.length > 0);
+  const { groups, names } = drawableBars(chart);
   if (groups.length === 0) return emptyChart(chart.title);
-  const names = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))];
   const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value, b.low ?? b.value, b.high ?? b.value])).filter((v) => Number.isFinite(v) && (!chart.logY || v > 0));
   const logX = chart.logY === true;
   const x0 = HBAR.labelWidth, x1 = WIDTH - HBAR.right;
