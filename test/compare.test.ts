@@ -22,7 +22,7 @@ import type { RunRecord } from '../src/runner/spawn.js';
 import { seededRandom } from '../src/stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'bench', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'prtip-compare-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

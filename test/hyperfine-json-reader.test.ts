@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hyperfineJson } from '../src/report/hyperfine.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'bench', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'prtip-hyperfine-reader-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const python = spawnSync('python3', ['-c', 'import json, statistics'], { encoding: 'utf8' }).status === 0 ? 'python3' : null;

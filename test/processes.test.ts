@@ -16,7 +16,7 @@ import { findExecutable, resolveExecutable, spawnCounted } from '../src/runner/s
 import { median } from '../src/stats.js';
 
 const root = packageRoot();
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'bench', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'prtip-processes-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -17,7 +17,7 @@ import type { RawProfile } from '../src/profile/types.js';
 import { findExecutable, spawnSampled } from '../src/runner/spawn.js';
 import { RUNS, badInteger, fuzzTarget, notString, printCounts } from './fuzz-bad-values.js';
 
-const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
+const cli = join(packageRoot(), 'dist', 'bench', 'cli.js');
 const python = findExecutable('python3.11', '/usr/bin:/bin') ?? findExecutable('python3', '/usr/bin:/bin');
 // A CPU-bound command with a known library split: zlib, OpenSSL's sha256, the interpreter.
 const cpuScript = (scale: number): string =>

@@ -79,7 +79,7 @@ describe('CountedBench (tinybench)', () => {
 });
 
 describe('CLI', () => {
-  const cli = join(packageRoot(), 'dist', 'src', 'cli.js');
+  const cli = join(packageRoot(), 'dist', 'bench', 'cli.js');
   it.skipIf(!existsSync(cli))('events --json prints every event with its state and reason', () => {
     const out = spawnSync(process.execPath, [cli, 'events', '--json'], { encoding: 'utf8' });
     expect(out.status).toBe(0);

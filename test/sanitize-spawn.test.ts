@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnCounted } from '../src/runner/spawn.js';
 
 const SPAWNS = Number(process.env.PRTIP_PERF_SANITIZE_SPAWNS ?? 300);
-const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
+const cli = new URL('../dist/bench/cli.js', import.meta.url).pathname;
 
 describe('the spawn path', () => {
   it(`spawnCounted ${SPAWNS} times, a large Array.from every 50: every child exits 0`, async () => {

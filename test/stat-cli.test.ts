@@ -18,7 +18,7 @@ import { spawnCounted } from '../src/runner/spawn.js';
 import { parseStatArgs } from '../src/runner/stat-command.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'bench', 'cli.js');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const tmp = mkdtempSync(join(tmpdir(), 'prtip-stat-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'bench', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'prtip-stat-dropin-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -36,7 +36,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 const dist = process.argv[2];
 // First, before this process looks for tracefs: the listing is what mounts it, and says so.
-const cliEvents = spawnSync(process.execPath, [dist + '/cli.js', 'events'], { encoding: 'utf8', timeout: 60000 });
+const cliEvents = spawnSync(process.execPath, [dist + '/../bench/cli.js', 'events'], { encoding: 'utf8', timeout: 60000 });
 const { listEvents, sample, tracefsStatus } = await import(dist + '/index.js');
 const { machineInfo } = await import(dist + '/machine.js');
 const { nativeAddon } = await import(dist + '/native.js');
@@ -46,7 +46,7 @@ const events = listEvents();
 const sampled = sample(() => { let x = 0; for (let i = 0; i < 20000; i++) x += Math.sqrt(i); return x; },
   { events: ['task-clock', 'raw_syscalls:sys_enter'], iterations: 20 });
 const machine = (await machineInfo()).perf;
-const stat = spawnSync(process.execPath, [dist + '/cli.js', 'stat', '-r', '3', '-w', '0', '--json', '-', '--', '/bin/true'],
+const stat = spawnSync(process.execPath, [dist + '/../bench/cli.js', 'stat', '-r', '3', '-w', '0', '--json', '-', '--', '/bin/true'],
   { encoding: 'utf8', timeout: 60000 });
 console.log(JSON.stringify({
   status: tracefsStatus(), events, sample: sampled.counters, machine, misspelt,

@@ -3,7 +3,7 @@
  * errors that name the option), usage errors as exit status 2, and the package version.
  *
  * A new subcommand builds its parser with `newCommand()`, parses with `parseCommandLine()`
- * and returns `EXIT.usage` through a thrown UsageError; src/cli.ts maps errors to statuses.
+ * and returns `EXIT.usage` through a thrown UsageError; bench/cli.ts maps errors to statuses.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * prtip-perf: the command line.
+ * prtip-perf: the command line. It lives beside the suites because it is the one file that imports
+ * both the library (src/) and the suites (bench/): the library never imports its consumers.
  *   prtip-perf --version                 the package version
  *   prtip-perf events [--json]          what can be counted here, and why not
  *   prtip-perf stat [options] -- cmd…   perf stat -r for any command (see --help)
@@ -8,9 +9,9 @@
  *   prtip-perf record [options] -- cmd… a sampled profile of one run (see --help)
  *   prtip-perf compare [options] OLD NEW did a build make prtip faster or slower (see --help)
  */
-import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from './cli/program.js';
-import { listEvents, tracefsStatus } from './counters.js';
-import { PerfError } from './errors.js';
+import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from '../src/cli/program.js';
+import { listEvents, tracefsStatus } from '../src/counters.js';
+import { PerfError } from '../src/errors.js';
 
 const USAGE = `usage: prtip-perf <command> [options]
 
@@ -61,15 +62,15 @@ async function main(argv: string[]): Promise<number> {
     case 'events':
       return eventsCommand(rest);
     case 'stat': {
-      const { statCommand } = await import('./runner/stat-command.js');
+      const { statCommand } = await import('../src/runner/stat-command.js');
       return statCommand(rest);
     }
     case 'record':
-      return (await import('./record-command.js')).recordCli(rest);
+      return (await import('../src/record-command.js')).recordCli(rest);
     case 'compare':
-      return (await import('./compare/command.js')).compareCommand(rest);
+      return (await import('../src/compare/command.js')).compareCommand(rest);
     case 'bench': {
-      const { benchCommand } = await import('../bench/index.js');
+      const { benchCommand } = await import('./index.js');
       return benchCommand(rest);
     }
     case '-V':
