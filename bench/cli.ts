@@ -13,7 +13,7 @@ import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from '
 import { listEvents, tracefsStatus } from '../src/counters.js';
 import { PerfError } from '../src/errors.js';
 
-const USAGE = `usage: prtip-perf <command> [options]
+const USAGE = `Usage: prtip-perf <command> [options]
 
 commands:
   events [--json]            list every event with supported / unsupported and the reason

@@ -55,7 +55,7 @@ export const EXIT = { ok: 0, suiteFailed: 1, usage: 2, regression: 3, interrupte
 const DEFAULT_OUT = 'results';
 const GOAL_MS = { quick: 60_000, full: 300_000 };
 
-const USAGE = `usage: prtip-perf bench [options]      (also: npm run bench -- [options])
+const USAGE = `Usage: prtip-perf bench [options]      (also: npm run bench -- [options])
 
 Runs every benchmark suite (${SUITES.map((s) => s.name).join(', ')}), prints their tables
 and the claims table, and writes the results folder.

@@ -16,7 +16,7 @@ import { functionReport } from './profile/function-report.js';
 import { median } from './stats.js';
 import { exitOnSignals, sweepAndSay } from './leftovers.js';
 
-const HELP = `usage: prtip-perf record [options] -- cmd args...
+const HELP = `Usage: prtip-perf record [options] -- cmd args...
 
 Runs the command once with a sampling perf event on it from its execve on (its
 threads and child processes too) and prints where its CPU went: kernel vs user
