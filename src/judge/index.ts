@@ -26,11 +26,6 @@ export const CLAIMS: readonly Claim[] = [
   ...PROFILE_CLAIMS, ...TOOL_CLAIMS, ...PEERS_CLAIMS, ...ELSEWHERE_CLAIMS,
 ];
 
-/** The claim with `id`, or undefined. */
-export function claimById(id: string): Claim | undefined {
-  return CLAIMS.find((c) => c.id === id);
-}
-
 /** One claim's row: its words and what its judge found. A judge that throws gives "cannot tell" with the error, never a lost table. */
 export function judgeClaim(claim: Claim, m: Measurements): ClaimRow {
   let f;

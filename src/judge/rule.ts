@@ -7,6 +7,7 @@
  * the margin, which is why every band has one. The interval is between processes or runs (never
  * the samples of one process), or a bound: a massif lower bound is [L, ∞), an RSS upper bound [0, U].
  */
+import { median } from '../stats.js';
 import type { Verdict } from '../report/result.js';
 
 /** How a figure in the claim's unit is shown. */
@@ -100,13 +101,5 @@ export function judgeInterval(iv: Interval | null, band: Band): Outcome {
 export function spanOf(values: readonly number[]): Interval | null {
   const finite = values.filter((x) => Number.isFinite(x));
   if (finite.length === 0 || finite.length < values.length) return null;
-  const sorted = [...finite].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const point = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { low: sorted[0]!, high: sorted[sorted.length - 1]!, point };
-}
-
-/** `iv` widened by ±`fraction` of itself (the run-to-run allowance for figures that come from one run). */
-export function widen(iv: Interval, fraction: number): Interval {
-  return { ...iv, low: iv.low * (1 - fraction), high: iv.high * (1 + fraction) };
+  return { low: Math.min(...finite), high: Math.max(...finite), point: median(finite) };
 }
