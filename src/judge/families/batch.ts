@@ -3,6 +3,7 @@
  * and into a harness namespace, in forks). Every figure is formed inside one process (rounds of
  * one fork share its machine state) and the interval spans the processes.
  */
+import { median } from '../../stats.js';
 import { type Claim, type Finding, unmeasurable } from '../claim.js';
 import { type Measurements, forkSamples, metricOf, suiteMissing } from '../measurements.js';
 import { type Band, type Unit, bandText, formatIn, intervalText, judgeInterval, spanOf } from '../rule.js';
@@ -26,8 +27,8 @@ function perFork(m: Measurements, series: readonly string[], f: (series: string,
   for (const s of series) for (const k of forksOf(m, `${point(s, 1)}/pps`).keys()) forks.add(k);
   const out: number[] = [];
   for (const fork of [...forks].sort((a, b) => a - b)) {
-    const xs = series.map((s) => f(s, fork)).filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-    if (xs.length > 0) out.push(xs.length % 2 ? xs[xs.length >> 1]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2);
+    const xs = series.map((s) => f(s, fork)).filter((x): x is number => x !== null && Number.isFinite(x));
+    if (xs.length > 0) out.push(median(xs));
   }
   return out;
 }
@@ -76,7 +77,7 @@ export function gainsByFork(m: Measurements): number[] {
       r100.forEach((x, i) => { if (x > 0) (byFork.get(fork) ?? byFork.set(fork, []).get(fork)!).push(Math.max(r200[i]!, r300[i]!) / x - 1); });
     }
   }
-  return [...byFork.values()].map((g) => g.sort((x, y) => x - y)).map((g) => (g.length % 2 ? g[g.length >> 1]! : (g[g.length / 2 - 1]! + g[g.length / 2]!) / 2));
+  return [...byFork.values()].map(median);
 }
 
 /** Per process: system ns per packet with one sendto per packet ÷ with sendmmsg at 64. */

@@ -8,6 +8,7 @@
  * ±10 % for one run (twice the ±5 % drift between whole runs measured on this VM; two quiet runs
  * of one build here put tcp_packet_zero_copy/1000 23 % apart), ±5 % for two.
  */
+import { median } from '../../stats.js';
 import { CRITERION_HINT, CRITERION_RERUN_HINT, type CriterionBenchmark, type CriterionResults, mapCriterionId } from '../../criterion.js';
 import { type Claim, type Finding, unmeasurable } from '../claim.js';
 import type { Measurements } from '../measurements.js';
@@ -67,11 +68,10 @@ function figuresOf(runs: readonly CriterionResults[], ids: readonly string[]): R
 /** The union of the runs' intervals, widened by the allowance for the number of runs. */
 function unionInterval(figures: readonly { ns: number; low: number; high: number }[]): Interval {
   const a = runToRunAllowance(figures.length);
-  const sorted = figures.map((f) => f.ns).sort((x, y) => x - y);
   return {
     low: Math.min(...figures.map((f) => f.low)) * (1 - a),
     high: Math.max(...figures.map((f) => f.high)) * (1 + a),
-    point: sorted[sorted.length >> 1]!,
+    point: median(figures.map((f) => f.ns)),
   };
 }
 
@@ -149,7 +149,7 @@ function judgeSpeedup(m: Measurements): Finding {
   if (disagree) return { verdict: 'cannot-tell', measured: runs.map((r) => `run ${r.run + 1}: zero-copy ${formatIn(r.saving, 'share')} faster`).join('; '), reason: disagree, decideWith: CRITERION_RERUN_HINT };
   // The allowance in points: ±10 % on the zero-copy/old ratio (0.85 at the claimed 15 %) is ±8.5 points for one run.
   const a = 0.85 * runToRunAllowance(runs.length);
-  const iv: Interval = { low: Math.min(...runs.map((r) => r.low)) - a, high: Math.max(...runs.map((r) => r.high)) + a, point: runs.map((r) => r.saving).sort()[runs.length >> 1]! };
+  const iv: Interval = { low: Math.min(...runs.map((r) => r.low)) - a, high: Math.max(...runs.map((r) => r.high)) + a, point: median(runs.map((r) => r.saving)) };
   const outcome = judgeInterval(iv, SPEEDUP_BAND);
   const measured = runs.map((r) => `run ${r.run + 1} ${r.ids}: zero-copy ${formatIn(r.saving, 'share')} faster [${formatIn(r.low, 'share')}, ${formatIn(r.high, 'share')}]`).join('; ') +
     (a > 0 ? ` (${runs.length} run${runs.length === 1 ? '' : 's'}: ±${formatIn(a, 'share')} run-to-run allowance added)` : '');

@@ -11,6 +11,7 @@
  *  - RssAnon (resident heap + stacks + anonymous maps, without valgrind) is an upper bound on the
  *    resident heap: [0, U]. It can confirm "< X", never a point figure.
  */
+import { median } from '../../stats.js';
 import type { Claim, Finding } from '../claim.js';
 import { type Measurements, suiteMissing } from '../measurements.js';
 import { type Band, type Interval, bandText, formatIn, intervalText, judgeInterval } from '../rule.js';
@@ -367,10 +368,6 @@ function judgeSvSlowdown(m: Measurements): Finding {
     '', `${BENCH_FULL}; the massif run of -sV must complete (~35 s), longer than the suite's valgrind budget allows`);
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** "8.4 MB → 11 MB": the binary given, as it is on disk. */
 const SIZE_BAND: Band = mbBand(11, 1 / 22, 1 / 11,
