@@ -6,9 +6,9 @@
  *   node dist/bench/callgrind-child.js SUITE OUTFILE [--quick]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { allocatorCost, avx512BlockedReason, callgrindStatus, measureNativeBlock } from '../src/callgrind.js';
+import { allocatorCost, avx512BlockedReason, callgrindStatus, measureNativeBlock } from '../src/measure/callgrind.js';
 import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindTaskResult } from './callgrind-plans.js';
-import { checksumVariants } from '../src/packet.js';
+import { checksumVariants } from '../src/measure/packet/index.js';
 
 const [suiteName, outFile] = process.argv.slice(2);
 const plan = suiteName === undefined ? undefined : CALLGRIND_PLANS.get(suiteName);

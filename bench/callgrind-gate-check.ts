@@ -2,14 +2,14 @@
  * Does the gate work on callgrind's instruction counts? Counts the checksum suite under
  * callgrind once as the baseline, then N more times clean (A/A: nothing may be flagged) and
  * N times with PRTIP_PERF_INJECT_SLOWDOWN=VARIANT:PERCENT (the variant's kernels must be
- * flagged every time), each compared with the baseline by src/baseline.ts.
+ * flagged every time), each compared with the baseline by src/analyse/baseline.ts.
  *
  *   node dist/bench/callgrind-gate-check.js [--runs N] [--inject wide64:1] [--suite checksum]
  */
 import { loadavg } from 'node:os';
-import { compareResults } from '../src/baseline.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
-import { machineInfo } from '../src/machine.js';
+import { compareResults } from '../src/analyse/baseline.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/model/result.js';
+import { machineInfo } from '../src/measure/machine.js';
 import { runSuiteUnderCallgrind } from './callgrind.js';
 import type { SuiteContext } from './suite.js';
 

@@ -6,11 +6,11 @@
  * Every figure is labelled "simulated by callgrind": these are instructions of valgrind's
  * synthetic CPU, never a PMU count.
  */
-import { ChecksumKernel, CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, SUM_VARIANTS, checksumVariants } from '../src/packet.js';
-import { CALLGRIND_EVENTS, CALLGRIND_SOURCE, callgrindLabel } from '../src/callgrind.js';
-import type { Metric, Table } from '../src/report/result.js';
-import { randomData } from './checksum.bench.js';
-import { GROUPS, KINDS } from './packet-crafting.bench.js';
+import { ChecksumKernel, CRAFT_STRATEGIES, type CraftStrategy, CraftKernel, SUM_VARIANTS, checksumVariants } from '../src/measure/packet/index.js';
+import { CALLGRIND_EVENTS, CALLGRIND_SOURCE, callgrindLabel } from '../src/measure/callgrind.js';
+import type { Metric, Table } from '../src/model/result.js';
+import { randomData } from './suites/checksum.bench.js';
+import { GROUPS, KINDS } from './suites/packet-crafting.bench.js';
 
 /** One measured block: `make()` builds the kernel and returns the call that runs it once. */
 export interface CallgrindTask {

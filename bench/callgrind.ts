@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CALLGRIND_SOURCE, VALGRIND_PACKAGE, findValgrind, runCallgrind } from '../src/callgrind.js';
-import { packageRoot } from '../src/native.js';
-import type { SuiteResult } from '../src/report/result.js';
-import { openCounters } from '../src/counters.js';
+import { CALLGRIND_SOURCE, VALGRIND_PACKAGE, findValgrind, runCallgrind } from '../src/measure/callgrind.js';
+import { packageRoot } from '../src/core/native.js';
+import type { SuiteResult } from '../src/model/result.js';
+import { openCounters } from '../src/measure/counters.js';
 import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindPlan, type CallgrindTaskResult, type PmuSideBySide } from './callgrind-plans.js';
 import type { SuiteContext } from './suite.js';
 

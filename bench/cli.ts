@@ -10,8 +10,8 @@
  *   prtip-perf compare [options] OLD NEW did a build make prtip faster or slower (see --help)
  */
 import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from '../src/cli/program.js';
-import { listEvents, tracefsStatus } from '../src/counters.js';
-import { PerfError } from '../src/errors.js';
+import { listEvents, tracefsStatus } from '../src/measure/counters.js';
+import { PerfError } from '../src/core/errors.js';
 
 const USAGE = `Usage: prtip-perf <command> [options]
 
@@ -62,13 +62,13 @@ async function main(argv: string[]): Promise<number> {
     case 'events':
       return eventsCommand(rest);
     case 'stat': {
-      const { statCommand } = await import('../src/runner/stat-command.js');
+      const { statCommand } = await import('../src/cli/commands/stat.js');
       return statCommand(rest);
     }
     case 'record':
-      return (await import('../src/record-command.js')).recordCli(rest);
+      return (await import('../src/cli/commands/record.js')).recordCli(rest);
     case 'compare':
-      return (await import('../src/compare/command.js')).compareCommand(rest);
+      return (await import('../src/cli/commands/compare.js')).compareCommand(rest);
     case 'bench': {
       const { benchCommand } = await import('./index.js');
       return benchCommand(rest);

@@ -11,12 +11,12 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { FORK_DIR_PREFIX } from '../src/leftovers.js';
+import { FORK_DIR_PREFIX } from '../src/measure/leftovers.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ForkSummary, Metric, SuiteResult, Table } from '../src/report/result.js';
-import { cvPercent, hierarchicalBootstrap, max, median, min, quantile } from '../src/stats.js';
+import type { ForkSummary, Metric, SuiteResult, Table } from '../src/model/result.js';
+import { cvPercent, hierarchicalBootstrap, max, median, min, quantile } from '../src/core/stats.js';
 import type { SuiteContext } from './suite.js';
 
 /** The padding variable's name: its length (0 … ENV_PAD_MAX bytes) moves the initial stack. */

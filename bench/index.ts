@@ -9,9 +9,9 @@ import { pathToFileURL } from 'node:url';
 import {
   type BaselineComparison, DEFAULT_BASELINE_DIR, DEFAULT_NOISE_THRESHOLD_PCT, compareResults, comparisonTable, loadBaseline,
   COMPARE_HINT, regressionsBeyond, saveBaseline, tooNoisyToGate, validateBaselineName, verdictCounts,
-} from '../src/baseline.js';
-import { machineInfo, machineSummary } from '../src/machine.js';
-import { ProgressLine } from '../src/progress.js';
+} from '../src/analyse/baseline.js';
+import { machineInfo, machineSummary } from '../src/measure/machine.js';
+import { ProgressLine } from '../src/core/progress.js';
 import { claimsTable } from '../src/report/claims.js';
 import { judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { claimsCsv, comparisonCsv, metricsCsv, tablesCsv } from '../src/report/csv.js';
@@ -20,14 +20,14 @@ import { cleanSuite } from '../src/report/failures.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
 import { htmlReport } from '../src/report/html.js';
 import { hyperfineExport, hyperfineJson } from '../src/report/hyperfine.js';
-import { stringifyBenchResult } from '../src/report/json.js';
+import { stringifyBenchResult } from '../src/model/json.js';
 import { markdownReport } from '../src/report/markdown.js';
-import { exitStatusFor, sweepAndSay } from '../src/leftovers.js';
+import { exitStatusFor, sweepAndSay } from '../src/measure/leftovers.js';
 import { checkResultsFolder, ResultsFolderError, writeResultsFolder } from '../src/report/results-folder.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
-import { formatTable } from '../src/report/text.js';
-import { nearNames } from '../src/validate.js';
-import type { CriterionResults } from '../src/criterion.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/model/result.js';
+import { formatTable } from '../src/core/text.js';
+import { nearNames } from '../src/core/validate.js';
+import type { CriterionResults } from '../src/measure/criterion.js';
 import { COUNTER_BACKENDS, type CounterBackend, runSuiteUnderCallgrind } from './callgrind.js';
 import { runSuiteInForks } from './fork.js';
 import { type Suite, type SuiteContext, criterionOption, printSuite } from './suite.js';
@@ -38,12 +38,12 @@ import { type Suite, type SuiteContext, criterionOption, printSuite } from './su
  * reads files and prtip runs whole binaries, each run already its own process.
  */
 export const SUITES: readonly { name: string; forked: boolean; load: () => Promise<Suite> }[] = [
-  { name: 'counters', forked: true, load: async () => (await import('./counters.bench.js')).suite },
-  { name: 'checksum', forked: true, load: async () => (await import('./checksum.bench.js')).suite },
-  { name: 'packet-crafting', forked: true, load: async () => (await import('./packet-crafting.bench.js')).suite },
-  { name: 'batch-size', forked: true, load: async () => (await import('./batch-size.bench.js')).suite },
-  { name: 'criterion', forked: false, load: async () => (await import('./criterion.bench.js')).suite },
-  { name: 'prtip', forked: false, load: async () => (await import('./prtip.bench.js')).suite },
+  { name: 'counters', forked: true, load: async () => (await import('./suites/counters.bench.js')).suite },
+  { name: 'checksum', forked: true, load: async () => (await import('./suites/checksum.bench.js')).suite },
+  { name: 'packet-crafting', forked: true, load: async () => (await import('./suites/packet-crafting.bench.js')).suite },
+  { name: 'batch-size', forked: true, load: async () => (await import('./suites/batch-size.bench.js')).suite },
+  { name: 'criterion', forked: false, load: async () => (await import('./suites/criterion.bench.js')).suite },
+  { name: 'prtip', forked: false, load: async () => (await import('./suites/prtip.bench.js')).suite },
 ];
 
 /** Forks per in-process suite unless --forks says otherwise: enough for a between-process test, within the time goals. */
@@ -86,7 +86,7 @@ options:
   --fail-on-regression PCT    exit ${EXIT.regression} when a metric regressed by PCT % or more (needs --baseline)
   -h, --help                  this text
 
-files written to --out: bench.json (schema: src/report/bench-result.schema.json), bench.md,
+files written to --out: bench.json (schema: src/model/bench-result.schema.json), bench.md,
 bench.html, metrics.csv, claims.csv, tables.csv, comparison.csv (with --baseline),
 github-action-benchmark-smaller.json / -bigger.json (customSmallerIsBetter /
 customBiggerIsBetter), bencher.json (Bencher Metric Format), hyperfine.json (whole-binary

@@ -15,11 +15,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_NOISE_THRESHOLD_PCT, compareResults, loadBaseline, runWideShiftPct } from '../src/baseline.js';
-import { parseBenchResult } from '../src/report/json.js';
-import type { BenchResult, Metric } from '../src/report/result.js';
-import { formatTable } from '../src/report/text.js';
-import { hierarchicalBootstrap } from '../src/stats.js';
+import { DEFAULT_NOISE_THRESHOLD_PCT, compareResults, loadBaseline, runWideShiftPct } from '../src/analyse/baseline.js';
+import { parseBenchResult } from '../src/model/json.js';
+import type { BenchResult, Metric } from '../src/model/result.js';
+import { formatTable } from '../src/core/text.js';
+import { hierarchicalBootstrap } from '../src/core/stats.js';
 
 const USAGE = `usage: node dist/bench/replication-check.js [options]
 

@@ -6,13 +6,13 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { delimiter } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type CriterionResults, readCriterion } from '../src/criterion.js';
-import { PerfError } from '../src/errors.js';
-import type { SuiteResult, Table } from '../src/report/result.js';
+import { type CriterionResults, readCriterion } from '../src/measure/criterion.js';
+import { PerfError } from '../src/core/errors.js';
+import type { SuiteResult, Table } from '../src/model/result.js';
 import { claimsTable } from '../src/report/claims.js';
 import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
-import { formatTable } from '../src/report/text.js';
-import { ProgressLine } from '../src/progress.js';
+import { formatTable } from '../src/core/text.js';
+import { ProgressLine } from '../src/core/progress.js';
 
 export interface SuiteContext {
   /** Shorter runs for CI (`--quick`). */

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { benchCommand } from '../bench/index.js';
 import {
   DEFAULT_NOISE_THRESHOLD_PCT, bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline, tooNoisyToGate, verdictCounts,
-} from '../src/baseline.js';
-import { machineInfo } from '../src/machine.js';
-import { parseBenchResult, stringifyBenchResult } from '../src/report/json.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type ForkSummary, type Metric } from '../src/report/result.js';
-import { seededRandom } from '../src/stats.js';
+} from '../src/analyse/baseline.js';
+import { machineInfo } from '../src/measure/machine.js';
+import { parseBenchResult, stringifyBenchResult } from '../src/model/json.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type ForkSummary, type Metric } from '../src/model/result.js';
+import { seededRandom } from '../src/core/stats.js';
 import { DEFAULT_FORKS } from '../bench/index.js';
 
 const machine = await machineInfo();

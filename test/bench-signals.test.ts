@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../src/native.js';
+import { packageRoot } from '../src/core/native.js';
 
 const root = packageRoot();
 const benchJs = join(root, 'dist', 'bench', 'index.js');

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { binarySize } from '../src/runner/binary-size.js';
+import { binarySize } from '../src/measure/runner/binary-size.js';
 
 describe('binarySize', () => {
   it('reads an ELF file: its size, and debug and symbol sections within it', () => {

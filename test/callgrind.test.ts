@@ -7,17 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { runSuiteUnderCallgrind } from '../bench/callgrind.js';
 import { linearFit } from '../bench/callgrind-plans.js';
 import { parseBenchArgs } from '../bench/index.js';
-import { DEFAULT_DETERMINISTIC_THRESHOLD_PCT, compareResults, comparisonTable, regressionsBeyond } from '../src/baseline.js';
+import { DEFAULT_DETERMINISTIC_THRESHOLD_PCT, compareResults, comparisonTable, regressionsBeyond } from '../src/analyse/baseline.js';
 import {
   ALLOCATOR_FUNCTIONS, CALLGRIND_SOURCE, allocatorCost, callgrindLabel, callgrindStatus, findValgrind, measureNativeBlock, parseCallgrindDump,
   runCallgrind, sampleBackend, selfCostByFunction,
-} from '../src/callgrind.js';
-import { takeCountersOption } from '../src/callgrind/stat.js';
-import { PerfError } from '../src/errors.js';
-import { machineInfo } from '../src/machine.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type Metric } from '../src/report/result.js';
-import { sample } from '../src/sample.js';
-import { CountedBench } from '../src/tinybench-counters.js';
+} from '../src/measure/callgrind.js';
+import { takeCountersOption } from '../src/cli/commands/stat-callgrind.js';
+import { PerfError } from '../src/core/errors.js';
+import { machineInfo } from '../src/measure/machine.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type Metric } from '../src/model/result.js';
+import { sample } from '../src/measure/sample.js';
+import { CountedBench } from '../src/measure/tinybench-counters.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const valgrind = findValgrind();
@@ -142,7 +142,7 @@ describe('the gate on deterministic metrics', async () => {
 
   it('an A/A comparison flags nothing; 1 % more instructions is a regression; 0.05 % is not', () => {
     const aa = compareResults(base, base, 'aa');
-    // The timed metric has one sample a side: never gated across runs (src/baseline.ts CrossRun), so "cannot tell".
+    // The timed metric has one sample a side: never gated across runs (src/analyse/baseline.ts CrossRun), so "cannot tell".
     expect(aa.rows.every((r) => r.verdict === (r.name === 'timed' ? 'cannot tell' : 'no change'))).toBe(true);
     const now = result([exact('a', 6063.25 * 1.01), exact('b', 634.25 * 0.99), exact('c', 100050), { name: 'timed', unit: 'ns/op', value: 10.4, better: 'smaller', samples: [10.4] }]);
     const c = compareResults(base, now, 'base');
@@ -189,8 +189,8 @@ describe('under valgrind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prtip-perf-cgt-'));
     const script = join(dir, 'child.mjs');
     writeFileSync(script, `
-      import { ChecksumKernel, checksumVariants } from ${JSON.stringify(join(ROOT, 'dist/src/packet.js'))};
-      import { avx512BlockedReason, measureNativeBlock } from ${JSON.stringify(join(ROOT, 'dist/src/callgrind.js'))};
+      import { ChecksumKernel, checksumVariants } from ${JSON.stringify(join(ROOT, 'dist/src/measure/packet/index.js'))};
+      import { avx512BlockedReason, measureNativeBlock } from ${JSON.stringify(join(ROOT, 'dist/src/measure/callgrind.js'))};
       const k = new ChecksumKernel(Buffer.alloc(1500, 7), 'wide64', 0);
       k.run(1);
       measureNativeBlock('warm-up', () => k.run(8));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { randomData } from '../bench/checksum.bench.js';
-import { PerfError } from '../src/errors.js';
+import { randomData } from '../bench/suites/checksum.bench.js';
+import { PerfError } from '../src/core/errors.js';
 import {
   ChecksumKernel, SUM_VARIANTS, checksum, checksumSelfCheck, checksumUpdate, checksumVariants, incrementalSelfCheck, packetNative,
   transportChecksum,
-} from '../src/packet.js';
-import { packetSpec } from '../src/packet/craft.js';
+} from '../src/measure/packet/index.js';
+import { packetSpec } from '../src/measure/packet/craft.js';
 
 const craftSpec = () => packetSpec('options', {});
 import { referenceSum } from './packet-parser.js';

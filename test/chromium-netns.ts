@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { type Namespace, canCreateNamespaces, createNamespace } from '../src/netns.js';
+import { type Namespace, canCreateNamespaces, createNamespace } from '../src/measure/netns.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 

@@ -5,10 +5,10 @@
  */
 import { Bench } from 'tinybench';
 import { describe, expect, it } from 'vitest';
-import { eventUnit, formatCount, formatSample, sampleTable } from '../src/counter-format.js';
-import { type CoreNative, nativeAddon } from '../src/native.js';
-import { sample } from '../src/sample.js';
-import { CountedBench, FLOOR_TASK } from '../src/tinybench-counters.js';
+import { eventUnit, formatCount, formatSample, sampleTable } from '../src/measure/counter-format.js';
+import { type CoreNative, nativeAddon } from '../src/core/native.js';
+import { sample } from '../src/measure/sample.js';
+import { CountedBench, FLOOR_TASK } from '../src/measure/tinybench-counters.js';
 
 const native = nativeAddon<CoreNative>();
 

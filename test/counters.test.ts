@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { MAX_EVENTS, listEvents, openCounters, scaleCount, tracefsRoot } from '../src/counters.js';
-import { PerfError } from '../src/errors.js';
-import { type CoreNative, nativeAddon } from '../src/native.js';
-import type { PacketNative } from '../src/packet/native.js';
+import { MAX_EVENTS, listEvents, openCounters, scaleCount, tracefsRoot } from '../src/measure/counters.js';
+import { PerfError } from '../src/core/errors.js';
+import { type CoreNative, nativeAddon } from '../src/core/native.js';
+import type { PacketNative } from '../src/measure/packet/native.js';
 
 const native = nativeAddon<CoreNative>();
 const supported = new Map(listEvents().map((e) => [e.name, e]));

@@ -6,13 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { suite as criterionSuite } from '../bench/criterion.bench.js';
+import { suite as criterionSuite } from '../bench/suites/criterion.bench.js';
 import { EXIT, benchCommand, parseBenchArgs } from '../bench/index.js';
 import { criterionOption } from '../bench/suite.js';
-import { criterionRows, mapCriterionId, readCriterion } from '../src/criterion.js';
+import { criterionRows, mapCriterionId, readCriterion } from '../src/measure/criterion.js';
 import { CRITERION_CLAIMS } from '../src/judge/families/criterion.js';
 import { judgeClaim, measurementsOf } from '../src/judge/index.js';
-import type { ClaimRow, Metric, SuiteResult } from '../src/report/result.js';
+import type { ClaimRow, Metric, SuiteResult } from '../src/model/result.js';
 
 const roots: string[] = [];
 afterAll(() => {

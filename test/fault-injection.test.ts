@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORK_DIR_PREFIX, ownCgroupDir, sweepForkDirs, sweepLeftovers } from '../src/leftovers.js';
-import { canCreateNamespaces, listHarnessNamespaces } from '../src/netns.js';
+import { FORK_DIR_PREFIX, ownCgroupDir, sweepForkDirs, sweepLeftovers } from '../src/measure/leftovers.js';
+import { canCreateNamespaces, listHarnessNamespaces } from '../src/measure/netns.js';
 import { checkResultsFolder, MANIFEST, TEMP_PREFIX, writeResultsFolder } from '../src/report/results-folder.js';
 
 const TRIALS = Number(process.env.PRTIP_PERF_FAULT_TRIALS ?? 3);
@@ -191,7 +191,7 @@ describe('SIGKILL and SIGHUP at random points', () => {
 
   const ns = canCreateNamespaces();
   it.skipIf(!ns.ok)(`SIGHUP and SIGKILL of a namespace owner, ${TRIALS} trials each: none left after the next start`, async () => {
-    const netnsJs = join(dist, 'src/netns.js');
+    const netnsJs = join(dist, 'src/measure/netns.js');
     const owner = `import { createNamespace } from ${JSON.stringify(netnsJs)};
       await createNamespace({ veth: true }); await createNamespace({});
       console.log('ready'); setInterval(() => {}, 1000);`;

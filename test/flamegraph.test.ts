@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { machineInfo } from '../src/machine.js';
+import { machineInfo } from '../src/measure/machine.js';
 import { flameGraphFigures, flameGraphSvg } from '../src/report/flamegraph.js';
 import { htmlReport } from '../src/report/html.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/model/result.js';
 import { type ChromiumInNamespace, chromiumSkipReason, launchChromiumInNamespace } from './chromium-netns.js';
 
 const FOLDED = [

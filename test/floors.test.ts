@@ -5,15 +5,15 @@
  * and judged in the benchmark, never in a test on a busy machine.
  */
 import { describe, expect, it } from 'vitest';
-import { type FloorPair, floorsTable, measureFloor } from '../bench/floors.js';
+import { type FloorPair, floorsTable, measureFloor } from '../bench/suites/floors.js';
 import { standaloneContext } from '../bench/suite.js';
-import { suite as checksumSuite, randomData } from '../bench/checksum.bench.js';
-import { suite as countersSuite } from '../bench/counters.bench.js';
-import { suite as craftingSuite } from '../bench/packet-crafting.bench.js';
-import { openCounters } from '../src/counters.js';
-import { ChecksumKernel, CraftKernel, checksum, craftPackets } from '../src/packet.js';
-import type { SuiteResult } from '../src/report/result.js';
-import { ProgressLine } from '../src/progress.js';
+import { suite as checksumSuite, randomData } from '../bench/suites/checksum.bench.js';
+import { suite as countersSuite } from '../bench/suites/counters.bench.js';
+import { suite as craftingSuite } from '../bench/suites/packet-crafting.bench.js';
+import { openCounters } from '../src/measure/counters.js';
+import { ChecksumKernel, CraftKernel, checksum, craftPackets } from '../src/measure/packet/index.js';
+import type { SuiteResult } from '../src/model/result.js';
+import { ProgressLine } from '../src/core/progress.js';
 
 describe('crafting reference loops', () => {
   const group = 300;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ForkOutcome, disagreeingMetrics, forkMeasureScale, mergeForkResults } from '../bench/fork.js';
 import { benchCommand, parseBenchArgs } from '../bench/index.js';
-import { loadBaseline } from '../src/baseline.js';
-import { parseBenchResult } from '../src/report/json.js';
-import type { ClaimRow, Metric, SuiteResult } from '../src/report/result.js';
-import { schemaErrors } from '../src/report/schema-check.js';
+import { loadBaseline } from '../src/analyse/baseline.js';
+import { parseBenchResult } from '../src/model/json.js';
+import type { ClaimRow, Metric, SuiteResult } from '../src/model/result.js';
+import { schemaErrors } from '../src/model/schema-check.js';
 
 function suiteResult(metrics: Metric[], claims: ClaimRow[] = [], warnings: string[] = []): SuiteResult {
   return { suite: 's', title: 'S', status: 'ok', durationMs: 5, tables: [{ title: 'T', columns: ['a'], rows: [[1]] }], metrics, claims, warnings, data: { x: 1 } };
@@ -121,7 +121,7 @@ describe('--forks', () => {
 
 describe('the test-only slowdown switch', () => {
   const script = `
-    import { checksum } from ${JSON.stringify(new URL('../dist/src/packet.js', import.meta.url).href)};
+    import { checksum } from ${JSON.stringify(new URL('../dist/src/measure/packet/index.js', import.meta.url).href)};
     let x = 7, bad = 0;
     for (const size of [20, 40, 60, 1500, 4000]) for (let k = 0; k < 50; k++) {
       const b = Buffer.alloc(size);

@@ -4,13 +4,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { Counters, MAX_EVENTS, counterPrivileges, listEvents, openCounters, tracefsRoot, tracefsStatus } from '../src/counters.js';
-import { nativeAddon } from '../src/native.js';
+import { Counters, MAX_EVENTS, counterPrivileges, listEvents, openCounters, tracefsRoot, tracefsStatus } from '../src/measure/counters.js';
+import { nativeAddon } from '../src/core/native.js';
 import {
   CRAFT_STRATEGIES, ChecksumKernel, CraftKernel, SUM_VARIANTS, checksum, checksumSelfCheck, checksumUpdate, checksumVariants, craftAllocations,
   craftPackets, incrementalSelfCheck, onesComplementSum, packetLength, transportChecksum,
-} from '../src/packet.js';
-import { monotonicNs, noop, tscHz } from '../src/timing.js';
+} from '../src/measure/packet/index.js';
+import { monotonicNs, noop, tscHz } from '../src/measure/timing.js';
 import {
   RUNS, type Slot, arg, badArrayShape, badChoice, badInteger, fuzzTarget, hostile, hostileProxies, notBoolean, notBufferTs, notNumber, notString,
   printCounts, withField,

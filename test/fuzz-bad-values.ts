@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { PerfError } from '../src/errors.js';
+import { PerfError } from '../src/core/errors.js';
 
 /** Bad calls per export and API (the issue asks for at least 1,000). */
 export const RUNS = Number(process.env.PRTIP_FUZZ_RUNS ?? 1000);

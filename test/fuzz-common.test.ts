@@ -7,8 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PerfError } from '../src/errors.js';
-import { type CoreNative, addonPath, nativeAddon } from '../src/native.js';
+import { PerfError } from '../src/core/errors.js';
+import { type CoreNative, addonPath, nativeAddon } from '../src/core/native.js';
 import { RUNS, arg, badInteger, callCounts, fuzzTarget, hostileProxies, notNumber, notString, printCounts } from './fuzz-bad-values.js';
 
 afterAll(() => printCounts('error plumbing'));

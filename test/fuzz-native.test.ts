@@ -1,13 +1,13 @@
 /**
- * The raw native exports, called directly through the loaded addon (src/native.ts),
+ * The raw native exports, called directly through the loaded addon (src/core/native.ts),
  * with at least RUNS bad calls each: the addon must check its own arguments and
  * receivers, whatever the TS layer does. See fuzz-bad-values.ts for the method.
  */
 import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
-import { type CoreNative, nativeAddon } from '../src/native.js';
-import { packetSpec } from '../src/packet/craft.js';
-import type { PacketNative } from '../src/packet/native.js';
+import { type CoreNative, nativeAddon } from '../src/core/native.js';
+import { packetSpec } from '../src/measure/packet/craft.js';
+import type { PacketNative } from '../src/measure/packet/native.js';
 import {
   RUNS, type Slot, arg, badArrayShape, badChoice, badInteger, detachedBuffer, fuzzTarget, hostile, hostileProxies, notBoolean, notBufferNative, notNumber,
   notString, printCounts, withField, wrongLengthBuffer,

@@ -9,11 +9,11 @@
 import fc from 'fast-check';
 import { isIP } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listEvents } from '../src/counters.js';
-import { PerfError } from '../src/errors.js';
-import { type CoreNative, nativeAddon } from '../src/native.js';
-import { type Namespace, canCreateNamespaces, createNamespace, withNamespace } from '../src/netns.js';
-import { FRAME_METHODS, SEND_METHODS, sendBatch, sipHash24 } from '../src/rawio.js';
+import { listEvents } from '../src/measure/counters.js';
+import { PerfError } from '../src/core/errors.js';
+import { type CoreNative, nativeAddon } from '../src/core/native.js';
+import { type Namespace, canCreateNamespaces, createNamespace, withNamespace } from '../src/measure/netns.js';
+import { FRAME_METHODS, SEND_METHODS, sendBatch, sipHash24 } from '../src/measure/rawio.js';
 
 const EVENT_NAMES = new Set(listEvents().map((e) => e.name));
 /** A name the native side accepts as an event: a listed one, or a raw rNNNN (hex) with :u/:k. */
@@ -177,7 +177,7 @@ const START_FIELDS: Record<string, fc.Arbitrary<unknown>> = {
   receive: notBoolean,
   drainNs: notIntegerIn(0, 60e9),
   rcvbufBytes: notIntegerIn(4096, 2 ** 30),
-  // '' is valid for both paths (the caller's namespace / the run's own), as src/rawio.ts passes it.
+  // '' is valid for both paths (the caller's namespace / the run's own), as src/measure/rawio.ts passes it.
   netnsPath: fc.oneof(anythingBut(undefined, ''), fc.string({ minLength: 1 }), fc.constantFrom('/proc/self/ns/net', '/proc/1/ns/net', '/dev/null', '/')),
   targetNetnsPath: fc.oneof(anythingBut(undefined, ''), fc.string({ minLength: 1 }), fc.constantFrom('/proc/self/ns/net', '/proc/1/ns/net')),
   // A list whose every entry happens to be a valid event (a raw one like "r0", perf's syntax) is

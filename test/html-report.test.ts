@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchCommand } from '../bench/index.js';
-import { machineInfo } from '../src/machine.js';
+import { machineInfo } from '../src/measure/machine.js';
 import { chartSections, htmlReport } from '../src/report/html.js';
 import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/model/result.js';
 import { barChartSvg, horizontalBarChartSvg, lineChartSvg } from '../src/report/svg.js';
 import { type ChromiumInNamespace, chromiumSkipReason, launchChromiumInNamespace } from './chromium-netns.js';
 
@@ -22,7 +22,7 @@ function suite(name: string, data: Record<string, unknown>, tables: SuiteResult[
 
 const BATCHES = [1, 8, 16, 32, 64, 100, 128, 200, 256, 300, 512, 1024];
 const BATCH_COLUMNS = ['batch', 'pps (median)', 'pps min-max', 'syscalls/packet', 'user ns/packet', 'sys ns/packet', 'user share', 'loss % (median)', 'speed-up over batch 1', 'knee'];
-/** One batch-size table per family, as bench/batch-size.bench.ts prints them (batch labels are strings, "sendto" last). */
+/** One batch-size table per family, as bench/suites/batch-size.bench.ts prints them (batch labels are strings, "sendto" last). */
 const batchTable = (family: 4 | 6, sink = false): SuiteResult['tables'][number] => ({
   title: sink
     ? `IPv${family} send path only: veth with its peer down (dropped at our queue, no replies); 3 interleaved rounds x 20000 packets per size`

@@ -9,10 +9,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBaseline } from '../src/baseline.js';
-import { readCriterion } from '../src/criterion.js';
-import { readRegularFile } from '../src/inputs.js';
-import { BENCH_RESULT_VERSION } from '../src/report/result.js';
+import { loadBaseline } from '../src/analyse/baseline.js';
+import { readCriterion } from '../src/measure/criterion.js';
+import { readRegularFile } from '../src/core/inputs.js';
+import { BENCH_RESULT_VERSION } from '../src/model/result.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'prtip-door-'));
 
@@ -70,8 +70,8 @@ describe('files read at the door', () => {
 
 describe('zone ids on loopback', () => {
   it('::1%eth0 is refused (a zone names an interface), in the address parser and by sendBatch', async () => {
-    const { parseAddress } = await import('../src/packet/address.js');
-    const { sendBatch } = await import('../src/rawio.js');
+    const { parseAddress } = await import('../src/measure/packet/address.js');
+    const { sendBatch } = await import('../src/measure/rawio.js');
     expect(() => parseAddress('dst', 6, '::1%eth0')).toThrow(/without a zone id/);
     await expect(sendBatch({ family: 6, target: '::1%eth0', count: 1 } as never)).rejects.toThrow(/without a zone id/);
   });
@@ -80,7 +80,7 @@ describe('zone ids on loopback', () => {
 describe('native handles support using', () => {
   it('CounterGroup has [Symbol.dispose]: 200 groups opened and disposed leave the fd count where it was', async () => {
     const { readdirSync } = await import('node:fs');
-    const { nativeAddon } = await import('../src/native.js');
+    const { nativeAddon } = await import('../src/core/native.js');
     const a = nativeAddon<{ CounterGroup: new (e: string[], o: object) => Disposable }>();
     const before = readdirSync('/proc/self/fd').length;
     for (let i = 0; i < 200; i++) a.CounterGroup.prototype[Symbol.dispose].call(new a.CounterGroup(['task-clock'], {}));

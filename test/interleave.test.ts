@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyseInterleaved, judge } from '../src/power.js';
-import { benchmarkCommand, compare } from '../src/runner/benchmark.js';
-import { MockExecutor } from '../src/runner/executor.js';
-import { mirroredBlocks, runInterleaved } from '../src/runner/interleave.js';
+import { analyseInterleaved, judge } from '../src/analyse/power.js';
+import { benchmarkCommand, compare } from '../src/measure/runner/benchmark.js';
+import { MockExecutor } from '../src/measure/runner/executor.js';
+import { mirroredBlocks, runInterleaved } from '../src/measure/runner/interleave.js';
 import { rng } from './sim-rng.js';
 
 describe('mirroredBlocks', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_CLAIMS, SWEEP_BATCHES } from '../src/judge/families/batch.js';
 import { CHECKSUM_CLAIMS } from '../src/judge/families/checksum.js';
-import type { Metric } from '../src/report/result.js';
+import type { Metric } from '../src/model/result.js';
 import { forked, measured, suite } from './judge-fixtures.js';
 
 const FORKS = 3;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
-import type { SuiteResult } from '../src/report/result.js';
+import type { SuiteResult } from '../src/model/result.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The seed documents: shared/seeds beside the clone (as CI lays it out), or PRTIP_PERF_SEEDS. */
@@ -56,7 +56,7 @@ describe('the claims', () => {
   });
 
   it('suites only measure: no suite or measuring module builds a claim row or a verdict', () => {
-    const measuring = [...sourceFiles('bench'), ...sourceFiles('src/profile'), ...sourceFiles('src/runner')].filter((f) => !/replication-check|callgrind-gate-check/.test(f));
+    const measuring = [...sourceFiles('bench'), ...sourceFiles('src/measure')].filter((f) => !/replication-check|callgrind-gate-check/.test(f));
     for (const f of measuring) {
       const text = readFileSync(f, 'utf8');
       expect(/verdict: '(holds|does-not-hold|cannot-tell)'/.test(text), `${f.slice(root.length)} states a verdict`).toBe(false);

@@ -1,7 +1,7 @@
 /** Synthetic measurements for the judges' tests: criterion runs, forked metrics, suite results. */
-import type { CriterionResults } from '../src/criterion.js';
+import type { CriterionResults } from '../src/measure/criterion.js';
 import { type Measurements, measurementsOf } from '../src/judge/measurements.js';
-import type { ForkSummary, Metric, SuiteResult } from '../src/report/result.js';
+import type { ForkSummary, Metric, SuiteResult } from '../src/model/result.js';
 
 /** One criterion run: per benchmark id, [point, low, high] in ns per packet (per iteration for unmapped ids with `elements` 1). */
 export function criterionRun(perPacket: Record<string, [number, number, number]>, perIteration: Record<string, number> = {}): CriterionResults {

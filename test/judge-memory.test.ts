@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { growthTo, idleTimeInterval, MEMORY_CLAIMS, massifInterval, type MassifPoint } from '../src/judge/families/memory.js';
 import type { Finding } from '../src/judge/index.js';
-import type { SuiteResult } from '../src/report/result.js';
+import type { SuiteResult } from '../src/model/result.js';
 import { measured, suite } from './judge-fixtures.js';
 
 const MiB = 2 ** 20;

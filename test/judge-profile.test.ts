@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PROFILE_CLAIMS, TOOL_CLAIMS } from '../src/judge/families/profile.js';
-import type { HotspotMeasurement, PatternRun } from '../src/profile/hotspots.js';
-import type { Metric } from '../src/report/result.js';
+import type { HotspotMeasurement, PatternRun } from '../src/measure/profile/hotspots.js';
+import type { Metric } from '../src/model/result.js';
 import { measured, suite } from './judge-fixtures.js';
 
 const CLAIMS = [...PROFILE_CLAIMS, ...TOOL_CLAIMS];

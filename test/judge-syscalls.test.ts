@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSCALL_CLAIMS } from '../src/judge/families/syscalls.js';
 import type { StraceCheckData, StraceRunData, WholeRun } from '../src/judge/families/prtip-runs.js';
-import type { SuiteResult } from '../src/report/result.js';
+import type { SuiteResult } from '../src/model/result.js';
 import { measured, suite } from './judge-fixtures.js';
 
 /** One strace -c run: per syscall [calls, seconds]; "% time" computed as strace prints it. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { TIME_CLAIMS } from '../src/judge/families/time.js';
 import type { ComparisonGroupData, WholeRun } from '../src/judge/families/prtip-runs.js';
-import type { SuiteResult } from '../src/report/result.js';
+import type { SuiteResult } from '../src/model/result.js';
 import { measured, suite } from './judge-fixtures.js';
 
 /** Runs that agree within ±2 % of `ms` (wall), with user/system CPU alike. */

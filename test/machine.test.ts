@@ -2,8 +2,8 @@ import { readFileSync, readdirSync, existsSync, mkdtempSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listEvents } from '../src/counters.js';
-import { cpuMitigations, machineInfo, machineSummary } from '../src/machine.js';
+import { listEvents } from '../src/measure/counters.js';
+import { cpuMitigations, machineInfo, machineSummary } from '../src/measure/machine.js';
 
 const info = await machineInfo();
 const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');

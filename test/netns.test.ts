@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PerfError } from '../src/errors.js';
-import { type CoreNative, nativeAddon } from '../src/native.js';
-import { NAMESPACE_PREFIX, canCreateNamespaces, createNamespace, harnessNamespaceState, listHarnessNamespaces, sweepStaleNamespaces, withNamespace } from '../src/netns.js';
+import { PerfError } from '../src/core/errors.js';
+import { type CoreNative, nativeAddon } from '../src/core/native.js';
+import { NAMESPACE_PREFIX, canCreateNamespaces, createNamespace, harnessNamespaceState, listHarnessNamespaces, sweepStaleNamespaces, withNamespace } from '../src/measure/netns.js';
 
 interface NetnsNative extends CoreNative {
   netnsCreate(name: string): string;
@@ -111,7 +111,7 @@ describe('network namespaces', () => {
   it.skipIf(!support.ok)('removes namespaces on process exit and on SIGTERM when never closed', () => {
     // The child runs the compiled netns.js (Node 20 cannot strip types; npm test compiles
     // first), which finds the addon from the package it lives in.
-    const bundle = new URL('../dist/src/netns.js', import.meta.url).pathname;
+    const bundle = new URL('../dist/src/measure/netns.js', import.meta.url).pathname;
     const script = `
       import { createNamespace } from ${JSON.stringify(bundle)};
       const ns = await createNamespace({ veth: true });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CRAFT_STRATEGIES, type CraftOptions, CraftKernel, craftAllocations, craftPackets, dstPortAt, packetLength, packetNative, seqAt,
-} from '../src/packet.js';
-import { packetSpec } from '../src/packet/craft.js';
+} from '../src/measure/packet/index.js';
+import { packetSpec } from '../src/measure/packet/craft.js';
 import { parsePacket } from './packet-parser.js';
 import { writePcap } from './pcap.js';
 

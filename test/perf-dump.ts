@@ -3,7 +3,7 @@
  * same RawProfile the sampler returns, so that the symbolizer can be checked end to end
  * on what perf itself recorded, and its shares compared with `perf report`'s.
  */
-import type { ProfileMapping, ProfileSample, RawProfile } from '../src/profile/types.js';
+import type { ProfileMapping, ProfileSample, RawProfile } from '../src/measure/profile/types.js';
 
 const PERF_CONTEXT_KERNEL = 0xffffffffffffff80n;
 const PERF_CONTEXT_USER = 0xfffffffffffffe00n;

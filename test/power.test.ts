@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   analyseInterleaved, type BandRule, blocksNeeded, type BlockRuns, judge, minimumDetectableEffect, pairedPower, pairedTTest, tCritical,
-} from '../src/power.js';
+} from '../src/analyse/power.js';
 import { rng } from './sim-rng.js';
 
 describe('t distribution helpers', () => {

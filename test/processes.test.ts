@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PerfError } from '../src/errors.js';
-import { nativeAddon, packageRoot } from '../src/native.js';
-import { findExecutable, resolveExecutable, spawnCounted } from '../src/runner/spawn.js';
-import { median } from '../src/stats.js';
+import { PerfError } from '../src/core/errors.js';
+import { nativeAddon, packageRoot } from '../src/core/native.js';
+import { findExecutable, resolveExecutable, spawnCounted } from '../src/measure/runner/spawn.js';
+import { median } from '../src/core/stats.js';
 
 const root = packageRoot();
 const cli = join(root, 'dist', 'bench', 'cli.js');
@@ -203,7 +203,7 @@ describe('a worker thread terminated while it runs spawnCounted', () => {
   it('leaves the process alive, no child behind, and terminate() returns promptly', () => {
     const m = marker();
     const script = join(tmp, 'terminate-worker.mjs');
-    const spawnModule = join(root, 'dist', 'src', 'runner', 'spawn.js');
+    const spawnModule = join(root, 'dist', 'src', 'measure', 'runner', 'spawn.js');
     writeFileSync(script, `
 import { Worker } from 'node:worker_threads';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -5,9 +5,9 @@
  * the profile family's (test/judge-profile.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import type { SymbolizedFrame, SymbolizedProfile } from '../src/profile/symbols.js';
-import { mergeProfiles } from '../src/profile/analysis.js';
-import { attributionCheckTable, HOTSPOT_PATTERNS, inBinary, measureHotspots, patternRuns, PERF_REPORT_PATTERNS, scenarioProfile, topFunctionsTable } from '../src/profile/hotspots.js';
+import type { SymbolizedFrame, SymbolizedProfile } from '../src/measure/profile/symbols.js';
+import { mergeProfiles } from '../src/measure/profile/analysis.js';
+import { attributionCheckTable, HOTSPOT_PATTERNS, inBinary, measureHotspots, patternRuns, PERF_REPORT_PATTERNS, scenarioProfile, topFunctionsTable } from '../src/measure/profile/hotspots.js';
 
 const user = (name: string, library = 'prtip'): SymbolizedFrame => ({ name, library, kind: 'user', symbolized: !name.startsWith('[') });
 const kern = (name: string): SymbolizedFrame => ({ name, library: '[kernel.kallsyms]', kind: 'kernel', symbolized: true });

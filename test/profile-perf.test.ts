@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findExecutable } from '../src/runner/spawn.js';
-import { canCreateNamespaces, withNamespace } from '../src/netns.js';
-import { analyseProfile, foldedStacks, parseFolded } from '../src/profile/analysis.js';
-import { symbolize } from '../src/profile/symbols.js';
+import { findExecutable } from '../src/measure/runner/spawn.js';
+import { canCreateNamespaces, withNamespace } from '../src/measure/netns.js';
+import { analyseProfile, foldedStacks, parseFolded } from '../src/measure/profile/analysis.js';
+import { symbolize } from '../src/measure/profile/symbols.js';
 import { parsePerfDump, parsePerfReport } from './perf-dump.js';
 
 // As the suites find it: PRTIP_BIN, else PATH (never a path of one machine).

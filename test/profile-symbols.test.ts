@@ -9,11 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findExecutable } from '../src/runner/spawn.js';
-import { analyseProfile, foldedStacks, parseFolded, patternShare, topFunctions, wilson } from '../src/profile/analysis.js';
-import { demangle } from '../src/profile/demangle.js';
-import { C_SYMBOLS_HINT, type ElfImage, fileOffsetToVaddr, kernelSymbols, parseKallsyms, readElf, RUST_SYMBOLS_HINT, symbolize } from '../src/profile/symbols.js';
-import type { ProfileMapping, ProfileSample, RawProfile } from '../src/profile/types.js';
+import { findExecutable } from '../src/measure/runner/spawn.js';
+import { analyseProfile, foldedStacks, parseFolded, patternShare, topFunctions, wilson } from '../src/measure/profile/analysis.js';
+import { demangle } from '../src/measure/profile/demangle.js';
+import { C_SYMBOLS_HINT, type ElfImage, fileOffsetToVaddr, kernelSymbols, parseKallsyms, readElf, RUST_SYMBOLS_HINT, symbolize } from '../src/measure/profile/symbols.js';
+import type { ProfileMapping, ProfileSample, RawProfile } from '../src/measure/profile/types.js';
 
 // As the suites find it: PRTIP_BIN, else PATH (never a path of one machine).
 const PRTIP = process.env.PRTIP_BIN ?? findExecutable('prtip') ?? 'prtip (set PRTIP_BIN or put it on PATH)';
@@ -304,7 +304,7 @@ it('reads this machine\'s kallsyms when permitted (root here)', () => {
 });
 
 it('names vDSO frames from this process\'s own vDSO image (one image per kernel)', async () => {
-  const { vdsoImage } = await import('../src/profile/symbols.js');
+  const { vdsoImage } = await import('../src/measure/profile/symbols.js');
   const image = vdsoImage();
   if (!image) return; // no [vdso] mapping readable here
   const fn = image.symbols.find((s) => /clock_gettime/.test(s.mangled))!;

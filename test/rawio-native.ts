@@ -1,5 +1,5 @@
-/** The raw sender's native entry, as tests that bypass src/rawio.ts reach it, and a config to break. */
-import { type CoreNative, nativeAddon } from '../src/native.js';
+/** The raw sender's native entry, as tests that bypass src/measure/rawio.ts reach it, and a config to break. */
+import { type CoreNative, nativeAddon } from '../src/core/native.js';
 
 export interface RawNative {
   rawioStart(config: unknown): { promise: Promise<{ sent: number }>; cancel(): void };

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { addon, baseConfig, v4 } from './rawio-native.js';
-import { listEvents } from '../src/counters.js';
-import { PerfError } from '../src/errors.js';
-import { type Namespace, canCreateNamespaces, createNamespace, listHarnessNamespaces } from '../src/netns.js';
-import { MAX_BATCH, rawSocketSupport, sendBatch, sipHash24 } from '../src/rawio.js';
+import { listEvents } from '../src/measure/counters.js';
+import { PerfError } from '../src/core/errors.js';
+import { type Namespace, canCreateNamespaces, createNamespace, listHarnessNamespaces } from '../src/measure/netns.js';
+import { MAX_BATCH, rawSocketSupport, sendBatch, sipHash24 } from '../src/measure/rawio.js';
 
 const raw = rawSocketSupport();
 const netns = canCreateNamespaces();
@@ -296,7 +296,7 @@ describe('rawioStart validates every field natively', () => {
   });
 });
 
-const distRawio = new URL('../dist/src/rawio.js', import.meta.url);
+const distRawio = new URL('../dist/src/measure/rawio.js', import.meta.url);
 
 describe.skipIf(!raw.ok)('runs live on their own thread', () => {
   it('terminating a worker in the middle of sendBatch leaves the process alive, and terminate() returns promptly', () => {

@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listEvents } from '../src/counters.js';
-import { packageRoot } from '../src/native.js';
+import { listEvents } from '../src/measure/counters.js';
+import { packageRoot } from '../src/core/native.js';
 
 const root = packageRoot();
 const built = existsSync(join(root, 'dist', 'src', 'index.d.ts')) && existsSync(join(root, 'build', 'Release', 'prtip_perf.node'));

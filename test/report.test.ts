@@ -4,24 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchCommand, parseBenchArgs } from '../bench/index.js';
-import { suite as countersSuite } from '../bench/counters.bench.js';
+import { suite as countersSuite } from '../bench/suites/counters.bench.js';
 import { standaloneContext } from '../bench/suite.js';
-import { machineInfo } from '../src/machine.js';
-import { ProgressLine, progressEnabled } from '../src/progress.js';
+import { machineInfo } from '../src/measure/machine.js';
+import { ProgressLine, progressEnabled } from '../src/core/progress.js';
 import { claimsTable } from '../src/report/claims.js';
 import { CLAIMS, judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { claimsCsv, comparisonCsv, metricsCsv, tableCsv, tablesCsv } from '../src/report/csv.js';
-import { compareResults, comparisonTable } from '../src/baseline.js';
-import type { ForkSummary, Metric } from '../src/report/result.js';
+import { compareResults, comparisonTable } from '../src/analyse/baseline.js';
+import type { ForkSummary, Metric } from '../src/model/result.js';
 import { actionBenchmarkArrays } from '../src/report/github-action-benchmark.js';
 import { hyperfineExport } from '../src/report/hyperfine.js';
-import { parseBenchResult, stringifyBenchResult, stringifyReadable } from '../src/report/json.js';
+import { parseBenchResult, stringifyBenchResult, stringifyReadable } from '../src/model/json.js';
 import { markdownReport, markdownTable } from '../src/report/markdown.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
-import { attribute } from '../bench/prtip.bench.js';
-import type { CommandResult } from '../src/runner/benchmark.js';
-import { schemaErrors } from '../src/report/schema-check.js';
-import { formatTable, wrapText } from '../src/report/text.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/model/result.js';
+import { attribute } from '../bench/suites/prtip.bench.js';
+import type { CommandResult } from '../src/measure/runner/benchmark.js';
+import { schemaErrors } from '../src/model/schema-check.js';
+import { formatTable, wrapText } from '../src/core/text.js';
 
 // These runs check exactly which suites ran: a PRTIP_CRITERION in the user's environment would add
 // the criterion suite to them (criterion results, once given, are always judged).

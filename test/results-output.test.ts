@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchCommand, writeResults } from '../bench/index.js';
 import Ajv from 'ajv';
-import { packageRoot } from '../src/native.js';
-import { machineInfo } from '../src/machine.js';
+import { packageRoot } from '../src/core/native.js';
+import { machineInfo } from '../src/measure/machine.js';
 import { bencherMeasure, bencherMetricFormat } from '../src/report/bencher.js';
 import { judgeClaims, measurementsOf } from '../src/judge/index.js';
 import { cleanSuite, failedSuitesSentence, withoutStackTrace } from '../src/report/failures.js';
 import { htmlReport } from '../src/report/html.js';
 import { markdownReport } from '../src/report/markdown.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/report/result.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/model/result.js';
 import { checkResultsFolder, MANIFEST, type ResultsManifest } from '../src/report/results-folder.js';
 
 const machine = await machineInfo();

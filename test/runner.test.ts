@@ -3,12 +3,12 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PerfError } from '../src/errors.js';
-import { analyse, benchmarkCommand, compare, RunWarning } from '../src/runner/benchmark.js';
-import { MockExecutor, type MockRun } from '../src/runner/executor.js';
-import { findExecutable, spawnCounted } from '../src/runner/spawn.js';
-import { parseStatArgs, statCommand } from '../src/runner/stat-command.js';
-import { median } from '../src/stats.js';
+import { PerfError } from '../src/core/errors.js';
+import { analyse, benchmarkCommand, compare, RunWarning } from '../src/measure/runner/benchmark.js';
+import { MockExecutor, type MockRun } from '../src/measure/runner/executor.js';
+import { findExecutable, spawnCounted } from '../src/measure/runner/spawn.js';
+import { parseStatArgs, statCommand } from '../src/cli/commands/stat.js';
+import { median } from '../src/core/stats.js';
 
 const EVENTS = ['task-clock', 'page-faults', 'raw_syscalls:sys_enter'];
 const tracefsMissing = !readdirSafe('/sys/kernel/tracing/events').includes('raw_syscalls');

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { describe, expect, it } from 'vitest';
-import { type CoreNative, nativeAddon, packageRoot } from '../src/native.js';
-import { type SampleResult, sample } from '../src/sample.js';
-import { CountedBench } from '../src/tinybench-counters.js';
+import { type CoreNative, nativeAddon, packageRoot } from '../src/core/native.js';
+import { type SampleResult, sample } from '../src/measure/sample.js';
+import { CountedBench } from '../src/measure/tinybench-counters.js';
 
 const native = nativeAddon<CoreNative>();
 

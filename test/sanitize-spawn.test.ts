@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { spawnCounted } from '../src/runner/spawn.js';
+import { spawnCounted } from '../src/measure/runner/spawn.js';
 
 const SPAWNS = Number(process.env.PRTIP_PERF_SANITIZE_SPAWNS ?? 300);
 const cli = new URL('../dist/bench/cli.js', import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOW_TO_PROVIDE, locateTools, MASSCAN_RULE, scenarioArgv, scenarioById, SCENARIOS } from '../src/scenarios.js';
+import { HOW_TO_PROVIDE, locateTools, MASSCAN_RULE, scenarioArgv, scenarioById, SCENARIOS } from '../src/measure/scenarios.js';
 
 const targets = { ifname: 'ppv1a', peer4: '10.237.0.2', peerMac: '02:00:00:00:00:02' };
 

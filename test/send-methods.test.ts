@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addon, baseConfig, v4 } from './rawio-native.js';
-import { canCreateNamespaces, createNamespace } from '../src/netns.js';
-import { FRAME_METHODS, SEND_METHODS, type SendMethod, rawSocketSupport, sendBatch } from '../src/rawio.js';
-import { methodPoints, placesFor } from '../bench/send-methods.js';
+import { canCreateNamespaces, createNamespace } from '../src/measure/netns.js';
+import { FRAME_METHODS, SEND_METHODS, type SendMethod, rawSocketSupport, sendBatch } from '../src/measure/rawio.js';
+import { methodPoints, placesFor } from '../bench/suites/send-methods.js';
 import { sendMethodSeries } from '../src/report/chart-data.js';
-import type { SuiteResult } from '../src/report/result.js';
+import type { SuiteResult } from '../src/model/result.js';
 
 const raw = rawSocketSupport();
 const netns = canCreateNamespaces();

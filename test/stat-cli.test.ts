@@ -13,9 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { foldMultiValueOptions, UsageError, VALUE_SEPARATOR } from '../src/cli/program.js';
 import { combinations, listAxis, scanAxis, substitute } from '../src/cli/parameters.js';
 import { shellQuote } from '../src/cli/quote.js';
-import { listEvents, parseEventGroups, tracefsRoot } from '../src/counters.js';
-import { spawnCounted } from '../src/runner/spawn.js';
-import { parseStatArgs } from '../src/runner/stat-command.js';
+import { listEvents, parseEventGroups, tracefsRoot } from '../src/measure/counters.js';
+import { spawnCounted } from '../src/measure/runner/spawn.js';
+import { parseStatArgs } from '../src/cli/commands/stat.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'bench', 'cli.js');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_BOOTSTRAP_RESAMPLES, compareProcessMedians, cvPercent, hierarchicalBootstrap, hierarchicalChangeInterval, madOutliers, mannWhitneyU, median,
   medianInterval, normalCdf, ratioWithUncertainty, regularizedIncompleteBeta, seededRandom, studentTQuantile, studentTTwoSidedP, validateResamples, welchTTest,
-} from '../src/stats.js';
+} from '../src/core/stats.js';
 
 describe('distribution helpers', () => {
   it('normalCdf matches tabulated values', () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findExecutable } from '../src/runner/spawn.js';
-import { callShare, parseStraceSummary, runUnderStrace, timeShare, topByTime } from '../src/runner/strace.js';
+import { findExecutable } from '../src/measure/runner/spawn.js';
+import { callShare, parseStraceSummary, runUnderStrace, timeShare, topByTime } from '../src/measure/runner/strace.js';
 
 const fixture = (name: string): string => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name), 'utf8');
 

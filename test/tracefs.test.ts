@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findExecutable } from '../src/runner/spawn.js';
+import { findExecutable } from '../src/measure/runner/spawn.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WITHOUT_TRACEFS = join(ROOT, 'test', 'without-tracefs.sh');
@@ -38,8 +38,8 @@ const dist = process.argv[2];
 // First, before this process looks for tracefs: the listing is what mounts it, and says so.
 const cliEvents = spawnSync(process.execPath, [dist + '/../bench/cli.js', 'events'], { encoding: 'utf8', timeout: 60000 });
 const { listEvents, sample, tracefsStatus } = await import(dist + '/index.js');
-const { machineInfo } = await import(dist + '/machine.js');
-const { nativeAddon } = await import(dist + '/native.js');
+const { machineInfo } = await import(dist + '/measure/machine.js');
+const { nativeAddon } = await import(dist + '/core/native.js');
 // Without tracefs a name cannot be looked up: a misspelt one must still be refused, not called unsupported.
 const misspelt = nativeAddon().probeEvents([' : ', 'raw_syscalls:sys enter']).map((e) => ({ name: e.name, code: e.code }));
 const events = listEvents();

@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CALLGRIND_EVENTS, CALLGRIND_SOURCE } from '../src/callgrind.js';
+import { CALLGRIND_EVENTS, CALLGRIND_SOURCE } from '../src/measure/callgrind.js';
 import { bencherMeasure, bencherMetricFormat } from '../src/report/bencher.js';
 import { actionBenchmarkArrays, uniquelyNamedMetrics } from '../src/report/github-action-benchmark.js';
-import { BENCH_RESULT_VERSION, type BenchResult, type Metric, type SuiteResult } from '../src/report/result.js';
+import { BENCH_RESULT_VERSION, type BenchResult, type Metric, type SuiteResult } from '../src/model/result.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -75,8 +75,9 @@ describe('bencher.json', () => {
   it('every measure a suite can write is latency, throughput, or listed in docs/bencher.md (slug ≤ 64 characters)', () => {
     const doc = readFileSync(join(root, 'docs', 'bencher.md'), 'utf8');
     const units = new Set<string>();
-    for (const f of readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.ts'))) {
-      const text = readFileSync(join(root, 'bench', f), 'utf8');
+    const benchFiles = ['bench', join('bench', 'suites')].flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.ts')).map((f) => join(d, f)));
+    for (const f of benchFiles) {
+      const text = readFileSync(join(root, f), 'utf8');
       for (const m of text.matchAll(/\bunit: '([^']*)'/g)) if (/metrics\.push|Metric/.test(text)) units.add(m[1]!);
     }
     const callgrind = ['instructions/op', 'instructions/packet', 'instructions/packet outside malloc/free', 'instructions/byte'];

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { locateValgrind } from '../bench/prtip.bench.js';
-import { findExecutable } from '../src/runner/spawn.js';
-import { parseMassifOut, parseMemcheckLog, runUnderValgrind } from '../src/runner/valgrind-memory.js';
+import { locateValgrind } from '../bench/suites/prtip.bench.js';
+import { findExecutable } from '../src/measure/runner/spawn.js';
+import { parseMassifOut, parseMemcheckLog, runUnderValgrind } from '../src/measure/runner/valgrind-memory.js';
 
 const fixture = (name: string): string => readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name), 'utf8');
 

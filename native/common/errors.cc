@@ -61,16 +61,16 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   auto* holder = env.GetInstanceData<ErrorClassHolder>();
   if (holder != nullptr && !holder->ctor.IsEmpty()) {
     ThrowError(env, "ERROR_CLASS_ALREADY_SET",
-               "setErrorClass(ctor): the error class was already handed over when the addon was loaded (src/native.ts); "
+               "setErrorClass(ctor): the error class was already handed over when the addon was loaded (src/core/native.ts); "
                "it can be set only once");
   }
   if (!info[0].IsFunction()) {
-    ThrowTypeError(env, "setErrorClass(ctor): ctor must be the PerfError class (src/errors.ts), got " + DescribeValue(info[0]));
+    ThrowTypeError(env, "setErrorClass(ctor): ctor must be the PerfError class (src/core/errors.ts), got " + DescribeValue(info[0]));
   }
   Napi::Function ctor = info[0].As<Napi::Function>();
   std::string why;
   if (!ProducesPerfErrors(env, ctor, &why)) {
-    ThrowTypeError(env, "setErrorClass(ctor): ctor must be the PerfError class (src/errors.ts): " + why);
+    ThrowTypeError(env, "setErrorClass(ctor): ctor must be the PerfError class (src/core/errors.ts): " + why);
   }
   if (holder == nullptr) {
     holder = new ErrorClassHolder();
@@ -127,7 +127,7 @@ Napi::Error MakeError(Napi::Env env, const std::string& code, const std::string&
   }
   auto* holder = env.GetInstanceData<ErrorClassHolder>();
   if (holder == nullptr || holder->ctor.IsEmpty()) {
-    // Only reachable when the addon is used without src/native.ts.
+    // Only reachable when the addon is used without src/core/native.ts.
     Napi::Error plain = Napi::Error::New(env, full);
     plain.Set("code", Napi::String::New(env, code));
     if (errnum != 0) plain.Set("errno", Napi::Number::New(env, errnum));

@@ -1,4 +1,4 @@
-// Errors thrown from native code. The JS error class (PerfError, src/errors.ts)
+// Errors thrown from native code. The JS error class (PerfError, src/core/errors.ts)
 // is handed to the addon once at load (setErrorClass); every native failure is
 // thrown as an instance of it carrying a stable .code and, where a syscall
 // failed, its .errno and .syscall. Bad arguments are TypeError/RangeError instead
@@ -9,7 +9,7 @@
 
 namespace prtip {
 
-// Stores the constructor; called once from src/native.ts. Refuses a second call and
+// Stores the constructor; called once from src/core/native.ts. Refuses a second call and
 // any constructor whose instances are not Errors named PerfError that keep .code.
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info);
 

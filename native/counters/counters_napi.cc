@@ -14,7 +14,7 @@ using namespace args;  // common/args.h
 
 namespace {
 
-// One fd per event; perf's own limit on a group is the PMU's (src/counters.ts MAX_EVENTS).
+// One fd per event; perf's own limit on a group is the PMU's (src/measure/counters.ts MAX_EVENTS).
 constexpr uint32_t kMaxGroupEvents = 32;
 // probeEvents opens events one at a time, so it may take more; still bounded.
 constexpr uint32_t kMaxProbeNames = 4096;

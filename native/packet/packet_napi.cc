@@ -1,6 +1,6 @@
 // JS surface of the packet concern: checksums, crafting, the native self-checks, and
 // the two kernel objects the benchmarks time. Arguments are validated in TS
-// (src/packet/) and again here (common/args.h), since the addon can be called directly.
+// (src/measure/packet/) and again here (common/args.h), since the addon can be called directly.
 #include "packet_napi.h"
 
 #include <cstdlib>
@@ -71,7 +71,7 @@ TcpOptions TcpOptionsArg(const Napi::Value& value, const std::string& name) {
   ThrowTypeError(value.Env(), name + " must be a boolean or \"mss\", got " + DescribeValue(value));
 }
 
-// The spec object TS builds (every field present; see src/packet/craft.ts). param names it in messages.
+// The spec object TS builds (every field present; see src/measure/packet/craft.ts). param names it in messages.
 PacketSpec SpecArg(const Napi::Value& value, const std::string& param, PacketSequence* sequence) {
   Napi::Env env = value.Env();
   Napi::Object o = ObjectArg(value, param);

@@ -1,6 +1,6 @@
 // JS surface of the raw-socket benchmark: start a run on the run thread (a promise
 // plus a cancel function), probe for CAP_NET_RAW, and SipHash for tests. Every field
-// of a run's config is checked here, whoever calls (src/rawio.ts checks first, with
+// of a run's config is checked here, whoever calls (src/measure/rawio.ts checks first, with
 // friendlier messages); where a run may send is checked on the run thread (guard.h).
 #include "rawio_napi.h"
 

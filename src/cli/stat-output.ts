@@ -7,8 +7,8 @@
  * in msec with "CPUs utilized" (task-clock / elapsed), and other counts get a rate per second
  * of task-clock when task-clock is counted.
  */
-import { type CommandResult, sampledRuns } from '../runner/benchmark.js';
-import type { Summary } from '../stats.js';
+import { type CommandResult, sampledRuns } from '../measure/runner/benchmark.js';
+import type { Summary } from '../core/stats.js';
 
 /** hyperfine's --time-unit choices (1.15). */
 export const TIME_UNITS = ['millisecond', 'second'] as const;

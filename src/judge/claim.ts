@@ -4,7 +4,7 @@
  * its words are written there once and nowhere else (test/judge-*.test.ts checks them against
  * the seed files).
  */
-import type { ClaimSubject, Verdict } from '../report/result.js';
+import type { ClaimSubject, Verdict } from '../model/result.js';
 import type { Measurements } from './measurements.js';
 
 /** The documents, by their number in shared/seeds/. */

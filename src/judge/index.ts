@@ -2,7 +2,7 @@
  * The judge layer: every claim of the five documents as one object (families/*.ts), judged once,
  * after the suites, on what they measured. The inventory is the union of the families.
  */
-import type { ClaimRow } from '../report/result.js';
+import type { ClaimRow } from '../model/result.js';
 import { type Claim, SEED_TITLES } from './claim.js';
 import { BATCH_CLAIMS } from './families/batch.js';
 import { CHECKSUM_CLAIMS } from './families/checksum.js';

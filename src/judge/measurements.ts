@@ -2,8 +2,8 @@
  * What the judges read: every suite's result of one run and prtip's criterion runs. Claims are
  * judged once, after the suites, from these; a suite never judges.
  */
-import type { CriterionResults } from '../criterion.js';
-import type { Metric, SuiteResult } from '../report/result.js';
+import type { CriterionResults } from '../measure/criterion.js';
+import type { Metric, SuiteResult } from '../model/result.js';
 
 export interface Measurements {
   /** The suites of this run by name, whatever their status. */

@@ -7,8 +7,8 @@
  * the margin, which is why every band has one. The interval is between processes or runs (never
  * the samples of one process), or a bound: a massif lower bound is [L, ∞), an RSS upper bound [0, U].
  */
-import { median } from '../stats.js';
-import type { Verdict } from '../report/result.js';
+import { median } from '../core/stats.js';
+import type { Verdict } from '../model/result.js';
 
 /** How a figure in the claim's unit is shown. */
 export type Unit = 'ns' | 'ms' | 'bytes' | 'ratio' | 'share' | 'count' | 'batch';

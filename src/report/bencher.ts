@@ -12,7 +12,7 @@
  * use; docs/bencher.md lists them with a name and unit to create them with once.
  */
 import { uniquelyNamedMetrics } from './github-action-benchmark.js';
-import type { BenchResult, Metric } from './result.js';
+import type { BenchResult, Metric } from '../model/result.js';
 
 /** One measure of one benchmark: the median, and the spread it came from. */
 export interface BencherMetric {

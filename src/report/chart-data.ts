@@ -4,7 +4,7 @@
  * fields by name, and says "not measured" when a suite or a field is absent, so a
  * suite changing its layout degrades a chart, never the report.
  */
-import type { SuiteResult } from './result.js';
+import type { SuiteResult } from '../model/result.js';
 
 /** One row of a suite's numbers: field name → value, plus where it came from. */
 export type DataRecord = Record<string, unknown>;

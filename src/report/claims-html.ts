@@ -4,7 +4,7 @@
  * The report allows no script (its Content-Security-Policy), so the filters are radio buttons and
  * CSS sibling rules.
  */
-import type { ClaimRow, Verdict } from './result.js';
+import type { ClaimRow, Verdict } from '../model/result.js';
 import { escapeXml } from './svg.js';
 
 const VERDICTS: readonly Verdict[] = ['holds', 'does-not-hold', 'cannot-tell'];

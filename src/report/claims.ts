@@ -1,5 +1,5 @@
 /** The claims table: every claim of ProRT-IP's documents with its verdict, in one place. */
-import type { ClaimRow, ClaimSubject, Table } from './result.js';
+import type { ClaimRow, ClaimSubject, Table } from '../model/result.js';
 
 /** Short labels for the subject column. */
 const SUBJECT_LABEL: Record<ClaimSubject, string> = {

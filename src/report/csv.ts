@@ -2,9 +2,9 @@
  * CSV exports (RFC 4180: comma-separated, CRLF line ends, quotes doubled): the
  * metrics, the claims, every table in long form, and the baseline comparison.
  */
-import type { BaselineComparison } from '../baseline.js';
+import type { BaselineComparison } from '../analyse/baseline.js';
 import { claimsTable } from './claims.js';
-import type { BenchResult, Table } from './result.js';
+import type { BenchResult, Table } from '../model/result.js';
 
 type CsvValue = string | number | boolean | null | undefined;
 

@@ -3,7 +3,7 @@
  * reasons and warnings free of JS stack traces and file paths (a report is read by
  * people who did not write the harness; the terminal run still has the details).
  */
-import type { BenchResult, SuiteResult } from './result.js';
+import type { BenchResult, SuiteResult } from '../model/result.js';
 
 /** An absolute path or file URL with a line number, as error messages and stacks quote them. */
 const PATH_WITH_LINE = /\s*\(?(?:file:\/\/)?(?:\/[\w.@+-]+)+\.(?:[cm]?[jt]s|node)(?::\d+)+\)?/g;

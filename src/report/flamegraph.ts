@@ -5,8 +5,9 @@
  * tooltip (<title>) gives the frame, its samples and its share. Boxes narrower than
  * `minWidthPx` are not drawn (their samples stay in their parent's width).
  */
-import { parseFolded } from '../profile/analysis.js';
-import type { SuiteResult } from './result.js';
+import { parseFolded } from '../measure/profile/analysis.js';
+import type { ReportProfile } from '../model/prtip-runs.js';
+import type { SuiteResult } from '../model/result.js';
 import { escapeXml } from './svg.js';
 
 interface Node {
@@ -105,14 +106,6 @@ export function flameGraphSvg(folded: string, options: FlameGraphOptions = {}): 
     `<text x="${pad}" y="20" class="chart-title">${escapeXml(title)}</text>` +
     `<text x="${width - pad}" y="20" text-anchor="end" class="tick">${root.count} samples; hover a box for its share${fullDepth > depth ? `; stacks cut at ${depth} of ${fullDepth} levels` : ''}</text>` +
     boxes.join('') + '</svg>';
-}
-
-/** One recorded profile a suite keeps for the report: who, what, and its folded stacks. */
-export interface ReportProfile {
-  tool: string;
-  scenario: string;
-  samples: number;
-  folded: string;
 }
 
 /**

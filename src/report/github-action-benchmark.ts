@@ -10,8 +10,8 @@
  * negative), a negative one in the bigger file. Those go to a third, ungated array with the
  * reason in `extra`, so nothing is lost silently.
  */
-import { quantile } from '../stats.js';
-import type { BenchResult, Metric } from './result.js';
+import { quantile } from '../core/stats.js';
+import type { BenchResult, Metric } from '../model/result.js';
 
 /** One entry of a github-action-benchmark custom array. */
 export interface ActionBenchmarkEntry {

@@ -3,16 +3,16 @@
  * Content-Security-Policy that forbids fetching anything), with the four charts the
  * results issue asks for, the claims, the baseline comparison and every table.
  */
-import { type BaselineComparison, comparisonTable } from '../baseline.js';
-import { machineSummary } from '../machine.js';
-import { SCENARIOS } from '../scenarios.js';
+import { type BaselineComparison, comparisonTable } from '../analyse/baseline.js';
+import { machineSummary } from '../model/machine.js';
+import { SCENARIOS } from '../measure/scenarios.js';
 import { type DataRecord, type RecordSet, findRecordSet, keysOf, recordSets, toNumber } from './chart-data.js';
 import { failedSuitesSentence, statusPhrase } from './failures.js';
 import { flameGraphFigures } from './flamegraph.js';
-import type { BenchResult, SuiteResult, Table } from './result.js';
+import type { BenchResult, SuiteResult, Table } from '../model/result.js';
 import { type BarChart, type LineSeries, barChartSvg, emptyChart, escapeXml, horizontalBarChartSvg, lineChartSvg } from './svg.js';
 import { CLAIMS_CSS, claimsSectionHtml } from './claims-html.js';
-import { formatCell } from './text.js';
+import { formatCell } from '../core/text.js';
 
 /** One chart section: its SVG (or the "not measured" note) and where the numbers came from. */
 export interface ChartSection {

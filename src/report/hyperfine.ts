@@ -5,8 +5,8 @@
  * seconds, in hyperfine 1.20's key order. hyperfineJson() writes the times as JSON floats
  * (0.0, not 0), as hyperfine's serde does, so a reader that checks types sees floats.
  */
-import { mean, median, stddev } from '../stats.js';
-import type { BenchResult, SuiteResult } from './result.js';
+import { mean, median, stddev } from '../core/stats.js';
+import type { BenchResult, SuiteResult } from '../model/result.js';
 
 /** One command's entry in hyperfine's JSON. */
 export interface HyperfineResult {

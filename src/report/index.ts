@@ -2,9 +2,9 @@
  * The results API (the library exports it as `results`): the BenchResult type, machine
  * metadata, the exporters, baselines and the comparison behind the CI gate.
  */
-export { BENCH_RESULT_VERSION, type BenchResult } from './result.js';
-export { type MachineInfo, cpuMitigations, machineInfo, machineSummary } from '../machine.js';
-export { benchResultSchemaPath, parseBenchResult, stringifyBenchResult } from './json.js';
+export { BENCH_RESULT_VERSION, type BenchResult } from '../model/result.js';
+export { type MachineInfo, cpuMitigations, machineInfo, machineSummary } from '../measure/machine.js';
+export { benchResultSchemaPath, parseBenchResult, stringifyBenchResult } from '../model/json.js';
 export { markdownReport, markdownTable } from './markdown.js';
 export { claimsCsv, comparisonCsv, metricsCsv, tableCsv, tablesCsv, toCsv } from './csv.js';
 export { type ActionBenchmarkEntry, actionBenchmarkArrays } from './github-action-benchmark.js';
@@ -18,5 +18,5 @@ export { claimsTable } from './claims.js';
 export {
   type BaselineComparison, type ChangeVerdict, type CompareOptions, type MetricComparison, DEFAULT_BASELINE_DIR, DEFAULT_NOISE_THRESHOLD_PCT,
   bootstrapChangeInterval, changeVerdict, compareResults, comparisonTable, listBaselines, loadBaseline, regressionsBeyond, saveBaseline,
-} from '../baseline.js';
-export { ProgressLine, progressEnabled } from '../progress.js';
+} from '../analyse/baseline.js';
+export { ProgressLine, progressEnabled } from '../core/progress.js';

@@ -1,11 +1,11 @@
 /** The Markdown report: machine, claims, every suite's tables, and the baseline comparison. */
-import type { BaselineComparison } from '../baseline.js';
-import { comparisonTable } from '../baseline.js';
-import { machineSummary } from '../machine.js';
+import type { BaselineComparison } from '../analyse/baseline.js';
+import { comparisonTable } from '../analyse/baseline.js';
+import { machineSummary } from '../model/machine.js';
 import { claimsTable } from './claims.js';
 import { failedSuitesSentence } from './failures.js';
-import type { BenchResult, Table } from './result.js';
-import { formatCell } from './text.js';
+import type { BenchResult, Table } from '../model/result.js';
+import { formatCell } from '../core/text.js';
 
 function escapeCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');

@@ -3,7 +3,7 @@
  * and into a harness namespace, in forks). Every figure is formed inside one process (rounds of
  * one fork share its machine state) and the interval spans the processes.
  */
-import { median } from '../../stats.js';
+import { median } from '../../core/stats.js';
 import { type Claim, type Finding, unmeasurable } from '../claim.js';
 import { type Measurements, forkSamples, metricOf, suiteMissing } from '../measurements.js';
 import { type Band, type Unit, bandText, formatIn, intervalText, judgeInterval, spanOf } from '../rule.js';

@@ -8,8 +8,8 @@
  * ±10 % for one run (twice the ±5 % drift between whole runs measured on this VM; two quiet runs
  * of one build here put tcp_packet_zero_copy/1000 23 % apart), ±5 % for two.
  */
-import { median } from '../../stats.js';
-import { CRITERION_HINT, CRITERION_RERUN_HINT, type CriterionBenchmark, type CriterionResults, mapCriterionId } from '../../criterion.js';
+import { median } from '../../core/stats.js';
+import { CRITERION_HINT, CRITERION_RERUN_HINT, type CriterionBenchmark, type CriterionResults, mapCriterionId } from '../../measure/criterion.js';
 import { type Claim, type Finding, unmeasurable } from '../claim.js';
 import type { Measurements } from '../measurements.js';
 import { type Band, type Interval, formatIn, intervalText, bandText, judgeInterval, relativeBand } from '../rule.js';

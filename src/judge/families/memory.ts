@@ -11,11 +11,11 @@
  *  - RssAnon (resident heap + stacks + anonymous maps, without valgrind) is an upper bound on the
  *    resident heap: [0, U]. It can confirm "< X", never a point figure.
  */
-import { median } from '../../stats.js';
+import { median } from '../../core/stats.js';
 import type { Claim, Finding } from '../claim.js';
 import { type Measurements, suiteMissing } from '../measurements.js';
 import { type Band, type Interval, bandText, formatIn, intervalText, judgeInterval } from '../rule.js';
-import { VALGRIND_PACKAGE } from '../../runner/valgrind-memory.js';
+import { VALGRIND_PACKAGE } from '../../measure/runner/valgrind-memory.js';
 
 const SUITE = 'prtip';
 const MIB = 2 ** 20;

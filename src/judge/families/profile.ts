@@ -1,6 +1,6 @@
 /**
  * Where prtip's CPU goes, judged on sampled profiles of its whole runs (the prtip suite records
- * them and measures named functions in src/profile/hotspots.ts), on the floors' attribution,
+ * them and measures named functions in src/measure/profile/hotspots.ts), on the floors' attribution,
  * and on the cost of the tools that measure it (massif, the sampler) and the PMU's counters.
  *
  * A share is a proportion of samples; its interval spans every run's 95 % Wilson interval, so
@@ -13,9 +13,9 @@
 import type { Claim, Finding, Quote } from '../claim.js';
 import { type Measurements, metricOf, suiteMissing } from '../measurements.js';
 import { type Band, bandText, formatIn, type Interval, intervalText, judgeInterval, type Outcome, spanOf } from '../rule.js';
-import type { Verdict } from '../../report/result.js';
-import { wilson } from '../../profile/analysis.js';
-import type { HotspotData, HotspotMeasurement, PatternRun } from '../../profile/hotspots.js';
+import type { Verdict } from '../../model/result.js';
+import { wilson } from '../../measure/profile/analysis.js';
+import type { HotspotData, HotspotMeasurement, PatternRun } from '../../measure/profile/hotspots.js';
 
 /** What the prtip suite records for this family (under its result's `data`), read defensively. */
 export interface ProfileData {

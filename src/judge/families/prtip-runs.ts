@@ -7,47 +7,12 @@
 import { type Measurements, suiteMissing } from '../measurements.js';
 import { type Band, type Interval, type Outcome, type Unit, bandText, formatIn, intervalText, judgeInterval, spanOf } from '../rule.js';
 import type { Finding } from '../claim.js';
-import type { Verdict } from '../../report/result.js';
+import type { Verdict } from '../../model/result.js';
+import type { ComparisonGroupData, StraceRunData, WholeRun } from '../../model/prtip-runs.js';
+
+export type { ComparisonGroupData, StraceCheckData, StraceRunData, WholeRun, WholeRunsData } from '../../model/prtip-runs.js';
 
 export const SUITE = 'prtip';
-
-/** One whole-binary run: times in ns, syscall counts by kind from tracepoints (all threads; null where not counted). */
-export interface WholeRun {
-  wallNs: number;
-  userNs: number;
-  sysNs: number;
-  syscalls: Record<string, number | null>;
-}
-
-/** data.wholeRuns: per "tool/scenario", its measured runs (timed-out runs left out). */
-export type WholeRunsData = Record<string, WholeRun[]>;
-
-/** One strace -c run as the suite records it (src/runner/strace.ts's StraceRun). */
-export interface StraceRunData {
-  threads: 'main' | 'all';
-  mode: 'system-time' | 'wall-clock';
-  wallNs: number;
-  summary: { rows: { syscall: string; percentTime: number; seconds: number; calls: number; errors: number }[]; total: { seconds: number; calls: number; errors: number } };
-}
-
-/** data.strace.checks[i]: one scenario traced. */
-export interface StraceCheckData {
-  scenario: string;
-  /** strace -c, no -f: the main thread, as the documents ran it (several runs). */
-  main: StraceRunData[];
-  /** strace -f -c: every thread (several runs, light scenarios only). */
-  all: StraceRunData[];
-  note: string;
-}
-
-/** data.comparisons[i]: one interleaved group (bench/prtip.bench.ts runComparisonGroups). */
-export interface ComparisonGroupData {
-  id: string;
-  a: string;
-  bs: string[];
-  blocks: Record<string, number[]>[];
-  runsPerBlock: number;
-}
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);

@@ -2,7 +2,7 @@
  * Whole-run times of prtip, judged on the prtip suite's runs: each run is a separate process, so
  * the interval is the span of the runs (median as its point); comparisons between scenarios are
  * judged on the interleaved blocks the suite records (paired by block, with A′ = A again as the
- * null control; src/power.ts), their 95 % interval against the band.
+ * null control; src/analyse/power.ts), their 95 % interval against the band.
  *
  * The documents' times are from an i9-10850K (20 threads); this is often a shared 2-core VM.
  * Every band says in one line why it is a fair reading across machines.
@@ -12,7 +12,7 @@
  */
 import type { Claim, Finding, Quote } from '../claim.js';
 import type { Measurements } from '../measurements.js';
-import { analyseInterleaved, judge as judgeBlocks } from '../../power.js';
+import { analyseInterleaved, judge as judgeBlocks } from '../../analyse/power.js';
 import { type Band, bandText, formatIn, intervalText, judgeInterval } from '../rule.js';
 import { around, unlessSuiteMissing, comparisonGroups, findingOf, type Part, ratioPart, SUITE, wholeRuns } from './prtip-runs.js';
 

@@ -1,0 +1,146 @@
+/**
+ * `prtip-perf stat --counters callgrind [options] -- CMD ARGS…`: a whole binary's instruction
+ * count (all threads of the process), simulated by callgrind, run N times. Meant for a
+ * scanner's own CI: the count repeats within a small fraction of a percent on a busy
+ * shared runner, where times do not.
+ */
+import { writeFileSync } from 'node:fs';
+import { CALLGRIND_EVENTS, CALLGRIND_SOURCE, type CallgrindRun, callgrindLabel, runCallgrind } from '../../measure/callgrind.js';
+import { median } from '../../core/stats.js';
+
+/** The counter backends `stat` knows. */
+export const STAT_BACKENDS = ['perf_event', 'callgrind'] as const;
+
+/**
+ * Takes `--counters BACKEND` (or --counters=BACKEND) out of stat's options (before `--`).
+ * Returns the backend (default perf_event) and the remaining arguments.
+ */
+export function takeCountersOption(argv: readonly string[]): { backend: (typeof STAT_BACKENDS)[number]; rest: string[] } {
+  const end = argv.indexOf('--') < 0 ? argv.length : argv.indexOf('--');
+  const rest = [...argv];
+  let backend: string = 'perf_event';
+  for (let i = 0; i < end; i++) {
+    const a = argv[i]!;
+    if (a !== '--counters' && !a.startsWith('--counters=')) continue;
+    const value = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
+    if (value === undefined || i + (a.includes('=') ? 0 : 1) >= end) throw new RangeError('stat: --counters needs a value (perf_event or callgrind)');
+    if (!(STAT_BACKENDS as readonly string[]).includes(value)) throw new RangeError(`stat: --counters: expected one of ${STAT_BACKENDS.join(', ')}, got "${value}"`);
+    backend = value;
+    rest.splice(i, a.includes('=') ? 1 : 2);
+    break;
+  }
+  return { backend: backend as (typeof STAT_BACKENDS)[number], rest };
+}
+
+export const CALLGRIND_STAT_HELP = `usage: prtip-perf stat --counters callgrind [options] -- cmd args...
+
+Runs the command under valgrind --tool=callgrind (instrumented from its first instruction,
+every thread) and reports the instructions it executed: ${CALLGRIND_SOURCE}, not a PMU count.
+Counts repeat for the same binary and inputs whatever else the machine does.
+
+options:
+  -r, --runs N          runs (default 2: the spread between them is shown)
+      --cache-sim       also callgrind's simulated I1/D1/LL misses
+      --trace-children  follow exec'd children (valgrind --trace-children=yes)
+  -t, --timeout SEC     kill a run after SEC seconds (default 600)
+      --show-output     let the command write to this terminal
+      --json FILE|-     write the runs and summary as JSON (- = stdout)`;
+
+interface Parsed {
+  command: string[];
+  runs: number;
+  cacheSim: boolean;
+  traceChildren: boolean;
+  timeoutMs: number;
+  showOutput: boolean;
+  json?: string;
+}
+
+function parse(argv: readonly string[]): Parsed {
+  const dd = argv.indexOf('--');
+  if (dd < 0 || dd === argv.length - 1) throw new RangeError('stat --counters callgrind: put the command after "--" (e.g. prtip-perf stat --counters callgrind -- /bin/ls -la /usr/bin)');
+  const p: Parsed = { command: argv.slice(dd + 1), runs: 2, cacheSim: false, traceChildren: false, timeoutMs: 600_000, showOutput: false };
+  for (let i = 0; i < dd; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || i >= dd) throw new RangeError(`stat: ${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '-r': case '--runs': {
+        const v = value(), n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 1000) throw new RangeError(`stat: ${a} must be a whole number from 1 to 1000, got "${v}"`);
+        p.runs = n;
+        break;
+      }
+      case '-t': case '--timeout': {
+        const v = value(), n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new RangeError(`stat: ${a} must be a number of seconds > 0, got "${v}"`);
+        p.timeoutMs = Math.ceil(n * 1000);
+        break;
+      }
+      case '--cache-sim': p.cacheSim = true; break;
+      case '--trace-children': p.traceChildren = true; break;
+      case '--show-output': p.showOutput = true; break;
+      case '--json': p.json = value(); break;
+      default: throw new RangeError(`stat --counters callgrind: unknown or unsupported option "${a}" (see prtip-perf stat --counters callgrind --help)`);
+    }
+  }
+  return p;
+}
+
+/** One event over the runs. */
+export interface CallgrindStatEvent {
+  event: string;
+  label: string;
+  perRun: number[];
+  median: number;
+  /** (max − min) / median, %. */
+  spreadPct: number;
+}
+
+/** Summarises runs' final dumps per event. */
+export function summariseRuns(runs: readonly CallgrindRun[]): CallgrindStatEvent[] {
+  const events = runs[0]?.final?.events ?? [];
+  return events.map((e) => {
+    const perRun = runs.map((r) => r.final?.totals[e] ?? 0);
+    const m = median(perRun);
+    return { event: e, label: callgrindLabel(e), perRun, median: m, spreadPct: m === 0 ? 0 : ((Math.max(...perRun) - Math.min(...perRun)) / m) * 100 };
+  });
+}
+
+/** The callgrind form of `stat`; returns the exit code. */
+export async function callgrindStatCommand(argv: readonly string[]): Promise<number> {
+  const dd = argv.indexOf('--');
+  const before = dd < 0 ? argv : argv.slice(0, dd);
+  if (before.includes('-h') || before.includes('--help')) {
+    console.log(CALLGRIND_STAT_HELP);
+    return 0;
+  }
+  const p = parse(argv);
+  const log = (line: string): void => (p.json === '-' ? console.error(line) : console.log(line));
+  const runs: CallgrindRun[] = [];
+  for (let k = 0; k < p.runs; k++) {
+    const run = await runCallgrind(p.command, { cacheSim: p.cacheSim, traceChildren: p.traceChildren, timeoutMs: p.timeoutMs, inherit: p.showOutput });
+    if (run.timedOut) throw new RangeError(`stat: run ${k + 1} of ${p.command.join(' ')} timed out after ${p.timeoutMs / 1000} s under callgrind (raise --timeout)`);
+    if (run.final === null) throw new RangeError(`stat: callgrind wrote no dump for ${p.command.join(' ')}: ${`${run.valgrindLog}\n${run.stderr}`.trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ') || `exit ${run.exitCode ?? run.signal}`}`);
+    if (run.exitCode !== 0) log(`  warning: run ${k + 1} exited with ${run.exitCode ?? run.signal}`);
+    runs.push(run);
+  }
+  const events = summariseRuns(runs);
+  log(`${p.command.join(' ')}: ${p.runs} run${p.runs === 1 ? '' : 's'} under valgrind --tool=callgrind (${CALLGRIND_SOURCE}; all threads; user-space only)`);
+  for (const e of events) {
+    log(`  ${e.label.padEnd(48)} ${Math.round(e.median).toLocaleString('en-US').padStart(16)}   spread ${e.spreadPct.toFixed(4)} %   runs: ${e.perRun.map((v) => v.toLocaleString('en-US')).join(', ')}`);
+  }
+  log(`  wall time under valgrind: ${runs.map((r) => `${(r.wallMs / 1000).toFixed(2)} s`).join(', ')} (never a timing of the command)`);
+  if (p.json !== undefined) {
+    const text = JSON.stringify({
+      backend: 'callgrind', source: CALLGRIND_SOURCE, command: p.command, runs: runs.map((r) => ({ exitCode: r.exitCode, signal: r.signal, wallMsUnderValgrind: r.wallMs, totals: r.final?.totals ?? {} })),
+      events: events.map((e) => ({ ...e, name: CALLGRIND_EVENTS[e.event] ?? e.event })),
+    }, null, 2) + '\n';
+    if (p.json === '-') process.stdout.write(text);
+    else writeFileSync(p.json, text);
+  }
+  return runs.every((r) => r.exitCode === 0) ? 0 : 1;
+}
