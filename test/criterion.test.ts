@@ -117,17 +117,43 @@ describe('reading criterion output', () => {
     expect(() => readCriterion(dir)).toThrow(/baselines there: phase3 \(choose one with --criterion-baseline NAME\)/);
   });
 
-  it('keeps a partial benchmark with a warning, never a figure it does not have', () => {
+  it('keeps a partial benchmark (a file criterion did not write) with a warning, never a figure it does not have', () => {
     const dir = criterionDir([{ id: 'tcp_packet_zero_copy/1000', ns: null, elements: 1000, sample: false }, { id: 'tcp_packet_old_api/1000', ns: 68_300, elements: 1000 }]);
-    writeFileSync(join(dir, 'broken.json'), '{');
+    writeFileSync(join(dir, 'broken.json'), '{'); // not inside a benchmark: not read
     mkdirSync(join(dir, 'junk', 'new'), { recursive: true });
-    writeFileSync(join(dir, 'junk', 'new', 'benchmark.json'), '{not json');
     const r = readCriterion(dir);
     const zero = r.benchmarks.find((b) => b.id === 'tcp_packet_zero_copy/1000')!;
     expect(zero.estimate).toBeNull();
     expect(zero.problems).toEqual(['estimates.json missing', 'sample.json missing']);
     expect(r.warnings.join('\n')).toMatch(/tcp_packet_zero_copy\/1000 is partial \(estimates.json missing; sample.json missing\): it has no figure and judges nothing/);
-    expect(r.warnings.join('\n')).toMatch(/junk: benchmark.json unreadable/);
+  });
+
+  it('refuses a file that is there but not what criterion writes, naming the option, the file and the field', () => {
+    const cases: [string, string, RegExp][] = [
+      ['benchmark.json', '{not json', /--criterion: .*tcp_packet_old_api\/1000\/new\/benchmark\.json: not valid JSON/],
+      ['benchmark.json', '{"full_id": 7}', /benchmark\.json: full_id: expected the benchmark's id \(a non-empty string\), got 7/],
+      ['benchmark.json', '{"full_id": "x", "throughput": {"Elements": "many"}}', /benchmark\.json: throughput\.Elements: expected a positive number, got "many"/],
+      ['estimates.json', '[]', /estimates\.json: \(top level\): expected an object, got \[\]/],
+      ['estimates.json', '{"mean": {"point_estimate": "fast"}}', /estimates\.json: mean\.point_estimate: expected a number, got "fast"/],
+      ['estimates.json', '{"mean": {"point_estimate": 5, "confidence_interval": {"lower_bound": "a"}}}', /mean\.confidence_interval\.lower_bound: expected a number/],
+      ['sample.json', '{"iters": [1, 2], "times": [1]}', /sample\.json: times: expected an array as long as iters \(2\), got "1 entries"/],
+    ];
+    for (const [file, text, message] of cases) {
+      const dir = criterionDir([{ id: 'tcp_packet_old_api/1000', ns: 68_300, elements: 1000 }]);
+      writeFileSync(join(dir, 'tcp_packet_old_api', '1000', 'new', file), text);
+      expect(() => readCriterion(dir), `${file}: ${text}`).toThrow(message);
+      expect(() => readCriterion(dir), `${file}: ${text}`).toThrow(RangeError);
+    }
+  });
+
+  it('an absurd or non-finite estimate is a warning and no figure, never a refusal', () => {
+    for (const point of ['1e308', '5e-324', '1e309', '-3']) {
+      const dir = criterionDir([{ id: 'tcp_packet_old_api/1000', ns: 68_300, elements: 1000 }]);
+      writeFileSync(join(dir, 'tcp_packet_old_api', '1000', 'new', 'estimates.json'), `{"mean": {"point_estimate": ${point}}, "slope": null}`);
+      const r = readCriterion(dir);
+      expect(r.benchmarks[0]!.estimate, point).toBeNull();
+      expect(r.warnings.join('\n'), point).toMatch(/tcp_packet_old_api\/1000 is partial \(estimates\.json mean: /);
+    }
   });
 
   it('--criterion / PRTIP_CRITERION / --criterion-baseline', () => {

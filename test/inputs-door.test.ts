@@ -40,13 +40,11 @@ describe('files read at the door', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 
-  it('a criterion benchmark.json that is a FIFO is skipped with a warning, not waited on', () => {
+  it('a criterion estimates.json that is a FIFO is refused at once, naming the file, not waited on', () => {
     const root = criterionWith(58_800);
     const dir = join(root, 'tcp_packet_zero_copy', '1000', 'new');
     execFileSync('sh', ['-c', `rm "${dir}/estimates.json" && mkfifo "${dir}/estimates.json"`]);
-    const r = readCriterion(root);
-    expect(r.benchmarks[0]!.estimate).toBeNull();
-    expect(r.warnings.join('\n')).toMatch(/not a regular file/);
+    expect(() => readCriterion(root)).toThrow(/^--criterion: .*tcp_packet_zero_copy\/1000\/new\/estimates\.json: not a regular file$/);
   });
 
   it.each([1e308, 5e-324])('a criterion estimate of %s ns is a problem, and judges nothing', (ns) => {

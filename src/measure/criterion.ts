@@ -59,71 +59,122 @@ const BASELINE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 // criterion's own bookkeeping directories beside the baselines
 const NOT_BASELINES = new Set(['report', 'change']);
 
-function readJson(path: string): unknown {
-  return readJsonFile(path); // regular files under a size cap: a FIFO never hangs the run
+/**
+ * A criterion file's JSON, or undefined when the file is absent (criterion stopped early: the
+ * benchmark is partial, with a warning). A file that is there but unreadable, not a regular
+ * file, over the size cap or not JSON is bad input: a RangeError naming the option and the
+ * file, so the run stops at the door (exit 2) instead of judging around it.
+ */
+function readPresent(path: string, param: string): unknown {
+  if (!existsSync(path)) return undefined;
+  try {
+    return readJsonFile(path); // regular files under a size cap: a FIFO never hangs the run
+  } catch (err) {
+    const why = err instanceof SyntaxError ? `not valid JSON (${err.message})` : (err as Error).message.replace(`${path}: `, '');
+    throw new RangeError(`${param}: ${path}: ${why}`);
+  }
 }
 
-function estimateOf(v: unknown): CriterionEstimate | null {
-  const e = v as { point_estimate?: unknown; confidence_interval?: { lower_bound?: unknown; upper_bound?: unknown; confidence_level?: unknown } } | null;
-  const point = e?.point_estimate, low = e?.confidence_interval?.lower_bound, high = e?.confidence_interval?.upper_bound;
-  if (typeof point !== 'number' || !Number.isFinite(point) || point < 0) return null;
+/** A RangeError naming the option, the file and the field that is not what criterion writes. */
+function badField(param: string, path: string, field: string, expected: string, got: unknown): RangeError {
+  const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 60) ?? String(got);
+  return new RangeError(`${param}: ${path}: ${field}: expected ${expected}, got ${shown}`);
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * One statistic of estimates.json: null when criterion wrote none (slope is null for flat
+ * sampling); a wrong shape throws. A number that is no figure (1e308, 5e-324, negative) is
+ * left to dropImplausible: a warning and "cannot tell", as the issue asks, never a throw.
+ */
+function estimateOf(v: unknown, field: string, path: string, param: string): CriterionEstimate | null {
+  if (v === undefined || v === null) return null;
+  if (!isObject(v)) throw badField(param, path, field, 'an object with point_estimate and confidence_interval', v);
+  const point = v['point_estimate'];
+  if (typeof point !== 'number') throw badField(param, path, `${field}.point_estimate`, 'a number', point);
+  const ci = v['confidence_interval'];
+  if (ci !== undefined && !isObject(ci)) throw badField(param, path, `${field}.confidence_interval`, 'an object', ci);
+  const low = ci?.['lower_bound'], high = ci?.['upper_bound'], level = ci?.['confidence_level'];
+  for (const [name, x] of [['lower_bound', low], ['upper_bound', high], ['confidence_level', level]] as const) {
+    if (x !== undefined && typeof x !== 'number') throw badField(param, path, `${field}.confidence_interval.${name}`, 'a number', x);
+  }
   return {
     point,
     low: typeof low === 'number' && Number.isFinite(low) ? low : point,
     high: typeof high === 'number' && Number.isFinite(high) ? high : point,
-    confidence: typeof e?.confidence_interval?.confidence_level === 'number' ? e.confidence_interval.confidence_level : 0.95,
+    confidence: typeof level === 'number' ? level : 0.95,
   };
 }
 
-/** A non-finite or absurd estimate (1e308, 5e-324 ns) is a problem and "cannot tell", never a figure to judge. */
+/** A non-finite or absurd estimate (1e308, 5e-324 ns, negative) is a problem and "cannot tell", never a figure to judge. */
 function dropImplausible(b: CriterionBenchmark): void {
-  const why = implausibleEstimate(b.estimate);
-  if (why !== undefined) {
+  const why = b.estimate && (b.estimate.point < 0 ? 'a negative time' : implausibleEstimate(b.estimate));
+  if (why) {
     b.problems.push(`estimates.json ${b.statistic}: ${why}`);
     b.estimate = null;
     b.statistic = null;
   }
-  if (implausibleEstimate(b.median) !== undefined) b.median = null;
+  if (b.median && (b.median.point < 0 || implausibleEstimate(b.median) !== undefined)) b.median = null;
 }
 
-/** One benchmark from its <baseline> directory; problems say what is missing. */
-function readBenchmark(root: string, baselineDir: string): CriterionBenchmark | { skip: string } {
+/** benchmark.json: the id and the declared elements per iteration. */
+function readMeta(baselineDir: string, param: string): { id: string; elements: number | null } | undefined {
+  const file = join(baselineDir, 'benchmark.json');
+  const meta = readPresent(file, param);
+  if (meta === undefined) return undefined;
+  if (!isObject(meta)) throw badField(param, file, '(top level)', 'an object', meta);
+  const id = meta['full_id'];
+  if (typeof id !== 'string' || id === '') throw badField(param, file, 'full_id', 'the benchmark\'s id (a non-empty string)', id);
+  const throughput = meta['throughput'];
+  const el = isObject(throughput) ? throughput['Elements'] : undefined;
+  if (el !== undefined && (typeof el !== 'number' || !(el > 0))) throw badField(param, file, 'throughput.Elements', 'a positive number', el);
+  return { id, elements: typeof el === 'number' ? el : null };
+}
+
+/** estimates.json into b: slope, else mean; problems when absent. */
+function readEstimates(b: CriterionBenchmark, baselineDir: string, param: string): void {
+  const file = join(baselineDir, 'estimates.json');
+  const est = readPresent(file, param);
+  if (est === undefined) return void b.problems.push('estimates.json missing');
+  if (!isObject(est)) throw badField(param, file, '(top level)', 'an object', est);
+  const slope = estimateOf(est['slope'], 'slope', file, param), mean = estimateOf(est['mean'], 'mean', file, param);
+  b.median = estimateOf(est['median'], 'median', file, param);
+  if (slope) [b.estimate, b.statistic] = [slope, 'slope'];
+  else if (mean) [b.estimate, b.statistic] = [mean, 'mean'];
+  else b.problems.push('estimates.json has neither a slope nor a mean');
+  dropImplausible(b);
+}
+
+/** sample.json into b: how many samples criterion took. */
+function readSamples(b: CriterionBenchmark, baselineDir: string, param: string): void {
+  const file = join(baselineDir, 'sample.json');
+  const s = readPresent(file, param);
+  if (s === undefined) return void b.problems.push('sample.json missing');
+  if (!isObject(s)) throw badField(param, file, '(top level)', 'an object', s);
+  const iters = s['iters'], times = s['times'];
+  if (!Array.isArray(iters)) throw badField(param, file, 'iters', 'an array', iters);
+  if (!Array.isArray(times) || times.length !== iters.length) throw badField(param, file, 'times', `an array as long as iters (${iters.length})`, Array.isArray(times) ? `${times.length} entries` : times);
+  if (iters.length === 0) b.problems.push('sample.json has no samples');
+  else b.samples = iters.length;
+}
+
+/** One benchmark from its <baseline> directory; problems say what is missing, bad files throw. */
+function readBenchmark(root: string, baselineDir: string, param: string): CriterionBenchmark | { skip: string } {
   const path = relative(root, join(baselineDir, '..')) || '.';
-  let meta: { full_id?: unknown; throughput?: { Elements?: unknown } | null };
-  try {
-    meta = readJson(join(baselineDir, 'benchmark.json')) as typeof meta;
-  } catch (err) {
-    return { skip: `${path}: benchmark.json unreadable (${(err as Error).message}); skipped` };
-  }
-  if (typeof meta?.full_id !== 'string' || meta.full_id === '') return { skip: `${path}: benchmark.json has no full_id; skipped` };
-  const b: CriterionBenchmark = { id: meta.full_id, path, estimate: null, statistic: null, median: null, elements: null, samples: 0, problems: [] };
-  const el = meta.throughput?.Elements;
-  if (typeof el === 'number' && el > 0) b.elements = el;
-  try {
-    const est = readJson(join(baselineDir, 'estimates.json')) as Record<string, unknown>;
-    const slope = estimateOf(est['slope']), mean = estimateOf(est['mean']);
-    b.median = estimateOf(est['median']);
-    if (slope) [b.estimate, b.statistic] = [slope, 'slope'];
-    else if (mean) [b.estimate, b.statistic] = [mean, 'mean'];
-    else b.problems.push('estimates.json has neither a slope nor a mean');
-    dropImplausible(b);
-  } catch (err) {
-    b.problems.push(existsSync(join(baselineDir, 'estimates.json')) ? `estimates.json unreadable (${(err as Error).message})` : 'estimates.json missing');
-  }
-  try {
-    const s = readJson(join(baselineDir, 'sample.json')) as { iters?: unknown; times?: unknown };
-    if (!Array.isArray(s.iters) || !Array.isArray(s.times) || s.iters.length !== s.times.length || s.iters.length === 0) b.problems.push('sample.json has no matching iters/times');
-    else b.samples = s.iters.length;
-  } catch (err) {
-    b.problems.push(existsSync(join(baselineDir, 'sample.json')) ? `sample.json unreadable (${(err as Error).message})` : 'sample.json missing');
-  }
+  const meta = readMeta(baselineDir, param);
+  if (meta === undefined) return { skip: `${path}: benchmark.json missing; skipped` };
+  const b: CriterionBenchmark = { id: meta.id, path, estimate: null, statistic: null, median: null, elements: meta.elements, samples: 0, problems: [] };
+  readEstimates(b, baselineDir, param);
+  readSamples(b, baselineDir, param);
   return b;
 }
 
 /**
- * Reads a criterion output directory. Throws TypeError/RangeError (naming `param`) when
- * it is not a directory or holds no benchmark for `baseline`; a partial benchmark (a
- * missing or malformed file) is kept with its problems and a warning, never dropped silently.
+ * Reads a criterion output directory. Throws TypeError/RangeError (naming `param`, the file
+ * and the field) when it is not a directory, holds no benchmark for `baseline`, or holds a
+ * file that is not what criterion writes; a partial benchmark (a missing file: criterion
+ * stopped early) is kept with its problems and a warning, never dropped silently.
  */
 export function readCriterion(dir: unknown, baseline: unknown = 'new', param = '--criterion'): CriterionResults {
   if (typeof dir !== 'string' || dir === '') throw new TypeError(`${param}: expected a directory path (prtip's target/criterion), got ${JSON.stringify(dir)}`);
@@ -166,7 +217,7 @@ export function readCriterion(dir: unknown, baseline: unknown = 'new', param = '
   const warnings: string[] = [];
   const benchmarks: CriterionBenchmark[] = [];
   for (const f of found.sort()) {
-    const b = readBenchmark(dir, f);
+    const b = readBenchmark(dir, f, param);
     if ('skip' in b) warnings.push(`criterion: ${b.skip}`);
     else {
       if (b.problems.length > 0) warnings.push(`criterion: ${b.id} is partial (${b.problems.join('; ')}): ${b.estimate ? 'its estimate is used' : 'it has no figure and judges nothing'}`);
