@@ -11,6 +11,7 @@ import {
   COMPARE_HINT, regressionsBeyond, saveBaseline, tooNoisyToGate, validateBaselineName, verdictCounts,
 } from '../src/analyse/baseline.js';
 import { machineInfo, machineSummary } from '../src/measure/machine.js';
+import { MachineLoadMeter } from '../src/measure/machine-load.js';
 import { ProgressLine } from '../src/core/progress.js';
 import { claimsTable } from '../src/report/claims.js';
 import { judgeClaims, measurementsOf } from '../src/judge/index.js';
@@ -359,6 +360,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const criterion = criterionRuns[0];
 
   const startedAt = new Date();
+  const load = new MachineLoadMeter();
   // Criterion results given: their suite runs even when --suite did not name it.
   const wanted = criterion && options.suites.length > 0 && !options.suites.includes('criterion') ? [...options.suites, 'criterion'] : options.suites;
   const selected = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
@@ -396,7 +398,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
           progress: (message, done, total) => line.update(message, done, total),
           previous: results,
         };
+        load.beginSuite();
         const result = options.counters === 'callgrind' ? await runSuiteUnderCallgrind(entry.name, ctx, { cacheSim: options.cacheSim }) : await runSuite(entry, ctx, forks);
+        load.endSuite(entry.name);
         running = '';
         line.clear();
         results.set(entry.name, result);
@@ -413,6 +417,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
     // Reports are read by people who did not write the harness: reasons and warnings without stack traces.
     const suites = [...results.values()].map(cleanSuite);
+    const machineLoad = load.finish();
     const result: BenchResult = {
       kind: 'prtip-perf/bench-result',
       version: BENCH_RESULT_VERSION,
@@ -421,6 +426,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       options: { quick: options.quick, suites: selected.map((s) => s.name), prtip: options.prtip ?? null },
       interrupted: controller.signal.aborted,
       machine,
+      ...(machineLoad ? { machineLoad } : {}),
       suites,
       // Claims are judged once, here, on what the suites measured and on every criterion run.
       claims: judgeClaims(measurementsOf(suites, criterionRuns)),

@@ -40,6 +40,8 @@ function run(metrics: Metric[]): BenchResult {
   return {
     kind: 'prtip-perf/bench-result', version: BENCH_RESULT_VERSION, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1,
     options: { quick: true, suites: ['s'], prtip: null }, interrupted: false, machine,
+    // A quiet machine in every synthetic run: the guard for a busier one has its own tests (machine-load.test.ts).
+    machineLoad: { cpus: 2, otherCores: 0.02, ownCores: 1, loadavgStart: 1, loadavgEnd: 1, suites: {} },
     suites: [{ suite: 's', title: 'S', status: 'ok', durationMs: 1, tables: [], metrics, claims: [], warnings: [] }], claims: [],
   };
 }

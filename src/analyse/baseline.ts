@@ -56,9 +56,38 @@ export const OVERDISPERSION_WARN_ABOVE = 1.5;
  *   a change from the drift between invocations (identical code moved by up to +20% here).
  *   Two builds are compared in one invocation instead: `prtip-perf compare OLD NEW`;
  * - 'never': one sample a side, or values that are not all positive (a ratio that can
- *   change sign, such as a cost measured as a difference): nothing to gate on.
+ *   change sign, such as a cost measured as a difference): nothing to gate on;
+ * - 'machine-differs': forks of their own, but other work took MACHINE_LOAD_DIFFERENCE_CORES
+ *   more CPU in one invocation than in the other while the metric's suite ran. The forks of
+ *   one invocation share that state, so their p-value cannot see it: a busy loop on the other
+ *   core moved an in-process checksum +11 % and `npm test` alongside moved sendmmsg's system
+ *   time +23 % on identical code. Exact counts stay judged.
  */
-export type CrossRun = 'judged' | 'compare-only' | 'never';
+export type CrossRun = 'judged' | 'compare-only' | 'never' | 'machine-differs';
+
+/**
+ * How much more CPU (in cores) other work may take in one invocation than in the other
+ * before their in-process metrics are not compared. A quarter of a core is far above what
+ * a quiet machine shows between runs (0.0-0.1 here) and far below one busy neighbour (≈ 1).
+ */
+export const MACHINE_LOAD_DIFFERENCE_CORES = 0.25;
+
+/** Why the two invocations' machine states make `suite`'s samples incomparable, or null. */
+export function machineLoadWhy(baseline: BenchResult, current: BenchResult, suite: string): string | null {
+  const b = baseline.machineLoad, c = current.machineLoad;
+  if (b === undefined || c === undefined) return null;
+  const bs = b.suites[suite] ?? b.otherCores, cs = c.suites[suite] ?? c.otherCores;
+  if (!(Math.abs(bs - cs) >= MACHINE_LOAD_DIFFERENCE_CORES)) return null;
+  const [busier, more, less] = bs > cs ? ['baseline', bs, cs] : ['current', cs, bs];
+  return `the machine was busier during the ${busier} run: other work used ${more.toFixed(2)} of ${c.cpus} cores while ${suite} ran, against ${less.toFixed(2)}; ` +
+    `the forks of one run share that state, so across runs cannot tell: rerun on a quiet machine, or compare two builds in one invocation (${COMPARE_HINT})`;
+}
+
+/** A warning when either run did not record its machine load (results from before it was recorded). */
+function machineLoadWarnings(baseline: BenchResult, current: BenchResult): string[] {
+  const missing = [baseline.machineLoad === undefined ? 'the baseline' : '', current.machineLoad === undefined ? 'this run' : ''].filter((x) => x !== '');
+  return missing.length === 0 ? [] : [`${missing.join(' and ')} did not record how busy the machine was with other work, so a difference in machine state between the runs cannot be ruled out`];
+}
 
 /** What happened to one metric since the baseline. */
 export type ChangeVerdict = 'improved' | 'regressed' | 'no change' | 'too noisy' | 'cannot tell' | 'new' | 'missing';
@@ -276,7 +305,7 @@ function crossRunOf(pb: ReturnType<typeof processesOf>, pc: ReturnType<typeof pr
 /** The command that answers what the cross-run gate cannot. */
 export const COMPARE_HINT = 'prtip-perf compare OLD_PRTIP NEW_PRTIP';
 
-function compareMetric(suite: string, base: Metric | undefined, cur: Metric | undefined, noise: number, alpha: number, resamples: number, gatePct: number | null, exactPct = DEFAULT_DETERMINISTIC_THRESHOLD_PCT): MetricComparison {
+function compareMetric(suite: string, base: Metric | undefined, cur: Metric | undefined, noise: number, alpha: number, resamples: number, gatePct: number | null, exactPct = DEFAULT_DETERMINISTIC_THRESHOLD_PCT, loadWhy: string | null = null): MetricComparison {
   const m = (cur ?? base)!;
   const pb = base ? processesOf(base) : undefined, pc = cur ? processesOf(cur) : undefined;
   const row: MetricComparison = {
@@ -301,7 +330,8 @@ function compareMetric(suite: string, base: Metric | undefined, cur: Metric | un
   const noiseB = cvPercent(pb.medians), noiseC = cvPercent(pc.medians);
   const noiseMax = Math.max(Number.isFinite(noiseB) ? noiseB : -1, Number.isFinite(noiseC) ? noiseC : -1);
   row.noisePct = noiseMax >= 0 ? noiseMax : null;
-  const across = crossRunOf(pb, pc, [base.value, cur.value]);
+  const crossRun = crossRunOf(pb, pc, [base.value, cur.value]);
+  const across = crossRun.crossRun === 'judged' && loadWhy !== null ? { crossRun: 'machine-differs' as const, crossRunWhy: loadWhy } : crossRun;
   if (across.crossRun !== 'judged') {
     // No p-value and no interval: the samples of one invocation are not replicates across invocations.
     Object.assign(row, across, { verdict: 'cannot tell' });
@@ -406,7 +436,7 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
   const base = index(baseline), cur = index(current);
   const ranSuites = new Set(current.suites.filter((s) => s.status === 'ok').map((s) => s.suite));
   const rows: MetricComparison[] = [];
-  for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples, gatePct, exactPct));
+  for (const [name, c] of cur) rows.push(compareMetric(c.suite, base.get(name)?.metric, c.metric, noise, alpha, resamples, gatePct, exactPct, machineLoadWhy(baseline, current, c.suite)));
   // A metric that disappeared from a suite that did run is worth a line; a suite left out with --suite is not.
   for (const [name, b] of base) if (!cur.has(name) && ranSuites.has(b.suite)) rows.push(compareMetric(b.suite, b.metric, undefined, noise, alpha, resamples, gatePct, exactPct));
   const overdispersion = estimateOverdispersion(rows);
@@ -419,7 +449,7 @@ export function compareResults(baseline: BenchResult, current: BenchResult, base
     alpha,
     rows,
     overdispersion,
-    machineWarnings: [...machineWarnings(baseline, current), ...driftWarning(rows), ...overdispersionWarning(overdispersion)],
+    machineWarnings: [...machineWarnings(baseline, current), ...machineLoadWarnings(baseline, current), ...driftWarning(rows), ...overdispersionWarning(overdispersion)],
   };
 }
 
@@ -458,6 +488,7 @@ function verdictText(r: MetricComparison): string {
   if (r.verdict === 'too noisy') return `too noisy to gate at ${r.gatePct}%`;
   if (r.crossRun === 'compare-only') return 'cannot tell across runs (one invocation a side): use compare';
   if (r.crossRun === 'never') return `not gated (${r.crossRunWhy.split(':')[0]})`;
+  if (r.crossRun === 'machine-differs') return 'cannot tell across runs (the machine was busier in one)';
   if (r.verdict === 'cannot tell') return `cannot tell (${Math.min(r.processes.baseline, r.processes.current)} process)`;
   return r.verdict;
 }
@@ -465,13 +496,18 @@ function verdictText(r: MetricComparison): string {
 /** Which metrics the cross-run gate can judge, and which only `compare` can. */
 export function crossRunNotes(rows: readonly MetricComparison[]): string[] {
   const only = rows.filter((r) => r.crossRun === 'compare-only'), never = rows.filter((r) => r.crossRun === 'never');
+  const busier = rows.filter((r) => r.crossRun === 'machine-differs');
   const judged = rows.filter((r) => r.crossRun === 'judged' && r.changePct !== null).length;
-  if (only.length === 0 && never.length === 0) return [];
+  if (only.length === 0 && never.length === 0 && busier.length === 0) return [];
   const list = (xs: readonly MetricComparison[]): string => xs.slice(0, 8).map((r) => r.name).join(', ') + (xs.length > 8 ? `, and ${xs.length - 8} more` : '');
   return [
     `the cross-run gate judges ${judged} metric(s) measured in processes of their own (forks) or as exact counts` +
       (only.length > 0 ? `; ${only.length} whole-binary metric(s) are runs of one invocation a side, one replicate across invocations, so only \`${COMPARE_HINT}\` (both builds interleaved in one invocation) can judge them: ${list(only)}` : '') +
       (never.length > 0 ? `; never gated (one sample a side, or a ratio that can change sign): ${list(never)}` : ''),
+    ...[...new Set(busier.map((r) => r.suite))].map((suite) => {
+      const first = busier.find((r) => r.suite === suite)!;
+      return `${busier.filter((r) => r.suite === suite).length} metric(s) of ${suite} not judged across runs: ${first.crossRunWhy}`;
+    }),
   ];
 }
 

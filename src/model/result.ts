@@ -126,6 +126,25 @@ export const BENCH_RESULT_VERSION = 2;
  * claims gathered from all suites. Written as results/bench.json and kept as a
  * baseline. src/model/bench-result.schema.json is its JSON Schema.
  */
+/**
+ * How busy the machine was with other work while a run measured: what the forks of one
+ * invocation share and a comparison across invocations cannot see in its samples. From
+ * /proc/stat (all CPUs, steal included) minus this process tree's own CPU.
+ */
+export interface MachineLoad {
+  /** CPUs the kernel counts in /proc/stat. */
+  cpus: number;
+  /** Other processes' (and the hypervisor's steal) CPU over the whole run, in cores (0 … cpus). */
+  otherCores: number;
+  /** This run's own CPU (itself and its reaped children), in cores. */
+  ownCores: number;
+  /** The 1-minute load average at the start and at the end. */
+  loadavgStart: number;
+  loadavgEnd: number;
+  /** otherCores while each suite ran, by suite name. */
+  suites: Record<string, number>;
+}
+
 export interface BenchResult {
   /** Always "prtip-perf/bench-result". */
   kind: 'prtip-perf/bench-result';
@@ -141,6 +160,8 @@ export interface BenchResult {
   interrupted: boolean;
   /** Where it ran: CPU, kernel, perf facts, versions, git commit. */
   machine: MachineInfo;
+  /** How busy the machine was with other work meanwhile (absent in results written before it was recorded). */
+  machineLoad?: MachineLoad;
   suites: SuiteResult[];
   /** Every suite's claims, in suite order. */
   claims: ClaimRow[];
