@@ -56,19 +56,14 @@ function counterPerOp(row: Row, event: string): number | null {
   return v === null || v === undefined ? null : v / row.ops;
 }
 
-async function run(ctx: SuiteContext): Promise<SuiteResult> {
-  const started = Date.now();
-  const warnings: string[] = [];
-  const hz = tscHz();
-  const variants = checksumVariants();
-  const sumVariants = SUM_VARIANTS.filter((v) => variants.find((x) => x.name === v)!.available);
-  for (const v of variants) if (!v.available) warnings.push(`checksum variant ${v.name} is unavailable on this CPU (reported, not replaced)`);
+/** The fastest summing variant this CPU has: the one the crossing, misaligned and floor rows use. */
+type BestVariant = 'avx512' | 'avx2' | 'wide64';
 
+/** Times every kernel at every size (and the crossing) with tinybench, counters per task. */
+async function measureKernels(ctx: SuiteContext, sumVariants: readonly string[], best: BestVariant): Promise<Row[]> {
   setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
-  const loadBefore = loadavg()[0]!;
   const bench = new Bench({ time: scaledTime(ctx, ctx.quick ? 60 : 300), warmupTime: ctx.quick ? 10 : 50, retainSamples: true, signal: ctx.signal });
   const counted = new CountedBench(bench, ['task-clock', 'instructions']);
-  const rows: Row[] = [];
   const tasks = new Map<string, { variant: string; size: number; ops: number }>();
   const add = (name: string, variant: string, size: number, ops: number, fn: () => unknown): void => {
     tasks.set(name, { variant, size, ops });
@@ -82,7 +77,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       add(`${variant} ${size} B`, variant, size, ops, () => kernel.run(ops));
     }
   }
-  const best = sumVariants.includes('avx512') ? 'avx512' : sumVariants.includes('avx2') ? 'avx2' : 'wide64';
   // Misaligned start (address ≡ 1 mod 64): every vector load would split a cache line.
   const misaligned = new ChecksumKernel(randomData(1500), best, 1);
   add(`${best} 1500 B at +1`, `${best} (+1)`, 1500, opsPerCall(1500), () => misaligned.run(opsPerCall(1500)));
@@ -104,60 +98,82 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     counted.close();
   }
   const countersByTask = new Map(counters.map((c) => [c.task, c]));
+  const rows: Row[] = [];
   for (const task of bench.tasks) {
-    const meta = tasks.get(task.name)!;
-    const row: Row = { ...meta, latency: taskLatency(task) };
+    const row: Row = { ...tasks.get(task.name)!, latency: taskLatency(task) };
     const c = countersByTask.get(task.name);
     if (c) row.counters = c;
     rows.push(row);
   }
-  const instructionsCounted = rows.some((r) => counterPerOp(r, 'instructions') !== null);
-  if (!instructionsCounted) warnings.push('instructions/op not counted: this machine has no PMU (hardware events fail); task-clock is shown instead');
+  return rows;
+}
 
-  const find = (variant: string, size: number): Row | undefined => rows.find((r) => r.variant === variant && r.size === size);
-  const bytesPerNs = (r: Row): number => r.size / perOp(r);
-  const bytesPerRefCycle = (r: Row): number | null => (hz > 0 ? r.size / (perOp(r) * hz / 1e9) : null);
+const findRow = (rows: readonly Row[], variant: string, size: number): Row | undefined => rows.find((r) => r.variant === variant && r.size === size);
+const bytesPerRefCycle = (r: Row, hz: number): number | null => (hz > 0 ? r.size / (perOp(r) * hz / 1e9) : null);
 
-  // Table 1: every kernel at every size.
+/** Table 1: every kernel at every size, with its metrics. */
+function kernelTable(rows: readonly Row[], hz: number, instructionsCounted: boolean): { table: Table; metrics: Metric[] } {
   const kernelRows: Table['rows'] = [];
   const metrics: Metric[] = [];
   for (const r of rows.filter((x) => x.size > 0 && x.variant !== 'checksum() API')) {
     const ns = perOp(r);
-    kernelRows.push([r.variant, r.size, round(ns), round(r.latency.p75Ns / r.ops), round(1e3 / ns, 2), round(bytesPerNs(r), 2),
-      bytesPerRefCycle(r) === null ? null : round(bytesPerRefCycle(r)!, 2), counterPerOp(r, 'task-clock') === null ? null : round(counterPerOp(r, 'task-clock')!), counterPerOp(r, 'instructions')]);
+    const bpc = bytesPerRefCycle(r, hz);
+    kernelRows.push([r.variant, r.size, round(ns), round(r.latency.p75Ns / r.ops), round(1e3 / ns, 2), round(r.size / ns, 2),
+      bpc === null ? null : round(bpc, 2), counterPerOp(r, 'task-clock') === null ? null : round(counterPerOp(r, 'task-clock')!), counterPerOp(r, 'instructions')]);
     const id = `checksum/${r.variant.replace(/[^a-z0-9+]+/gi, '-')}/${r.size}B`;
     metrics.push({ name: id, unit: 'ns/op', value: ns, better: 'smaller', samples: r.latency.gridNs.map((v) => v / r.ops) });
     if (hz > 0 && r.variant !== 'empty') {
-      metrics.push({ name: `${id}/bytes-per-ref-cycle`, unit: 'B/cycle', value: bytesPerRefCycle(r)!, better: 'bigger', samples: r.latency.gridNs.map((v) => r.size / ((v / r.ops) * hz / 1e9)) });
+      metrics.push({ name: `${id}/bytes-per-ref-cycle`, unit: 'B/cycle', value: bpc!, better: 'bigger', samples: r.latency.gridNs.map((v) => r.size / ((v / r.ops) * hz / 1e9)) });
     }
   }
+  const table: Table = {
+    title: 'Checksum kernels, per operation (N ops per call inside C++)',
+    columns: ['variant', 'bytes', 'ns/op', 'p75 ns/op', 'Mops/s', 'B/ns', 'B/ref-cycle', 'task-clock ns/op', 'instr/op'],
+    rows: kernelRows,
+    notes: [
+      `median of tinybench per-call samples divided by ops per call (${SIZES.map((s) => `${s} B: ${opsPerCall(s)}`).join(', ')}); data 64-byte aligned unless "+1"`,
+      `ref-cycle = TSC tick at ${(hz / 1e9).toFixed(3)} GHz (reference cycles, not core cycles)`,
+      "'empty' calls a function that returns at once through the same pointer: the loop and call floor",
+      instructionsCounted ? 'instructions from the PMU' : 'instr/op: — (no PMU on this machine); task-clock per op from the software counter',
+    ],
+  };
+  return { table, metrics };
+}
 
-  // Table 2: per size, the empty call, the best variant, and the goals.
+/** Table 2: per size, the empty call, the best variant, and the goals; the best row per size. */
+function bestTable(rows: readonly Row[], sumVariants: readonly string[], hz: number): { table: Table; metrics: Metric[]; bestAt: Map<number, Row> } {
   const summaryRows: Table['rows'] = [];
+  const metrics: Metric[] = [];
   const bestAt = new Map<number, Row>();
-  const ratioAt = new Map<number, number>();
   for (const size of SIZES) {
-    const candidates = sumVariants.map((v) => find(v, size)!).filter(Boolean);
+    const candidates = sumVariants.map((v) => findRow(rows, v, size)!).filter(Boolean);
     const fastest = candidates.reduce((a, b) => (perOp(a) <= perOp(b) ? a : b));
     bestAt.set(size, fastest);
-    const empty = find('empty', size)!;
-    const scalar = find('scalar16', size)!;
+    const empty = findRow(rows, 'empty', size)!;
+    const scalar = findRow(rows, 'scalar16', size)!;
     const ratio = perOp(scalar) / perOp(fastest);
-    ratioAt.set(size, ratio);
     const overEmpty = perOp(fastest) - perOp(empty);
-    const bpc = bytesPerRefCycle(fastest);
+    const bpc = bytesPerRefCycle(fastest, hz);
     let goal = '';
     if (SMALL_SIZES.includes(size)) goal = `≤ ${EMPTY_GOAL_NS} ns over empty: ${overEmpty <= EMPTY_GOAL_NS ? 'met' : 'missed'}`;
     if (size >= 1500 && bpc !== null) goal = `≥ ${BYTES_PER_CYCLE_GOAL} B/ref-cycle: ${bpc >= BYTES_PER_CYCLE_GOAL ? 'met' : 'missed'}`;
     summaryRows.push([size, round(perOp(empty)), fastest.variant, round(perOp(fastest)), round(overEmpty), round(perOp(scalar)), round(ratio, 2), bpc === null ? null : round(bpc, 2), goal]);
     metrics.push({ name: `checksum/scalar16-to-best/${size}B`, unit: 'x', value: ratio, better: 'bigger', samples: [ratio] });
   }
+  const table: Table = {
+    title: 'Best checksum per size, against the empty call and scalar16',
+    columns: ['bytes', 'empty ns', 'best', 'best ns', 'best − empty ns', 'scalar16 ns', 'scalar16/best', 'best B/ref-cycle', 'goal'],
+    rows: summaryRows,
+  };
+  return { table, metrics, bestAt };
+}
 
-  // Table 3: the crossing and the incremental update.
+/** Table 3: the crossing and the incremental update. */
+function crossingTable(rows: readonly Row[], best: string, bestAt: ReadonlyMap<number, Row>): { table: Table; metric: Metric } {
   const noopRow = rows.find((r) => r.variant === 'noop()')!;
   const zeroRow = rows.find((r) => r.variant === 'run(0)')!;
   const apiRow = rows.find((r) => r.variant === 'checksum() API')!;
-  const incRow = find('incremental', 20)!;
+  const incRow = findRow(rows, 'incremental', 20)!;
   const full20 = bestAt.get(20)!;
   const crossingRows: Table['rows'] = [
     ['N-API noop()', round(perOp(noopRow), 1), 'the bare crossing'],
@@ -166,30 +182,13 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     ['RFC 1624 update (in C++ loop)', round(perOp(incRow), 3), 'patch one 16-bit field and update the checksum'],
     [`full recompute 20 B (${full20.variant}, in C++ loop)`, round(perOp(full20), 3), 'what the update replaces'],
   ];
-  metrics.push({ name: 'checksum/napi-crossing', unit: 'ns/op', value: perOp(zeroRow), better: 'smaller', samples: zeroRow.latency.gridNs.map((v) => v / zeroRow.ops) });
-  // checksum/incremental/20B is already among the per-kernel metrics above (the kernel table's rows).
+  // checksum/incremental/20B is already among the per-kernel metrics (the kernel table's rows).
+  const metric: Metric = { name: 'checksum/napi-crossing', unit: 'ns/op', value: perOp(zeroRow), better: 'smaller', samples: zeroRow.latency.gridNs.map((v) => v / zeroRow.ops) };
+  return { table: { title: 'Crossing and incremental update (ns per call / per op)', columns: ['operation', 'ns', 'what it is'], rows: crossingRows, notes: [`crossing rows: ${CROSSING_LOOP} calls per tinybench sample`] }, metric };
+}
 
-  const tables: Table[] = [
-    {
-      title: 'Checksum kernels, per operation (N ops per call inside C++)',
-      columns: ['variant', 'bytes', 'ns/op', 'p75 ns/op', 'Mops/s', 'B/ns', 'B/ref-cycle', 'task-clock ns/op', 'instr/op'],
-      rows: kernelRows,
-      notes: [
-        `median of tinybench per-call samples divided by ops per call (${SIZES.map((s) => `${s} B: ${opsPerCall(s)}`).join(', ')}); data 64-byte aligned unless "+1"`,
-        `ref-cycle = TSC tick at ${(hz / 1e9).toFixed(3)} GHz (reference cycles, not core cycles)`,
-        "'empty' calls a function that returns at once through the same pointer: the loop and call floor",
-        instructionsCounted ? 'instructions from the PMU' : 'instr/op: — (no PMU on this machine); task-clock per op from the software counter',
-      ],
-    },
-    {
-      title: 'Best checksum per size, against the empty call and scalar16',
-      columns: ['bytes', 'empty ns', 'best', 'best ns', 'best − empty ns', 'scalar16 ns', 'scalar16/best', 'best B/ref-cycle', 'goal'],
-      rows: summaryRows,
-    },
-    { title: 'Crossing and incremental update (ns per call / per op)', columns: ['operation', 'ns', 'what it is'], rows: crossingRows, notes: [`crossing rows: ${CROSSING_LOOP} calls per tinybench sample`] },
-  ];
-
-  // Floors: the best variant against the plain C loop, same data, same process.
+/** Floors: the best variant against the plain C loop, same data, same process. */
+function measureFloors(ctx: SuiteContext, best: BestVariant, hz: number, warnings: string[]): ReturnType<typeof floorsTable> {
   ctx.progress('checksum: floors against the reference loop');
   const floorPairs: FloorPair[] = SIZES.map((size) => {
     const data = randomData(size);
@@ -204,10 +203,31 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     if (size === 65536) pair.target = (m) => ({ goal: '≥ 0.95× the reference\'s speed (ratio ≤ 1.053)', met: m.ratio <= FLOOR_RATIO_GOAL_64K });
     return pair;
   });
-  const floors = floorsTable('Floors: best checksum variant against a plain C reference loop (ns per checksum)', floorPairs, hz, scaledTime(ctx, ctx.quick ? 40 : 300), [
+  return floorsTable('Floors: best checksum variant against a plain C reference loop (ns per checksum)', floorPairs, hz, scaledTime(ctx, ctx.quick ? 40 : 300), [
     'reference: plain C at -O3 for this CPU (x86-64-v4/-v3/baseline clones chosen at load time): 32-bit words added into a 64-bit total, which GCC vectorises; folded and byte-swapped as the kernels are',
     `${floorOps(20)} ops per call at 20 B down to ${floorOps(65536)} at 64 KiB (about 1 MiB per call); data 64-byte aligned`,
   ]);
+}
+
+async function run(ctx: SuiteContext): Promise<SuiteResult> {
+  const started = Date.now();
+  const warnings: string[] = [];
+  const hz = tscHz();
+  const variants = checksumVariants();
+  const sumVariants = SUM_VARIANTS.filter((v) => variants.find((x) => x.name === v)!.available);
+  for (const v of variants) if (!v.available) warnings.push(`checksum variant ${v.name} is unavailable on this CPU (reported, not replaced)`);
+  const best: BestVariant = sumVariants.includes('avx512') ? 'avx512' : sumVariants.includes('avx2') ? 'avx2' : 'wide64';
+  const loadBefore = loadavg()[0]!;
+  const rows = await measureKernels(ctx, sumVariants, best);
+  const instructionsCounted = rows.some((r) => counterPerOp(r, 'instructions') !== null);
+  if (!instructionsCounted) warnings.push('instructions/op not counted: this machine has no PMU (hardware events fail); task-clock is shown instead');
+
+  const kernels = kernelTable(rows, hz, instructionsCounted);
+  const bests = bestTable(rows, sumVariants, hz);
+  const crossing = crossingTable(rows, best, bests.bestAt);
+  const tables: Table[] = [kernels.table, bests.table, crossing.table];
+  const metrics: Metric[] = [...kernels.metrics, ...bests.metrics, crossing.metric];
+  const floors = measureFloors(ctx, best, hz, warnings);
   tables.push(floors.table);
   metrics.push(...floors.metrics);
 

@@ -25,13 +25,8 @@ const BRACKET_GOAL_RATIO = 1.15;
 const FLOOR_READS_PER_CALL = 40; // per timed call: ≥ 30 µs, so the timer is noise
 const FLOOR_BRACKETS_PER_CALL = 10;
 
-async function run(ctx: SuiteContext): Promise<SuiteResult> {
-  const started = Date.now();
-  const supported = new Set(listEvents().filter((e) => e.supported).map((e) => e.name));
-  const events = SOFTWARE_EVENTS.filter((e) => supported.has(e));
-  const warnings: string[] = [];
-  if (events.length < 8) warnings.push(`only ${events.length} of 8 software events open here: ${SOFTWARE_EVENTS.filter((e) => !supported.has(e)).join(', ')} do not`);
-
+/** Times read(), the bracket and read+read for each group size with tinybench; sample()'s calibration on 4 events. */
+async function measureReads(ctx: SuiteContext, events: readonly string[]): Promise<{ bench: Bench; calibration: ReturnType<typeof calibrateBracket> | undefined }> {
   const bench = new Bench({ time: scaledTime(ctx, ctx.quick ? 150 : 600), warmupTime: 50, retainSamples: true, signal: ctx.signal });
   bench.add('N-API noop()', () => noop());
   const groups: Counters[] = [];
@@ -62,64 +57,68 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     calibration = groups[1] ? calibrateBracket(groups[1]) : undefined;
     for (const g of groups) g.close();
   }
+  return { bench, calibration };
+}
 
+/** The read rows first: the bracket rows leave the group disabled. */
+function floorPairs(group: Counters, out: Float64Array): FloorPair[] {
+  return [
+    {
+      work: 'group read(), 4 software events, against a native loop of bare read()s',
+      id: 'counters/floor/read',
+      ours: () => { for (let i = 0; i < FLOOR_READS_PER_CALL; i++) group.readInto(out); },
+      reference: () => group.referenceLoop('read', FLOOR_READS_PER_CALL),
+      ops: FLOOR_READS_PER_CALL,
+      target: (m) => ({ goal: `≤ ${READ_GOAL_RATIO}× the bare read()`, met: m.ratio <= READ_GOAL_RATIO }),
+    },
+    {
+      work: 'group read(), 4 software events, against one bare native read() per N-API call',
+      id: 'counters/floor/read-per-call',
+      ours: () => { for (let i = 0; i < FLOOR_READS_PER_CALL; i++) group.readInto(out); },
+      reference: () => { for (let i = 0; i < FLOOR_READS_PER_CALL; i++) group.referenceLoop('read', 1); },
+      ops: FLOOR_READS_PER_CALL,
+    },
+    {
+      work: 'enable + read + disable, 4 software events, against a native loop of the bare syscalls',
+      id: 'counters/floor/bracket',
+      ours: () => { for (let i = 0; i < FLOOR_BRACKETS_PER_CALL; i++) { group.enable(); group.readInto(out); group.disable(); } },
+      reference: () => group.referenceLoop('bracket', FLOOR_BRACKETS_PER_CALL),
+      ops: FLOOR_BRACKETS_PER_CALL,
+      target: (m) => ({ goal: `≤ ${BRACKET_GOAL_RATIO}× the bare syscalls`, met: m.ratio <= BRACKET_GOAL_RATIO }),
+    },
+    {
+      work: 'enable + read + disable, 4 software events, against one native bracket per N-API call',
+      id: 'counters/floor/bracket-per-call',
+      ours: () => { for (let i = 0; i < FLOOR_BRACKETS_PER_CALL; i++) { group.enable(); group.readInto(out); group.disable(); } },
+      reference: () => { for (let i = 0; i < FLOOR_BRACKETS_PER_CALL; i++) group.referenceLoop('bracket', 1); },
+      ops: FLOOR_BRACKETS_PER_CALL,
+    },
+  ];
+}
+
+/** Floors: readInto and the bracket from JS against the bare syscalls on the same fd from C (4 events or none). */
+function measureFloors(ctx: SuiteContext, events: readonly string[]): { tables: Table[]; metrics: Metric[]; floorData: unknown[] } {
+  if (events.length < 4) return { tables: [], metrics: [], floorData: [] };
+  ctx.progress('counters: floors against bare native syscalls');
+  const group = openCounters(events.slice(0, 4));
+  try {
+    const out = new Float64Array(group.readLength);
+    group.enable();
+    const floors = floorsTable('Floors: counter reads from JS against the same syscalls on the same group fd from C (ns per read / per bracket)', floorPairs(group, out), tscHz(), scaledTime(ctx, ctx.quick ? 60 : 400), [
+      '"a native loop": the syscalls back to back in one C loop, the floor the targets name; "per N-API call": one crossing into the same C function per read/bracket, so the ratio is what our path adds beyond the crossing (receiver check, typed array, parsing; 3 crossings instead of 1 for the bracket)',
+      'the gap between the two references is not work our path does: a read() issued right after JS ran costs more than the next one back to back in C (docs/floors.md, "Floors at the machine\'s limit")',
+    ]);
+    const floorData = floors.measured.map(({ pair, m, met }) => ({ work: pair.work, oursNs: m.oursNs, referenceNs: m.referenceNs, ratio: m.ratio, met }));
+    return { tables: [floors.table], metrics: floors.metrics, floorData };
+  } finally {
+    group.close();
+  }
+}
+
+/** The cost of measuring, one row per tinybench task, with its goal and metric. */
+function costTable(bench: Bench, calibration: ReturnType<typeof calibrateBracket> | undefined): { table: Table; metrics: Metric[] } {
   const rows: Table['rows'] = [];
   const metrics: Metric[] = [];
-
-  // Floors: readInto and the bracket from JS against the bare syscalls on the same fd from C.
-  const tables: Table[] = [];
-  const floorData: unknown[] = [];
-  if (events.length >= 4) {
-    ctx.progress('counters: floors against bare native syscalls');
-    const group = openCounters(events.slice(0, 4));
-    try {
-      const out = new Float64Array(group.readLength);
-      group.enable();
-      // the read rows first: the bracket rows leave the group disabled
-      const pairs: FloorPair[] = [
-        {
-          work: 'group read(), 4 software events, against a native loop of bare read()s',
-          id: 'counters/floor/read',
-          ours: () => { for (let i = 0; i < FLOOR_READS_PER_CALL; i++) group.readInto(out); },
-          reference: () => group.referenceLoop('read', FLOOR_READS_PER_CALL),
-          ops: FLOOR_READS_PER_CALL,
-          target: (m) => ({ goal: `≤ ${READ_GOAL_RATIO}× the bare read()`, met: m.ratio <= READ_GOAL_RATIO }),
-        },
-        {
-          work: 'group read(), 4 software events, against one bare native read() per N-API call',
-          id: 'counters/floor/read-per-call',
-          ours: () => { for (let i = 0; i < FLOOR_READS_PER_CALL; i++) group.readInto(out); },
-          reference: () => { for (let i = 0; i < FLOOR_READS_PER_CALL; i++) group.referenceLoop('read', 1); },
-          ops: FLOOR_READS_PER_CALL,
-        },
-        {
-          work: 'enable + read + disable, 4 software events, against a native loop of the bare syscalls',
-          id: 'counters/floor/bracket',
-          ours: () => { for (let i = 0; i < FLOOR_BRACKETS_PER_CALL; i++) { group.enable(); group.readInto(out); group.disable(); } },
-          reference: () => group.referenceLoop('bracket', FLOOR_BRACKETS_PER_CALL),
-          ops: FLOOR_BRACKETS_PER_CALL,
-          target: (m) => ({ goal: `≤ ${BRACKET_GOAL_RATIO}× the bare syscalls`, met: m.ratio <= BRACKET_GOAL_RATIO }),
-        },
-        {
-          work: 'enable + read + disable, 4 software events, against one native bracket per N-API call',
-          id: 'counters/floor/bracket-per-call',
-          ours: () => { for (let i = 0; i < FLOOR_BRACKETS_PER_CALL; i++) { group.enable(); group.readInto(out); group.disable(); } },
-          reference: () => { for (let i = 0; i < FLOOR_BRACKETS_PER_CALL; i++) group.referenceLoop('bracket', 1); },
-          ops: FLOOR_BRACKETS_PER_CALL,
-        },
-      ];
-      const hz = tscHz();
-      const floors = floorsTable('Floors: counter reads from JS against the same syscalls on the same group fd from C (ns per read / per bracket)', pairs, hz, scaledTime(ctx, ctx.quick ? 60 : 400), [
-        '"a native loop": the syscalls back to back in one C loop, the floor the targets name; "per N-API call": one crossing into the same C function per read/bracket, so the ratio is what our path adds beyond the crossing (receiver check, typed array, parsing; 3 crossings instead of 1 for the bracket)',
-        'the gap between the two references is not work our path does: a read() issued right after JS ran costs more than the next one back to back in C (docs/floors.md, "Floors at the machine\'s limit")',
-      ]);
-      tables.push(floors.table);
-      metrics.push(...floors.metrics);
-      for (const { pair, m, met } of floors.measured) floorData.push({ work: pair.work, oursNs: m.oursNs, referenceNs: m.referenceNs, ratio: m.ratio, met });
-    } finally {
-      group.close();
-    }
-  }
   for (const task of bench.tasks) {
     const lat = taskLatency(task);
     let goal = '';
@@ -136,16 +135,29 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const counts = Object.entries(calibration.counters).map(([k, v]) => `${k}=${v}`).join(', ');
     notes.push(`sample()'s calibrated empty bracket (4 events): ${calibration.wallNs} ns wall, counts ${counts}`);
   }
+  return { table: { title: 'Cost of measuring (ns per call)', columns: ['operation', 'median ns', 'p75 ns', 'p99 ns', 'calls', 'goal'], rows, notes }, metrics };
+}
+
+async function run(ctx: SuiteContext): Promise<SuiteResult> {
+  const started = Date.now();
+  const supported = new Set(listEvents().filter((e) => e.supported).map((e) => e.name));
+  const events = SOFTWARE_EVENTS.filter((e) => supported.has(e));
+  const warnings: string[] = [];
+  if (events.length < 8) warnings.push(`only ${events.length} of 8 software events open here: ${SOFTWARE_EVENTS.filter((e) => !supported.has(e)).join(', ')} do not`);
+  const { bench, calibration } = await measureReads(ctx, events);
+  const floors = measureFloors(ctx, events);
+  const cost = costTable(bench, calibration);
   return {
     suite: 'counters',
     title: 'Counter engine overhead',
     status: 'ok',
     durationMs: Date.now() - started,
-    tables: [{ title: 'Cost of measuring (ns per call)', columns: ['operation', 'median ns', 'p75 ns', 'p99 ns', 'calls', 'goal'], rows, notes }, ...tables],
-    metrics,
+    tables: [cost.table, ...floors.tables],
+    // The floors' metrics first, then one per task: the order the suite has always written.
+    metrics: [...floors.metrics, ...cost.metrics],
     claims: [],
     warnings,
-    data: { calibration, floors: floorData },
+    data: { calibration, floors: floors.floorData },
   };
 }
 

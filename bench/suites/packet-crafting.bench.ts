@@ -47,18 +47,22 @@ interface Row {
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
-async function run(ctx: SuiteContext): Promise<SuiteResult> {
-  const started = Date.now();
-  const warnings: string[] = [];
-  const hz = tscHz();
+/** What the tinybench pass measured: a row per kind × strategy × group, the crossing, allocations. */
+interface Strategies {
+  rows: Row[];
+  noopNs: number;
+  runZeroNs: number;
+  allocations: Map<string, number>;
+}
+
+/** Times every kind × strategy × group with tinybench (counters per task, allocations counted) and the crossing. */
+async function measureStrategies(ctx: SuiteContext): Promise<Strategies> {
   setMaxListeners(0, ctx.signal); // tinybench adds one abort listener per task
-  const loadBefore = loadavg()[0]!;
   const bench = new Bench({ time: scaledTime(ctx, ctx.quick ? 50 : 250), warmupTime: ctx.quick ? 10 : 40, retainSamples: true, signal: ctx.signal });
   const counted = new CountedBench(bench, ['task-clock', 'instructions']);
   const meta = new Map<string, { kind: (typeof KINDS)[number]; strategy: CraftStrategy; group: number }>();
   const allocationCounts = new Map<string, number>();
   const allocations = new Map<string, number>();
-
   for (const kind of KINDS) {
     for (const strategy of CRAFT_STRATEGIES) {
       for (const group of GROUPS) {
@@ -91,9 +95,6 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   }
   const byTask = new Map(counters.map((c) => [c.task, c]));
   const crossing = (name: string): number => taskLatency(bench.tasks.find((t) => t.name === name)!).medianNs / CROSSING_LOOP;
-  const noopNs = crossing('N-API noop()');
-  const runZeroNs = crossing('CraftKernel.run(0)');
-
   const rows: Row[] = [];
   for (const task of bench.tasks) {
     const m = meta.get(task.name);
@@ -105,15 +106,19 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     if (c) row.counters = c;
     rows.push(row);
   }
-  const perPacket = (r: Row): number => r.latency.medianNs / r.group;
-  const netPerPacket = (r: Row): number => Math.max(0, r.latency.medianNs - runZeroNs) / r.group;
-  const counterPerPacket = (r: Row, event: string): number | null => {
-    const v = r.counters?.perOp[event];
-    return v === null || v === undefined ? null : v / r.group;
-  };
-  const instructionsCounted = rows.some((r) => counterPerPacket(r, 'instructions') !== null);
-  if (!instructionsCounted) warnings.push('instructions/packet not counted: this machine has no PMU (hardware events fail); task-clock is shown instead');
+  return { rows, noopNs: crossing('N-API noop()'), runZeroNs: crossing('CraftKernel.run(0)'), allocations };
+}
 
+const perPacket = (r: Row): number => r.latency.medianNs / r.group;
+const counterPerPacket = (r: Row, event: string): number | null => {
+  const v = r.counters?.perOp[event];
+  return v === null || v === undefined ? null : v / r.group;
+};
+const findRow = (rows: readonly Row[], kindId: string, strategy: CraftStrategy, group: number): Row => rows.find((r) => r.kind.id === kindId && r.strategy === strategy && r.group === group)!;
+
+/** Every kind × strategy × group per packet, with its metrics. */
+function perPacketTable(rows: readonly Row[], hz: number, runZeroNs: number, instructionsCounted: boolean): { table: Table; metrics: Metric[] } {
+  const netPerPacket = (r: Row): number => Math.max(0, r.latency.medianNs - runZeroNs) / r.group;
   const tableRows: Table['rows'] = [];
   const metrics: Metric[] = [];
   for (const r of rows) {
@@ -124,52 +129,57 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       r.allocationsPerPacket === null ? null : round(r.allocationsPerPacket, 3)]);
     metrics.push({ name: `packet-crafting/${r.kind.id}/${r.strategy}/x${r.group}`, unit: 'ns/packet', value: ns, better: 'smaller', samples: r.latency.gridNs.map((v) => v / r.group) });
   }
-  const find = (kindId: string, strategy: CraftStrategy, group: number): Row => rows.find((r) => r.kind.id === kindId && r.strategy === strategy && r.group === group)!;
+  const table: Table = {
+    title: 'Packet crafting per packet (one group of packets per N-API call, loop in C++)',
+    columns: ['packet', 'strategy', 'per call', 'bytes', 'ns/call', 'ns/packet', 'net ns/packet', 'net ref-cycles', 'Mpps', 'task-clock ns/pkt', 'instr/pkt', 'allocs/pkt'],
+    rows: tableRows,
+    notes: [
+      `ns/call is the median of tinybench per-call samples; net subtracts one CraftKernel.run(0) (${runZeroNs.toFixed(1)} ns) before dividing by the group; batch buffers 64-byte aligned`,
+      `ref-cycles at the TSC's ${(hz / 1e9).toFixed(3)} GHz (reference cycles, not core cycles)`,
+      'alloc: one 1500 B malloc per packet (ProRT-IP\'s Vec::with_capacity(1500)), built field by field, copied into its batch slot, freed; reuse: field by field straight into the slot; template: copy + patch port/seq + RFC 1624 checksum update',
+      'allocs/pkt: calls through the alloc strategy\'s counting wrapper during the timed runs, per packet; it counts that wrapper only (reuse and template contain no allocator call), not allocations elsewhere in the process',
+      instructionsCounted ? 'instructions from the PMU' : 'instr/pkt: — (no PMU on this machine)',
+    ],
+  };
+  return { table, metrics };
+}
 
-  // The 1k-packet throughput case.
+/** The 1k-packet throughput case, per kind and strategy. */
+function throughputTable(rows: readonly Row[]): { table: Table; metrics: Metric[] } {
   const throughputRows: Table['rows'] = [];
+  const metrics: Metric[] = [];
   for (const kind of KINDS) {
     const cells: (string | number | null)[] = [kind.name];
     for (const s of CRAFT_STRATEGIES) {
-      const r = find(kind.id, s, THROUGHPUT_GROUP);
+      const r = findRow(rows, kind.id, s, THROUGHPUT_GROUP);
       cells.push(round(perPacket(r), 2), round(1e3 / perPacket(r), 1));
       metrics.push({ name: `packet-crafting/${kind.id}/${s}/throughput-1k`, unit: 'Mpps', value: 1e3 / perPacket(r), better: 'bigger', samples: r.latency.gridNs.map((v) => 1e3 / (v / r.group)) });
     }
-    const t = find(kind.id, 'template', THROUGHPUT_GROUP), a = find(kind.id, 'alloc', THROUGHPUT_GROUP), u = find(kind.id, 'reuse', THROUGHPUT_GROUP);
+    const t = findRow(rows, kind.id, 'template', THROUGHPUT_GROUP), a = findRow(rows, kind.id, 'alloc', THROUGHPUT_GROUP), u = findRow(rows, kind.id, 'reuse', THROUGHPUT_GROUP);
     cells.push(round(perPacket(a) / perPacket(u), 2), round(perPacket(u) / perPacket(t), 2));
     throughputRows.push(cells);
   }
-  const synTemplate = perPacket(find('ipv4-syn', 'template', THROUGHPUT_GROUP));
+  const synTemplate = perPacket(findRow(rows, 'ipv4-syn', 'template', THROUGHPUT_GROUP));
+  const table: Table = {
+    title: `Throughput, ${THROUGHPUT_GROUP} packets per call (ProRT-IP's 1k-packet case)`,
+    columns: ['packet', 'alloc ns', 'alloc Mpps', 'reuse ns', 'reuse Mpps', 'template ns', 'template Mpps', 'alloc/reuse', 'reuse/template'],
+    rows: throughputRows,
+    notes: [`template IPv4 SYN: ${synTemplate.toFixed(2)} ns/packet, goal ≤ ${TEMPLATE_GOAL_NS} ns (checksums included): ${synTemplate <= TEMPLATE_GOAL_NS ? 'met' : 'missed'}`],
+  };
+  return { table, metrics };
+}
 
-  const tables: Table[] = [
-    {
-      title: 'Packet crafting per packet (one group of packets per N-API call, loop in C++)',
-      columns: ['packet', 'strategy', 'per call', 'bytes', 'ns/call', 'ns/packet', 'net ns/packet', 'net ref-cycles', 'Mpps', 'task-clock ns/pkt', 'instr/pkt', 'allocs/pkt'],
-      rows: tableRows,
-      notes: [
-        `ns/call is the median of tinybench per-call samples; net subtracts one CraftKernel.run(0) (${runZeroNs.toFixed(1)} ns) before dividing by the group; batch buffers 64-byte aligned`,
-        `ref-cycles at the TSC's ${(hz / 1e9).toFixed(3)} GHz (reference cycles, not core cycles)`,
-        'alloc: one 1500 B malloc per packet (ProRT-IP\'s Vec::with_capacity(1500)), built field by field, copied into its batch slot, freed; reuse: field by field straight into the slot; template: copy + patch port/seq + RFC 1624 checksum update',
-        'allocs/pkt: calls through the alloc strategy\'s counting wrapper during the timed runs, per packet; it counts that wrapper only (reuse and template contain no allocator call), not allocations elsewhere in the process',
-        instructionsCounted ? 'instructions from the PMU' : 'instr/pkt: — (no PMU on this machine)',
-      ],
-    },
-    {
-      title: `Throughput, ${THROUGHPUT_GROUP} packets per call (ProRT-IP's 1k-packet case)`,
-      columns: ['packet', 'alloc ns', 'alloc Mpps', 'reuse ns', 'reuse Mpps', 'template ns', 'template Mpps', 'alloc/reuse', 'reuse/template'],
-      rows: throughputRows,
-      notes: [`template IPv4 SYN: ${synTemplate.toFixed(2)} ns/packet, goal ≤ ${TEMPLATE_GOAL_NS} ns (checksums included): ${synTemplate <= TEMPLATE_GOAL_NS ? 'met' : 'missed'}`],
-    },
-    {
-      title: 'N-API crossing per call',
-      columns: ['call', 'ns'],
-      rows: [['N-API noop()', round(noopNs, 1)], ['CraftKernel.run(0)', round(runZeroNs, 1)]],
-      notes: [`${CROSSING_LOOP} calls per tinybench sample; at 10 packets per call the crossing adds ${(runZeroNs / 10).toFixed(1)} ns per packet, at 1000 ${(runZeroNs / 1000).toFixed(2)} ns`],
-    },
-  ];
-  metrics.push({ name: 'packet-crafting/napi-crossing', unit: 'ns/call', value: runZeroNs, better: 'smaller', samples: [runZeroNs] });
+function crossingTable(noopNs: number, runZeroNs: number): Table {
+  return {
+    title: 'N-API crossing per call',
+    columns: ['call', 'ns'],
+    rows: [['N-API noop()', round(noopNs, 1)], ['CraftKernel.run(0)', round(runZeroNs, 1)]],
+    notes: [`${CROSSING_LOOP} calls per tinybench sample; at 10 packets per call the crossing adds ${(runZeroNs / 10).toFixed(1)} ns per packet, at 1000 ${(runZeroNs / 1000).toFixed(2)} ns`],
+  };
+}
 
-  // Floors: ours against the plain C loop for the same IPv4 SYN, same sequence, same process.
+/** Floors: ours against the plain C loop for the same IPv4 SYN, same sequence, same process; the bytes compared after. */
+function measureFloors(ctx: SuiteContext, hz: number, warnings: string[]): ReturnType<typeof floorsTable> {
   ctx.progress('packet-crafting: floors against the reference loops');
   const floorPairs: FloorPair[] = [];
   const kernelsToCheck: [string, CraftKernel, CraftKernel][] = [];
@@ -198,6 +208,24 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   for (const [work, ours, reference] of kernelsToCheck) {
     if (!ours.batch().equals(reference.batch())) warnings.push(`floor "${work}": our packets differ from the reference loop's: the floor compares different work`);
   }
+  return floors;
+}
+
+async function run(ctx: SuiteContext): Promise<SuiteResult> {
+  const started = Date.now();
+  const warnings: string[] = [];
+  const hz = tscHz();
+  const loadBefore = loadavg()[0]!;
+  const { rows, noopNs, runZeroNs, allocations } = await measureStrategies(ctx);
+  const instructionsCounted = rows.some((r) => counterPerPacket(r, 'instructions') !== null);
+  if (!instructionsCounted) warnings.push('instructions/packet not counted: this machine has no PMU (hardware events fail); task-clock is shown instead');
+
+  const perPacketRows = perPacketTable(rows, hz, runZeroNs, instructionsCounted);
+  const throughput = throughputTable(rows);
+  const tables: Table[] = [perPacketRows.table, throughput.table, crossingTable(noopNs, runZeroNs)];
+  const metrics: Metric[] = [...perPacketRows.metrics, ...throughput.metrics];
+  metrics.push({ name: 'packet-crafting/napi-crossing', unit: 'ns/call', value: runZeroNs, better: 'smaller', samples: [runZeroNs] });
+  const floors = measureFloors(ctx, hz, warnings);
   tables.push(floors.table);
   metrics.push(...floors.metrics);
 

@@ -844,16 +844,10 @@ async function pmuRuns(ctx: SuiteContext, prtip: string | null, tls: ReturnType<
   return out;
 }
 
-async function run(ctx: SuiteContext): Promise<SuiteResult> {
-  const started = Date.now();
-  const warnings: string[] = [];
-  const tables: Table[] = [];
-  const metrics: Metric[] = [];
-
-  // 1. The runner's own targets (no scanner involved).
-  const ov = await measureOverhead(ctx, warnings);
+/** The runner's own targets (no scanner involved): overhead per run and the cost of counting. */
+function overheadTable(ov: Overhead): Table {
   const overheadNs = ov.oursLoopNs - ov.oursWallNs;
-  tables.push({
+  return {
     title: 'Runner targets: overhead per run (trivial command `true`) and the cost of counting on the child',
     columns: ['measure', 'value', 'target', 'met'],
     rows: [
@@ -865,14 +859,19 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       ['counting cost on the child\'s CPU time (user+sys, median)', ov.countingCpuCost === null ? 'n/a' : pct(ov.countingCpuCost), '≤ 2%', ov.countingCpuCost === null ? 'n/a' : ov.countingCpuCost <= 0.02 ? 'yes' : 'no'],
     ],
     notes: ['The child is started like posix_spawn (CLONE_VM) and released after its counters are attached; wall time runs from release to wait4.', 'Counting cost includes the syscall tracepoints, which fire on every syscall of the child.'],
-  });
-  metrics.push({ name: 'prtip/runner/overhead-per-run', unit: 'ns', value: overheadNs, better: 'smaller', samples: [overheadNs] });
-  if (ov.countingCost !== null) metrics.push({ name: 'prtip/runner/counting-cost', unit: 'ratio', value: ov.countingCost, better: 'smaller', samples: [ov.countingCost] });
+  };
+}
 
-  // 2. Whole-binary scenarios.
-  const tools = locateTools(ctx.prtip);
+function overheadMetrics(ov: Overhead): Metric[] {
+  const overheadNs = ov.oursLoopNs - ov.oursWallNs;
+  const metrics: Metric[] = [{ name: 'prtip/runner/overhead-per-run', unit: 'ns', value: overheadNs, better: 'smaller', samples: [overheadNs] }];
+  if (ov.countingCost !== null) metrics.push({ name: 'prtip/runner/counting-cost', unit: 'ratio', value: ov.countingCost, better: 'smaller', samples: [ov.countingCost] });
+  return metrics;
+}
+
+/** Whether the scanner scenarios can run here (a namespace, a scanner), with the warnings for what is missing. */
+function scenarioAvailability(tools: ReturnType<typeof locateTools>, warnings: string[]): { status: SuiteResult['status']; reason?: string } {
   const ns = canCreateNamespaces();
-  const runs: ToolRun[] = [];
   let status: SuiteResult['status'] = 'ok';
   let reason: string | undefined;
   if (!ns.ok) {
@@ -889,154 +888,205 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
   }
   for (const t of ['nmap', 'masscan'] as const) if (!tools[t]) warnings.push(`${t} not found, its peer runs are skipped: ${HOW_TO_PROVIDE[t]}`);
   if (tools.masscan) warnings.push(MASSCAN_RULE);
+  return { status, ...(reason ? { reason } : {}) };
+}
 
-  let comparisonGroups: ComparisonGroupRuns[] = [];
-  const strace = findExecutable('strace');
-  let straceChecks: StraceCheck[] = [];
-  const valgrind = locateValgrind();
-  let memory: MemoryResults | null = null;
-  if (status === 'ok' && tools.prtip && !valgrind) warnings.push(`valgrind not installed: the documents' massif and memcheck claims cannot be told (${VALGRIND_PACKAGE})`);
-  let profiles: ScenarioProfile[] = [];
-  let profileMs = 0;
-  let pmu: PmuMeasurements | null = null;
-  if (status === 'ok' && tools.prtip && !strace) warnings.push('strace not installed: the documents\' strace -c figures (futex time, syscall counts) cannot be reproduced (apt-get install strace)');
-  const tls = status === 'ok' ? makeTlsMaterial() : null;
-  if (status === 'ok' && !tls) warnings.push('openssl not found: the service-detect scenario has no TLS listener');
-  try {
-    if (status === 'ok') {
-      // The compared scenarios run first, interleaved; the rest one scenario after another.
-      if (tools.prtip) comparisonGroups = await runComparisonGroups(ctx, tools.prtip, tls, runs, warnings);
-      const interleaved = new Set(runs.map((r) => r.scenario.id));
-      const plan: { tool: Tool; scenario: Scenario; runs: number }[] = [];
-      for (const s of SCENARIOS) {
-        if (interleaved.has(s.id)) continue;
-        const light = ctx.quick ? 3 : 10, heavy = ctx.quick ? 1 : 2;
-        if (ctx.quick && s.listeners) {
-          warnings.push(`--quick: ${s.id} skipped (about 10 s per prtip run); run without --quick for it`);
-          continue;
-        }
-        if (tools.prtip) plan.push({ tool: 'prtip', scenario: s, runs: s.heavy ? heavy : light });
-      }
-      for (const peer of ['nmap', 'masscan'] as const) {
-        if (!tools[peer]) continue;
-        for (const s of SCENARIOS) {
-          if ('none' in s.args[peer]) continue;
-          if (ctx.quick && s.id !== 'syn-scan-1k') continue;
-          // nmap -6 on ::1 takes ~13 s a run (it waits out unanswered probes): one run.
-          plan.push({ tool: peer, scenario: s, runs: ctx.quick || s.heavy || s.ipv6 ? 1 : 3 });
-        }
-      }
-      let done = 0;
-      for (const p of plan) {
-        if (ctx.signal.aborted) break;
-        ctx.progress(`${p.tool} ${p.scenario.id}`, done++, plan.length);
-        const binary = tools[p.tool]!;
-        try {
-          const result = await benchmarkCommand({ argv: [binary], name: `${p.tool} ${p.scenario.id}` }, {
-            warmup: ctx.quick || p.scenario.heavy || p.tool !== 'prtip' ? 0 : 1,
-            minRuns: p.runs, maxRuns: p.runs, minTimeMs: 0,
-            timeoutMs: p.scenario.heavy ? 60_000 : 20_000,
-            rssIntervalMs: 2,
-            // masscan's exit status after --wait 0 is not a verdict on the scan.
-            ignoreFailure: p.tool !== 'prtip',
-            environment: scenarioEnvironment(p.scenario, p.tool, binary, tls),
-            signal: ctx.signal,
-          });
-          runs.push({ tool: p.tool, scenario: p.scenario, result, note: '' });
-        } catch (err) {
-          runs.push({ tool: p.tool, scenario: p.scenario, result: null, note: (err as Error).message });
-          warnings.push(`${p.tool} ${p.scenario.id} failed: ${(err as Error).message}`);
-        }
-      }
-      if (strace && tools.prtip && !ctx.signal.aborted) straceChecks = await straceCrossCheck(ctx, strace, tools.prtip, tls, warnings);
-      if (valgrind && tools.prtip && !ctx.signal.aborted) memory = await memoryRuns(ctx, valgrind, tools.prtip, tls, (tool, id) => runs.find((r) => r.tool === tool && r.scenario.id === id)?.result ?? null, warnings);
-      if (!ctx.signal.aborted) {
-        const t0 = Date.now();
-        profiles = await profileScenarios(ctx, tools, tls, warnings);
-        profileMs = Date.now() - t0;
-      }
-      if (tools.prtip) pmu = await pmuRuns(ctx, tools.prtip, tls, warnings);
+/** The scenarios that run one after another (the compared ones ran interleaved already), prtip then its peers. */
+function sequentialPlan(ctx: SuiteContext, tools: ReturnType<typeof locateTools>, interleaved: ReadonlySet<string>, warnings: string[]): { tool: Tool; scenario: Scenario; runs: number }[] {
+  const plan: { tool: Tool; scenario: Scenario; runs: number }[] = [];
+  for (const s of SCENARIOS) {
+    if (interleaved.has(s.id)) continue;
+    const light = ctx.quick ? 3 : 10, heavy = ctx.quick ? 1 : 2;
+    if (ctx.quick && s.listeners) {
+      warnings.push(`--quick: ${s.id} skipped (about 10 s per prtip run); run without --quick for it`);
+      continue;
     }
+    if (tools.prtip) plan.push({ tool: 'prtip', scenario: s, runs: s.heavy ? heavy : light });
+  }
+  for (const peer of ['nmap', 'masscan'] as const) {
+    if (!tools[peer]) continue;
+    for (const s of SCENARIOS) {
+      if ('none' in s.args[peer]) continue;
+      if (ctx.quick && s.id !== 'syn-scan-1k') continue;
+      // nmap -6 on ::1 takes ~13 s a run (it waits out unanswered probes): one run.
+      plan.push({ tool: peer, scenario: s, runs: ctx.quick || s.heavy || s.ipv6 ? 1 : 3 });
+    }
+  }
+  return plan;
+}
+
+/** Runs the plan, each scenario in its own namespace; a failed one is kept with its note. */
+async function runPlan(ctx: SuiteContext, plan: readonly { tool: Tool; scenario: Scenario; runs: number }[], tools: ReturnType<typeof locateTools>, tls: ReturnType<typeof makeTlsMaterial>, runs: ToolRun[], warnings: string[]): Promise<void> {
+  let done = 0;
+  for (const p of plan) {
+    if (ctx.signal.aborted) break;
+    ctx.progress(`${p.tool} ${p.scenario.id}`, done++, plan.length);
+    const binary = tools[p.tool]!;
+    try {
+      const result = await benchmarkCommand({ argv: [binary], name: `${p.tool} ${p.scenario.id}` }, {
+        warmup: ctx.quick || p.scenario.heavy || p.tool !== 'prtip' ? 0 : 1,
+        minRuns: p.runs, maxRuns: p.runs, minTimeMs: 0,
+        timeoutMs: p.scenario.heavy ? 60_000 : 20_000,
+        rssIntervalMs: 2,
+        // masscan's exit status after --wait 0 is not a verdict on the scan.
+        ignoreFailure: p.tool !== 'prtip',
+        environment: scenarioEnvironment(p.scenario, p.tool, binary, tls),
+        signal: ctx.signal,
+      });
+      runs.push({ tool: p.tool, scenario: p.scenario, result, note: '' });
+    } catch (err) {
+      runs.push({ tool: p.tool, scenario: p.scenario, result: null, note: (err as Error).message });
+      warnings.push(`${p.tool} ${p.scenario.id} failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Everything the scanner scenarios measured. */
+interface ScenarioMeasurements {
+  runs: ToolRun[];
+  comparisonGroups: ComparisonGroupRuns[];
+  strace: string | null;
+  straceChecks: StraceCheck[];
+  memory: MemoryResults | null;
+  profiles: ScenarioProfile[];
+  profileMs: number;
+  pmu: PmuMeasurements | null;
+}
+
+/** The scanner scenarios: compared ones interleaved first, then the rest, strace, memory, profiles and the PMU. */
+async function measureScenarios(ctx: SuiteContext, tools: ReturnType<typeof locateTools>, ok: boolean, warnings: string[]): Promise<ScenarioMeasurements> {
+  const m: ScenarioMeasurements = { runs: [], comparisonGroups: [], strace: findExecutable('strace'), straceChecks: [], memory: null, profiles: [], profileMs: 0, pmu: null };
+  const valgrind = locateValgrind();
+  if (ok && tools.prtip && !valgrind) warnings.push(`valgrind not installed: the documents' massif and memcheck claims cannot be told (${VALGRIND_PACKAGE})`);
+  if (ok && tools.prtip && !m.strace) warnings.push('strace not installed: the documents\' strace -c figures (futex time, syscall counts) cannot be reproduced (apt-get install strace)');
+  const tls = ok ? makeTlsMaterial() : null;
+  if (ok && !tls) warnings.push('openssl not found: the service-detect scenario has no TLS listener');
+  if (!ok) return m;
+  try {
+    // The compared scenarios run first, interleaved; the rest one scenario after another.
+    if (tools.prtip) m.comparisonGroups = await runComparisonGroups(ctx, tools.prtip, tls, m.runs, warnings);
+    await runPlan(ctx, sequentialPlan(ctx, tools, new Set(m.runs.map((r) => r.scenario.id)), warnings), tools, tls, m.runs, warnings);
+    if (m.strace && tools.prtip && !ctx.signal.aborted) m.straceChecks = await straceCrossCheck(ctx, m.strace, tools.prtip, tls, warnings);
+    if (valgrind && tools.prtip && !ctx.signal.aborted) m.memory = await memoryRuns(ctx, valgrind, tools.prtip, tls, (tool, id) => m.runs.find((r) => r.tool === tool && r.scenario.id === id)?.result ?? null, warnings);
+    if (!ctx.signal.aborted) {
+      const t0 = Date.now();
+      m.profiles = await profileScenarios(ctx, tools, tls, warnings);
+      m.profileMs = Date.now() - t0;
+    }
+    if (tools.prtip) m.pmu = await pmuRuns(ctx, tools.prtip, tls, warnings);
   } finally {
     tls?.dispose();
   }
+  return m;
+}
+
+/** The whole-binary runs table: medians per run, tools then scenarios. */
+function wholeRunsTable(runs: readonly ToolRun[]): Table {
+  return {
+    title: 'Whole-binary runs, each in its own network namespace (medians per run)',
+    columns: ['tool', 'scenario', 'runs', 'wall ms', 'σ ms', 'CPU ms (user+sys)', 'syscalls', 'futex', 'network syscalls', 'connect', 'brk', 'mmap', 'peak RSS MiB', 'peak anon MiB', 'warnings'],
+    rows: runs.map((r) => {
+      const c = r.result;
+      if (!c) return [r.tool, r.scenario.id, 0, null, null, null, null, null, null, null, null, null, null, null, r.note];
+      const anon = median(c.runs.map((x) => Math.max(0, ...(x.rss?.anonBytes ?? [0]))));
+      const s = c.summary.syscalls;
+      return [r.tool, r.scenario.id, c.runs.length, ms(c.summary.wall.median), ms(c.summary.wall.stddev), ms(cpuNs(c)), s.total, s.futex, networkSyscalls(c), s.connect, s.brk, s.mmap,
+        Math.round((c.summary.maxRss.median / 2 ** 20) * 100) / 100, Math.round((anon / 2 ** 20) * 100) / 100, c.warnings.join(', ')];
+    }),
+    notes: [
+      'Counts come from syscall tracepoints on the child and everything it starts (inherit), from its execve on; no strace slowdown.',
+      'Peak RSS is the program\'s own VmHWM (sampled every 2 ms) when wait4 only reports the spawner\'s; peak anon is the largest RssAnon sample (heap + stacks + anonymous maps), the closest to massif\'s heap figure.',
+      MASSCAN_RULE + '; masscan targets the far end of the harness\'s veth pair (it ignores lo).',
+    ],
+  };
+}
+
+function wholeRunMetrics(runs: readonly ToolRun[]): Metric[] {
+  const metrics: Metric[] = [];
+  for (const r of runs) {
+    if (!r.result) continue;
+    const id = `prtip/${r.tool}/${r.scenario.id}`;
+    metrics.push({ name: `${id}/wall`, unit: 'ns', value: r.result.summary.wall.median, better: 'smaller', samples: r.result.runs.map((x) => x.wallNs) });
+    metrics.push({ name: `${id}/cpu`, unit: 'ns', value: cpuNs(r.result), better: 'smaller', samples: r.result.runs.map((x) => x.userNs + x.sysNs) });
+  }
+  return metrics;
+}
+
+/** syn-scan-1k beside the floors: what share of prtip's CPU the measured work explains. */
+function synScanTable(syn: CommandResult, floors: Floors, who: string): Table {
+  const cpu = cpuNs(syn);
+  const sc = syn.summary.syscalls;
+  const net = networkSyscalls(syn);
+  const packetSends = (sc.sendto ?? 0) + (sc.sendmmsg ?? 0);
+  const connectScanLike = packetSends === 0 && (sc.connect ?? 0) >= 900;
+  const what = connectScanLike ? `${who} runs its connect scanner for -sS (0 raw sends, ${sc.connect} connect())` : `${who} -sS: ${packetSends} packet-send syscalls, ${sc.connect} connect()`;
+  // A floor only explains work the binary did: with no packet sends there was no crafting or sending.
+  const explain = (perPacket: number | null): string =>
+    packetSends === 0 ? 'n/a: no packets sent' : perPacket === null ? 'cannot tell' : pct((1000 * perPacket) / cpu);
+  return {
+    title: `syn-scan-1k: ${what}`,
+    columns: ['figure', 'value', 'source'],
+    rows: [
+      ['prtip CPU for a 1000-port -sS scan (median user+sys)', `${ms(cpu)} ms`, 'wait4 rusage'],
+      ['crafting at the measured cost explains', explain(floors.craftNs), floors.craftFrom],
+      ['checksums at the measured cost explain', explain(floors.checksumNs), floors.checksumFrom],
+      ['the send path at the measured batch size explains', explain(floors.sendNs), floors.sendFrom],
+      ['syscalls in all / network ones / connect()', `${sc.total} / ${net} / ${sc.connect}`, 'tracepoints'],
+      ['packet-send syscalls (sendto + sendmmsg)', String(packetSends), connectScanLike ? `none: ${what}` : 'tracepoints'],
+    ],
+    notes: [
+      'Y% = 1000 x per-packet floor / prtip CPU. A floor is the cheapest measured way to do that work here, so it is a lower bound on what the work costs prtip.',
+      ...(connectScanLike ? ['In ProRT-IP v0.5.9 the scheduler\'s execute_scan_ports runs the TCP connect scanner whatever the scan type, so -sS crafts and sends no raw SYNs; this is not a loopback fallback.'] : []),
+    ],
+  };
+}
+
+async function run(ctx: SuiteContext): Promise<SuiteResult> {
+  const started = Date.now();
+  const warnings: string[] = [];
+  const tables: Table[] = [];
+  const metrics: Metric[] = [];
+
+  // 1. The runner's own targets (no scanner involved).
+  const ov = await measureOverhead(ctx, warnings);
+  tables.push(overheadTable(ov));
+  metrics.push(...overheadMetrics(ov));
+
+  // 2. Whole-binary scenarios.
+  const tools = locateTools(ctx.prtip);
+  const { status, reason } = scenarioAvailability(tools, warnings);
+  const m = await measureScenarios(ctx, tools, status === 'ok', warnings);
+  const runs = m.runs;
 
   // The table lists tools, then scenarios, in the order of SCENARIOS whichever way they ran.
   const toolOrder: Tool[] = ['prtip', 'nmap', 'masscan'];
   runs.sort((x, y) => toolOrder.indexOf(x.tool) - toolOrder.indexOf(y.tool) || SCENARIOS.indexOf(x.scenario) - SCENARIOS.indexOf(y.scenario));
   const get = (tool: Tool, id: string): CommandResult | null => runs.find((r) => r.tool === tool && r.scenario.id === id)?.result ?? null;
   if (runs.length > 0) {
-    tables.push({
-      title: 'Whole-binary runs, each in its own network namespace (medians per run)',
-      columns: ['tool', 'scenario', 'runs', 'wall ms', 'σ ms', 'CPU ms (user+sys)', 'syscalls', 'futex', 'network syscalls', 'connect', 'brk', 'mmap', 'peak RSS MiB', 'peak anon MiB', 'warnings'],
-      rows: runs.map((r) => {
-        const c = r.result;
-        if (!c) return [r.tool, r.scenario.id, 0, null, null, null, null, null, null, null, null, null, null, null, r.note];
-        const anon = median(c.runs.map((x) => Math.max(0, ...(x.rss?.anonBytes ?? [0]))));
-        const s = c.summary.syscalls;
-        return [r.tool, r.scenario.id, c.runs.length, ms(c.summary.wall.median), ms(c.summary.wall.stddev), ms(cpuNs(c)), s.total, s.futex, networkSyscalls(c), s.connect, s.brk, s.mmap,
-          Math.round((c.summary.maxRss.median / 2 ** 20) * 100) / 100, Math.round((anon / 2 ** 20) * 100) / 100, c.warnings.join(', ')];
-      }),
-      notes: [
-        'Counts come from syscall tracepoints on the child and everything it starts (inherit), from its execve on; no strace slowdown.',
-        'Peak RSS is the program\'s own VmHWM (sampled every 2 ms) when wait4 only reports the spawner\'s; peak anon is the largest RssAnon sample (heap + stacks + anonymous maps), the closest to massif\'s heap figure.',
-        MASSCAN_RULE + '; masscan targets the far end of the harness\'s veth pair (it ignores lo).',
-      ],
-    });
-    for (const r of runs) {
-      if (!r.result) continue;
-      const id = `prtip/${r.tool}/${r.scenario.id}`;
-      metrics.push({ name: `${id}/wall`, unit: 'ns', value: r.result.summary.wall.median, better: 'smaller', samples: r.result.runs.map((x) => x.wallNs) });
-      metrics.push({ name: `${id}/cpu`, unit: 'ns', value: cpuNs(r.result), better: 'smaller', samples: r.result.runs.map((x) => x.userNs + x.sysNs) });
-    }
+    tables.push(wholeRunsTable(runs));
+    metrics.push(...wholeRunMetrics(runs));
   }
 
-  // 3. Floors beside the whole binary, and the claims.
+  // 3. Floors beside the whole binary.
   const floors = floorsFrom(ctx);
   const attributed = attribute(runs.map((r) => ({ tool: r.tool, scenario: r.scenario.id, result: r.result })), floors);
   const silent = runs.filter((r) => r.result && !attributed.some((a) => a.tool === r.tool && a.scenario === r.scenario.id)).map((r) => `${r.tool} ${r.scenario.id}`);
   if (runs.length > 0) tables.push(attributionTable(attributed, floors, silent));
   const who = tools.prtip ? await prtipVersion(tools.prtip) : 'prtip';
   const syn = get('prtip', 'syn-scan-1k');
-  if (syn) {
-    const cpu = cpuNs(syn);
-    const sc = syn.summary.syscalls;
-    const net = networkSyscalls(syn);
-    const packetSends = (sc.sendto ?? 0) + (sc.sendmmsg ?? 0);
-    const connectScanLike = packetSends === 0 && (sc.connect ?? 0) >= 900;
-    const what = connectScanLike ? `${who} runs its connect scanner for -sS (0 raw sends, ${sc.connect} connect())` : `${who} -sS: ${packetSends} packet-send syscalls, ${sc.connect} connect()`;
-    // A floor only explains work the binary did: with no packet sends there was no crafting or sending.
-    const explain = (perPacket: number | null): string =>
-      packetSends === 0 ? 'n/a: no packets sent' : perPacket === null ? 'cannot tell' : pct((1000 * perPacket) / cpu);
-    tables.push({
-      title: `syn-scan-1k: ${what}`,
-      columns: ['figure', 'value', 'source'],
-      rows: [
-        ['prtip CPU for a 1000-port -sS scan (median user+sys)', `${ms(cpu)} ms`, 'wait4 rusage'],
-        ['crafting at the measured cost explains', explain(floors.craftNs), floors.craftFrom],
-        ['checksums at the measured cost explain', explain(floors.checksumNs), floors.checksumFrom],
-        ['the send path at the measured batch size explains', explain(floors.sendNs), floors.sendFrom],
-        ['syscalls in all / network ones / connect()', `${sc.total} / ${net} / ${sc.connect}`, 'tracepoints'],
-        ['packet-send syscalls (sendto + sendmmsg)', String(packetSends), connectScanLike ? `none: ${what}` : 'tracepoints'],
-      ],
-      notes: [
-        'Y% = 1000 x per-packet floor / prtip CPU. A floor is the cheapest measured way to do that work here, so it is a lower bound on what the work costs prtip.',
-        ...(connectScanLike ? ['In ProRT-IP v0.5.9 the scheduler\'s execute_scan_ports runs the TCP connect scanner whatever the scan type, so -sS crafts and sends no raw SYNs; this is not a loopback fallback.'] : []),
-      ],
-    });
-  }
+  if (syn) tables.push(synScanTable(syn, floors, who));
   // connect vs SYN, IPv6 vs IPv4, the rate limiter: interleaved comparisons (judged by the time family).
-  const compared = comparisonTable(comparisonGroups);
+  const compared = comparisonTable(m.comparisonGroups);
   if (compared) tables.push(compared);
-  tables.push(...straceTables(straceChecks, get));
-  tables.push(...memoryTables(memory));
-  for (const c of memory?.checks ?? []) {
+  tables.push(...straceTables(m.straceChecks, get));
+  tables.push(...memoryTables(m.memory));
+  for (const c of m.memory?.checks ?? []) {
     const total = heapTotal(c.heap);
     if (total !== null && !c.heap!.limited) metrics.push({ name: `prtip/massif/${c.id}/heap-peak`, unit: 'B', value: total, better: 'smaller', samples: [total] });
   }
-  const profiled = profileResults(profiles, attributed);
+  const profiled = profileResults(m.profiles, attributed);
   tables.push(...profiled.tables);
-  if (profiles.length > 0) metrics.push({ name: 'prtip/profiles/duration', unit: 'ms', value: profileMs, better: 'smaller', samples: [profileMs] });
+  if (m.profiles.length > 0) metrics.push({ name: 'prtip/profiles/duration', unit: 'ms', value: m.profileMs, better: 'smaller', samples: [m.profileMs] });
   return {
     suite: 'prtip', title: 'Whole-binary runs', status, ...(reason ? { reason } : {}), durationMs: Date.now() - started,
     tables, metrics, claims: [], warnings,
@@ -1046,17 +1096,17 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       runs: runs.map((r) => ({ tool: r.tool, scenario: r.scenario.id, note: r.note, summary: r.result?.summary ?? null, warnings: r.result?.warnings ?? [],
         rssTimeline: r.result?.runs[0]?.rss ?? null })),
       wholeRuns: wholeRunsData(runs),
-      strace: { binary: strace, checks: straceChecks },
-      memory,
+      strace: { binary: m.strace, checks: m.straceChecks },
+      memory: m.memory,
       untraced: untracedFigures(runs),
       binary: binaryFigures(tools.prtip),
-      comparisons: comparisonGroups,
+      comparisons: m.comparisonGroups,
       profiles: profiled.data,
       profileSummary: profiled.summary,
       hotspots: { ...profiled.hotspots, who },
       attribution: attributed,
       peers: peerSyscalls(runs),
-      pmu,
+      pmu: m.pmu,
     },
   };
 }

@@ -173,97 +173,129 @@ export async function runSendMethods(ctx: SuiteContext): Promise<SendMethodsOutc
   return summarise(places, points, runs, perRound, unsupported, warnings, rounds, runMs, Date.now() - started);
 }
 
+/** What every per-place summary reads: the runs by point, the rounds, and what was unsupported. */
+interface SweepRuns {
+  points: MethodPoint[];
+  runs: Map<string, SendBatchResult[]>;
+  perRound: Map<string, SendBatchResult>[];
+  unsupported: Record<string, string>;
+  runMs: number;
+}
+
+// Ranked and compared by pps per core (packets per second of the sending thread's
+// task-clock): on a shared 2-core VM the wall-clock pps of a 20 ms run mostly measures
+// who else was running; the CPU time the send path took does not move with that.
+const perCore = (r: SendBatchResult): number => r.ppsPerCore ?? r.pps;
+
+function medianPerCore(s: SweepRuns, place: Place, p: MethodPoint): number | null {
+  const rs = s.runs.get(pointKey(place, p)) ?? [];
+  return rs.length ? median(rs.map(perCore)) : null;
+}
+
+/** One place's table of methods, its verdict line, metrics and chart rows. */
+function placeTable(s: SweepRuns, place: Place): { table: Table; verdict: string; metrics: Metric[]; data: Record<string, unknown>[] } {
+  const metrics: Metric[] = [];
+  const data: Record<string, unknown>[] = [];
+  const ref = s.points.find((p) => p.method === 'sendmmsg' && p.batch === PRTIP_BATCH)!;
+  const refPps = medianPerCore(s, place, ref);
+  const rows: Table['rows'] = [];
+  let best: { p: MethodPoint; pps: number } | undefined;
+  for (const p of s.points) {
+    const why = s.unsupported[`${place.id}/${p.id}`];
+    const rs = s.runs.get(pointKey(place, p)) ?? [];
+    if (why !== undefined && rs.length === 0) {
+      rows.push([p.id, p.batch, 'unsupported', '', '', '', '', '', '', 'see the verdict table']);
+      data.push({ place: place.id, method: p.id, perCall: p.batch, unsupported: why });
+      continue;
+    }
+    if (rs.length === 0) continue;
+    const pps = rs.map((r) => r.pps);
+    const core = rs.map(perCore);
+    const sc = nonNull(rs.map((r) => r.syscallsPerPacket));
+    // getrusage splits CPU time by tick samples (a few per run): pool the runs.
+    const sent = rs.reduce((a, r) => a + r.sent, 0);
+    const userNs = sent ? rs.reduce((a, r) => a + r.userNs, 0) / sent : 0;
+    const sysNs = sent ? rs.reduce((a, r) => a + r.sysNs, 0) / sent : 0;
+    const lost = rs.reduce((a, r) => a + (r.lost ?? 0), 0);
+    const accepted = rs.reduce((a, r) => a + r.accepted, 0);
+    const replies = rs.some((r) => r.replies !== null) ? rs.reduce((a, r) => a + (r.replies ?? 0), 0) : null;
+    const m = median(core);
+    // The bare loop is not a method a scanner would ship: it is the yardstick, not a candidate.
+    if (p.method !== 'bare-sendmmsg' && (best === undefined || m > best.pps)) best = { p, pps: m };
+    rows.push([
+      p.id, p.batch, Math.round(m), `${Math.round(min(core))}-${Math.round(max(core))}`, Math.round(median(pps)),
+      sc.length ? fmt(median(sc), 4) : p.method === 'bare-sendmmsg' ? 'not counted' : 'n/a',
+      fmt(userNs, 1), fmt(sysNs),
+      replies === null ? 'no replies' : `${lost} of ${accepted} (${fmt(accepted ? (100 * lost) / accepted : 0, 2)}%)`,
+      refPps ? `${(m / refPps).toFixed(3)}x` : 'n/a',
+    ]);
+    data.push({ place: place.id, method: p.id, perCall: p.batch, pps: m, wallPps: median(pps), syscallsPerPacket: sc.length ? median(sc) : null, userNsPerPacket: userNs, sysNsPerPacket: sysNs, lost, accepted, replies, runs: rs.length });
+    const id = `batch-size/methods/${place.id}/${p.id}/b${p.batch}`;
+    metrics.push({ name: `${id}/pps-per-core`, unit: 'pps', value: m, better: 'bigger', samples: core });
+    metrics.push({ name: `${id}/pps`, unit: 'pps', value: median(pps), better: 'bigger', samples: pps });
+    if (sc.length) metrics.push({ name: `${id}/syscalls-per-packet`, unit: 'syscalls/packet', value: median(sc), better: 'smaller', samples: sc });
+    metrics.push({ name: `${id}/sys-ns-per-packet`, unit: 'ns/packet', value: sysNs, better: 'smaller', samples: rs.map((r) => r.sysNsPerPacket) });
+    metrics.push({ name: `${id}/user-ns-per-packet`, unit: 'ns/packet', value: userNs, better: 'smaller', samples: rs.map((r) => r.userNsPerPacket) });
+  }
+  const verdict = best === undefined || refPps === null
+    ? `${place.id}: no verdict (sendmmsg at ${PRTIP_BATCH} or every method missing)`
+    : `${place.id}: fastest is ${best.p.id} at ${best.p.batch} per call, ${Math.round(best.pps)} pps per core = ${(best.pps / refPps).toFixed(2)}x sendmmsg at ${PRTIP_BATCH} (${Math.round(refPps)} pps per core)`;
+  const table: Table = {
+    title: `Send methods, ${place.title}; ${s.perRound.length} interleaved rounds x ${s.runMs} ms per point`,
+    columns: ['method', 'per call', 'pps per core (median)', 'per core min-max', 'wall pps (median)', 'syscalls/packet', 'user ns/packet', 'sys ns/packet', 'lost replies', `vs sendmmsg ${PRTIP_BATCH}`],
+    rows,
+    notes: [
+      `verdict: ${verdict}`,
+      'pps per core: accepted packets / the sending thread\'s task-clock (CPU time, softirq work it does included); wall pps: accepted packets / the send loop\'s wall time, which a neighbour\'s load moves',
+      'per call: packets per send call: sendmmsg vlen, TX-ring frames per send(), SQEs per io_uring_enter, AF_XDP descriptors per batch (the kernel takes at most a few dozen per sendto() kick in copy mode, so AF_XDP makes several kicks per batch)',
+      'syscalls/packet: raw_syscalls:sys_enter on the sending thread over the send loop / packets sent; user and sys ns/packet: getrusage(RUSAGE_THREAD), pooled over runs. Their sum is the thread\'s exact CPU time, but the kernel splits it between user and system by where its scheduler tick lands (every 4 ms at HZ=250), so the split of a point rests on its CPU time ÷ the tick samples: a user share of a few ns per packet reads ~0 or one tick ÷ the packets (hundreds of ns), and the processes disagree on these rows for that reason alone. io_uring sends the socket cannot take at once finish on an io-wq kernel worker, whose time is not the sending thread\'s',
+      'TX ring and AF_XDP: the packet is crafted straight into the ring frame / UMEM chunk; sendto, sendmmsg and io_uring craft into batch slots the messages point at',
+      ...(place.id === 'send-path' ? ['unsupported here: PACKET_QDISC_BYPASS and AF_XDP hand frames straight to the driver, and a veth whose peer is down has no carrier, so every frame would be refused; the veth table measures them'] : ['lost replies: accepted packets with no matching RST (cookie-checked) within the drain']),
+    ],
+  };
+  return { table, verdict, metrics, data };
+}
+
+/** The floor at one place: the harness's loop (sendBatch) against the bare loop, same batch, paired per round. */
+function floorRowsFor(s: SweepRuns, place: Place): { rows: Table['rows']; metrics: Metric[] } {
+  const rows: Table['rows'] = [];
+  const metrics: Metric[] = [];
+  for (const b of new Set(s.points.map((p) => p.batch))) {
+    const ours = s.points.find((p) => p.method === 'sendmmsg' && p.batch === b);
+    const bare = s.points.find((p) => p.method === 'bare-sendmmsg' && p.batch === b);
+    if (!ours || !bare) continue;
+    const ratios: number[] = [];
+    for (const results of s.perRound) {
+      const a = results.get(pointKey(place, ours)), r = results.get(pointKey(place, bare));
+      if (a && r && perCore(r) > 0) ratios.push(perCore(a) / perCore(r));
+    }
+    if (ratios.length === 0) continue;
+    const ratio = median(ratios);
+    rows.push([place.id, b, Math.round(medianPerCore(s, place, ours) ?? 0), Math.round(medianPerCore(s, place, bare) ?? 0), ratio.toFixed(3), `${min(ratios).toFixed(3)}-${max(ratios).toFixed(3)}`, ratio >= 0.95 ? 'met' : 'not met']);
+    metrics.push({ name: `batch-size/methods/${place.id}/sendbatch-vs-bare/b${b}`, unit: 'ratio', value: ratio, better: 'bigger', samples: ratios });
+  }
+  return { rows, metrics };
+}
+
 function summarise(
   places: readonly Place[], points: MethodPoint[], runs: Map<string, SendBatchResult[]>, perRound: Map<string, SendBatchResult>[],
   unsupported: Record<string, string>, warnings: string[], rounds: number, runMs: number, elapsedMs: number,
 ): SendMethodsOutcome {
+  const s: SweepRuns = { points, runs, perRound, unsupported, runMs };
   const tables: Table[] = [];
   const metrics: Metric[] = [];
   const data: Record<string, unknown>[] = [];
   const verdicts: string[] = [];
   const floorRows: Table['rows'] = [];
-  // Ranked and compared by pps per core (packets per second of the sending thread's
-  // task-clock): on a shared 2-core VM the wall-clock pps of a 20 ms run mostly measures
-  // who else was running; the CPU time the send path took does not move with that.
-  const perCore = (r: SendBatchResult): number => r.ppsPerCore ?? r.pps;
-  const medPps = (place: Place, p: MethodPoint): number | null => {
-    const rs = runs.get(pointKey(place, p)) ?? [];
-    return rs.length ? median(rs.map(perCore)) : null;
-  };
   for (const place of places) {
-    const ref = points.find((p) => p.method === 'sendmmsg' && p.batch === PRTIP_BATCH)!;
-    const refPps = medPps(place, ref);
-    const rows: Table['rows'] = [];
-    let best: { p: MethodPoint; pps: number } | undefined;
-    for (const p of points) {
-      const why = unsupported[`${place.id}/${p.id}`];
-      const rs = runs.get(pointKey(place, p)) ?? [];
-      if (why !== undefined && rs.length === 0) {
-        rows.push([p.id, p.batch, 'unsupported', '', '', '', '', '', '', 'see the verdict table']);
-        data.push({ place: place.id, method: p.id, perCall: p.batch, unsupported: why });
-        continue;
-      }
-      if (rs.length === 0) continue;
-      const pps = rs.map((r) => r.pps);
-      const core = rs.map(perCore);
-      const sc = nonNull(rs.map((r) => r.syscallsPerPacket));
-      // getrusage splits CPU time by tick samples (a few per run): pool the runs.
-      const sent = rs.reduce((a, r) => a + r.sent, 0);
-      const userNs = sent ? rs.reduce((a, r) => a + r.userNs, 0) / sent : 0;
-      const sysNs = sent ? rs.reduce((a, r) => a + r.sysNs, 0) / sent : 0;
-      const lost = rs.reduce((a, r) => a + (r.lost ?? 0), 0);
-      const accepted = rs.reduce((a, r) => a + r.accepted, 0);
-      const replies = rs.some((r) => r.replies !== null) ? rs.reduce((a, r) => a + (r.replies ?? 0), 0) : null;
-      const m = median(core);
-      // The bare loop is not a method a scanner would ship: it is the yardstick, not a candidate.
-      if (p.method !== 'bare-sendmmsg' && (best === undefined || m > best.pps)) best = { p, pps: m };
-      rows.push([
-        p.id, p.batch, Math.round(m), `${Math.round(min(core))}-${Math.round(max(core))}`, Math.round(median(pps)),
-        sc.length ? fmt(median(sc), 4) : p.method === 'bare-sendmmsg' ? 'not counted' : 'n/a',
-        fmt(userNs, 1), fmt(sysNs),
-        replies === null ? 'no replies' : `${lost} of ${accepted} (${fmt(accepted ? (100 * lost) / accepted : 0, 2)}%)`,
-        refPps ? `${(m / refPps).toFixed(3)}x` : 'n/a',
-      ]);
-      data.push({ place: place.id, method: p.id, perCall: p.batch, pps: m, wallPps: median(pps), syscallsPerPacket: sc.length ? median(sc) : null, userNsPerPacket: userNs, sysNsPerPacket: sysNs, lost, accepted, replies, runs: rs.length });
-      const id = `batch-size/methods/${place.id}/${p.id}/b${p.batch}`;
-      metrics.push({ name: `${id}/pps-per-core`, unit: 'pps', value: m, better: 'bigger', samples: core });
-      metrics.push({ name: `${id}/pps`, unit: 'pps', value: median(pps), better: 'bigger', samples: pps });
-      if (sc.length) metrics.push({ name: `${id}/syscalls-per-packet`, unit: 'syscalls/packet', value: median(sc), better: 'smaller', samples: sc });
-      metrics.push({ name: `${id}/sys-ns-per-packet`, unit: 'ns/packet', value: sysNs, better: 'smaller', samples: rs.map((r) => r.sysNsPerPacket) });
-      metrics.push({ name: `${id}/user-ns-per-packet`, unit: 'ns/packet', value: userNs, better: 'smaller', samples: rs.map((r) => r.userNsPerPacket) });
-    }
-    const verdict = best === undefined || refPps === null
-      ? `${place.id}: no verdict (sendmmsg at ${PRTIP_BATCH} or every method missing)`
-      : `${place.id}: fastest is ${best.p.id} at ${best.p.batch} per call, ${Math.round(best.pps)} pps per core = ${(best.pps / refPps).toFixed(2)}x sendmmsg at ${PRTIP_BATCH} (${Math.round(refPps)} pps per core)`;
-    verdicts.push(verdict);
-    tables.push({
-      title: `Send methods, ${place.title}; ${perRound.length} interleaved rounds x ${runMs} ms per point`,
-      columns: ['method', 'per call', 'pps per core (median)', 'per core min-max', 'wall pps (median)', 'syscalls/packet', 'user ns/packet', 'sys ns/packet', 'lost replies', `vs sendmmsg ${PRTIP_BATCH}`],
-      rows,
-      notes: [
-        `verdict: ${verdict}`,
-        'pps per core: accepted packets / the sending thread\'s task-clock (CPU time, softirq work it does included); wall pps: accepted packets / the send loop\'s wall time, which a neighbour\'s load moves',
-        'per call: packets per send call: sendmmsg vlen, TX-ring frames per send(), SQEs per io_uring_enter, AF_XDP descriptors per batch (the kernel takes at most a few dozen per sendto() kick in copy mode, so AF_XDP makes several kicks per batch)',
-        'syscalls/packet: raw_syscalls:sys_enter on the sending thread over the send loop / packets sent; user and sys ns/packet: getrusage(RUSAGE_THREAD), pooled over runs. Their sum is the thread\'s exact CPU time, but the kernel splits it between user and system by where its scheduler tick lands (every 4 ms at HZ=250), so the split of a point rests on its CPU time ÷ the tick samples: a user share of a few ns per packet reads ~0 or one tick ÷ the packets (hundreds of ns), and the processes disagree on these rows for that reason alone. io_uring sends the socket cannot take at once finish on an io-wq kernel worker, whose time is not the sending thread\'s',
-        'TX ring and AF_XDP: the packet is crafted straight into the ring frame / UMEM chunk; sendto, sendmmsg and io_uring craft into batch slots the messages point at',
-        ...(place.id === 'send-path' ? ['unsupported here: PACKET_QDISC_BYPASS and AF_XDP hand frames straight to the driver, and a veth whose peer is down has no carrier, so every frame would be refused; the veth table measures them'] : ['lost replies: accepted packets with no matching RST (cookie-checked) within the drain']),
-      ],
-    });
-    // The floor: the harness's loop (sendBatch) against the bare loop, same batch, paired per round.
-    for (const b of new Set(points.map((p) => p.batch))) {
-      const ours = points.find((p) => p.method === 'sendmmsg' && p.batch === b);
-      const bare = points.find((p) => p.method === 'bare-sendmmsg' && p.batch === b);
-      if (!ours || !bare) continue;
-      const ratios: number[] = [];
-      for (const results of perRound) {
-        const a = results.get(pointKey(place, ours)), r = results.get(pointKey(place, bare));
-        if (a && r && perCore(r) > 0) ratios.push(perCore(a) / perCore(r));
-      }
-      if (ratios.length === 0) continue;
-      const ratio = median(ratios);
-      floorRows.push([place.id, b, Math.round(medPps(place, ours) ?? 0), Math.round(medPps(place, bare) ?? 0), ratio.toFixed(3), `${min(ratios).toFixed(3)}-${max(ratios).toFixed(3)}`, ratio >= 0.95 ? 'met' : 'not met']);
-      metrics.push({ name: `batch-size/methods/${place.id}/sendbatch-vs-bare/b${b}`, unit: 'ratio', value: ratio, better: 'bigger', samples: ratios });
-    }
+    const one = placeTable(s, place);
+    tables.push(one.table);
+    metrics.push(...one.metrics);
+    data.push(...one.data);
+    verdicts.push(one.verdict);
+    const floor = floorRowsFor(s, place);
+    floorRows.push(...floor.rows);
+    metrics.push(...floor.metrics);
   }
   tables.push({
     title: 'sendBatch vs the bare native sendmmsg loop (target >= 0.95x at the same batch size)',

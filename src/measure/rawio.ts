@@ -292,21 +292,12 @@ function checkOptions(options: SendBatchOptions): Checked {
 }
 
 /**
- * Sends one run of TCP SYNs and resolves with what was sent, accepted and answered,
- * and what the kernel counted. Off the JS thread; bounded by `count` and
- * `timeLimitMs`; cancellable with `signal`.
- * @throws TypeError/RangeError for bad options (naming the option)
- * @throws PerfError NOT_LOOPBACK (target outside loopback/our namespace), NO_CAP_NET_RAW, NETNS_* and socket failures;
- *   METHOD_UNSUPPORTED when the kernel or the privileges refuse the method here (the message says why)
+ * Where a run may send, checked before anything is created: options.netns is "lo", "veth",
+ * "sink" or an open Namespace from createNamespace(), and the state returned for one is the
+ * frozen state recorded when it was made, never the object's (reassignable) fields.
  */
-export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBatchResult> {
-  // Captured now so a failure from the worker thread points at the caller.
-  const callSite: { stack?: string } = {};
-  Error.captureStackTrace(callSite, sendBatch);
-  const o = checkOptions(options);
+function checkPlace(options: SendBatchOptions, o: Checked): HarnessNamespaceState | undefined {
   const netns = options.netns;
-  // Only a namespace createNamespace() made counts; its addresses and paths come from
-  // the frozen state recorded then, never from the object's (reassignable) fields.
   const given = harnessNamespaceState(netns);
   if (netns !== undefined && netns !== 'lo' && netns !== 'veth' && netns !== 'sink' && given === undefined) {
     throw new TypeError(`options.netns must be "lo", "veth", "sink" or a Namespace from createNamespace(), got ${describe(netns)}`);
@@ -322,6 +313,24 @@ export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBat
   }
   if (options.target !== undefined) expectString('options.target', options.target);
   if (options.source !== undefined) expectString('options.source', options.source);
+  return given;
+}
+
+/**
+ * Sends one run of TCP SYNs and resolves with what was sent, accepted and answered,
+ * and what the kernel counted. Off the JS thread; bounded by `count` and
+ * `timeLimitMs`; cancellable with `signal`.
+ * @throws TypeError/RangeError for bad options (naming the option)
+ * @throws PerfError NOT_LOOPBACK (target outside loopback/our namespace), NO_CAP_NET_RAW, NETNS_* and socket failures;
+ *   METHOD_UNSUPPORTED when the kernel or the privileges refuse the method here (the message says why)
+ */
+export async function sendBatch(options: SendBatchOptions = {}): Promise<SendBatchResult> {
+  // Captured now so a failure from the worker thread points at the caller.
+  const callSite: { stack?: string } = {};
+  Error.captureStackTrace(callSite, sendBatch);
+  const o = checkOptions(options);
+  const netns = options.netns;
+  const given = checkPlace(options, o);
 
   let owned: Namespace | undefined;
   try {

@@ -388,15 +388,6 @@ export function symbolize(profile: RawProfile, options: { kallsyms?: KernelSymbo
     return hit(own) ?? hit(profile.mappings);
   };
 
-  const kernelFrame = (address: bigint): SymbolizedFrame => {
-    if (!kernel?.available || address < kernel.base) return { name: '[kernel.kallsyms]', library: '[kernel.kallsyms]', kind: 'kernel', symbolized: false };
-    const rel = address - kernel.base;
-    const i = rel > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : lookup(kernel.symbols, Number(rel));
-    if (i < 0) return { name: '[kernel.kallsyms]', library: '[kernel.kallsyms]', kind: 'kernel', symbolized: false };
-    const s = kernel.symbols[i]!;
-    return { name: s.name, library: s.module ? `[${s.module}]` : '[kernel.kallsyms]', kind: 'kernel', symbolized: true };
-  };
-
   const userFrame = (pid: number, address: bigint, leaf: boolean): SymbolizedFrame => {
     const m = findMapping(pid, address);
     if (!m) {
@@ -434,20 +425,34 @@ export function symbolize(profile: RawProfile, options: { kallsyms?: KernelSymbo
     const frames = s.frames.map((address, i) => {
       const leaf = i === 0;
       const lookupAt = leaf ? address : address - 1n;
-      if (i < s.kernelFrames) return kernelFrame(lookupAt);
+      if (i < s.kernelFrames) return kernelFrameAt(kernel, lookupAt);
       return userFrame(s.pid, lookupAt, leaf);
     });
     if (s.frames.length === 0) frames.push({ name: '[unknown]', library: '[unknown]', kind: s.kernelFrames > 0 ? 'kernel' : 'user', symbolized: false });
     return { pid: s.pid, tid: s.tid, comm: comm.get(s.tid) ?? comm.get(s.pid) ?? String(s.pid), frames };
   });
 
-  const libraries: LibrarySymbols[] = [...libs.values()].filter((l) => l.leafSamples > 0).map(({ missingCounts, ...l }) => {
+  return { raw: profile, samples, libraries: librarySummaries(libs, resolvers), kernel: kernelState };
+}
+
+/** A kernel address as a frame: its kallsyms symbol, or the bare [kernel.kallsyms] when none covers it. */
+function kernelFrameAt(kernel: KernelSymbols | null, address: bigint): SymbolizedFrame {
+  if (!kernel?.available || address < kernel.base) return { name: '[kernel.kallsyms]', library: '[kernel.kallsyms]', kind: 'kernel', symbolized: false };
+  const rel = address - kernel.base;
+  const i = rel > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : lookup(kernel.symbols, Number(rel));
+  if (i < 0) return { name: '[kernel.kallsyms]', library: '[kernel.kallsyms]', kind: 'kernel', symbolized: false };
+  const s = kernel.symbols[i]!;
+  return { name: s.name, library: s.module ? `[${s.module}]` : '[kernel.kallsyms]', kind: 'kernel', symbolized: true };
+}
+
+/** Each library that had leaf samples, most first, with its top unsymbolized addresses and how to get symbols. */
+function librarySummaries(libs: ReadonlyMap<string, LibrarySymbols & { missingCounts: Map<string, number> }>, resolvers: ReadonlyMap<string, Resolver>): LibrarySymbols[] {
+  return [...libs.values()].filter((l) => l.leafSamples > 0).map(({ missingCounts, ...l }) => {
     const missing = [...missingCounts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([at, n]) => ({ at, samples: n }));
     const image = resolvers.get(l.path)?.image;
     const hint = l.unsymbolizedLeafSamples > 0 && image ? (image.rust ? RUST_SYMBOLS_HINT : C_SYMBOLS_HINT) : undefined;
     return { ...l, missing, ...(hint ? { hint } : {}) };
   }).sort((a, b) => b.leafSamples - a.leafSamples);
-  return { raw: profile, samples, libraries, kernel: kernelState };
 }
 
 const demangledCache = new WeakMap<FunctionSymbol, string>();
