@@ -1,0 +1,40 @@
+/** renameExchange (native/fsops): swaps two paths in one step; bad input refused natively too. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PerfError } from '../src/errors.js';
+import { renameExchange } from '../src/fsops.js';
+import { nativeAddon } from '../src/native.js';
+
+const root = mkdtempSync(join(tmpdir(), 'prtip-fsops-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('renameExchange', () => {
+  it('swaps two folders: each name then holds what the other held', () => {
+    for (const [n, text] of [['a', 'A'], ['b', 'B']]) {
+      mkdirSync(join(root, n!));
+      writeFileSync(join(root, n!, 'x'), text!);
+    }
+    renameExchange(join(root, 'a'), join(root, 'b'));
+    expect([readFileSync(join(root, 'a', 'x'), 'utf8'), readFileSync(join(root, 'b', 'x'), 'utf8')]).toEqual(['B', 'A']);
+  });
+
+  it('a failure is a PerfError whose code is the errno name', () => {
+    const missing = (() => { try { renameExchange(join(root, 'a'), join(root, 'missing')); } catch (e) { return e; } })();
+    expect(missing).toBeInstanceOf(PerfError);
+    expect(missing).toMatchObject({ code: 'ENOENT', syscall: 'renameat2' });
+  });
+
+  it('refuses bad arguments at the TS boundary and natively', () => {
+    expect(() => renameExchange('', 'b')).toThrow(RangeError);
+    expect(() => renameExchange(1 as unknown as string, 'b')).toThrow(TypeError);
+    const raw = nativeAddon<{ renameExchange(...a: unknown[]): void }>().renameExchange;
+    expect(() => raw()).toThrow(/takes two arguments/);
+    expect(() => raw('a', 'b', 'c')).toThrow(/takes two arguments/);
+    expect(() => raw({}, 'b')).toThrow(TypeError);
+    expect(() => raw('a', 'b\0')).toThrow(/NUL/);
+    expect(() => raw('x'.repeat(5000), 'b')).toThrow(/at most 4095 bytes/);
+    expect(() => raw('', 'b')).toThrow(/non-empty path/);
+  });
+});
