@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PerfError } from '../src/errors.js';
-import { renameExchange } from '../src/fsops.js';
-import { nativeAddon } from '../src/native.js';
+import { PerfError } from '../src/core/errors.js';
+import { renameExchange } from '../src/core/fsops.js';
+import { nativeAddon } from '../src/core/native.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prtip-fsops-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

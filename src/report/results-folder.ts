@@ -21,8 +21,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, chownSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PerfError } from '../errors.js';
-import { renameExchange } from '../fsops.js';
+import { PerfError } from '../core/errors.js';
+import { renameExchange } from '../core/fsops.js';
 
 /** The manifest's name in the results folder. */
 export const MANIFEST = 'manifest.json';
