@@ -126,6 +126,19 @@ describe('the folder swapped whole (renameat2 RENAME_EXCHANGE) when it holds onl
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
+  it('--out as the current directory: written file by file (a swap would leave the cwd in the removed old folder)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    writeResultsFolder(dir, 'one', run('one'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(writeResultsFolder('.', 'two', run('two'))).toMatchObject({ method: 'per-file', note: expect.stringMatching(/current directory/) });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readFileSync(join(dir, 'bench.json'), 'utf8')).toBe('two bench.json');
+  });
+
   it('--out through a symlink: the folder it points to is swapped, the link stays a link', () => {
     const parent = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
     mkdirSync(join(parent, 'real'));

@@ -321,6 +321,8 @@ function whyNotWhole(real: string, exists: boolean, ours: Map<string, string>): 
     const foreign = readdirSync(real).filter((n) => (n === MANIFEST ? isForeignManifest(real) : !ours.has(n)));
     if (foreign.length > 0) return `the folder holds files prtip-perf did not write (${nameList(foreign)}), which must stay where they are`;
     if (isMountPoint(real)) return 'the folder is a mount point, which cannot be swapped';
+    const cwd = process.cwd();
+    if (cwd === real || cwd.startsWith(real + '/')) return 'the folder is (or holds) the current directory, which would be left in the swapped-out old folder';
   }
   try {
     accessSync(dirname(real), constants.W_OK | constants.X_OK);
@@ -365,8 +367,8 @@ function writeWhole(real: string, all: [string, string][], exists: boolean, ours
   }
   let swapped = false;
   try {
-    if (exists) copyOwnerAndMode(real, sibling);
     for (const [name, text] of all) writeSynced(join(sibling, name), text);
+    if (exists) copyOwnerAndMode(real, sibling); // after the writes: the old mode may not let us write
     fsyncDir(sibling);
     try {
       if (exists) renameExchange(sibling, real);
