@@ -2,7 +2,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fuzzTarget, notString } from './fuzz-bad-values.js';
 import { PerfError } from '../src/core/errors.js';
 import { renameExchange } from '../src/core/fsops.js';
 import { nativeAddon } from '../src/core/native.js';
@@ -36,5 +38,10 @@ describe('renameExchange', () => {
     expect(() => raw('a', 'b\0')).toThrow(/NUL/);
     expect(() => raw('x'.repeat(5000), 'b')).toThrow(/at most 4095 bytes/);
     expect(() => raw('', 'b')).toThrow(/non-empty path/);
+    // Bad values in either slot, the other a real path: refused before any syscall, the real folder untouched.
+    const bad = fc.oneof(notString, fc.constant(''), fc.constant('a\0b'), fc.constant('x'.repeat(4096)));
+    fuzzTarget('renameExchange', [{ name: 'renameExchange: a', bad }, { name: 'renameExchange: b', bad }], (slot, value) =>
+      slot.endsWith('a') ? raw(value, join(root, 'a')) : raw(join(root, 'a'), value));
+    expect(readFileSync(join(root, 'a', 'x'), 'utf8')).toBe('B');
   });
 });
