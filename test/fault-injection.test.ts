@@ -148,6 +148,19 @@ describe('SIGKILL and SIGHUP at random points', () => {
     expect(user.method).toMatch(/^per-file: .*notes\.txt/);
   }, 300_000);
 
+  const canStrace = isRoot && spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0;
+  it.skipIf(!canStrace)('SIGKILL by strace on entering a syscall of the write, 10 points spread over it per case (--each-syscall)', () => {
+    const r = spawnSync(process.execPath, [killWriter, '--each-syscall', '--max-kills', '10'], { encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const [ours, user] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    console.log(`SIGKILL on entering a syscall:\n  ${JSON.stringify(ours)}\n  ${JSON.stringify(user)}`);
+    expect(ours).toMatchObject({ mixedAtKill: 0, userFilesLost: 0, leftoversAfterNextStart: 0, incompleteAfterNextStart: 0 });
+    expect(ours!.kills).toBeGreaterThan(0);
+    expect(user).toMatchObject({ userFilesLost: 0, leftoversAfterNextStart: 0, incompleteAfterNextStart: 0 });
+    // Per-file renames: only a kill between the first rename into place and the manifest's leaves a mix.
+    for (const at of user!.mixedAt as string[]) expect(at).toMatch(/^rename /);
+  }, 300_000);
+
   it(`SIGKILL of a process holding a fork folder, ${TRIALS} trials: the next start removes it`, async () => {
     let left = 0;
     for (let t = 0; t < TRIALS; t++) {

@@ -8,6 +8,13 @@
  * behind after the next start (checkResultsFolder, which every `bench --out` runs first).
  *
  *   node test/fault-kill-writer.mjs [--trials N] [--case ours|user|both] [--root DIR]
+ *   node test/fault-kill-writer.mjs --each-syscall [--max-kills N] [--case ...]
+ *
+ * --each-syscall kills at every point instead of random ones: strace lists the syscalls one
+ * write makes that change or sync the disk (mkdir, openat, write, fsync, chmod, rename,
+ * renameat2, unlink, rmdir), then the write is run again once per syscall, killed by strace
+ * on entering it (-e inject=SYSCALL:signal=SIGKILL:when=N). --max-kills takes that many
+ * points spread evenly over the list (the default is all of them). Needs strace and ptrace.
  *
  * Cases: "ours", a folder holding only files prtip-perf wrote (swapped whole with
  * renameat2); "user", one also holding the user's notes.txt (ours are renamed in one by one).
@@ -16,7 +23,7 @@
  * kill; the mixed count of case "user" is reported, not judged (per-file renames cannot be
  * atomic). Needs `npm run build` (dist/).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,13 +67,15 @@ for (let i = 0; ; i++) {
 `;
 
 function parseArgs(argv) {
-  const o = { trials: 20, case: 'both', root: undefined };
+  const o = { trials: 20, case: 'both', root: undefined, eachSyscall: false, maxKills: Infinity };
   for (let i = 0; i < argv.length; i++) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--trials' && /^[1-9]\d*$/.test(v ?? '')) (o.trials = Number(v)), i++;
     else if (k === '--case' && ['ours', 'user', 'both'].includes(v)) (o.case = v), i++;
     else if (k === '--root' && v) (o.root = v), i++;
-    else throw new RangeError(`unknown or bad option ${k}${v === undefined ? '' : ' ' + v}; expected --trials N, --case ours|user|both, --root DIR`);
+    else if (k === '--each-syscall') o.eachSyscall = true;
+    else if (k === '--max-kills' && /^[1-9]\d*$/.test(v ?? '')) (o.maxKills = Number(v)), i++;
+    else throw new RangeError(`unknown or bad option ${k}${v === undefined ? '' : ' ' + v}; expected --trials N, --case ours|user|both, --root DIR, --each-syscall, --max-kills N`);
   }
   return o;
 }
@@ -131,14 +140,75 @@ async function runCase(root, trials, withUser) {
   return c;
 }
 
+/** The child of --each-syscall: one write of the new run between two markers (kill(self, 0)). */
+const ONE_WRITE = `
+import { writeResultsFolder } from ${JSON.stringify(pathToFileURL(folderJs).href)};
+const [dir, sizes] = [process.argv[1], JSON.parse(process.argv[2])];
+process.kill(process.pid, 0);
+writeResultsFolder(dir, 'new', Object.entries(sizes).map(([n, b]) => [n, ('new ' + n + '\\n').padEnd(b, '.')]));
+process.kill(process.pid, 0);
+`;
+const TRACED = ['kill', 'mkdir', 'openat', 'write', 'fsync', 'chmod', 'rename', 'renameat2', 'unlink', 'rmdir'];
+
+/** A fresh folder holding the complete old run (and the user's file). */
+function prepare(root, name, withUser) {
+  const dir = join(root, name);
+  writeResultsFolder(dir, 'old', Object.entries(SIZES).map(([n, b]) => [n, `old ${n}\n`.padEnd(b, '.')]));
+  if (withUser) writeFileSync(join(dir, 'notes.txt'), 'mine');
+  return dir;
+}
+
+/** Every traced syscall the write makes, as [syscall, its ordinal among that syscall's calls since exec, the line]. */
+function killPoints(root, withUser) {
+  const dir = prepare(root, 'probe', withUser);
+  const t = spawnSync('strace', ['-qq', '-e', `trace=${TRACED.join(',')}`, process.execPath, '--input-type=module', '-e', ONE_WRITE, dir, JSON.stringify(SIZES)], { encoding: 'utf8' });
+  const seen = new Map();
+  const points = [];
+  let markers = 0;
+  for (const line of t.stderr.split('\n')) {
+    const name = /^([a-z0-9_]+)\(/.exec(line)?.[1];
+    if (!name || !TRACED.includes(name)) continue;
+    seen.set(name, (seen.get(name) ?? 0) + 1);
+    if (name === 'kill' && line.includes(', 0)')) markers++;
+    else if (markers === 1) points.push([name, seen.get(name), line]);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  if (markers < 2 || points.length === 0) throw new Error(`strace saw no write between the markers (strace exit ${t.status}): ${t.stderr.slice(-300)}`);
+  return points;
+}
+
+async function eachSyscall(root, withUser, maxKills) {
+  const all = killPoints(root, withUser);
+  const step = all.length / Math.min(maxKills, all.length);
+  const chosen = [...new Set(Array.from({ length: Math.min(maxKills, all.length) }, (_, i) => Math.floor(i * step)))].map((i) => all[i]);
+  const c = { case: withUser ? 'user' : 'ours', mode: 'each-syscall', points: all.length, kills: 0, missed: 0, mixedAtKill: 0, oldAtKill: 0, newAtKill: 0, userFilesLost: 0, leftoversAfterNextStart: 0, incompleteAfterNextStart: 0, mixedAt: [] };
+  for (const [k, [name, nth, line]] of chosen.entries()) {
+    const dir = prepare(root, `each-${withUser ? 'user' : 'ours'}-${k}`, withUser);
+    const t = spawnSync('strace', ['-qq', '-e', `trace=${name}`, '-e', `inject=${name}:signal=SIGKILL:when=${nth}`, process.execPath, '--input-type=module', '-e', ONE_WRITE, dir, JSON.stringify(SIZES)], { encoding: 'utf8' });
+    if (!/killed by SIGKILL/.test(t.stderr)) {
+      c.missed++; // the write ended before that call (the list moved): not a kill
+      continue;
+    }
+    c.kills++;
+    const atKill = judge(dir, 'old');
+    c[`${atKill}AtKill`]++;
+    if (atKill === 'mixed') c.mixedAt.push(`${name} ${basename(/"([^"]*)"/.exec(line)?.[1] ?? '')}`);
+    checkResultsFolder(dir); // the next start
+    if (withUser && readFileSync(join(dir, 'notes.txt'), 'utf8') !== 'mine') c.userFilesLost++;
+    c.leftoversAfterNextStart += leftovers(dir).length;
+    if (judge(dir, 'old') === 'mixed') c.incompleteAfterNextStart++;
+  }
+  return c;
+}
+
 const opts = parseArgs(process.argv.slice(2));
 const root = mkdtempSync(join(opts.root ?? tmpdir(), 'prtip-kill-writer-'));
 let failed = false;
 try {
   for (const withUser of opts.case === 'both' ? [false, true] : [opts.case === 'user']) {
-    const c = await runCase(root, opts.trials, withUser);
+    const c = opts.eachSyscall ? await eachSyscall(root, withUser, opts.maxKills) : await runCase(root, opts.trials, withUser);
     console.log(JSON.stringify(c));
-    failed ||= c.userFilesLost > 0 || c.leftoversAfterNextStart > 0 || c.incompleteAfterNextStart > 0 || c.sweepsNotSaid > 0 || (!withUser && c.mixedAtKill > 0);
+    failed ||= c.userFilesLost > 0 || c.leftoversAfterNextStart > 0 || c.incompleteAfterNextStart > 0 || (c.sweepsNotSaid ?? 0) > 0 || (!withUser && c.mixedAtKill > 0);
   }
 } finally {
   rmSync(root, { recursive: true, force: true });
