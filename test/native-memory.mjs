@@ -6,10 +6,11 @@
  *   sync+turn   the same, then `await` one setImmediate (and a GC), then N more cycles:
  *               their growth says whether the first N's memory was freed for reuse;
  *   turns       an `await setImmediate` every 1,000 cycles.
- * --via native uses the addon's CounterGroup, --via openCounters the library's Counters.
+ * --via native uses the addon's CounterGroup, --via openCounters the library's Counters,
+ * --via checksumKernel the addon's ChecksumKernel on 1500 bytes (it has no close(): made, dropped).
  * Each way runs in a fresh process, so one's heap does not carry into another.
  *
- *   node test/native-memory.mjs [--cycles N] [--via native|openCounters]
+ *   node test/native-memory.mjs [--cycles N] [--via native|openCounters|checksumKernel]
  *   node --expose-gc test/native-memory.mjs --way sync|sync+turn|turns [--cycles N] [--via ...]
  * Without --way it runs the three in child processes and prints one JSON line each.
  */
@@ -36,8 +37,15 @@ if (way === undefined) {
   const dist = join(here, '..', 'dist', 'src');
   const { nativeAddon } = await import(pathToFileURL(join(dist, 'core', 'native.js')).href);
   const { openCounters } = await import(pathToFileURL(join(dist, 'measure', 'counters.js')).href);
-  const { CounterGroup } = nativeAddon();
-  const open = via === 'native' ? () => new CounterGroup(['task-clock'], {}) : () => openCounters(['task-clock']);
+  const { CounterGroup, ChecksumKernel } = nativeAddon();
+  const data = Buffer.alloc(1500);
+  const makers = {
+    native: () => new CounterGroup(['task-clock'], {}),
+    openCounters: () => openCounters(['task-clock']),
+    checksumKernel: () => Object.assign(new ChecksumKernel(data, 1, 0), { close() {} }),
+  };
+  if (!(via in makers)) throw new RangeError(`--via: expected ${Object.keys(makers).join(', ')}, got ${via}`);
+  const open = makers[via];
   const turn = () => new Promise((r) => setImmediate(r));
   const fds = () => readdirSync('/proc/self/fd').length;
   open().close(); // load and warm up
