@@ -92,8 +92,10 @@ bench.html, metrics.csv, claims.csv, tables.csv, comparison.csv (with --baseline
 github-action-benchmark-smaller.json / -bigger.json (customSmallerIsBetter /
 customBiggerIsBetter), bencher.json (Bencher Metric Format), hyperfine.json (whole-binary
 runs, when any ran), and manifest.json listing them with their sha256. --out is checked
-before any suite runs (exit ${EXIT.usage} when unusable); files are written to a temporary
-folder, fsynced and renamed into place, the manifest last. Files an earlier run wrote there
+before any suite runs (exit ${EXIT.usage} when unusable). A folder holding only prtip-perf's
+files (or new, or empty) is built whole beside itself, fsynced and swapped in at once
+(renameat2 RENAME_EXCHANGE); one holding anything else gets its files renamed into place
+one by one, the manifest last, and a note says why. Files an earlier run wrote there
 that this run did not (e.g. hyperfine.json) are removed only when unchanged since (their
 hash); nothing else in the folder is touched.
 
@@ -454,8 +456,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
       console.error(`prtip-perf bench: cannot write the results to ${outDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the folder still holds the previous run, untouched`);
       return EXIT.suiteFailed;
     }
-    const { written, removed, warnings } = wrote;
+    const { written, removed, warnings, note } = wrote;
     for (const w of warnings) console.error(`prtip-perf bench: warning: ${w}`);
+    if (note !== undefined) console.error(`prtip-perf bench: note: ${note}`);
     console.log(`\nwrote ${written.length} files to ${outDir}: ${written.map((f) => f.slice(outDir.length + 1)).join(', ')}`);
     if (removed.length > 0) console.log(`removed what an earlier run wrote there (hash recorded in its manifest unchanged) and this one did not write: ${removed.join(', ')}`);
 

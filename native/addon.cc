@@ -3,6 +3,7 @@
 
 #include "common/errors.h"
 #include "counters/counters_napi.h"
+#include "fsops/fsops_napi.h"
 #include "netns/netns_napi.h"
 #include "packet/packet_napi.h"
 #include "process/process_napi.h"
@@ -23,6 +24,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   prtip::InitProcess(env, exports);
   prtip::InitProfile(env, exports);
   prtip::InitValgrind(env, exports);
+  prtip::InitFsOps(env, exports);
   return exports;
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -300,5 +301,26 @@ describe('resources', () => {
       group.close();
     }
     expect(fds()).toBe(baseline);
+  });
+
+  it('close() frees the native group at once: the getters still answer, everything else says the group is closed', () => {
+    const native = nativeAddon<CoreNative>();
+    const group = new native.CounterGroup(['task-clock', 'page-faults'], {});
+    const excludeKernel = group.excludeKernel;
+    group.close();
+    group.close(); // twice is fine
+    expect(group.size).toBe(2);
+    expect(group.excludeKernel).toBe(excludeKernel);
+    for (const call of [() => group.describe(), () => group.enable(), () => group.readInto(new Float64Array(4)), () => group.referenceLoop(0, 1)]) {
+      expect(call).toThrow(expect.objectContaining({ name: 'PerfError', code: 'GROUP_CLOSED' }));
+    }
+  });
+
+  it('test/native-memory.mjs runs (the RSS figures are in docs/robustness.md; none is asserted here)', () => {
+    const r = spawnSync(process.execPath, [new URL('./native-memory.mjs', import.meta.url).pathname, '--cycles', '2000'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { way: string; fdsBefore: number; fdsAtEnd: number });
+    expect(lines.map((l) => l.way)).toEqual(['sync', 'sync+turn', 'turns']);
+    for (const l of lines) expect(l.fdsAtEnd).toBe(l.fdsBefore);
   });
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORK_DIR_PREFIX, ownCgroupDir, sweepForkDirs, sweepLeftovers } from '../src/measure/leftovers.js';
 import { canCreateNamespaces, listHarnessNamespaces } from '../src/measure/netns.js';
-import { checkResultsFolder, MANIFEST, TEMP_PREFIX, writeResultsFolder } from '../src/report/results-folder.js';
+import { MANIFEST, TEMP_PREFIX, writeResultsFolder } from '../src/report/results-folder.js';
 
 const TRIALS = Number(process.env.PRTIP_PERF_FAULT_TRIALS ?? 3);
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -133,37 +133,32 @@ describe('refused and ignored cases', () => {
   });
 });
 
-/** A child writing runs in a loop, killed with SIGKILL after a random delay. */
-const WRITER_SCRIPT = `
-import { writeFileSync } from 'node:fs';
-import { writeResultsFolder } from ${JSON.stringify(folderJs)};
-const dir = process.argv[2];
-for (let i = 0; ; i++) writeResultsFolder(dir, 'run-' + i, ['bench.json', 'bench.md', 'bench.html', 'metrics.csv', 'claims.csv'].map((n) => [n, ('run ' + i + ' ' + n).padEnd(50000 + (i % 7) * 1000, '.')]));
-`;
+const killWriter = new URL('./fault-kill-writer.mjs', import.meta.url).pathname;
 
 describe('SIGKILL and SIGHUP at random points', () => {
-  it(`SIGKILL of a results writer, ${TRIALS} trials: after the next start every folder holds one complete run and the user's files`, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'prtip-fault-'));
-    const script = join(root, 'writer.mjs');
-    writeFileSync(script, WRITER_SCRIPT);
-    let halfAtKill = 0, halfAfterStart = 0, lost = 0, leftovers = 0;
-    for (let t = 0; t < TRIALS; t++) {
-      const dir = join(root, `r${t}`);
-      writeResultsFolder(dir, 'first', runFiles('first', 100));
-      writeFileSync(join(dir, 'notes.txt'), 'mine');
-      const child = spawn(process.execPath, [script, dir], { stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, 300 + randomInt(700)));
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('close', r));
-      if (!folderState(dir).complete) halfAtKill++;
-      checkResultsFolder(dir); // the next start
-      if (!folderState(dir).complete) halfAfterStart++;
-      if (readdirSync(dir).some((n) => n.startsWith(TEMP_PREFIX))) leftovers++;
-      if (!existsSync(join(dir, 'notes.txt'))) lost++;
-    }
-    console.log(`SIGKILL of a writer, ${TRIALS} trials: half-written at the kill ${halfAtKill} (finished at the next start), after the next start ${halfAfterStart}, temp leftovers ${leftovers}, user files lost ${lost}`);
-    expect({ halfAfterStart, leftovers, lost }).toEqual({ halfAfterStart: 0, leftovers: 0, lost: 0 });
-    rmSync(root, { recursive: true, force: true });
+  it(`SIGKILL of a results writer at a random point, ${TRIALS} trials per case (test/fault-kill-writer.mjs)`, () => {
+    const r = spawnSync(process.execPath, [killWriter, '--trials', String(TRIALS)], { encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const [ours, user] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>);
+    console.log(`SIGKILL of a writer:\n  ${JSON.stringify(ours)}\n  ${JSON.stringify(user)}`);
+    // A folder holding only our files is swapped whole: never mixed, even at the kill.
+    expect(ours).toMatchObject({ method: 'swap', mixedAtKill: 0, userFilesLost: 0, leftoversAfterNextStart: 0, incompleteAfterNextStart: 0, sweepsNotSaid: 0 });
+    // One holding a user's file is written file by file (it may be mixed at the kill, finished by the next start).
+    expect(user).toMatchObject({ userFilesLost: 0, leftoversAfterNextStart: 0, incompleteAfterNextStart: 0, sweepsNotSaid: 0 });
+    expect(user.method).toMatch(/^per-file: .*notes\.txt/);
+  }, 300_000);
+
+  const canStrace = isRoot && spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0;
+  it.skipIf(!canStrace)('SIGKILL by strace on entering a syscall of the write, 10 points spread over it per case (--each-syscall)', () => {
+    const r = spawnSync(process.execPath, [killWriter, '--each-syscall', '--max-kills', '10'], { encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    const [ours, user] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    console.log(`SIGKILL on entering a syscall:\n  ${JSON.stringify(ours)}\n  ${JSON.stringify(user)}`);
+    expect(ours).toMatchObject({ mixedAtKill: 0, userFilesLost: 0, leftoversAfterNextStart: 0, incompleteAfterNextStart: 0 });
+    expect(ours!.kills).toBeGreaterThan(0);
+    expect(user).toMatchObject({ userFilesLost: 0, leftoversAfterNextStart: 0, incompleteAfterNextStart: 0 });
+    // Per-file renames: only a kill between the first rename into place and the manifest's leaves a mix.
+    for (const at of user!.mixedAt as string[]) expect(at).toMatch(/^rename /);
   }, 300_000);
 
   it(`SIGKILL of a process holding a fork folder, ${TRIALS} trials: the next start removes it`, async () => {

@@ -4,7 +4,7 @@
  * traces, and bencher.json is in Bencher Metric Format.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,8 @@ import { cleanSuite, failedSuitesSentence, withoutStackTrace } from '../src/repo
 import { htmlReport } from '../src/report/html.js';
 import { markdownReport } from '../src/report/markdown.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../src/model/result.js';
-import { checkResultsFolder, MANIFEST, type ResultsManifest } from '../src/report/results-folder.js';
+import { spawnSync } from 'node:child_process';
+import { checkResultsFolder, MANIFEST, type ResultsManifest, SWAP_INFIX, writeResultsFolder } from '../src/report/results-folder.js';
 
 const machine = await machineInfo();
 
@@ -88,6 +89,94 @@ describe('the results folder', () => {
     writeFileSync(join(dir, 'f'), 'x');
     expect(() => checkResultsFolder(join(dir, 'f'))).toThrow(/is a file/);
     expect(readFileSync(join(dir, 'comparison.csv'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('the folder swapped whole (renameat2 RENAME_EXCHANGE) when it holds only our files', () => {
+  const run = (tag: string): [string, string][] => ['bench.json', 'bench.md'].map((n) => [n, `${tag} ${n}`]);
+  const deadPid = (): number => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+
+  it('a new folder, then a folder of ours: swapped in one step, its mode kept, nothing left beside it', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    const dir = join(parent, 'results');
+    expect(writeResultsFolder(dir, 'one', run('one')).method).toBe('swap');
+    chmodSync(dir, 0o750);
+    const before = statSync(dir).ino;
+    const r = writeResultsFolder(dir, 'two', [...run('two'), ['tables.csv', 'x']]);
+    expect(r).toMatchObject({ method: 'swap', removed: [] });
+    expect(r.note).toBeUndefined();
+    expect(statSync(dir).ino).not.toBe(before); // a new folder took its place
+    expect(statSync(dir).mode & 0o777).toBe(0o750);
+    expect(readFileSync(join(dir, 'bench.json'), 'utf8')).toBe('two bench.json');
+    expect(readdirSync(parent)).toEqual(['results']);
+    expect(writeResultsFolder(dir, 'three', run('three'))).toMatchObject({ method: 'swap', removed: ['tables.csv'] });
+    expect(readdirSync(dir).sort()).toEqual(['bench.json', 'bench.md', MANIFEST]);
+  });
+
+  it('a folder holding a user file: ours renamed in one by one, with a one-line note why, the user file untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    writeResultsFolder(dir, 'one', run('one'));
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const ino = lstatSync(join(dir, 'notes.txt')).ino;
+    const r = writeResultsFolder(dir, 'two', run('two'));
+    expect(r.method).toBe('per-file');
+    expect(r.note).toMatch(/one file at a time .*notes\.txt/);
+    expect(r.note).not.toMatch(/\n/);
+    expect(lstatSync(join(dir, 'notes.txt')).ino).toBe(ino);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('--out as the current directory: written file by file (a swap would leave the cwd in the removed old folder)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    writeResultsFolder(dir, 'one', run('one'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(writeResultsFolder('.', 'two', run('two'))).toMatchObject({ method: 'per-file', note: expect.stringMatching(/current directory/) });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(readFileSync(join(dir, 'bench.json'), 'utf8')).toBe('two bench.json');
+  });
+
+  it('--out through a symlink: the folder it points to is swapped, the link stays a link', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    mkdirSync(join(parent, 'real'));
+    symlinkSync(join(parent, 'real'), join(parent, 'link'));
+    expect(writeResultsFolder(join(parent, 'link'), 'one', run('one')).method).toBe('swap');
+    expect(writeResultsFolder(join(parent, 'link'), 'two', run('two')).method).toBe('swap');
+    expect(lstatSync(join(parent, 'link')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(parent, 'real', 'bench.json'), 'utf8')).toBe('two bench.json');
+  });
+
+  it('the next start removes a killed swap\'s sibling and says so; a user file found in it goes back into the folder', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    const dir = join(parent, 'results');
+    writeResultsFolder(dir, 'one', run('one'));
+    const sibling = join(parent, `.results${SWAP_INFIX}${deadPid()}-0123abcd`);
+    mkdirSync(sibling);
+    writeFileSync(join(sibling, 'bench.json'), 'half');
+    writeFileSync(join(sibling, 'late-notes.txt'), 'mine');
+    const alive = join(parent, `.results${SWAP_INFIX}${process.ppid}-0123abcd`); // a live writer's: not touched
+    mkdirSync(alive);
+    const { warnings } = checkResultsFolder(dir);
+    expect(warnings.join('\n')).toMatch(/removed \.results\.prtip-perf-swap-\d+-0123abcd .*killed write/);
+    expect(existsSync(sibling)).toBe(false);
+    expect(existsSync(alive)).toBe(true);
+    expect(readFileSync(join(dir, 'late-notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(dir, 'bench.json'), 'utf8')).toBe('one bench.json');
+  });
+
+  it.skipIf(process.getuid?.() !== 0 || spawnSync('unshare', ['-m', 'true']).status !== 0)('a mount point: ours renamed in one by one, the note says why', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    const dir = join(parent, 'mnt');
+    mkdirSync(dir);
+    const folderJs = new URL('../dist/src/report/results-folder.js', import.meta.url).pathname;
+    const script = `import { writeResultsFolder } from ${JSON.stringify(folderJs)}; const d = process.argv[1];
+      writeResultsFolder(d, 'one', [['bench.json', 'one']]); console.log(JSON.stringify(writeResultsFolder(d, 'two', [['bench.json', 'two']])));`;
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs -o size=1m tmpfs "${dir}" && exec "${process.execPath}" --input-type=module -e "$0" "${dir}"`, script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ method: 'per-file', note: expect.stringMatching(/mount point/) });
   });
 });
 

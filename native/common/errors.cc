@@ -97,6 +97,7 @@ std::string ErrnoName(int errnum) {
     case EFAULT: return "EFAULT";
     case EBUSY: return "EBUSY";
     case EEXIST: return "EEXIST";
+    case EXDEV: return "EXDEV";
     case ENODEV: return "ENODEV";
     case ENOTDIR: return "ENOTDIR";
     case EISDIR: return "EISDIR";
@@ -104,9 +105,13 @@ std::string ErrnoName(int errnum) {
     case ENFILE: return "ENFILE";
     case EMFILE: return "EMFILE";
     case ENOSPC: return "ENOSPC";
+    case EROFS: return "EROFS";
     case EPIPE: return "EPIPE";
     case ERANGE: return "ERANGE";
     case ENOSYS: return "ENOSYS";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ELOOP: return "ELOOP";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case EADDRNOTAVAIL: return "EADDRNOTAVAIL";

@@ -1,6 +1,7 @@
 #include "counters_napi.h"
 
 #include <cerrno>
+#include <memory>
 
 #include "../common/args.h"
 #include "../common/errors.h"
@@ -99,11 +100,13 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
       Napi::Value exclude = FieldOf(o, "excludeKernel", param);
       if (!exclude.IsUndefined()) options.exclude_kernel = OptionalBooleanArg(exclude, "options.excludeKernel", false) ? 1 : 0;
     }
-    group_.Open(specs, options);
+    group_->Open(specs, options);
+    size_ = group_->counters().size();
+    exclude_kernel_ = group_->exclude_kernel();
     // EMFILE is not a property of the event: the process is out of fds, so fail loudly.
-    for (const auto& c : group_.counters()) {
+    for (const auto& c : group_->counters()) {
       if (c.err == EMFILE || c.err == ENFILE) {
-        group_.Close();
+        group_->Close();
         ThrowError(env, "PERF_EMFILE", "cannot open counter \"" + c.spec.name + "\": " + c.reason, c.err,
                    "perf_event_open");
       }
@@ -122,19 +125,19 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
   Napi::Value Enable(const Napi::CallbackInfo& info) {
     ExpectNoArguments(info, "CounterGroup.prototype.enable");
     EnsureOpen(info.Env(), "enable");
-    Check(info.Env(), group_.Enable(), "enable");
+    Check(info.Env(), group_->Enable(), "enable");
     return info.Env().Undefined();
   }
   Napi::Value Disable(const Napi::CallbackInfo& info) {
     ExpectNoArguments(info, "CounterGroup.prototype.disable");
     EnsureOpen(info.Env(), "disable");
-    Check(info.Env(), group_.Disable(), "disable");
+    Check(info.Env(), group_->Disable(), "disable");
     return info.Env().Undefined();
   }
   Napi::Value Reset(const Napi::CallbackInfo& info) {
     ExpectNoArguments(info, "CounterGroup.prototype.reset");
     EnsureOpen(info.Env(), "reset");
-    Check(info.Env(), group_.Reset(), "reset");
+    Check(info.Env(), group_->Reset(), "reset");
     return info.Env().Undefined();
   }
 
@@ -154,13 +157,13 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
     if (!is_typed_array || type != napi_float64_array) {
       ThrowTypeError(env, "readInto(out): out must be a Float64Array, got " + DescribeValue(info[0]));
     }
-    size_t n = group_.counters().size();
+    size_t n = size_;
     // A detached array has length 0, so this also refuses it.
     if (length < n + 2) {
       ThrowRangeError(env, "readInto(out): out must have at least " + std::to_string(n + 2) + " elements, got " +
                                DescribeValue(info[0]));
     }
-    int err = group_.ReadInto(static_cast<double*>(data));
+    int err = group_->ReadInto(static_cast<double*>(data));
     if (err != 0) ThrowError(env, "PERF_READ", "reading the counter group failed", err, "read");
     return env.Undefined();
   }
@@ -172,31 +175,39 @@ class CounterGroup : public Napi::ObjectWrap<CounterGroup> {
     auto kind = static_cast<int>(IntegerArg(info[0], "CounterGroup.prototype.referenceLoop: kind", 0, 1));
     auto iterations = static_cast<uint64_t>(IntegerArg(info[1], "CounterGroup.prototype.referenceLoop: iterations", 0, 1e7));
     EnsureOpen(env, "run a reference loop");
-    int err = kind == 0 ? group_.ReferenceReadLoop(iterations) : group_.ReferenceBracketLoop(iterations);
+    int err = kind == 0 ? group_->ReferenceReadLoop(iterations) : group_->ReferenceBracketLoop(iterations);
     if (err != 0) ThrowError(env, "PERF_READ", "the reference loop on the counter group failed", err, kind == 0 ? "read" : "ioctl");
     return env.Undefined();
   }
 
   Napi::Value Describe(const Napi::CallbackInfo& info) {
     ExpectNoArguments(info, "CounterGroup.prototype.describe");
-    return DescribeCounters(info.Env(), group_);
+    EnsureOpen(info.Env(), "describe");
+    return DescribeCounters(info.Env(), *group_);
   }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
     ExpectNoArguments(info, "CounterGroup.prototype.close");
-    group_.Close();
+    // Everything native goes now (fds, buffers, the counter list), not at the finalizer:
+    // N-API runs that only when the event loop turns (a deferred finalizer in Node 20), so a
+    // synchronous loop of open/close would otherwise pile them up. What waits for the GC and
+    // the next turn is this small wrapper alone (docs/robustness.md has the figures).
+    group_.reset();
     closed_ = true;
     return info.Env().Undefined();
   }
 
   Napi::Value ExcludeKernel(const Napi::CallbackInfo& info) {
-    return Napi::Boolean::New(info.Env(), group_.exclude_kernel());
+    return Napi::Boolean::New(info.Env(), exclude_kernel_);
   }
   Napi::Value Size(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(group_.counters().size()));
+    return Napi::Number::New(info.Env(), static_cast<double>(size_));
   }
 
-  PerfGroup group_;
+  // Owned apart from the wrapper so close() can free it at once; null once closed.
+  std::unique_ptr<PerfGroup> group_ = std::make_unique<PerfGroup>();
+  size_t size_ = 0;
+  bool exclude_kernel_ = false;
   bool closed_ = false;
 };
 

@@ -27,7 +27,9 @@ export interface NativeCounterGroup extends Disposable {
   reset(): void;
   /** Fills out with [timeEnabledNs, timeRunningNs, value0, value1, ...], cumulative since open. */
   readInto(out: Float64Array): void;
+  /** The counters' states; a closed group refuses (GROUP_CLOSED). */
   describe(): NativeCounterInfo[];
+  /** Closes the fds and frees the native group at once; only the small wrapper waits for GC and an event-loop turn. */
   close(): void;
   /** The native floor on this group's fd: `iterations` bare read()s (kind 0) or enable + read + disable brackets (kind 1). */
   referenceLoop(kind: 0 | 1, iterations: number): void;

@@ -4,23 +4,34 @@
  * - `checkResultsFolder` runs before any suite: the folder must be usable (a directory, or
  *   creatable), writable, with room for the previous run's size, and hold no file of ours
  *   by name that we did not write. A refusal is a `ResultsFolderError` (one line: why).
- * - `writeResultsFolder` writes every file into a hidden temporary folder inside the
- *   results folder (same filesystem, so rename is atomic), fsyncs them, then renames them
- *   into place one by one, the manifest last. A failure while writing (ENOSPC, EROFS)
- *   leaves the old run untouched.
+ * - `writeResultsFolder` replaces the whole folder in one step when it holds only our files
+ *   (or is new or empty): the new run is built in a sibling folder (same parent, so same
+ *   filesystem), fsynced, and swapped in with renameat2(RENAME_EXCHANGE); the old run, now
+ *   at the sibling's name, is then removed. At every moment the folder is one complete run.
+ * - Otherwise (a user's file in it, a mount point, an unwritable parent, a filesystem that
+ *   cannot exchange) it falls back, with a one-line note why, to writing every file into a
+ *   hidden temporary folder inside the results folder, fsyncing them, then renaming them
+ *   into place one by one, the manifest last; a SIGKILL between two renames leaves a mix
+ *   that the next start finishes. A failure while writing (ENOSPC, EROFS) leaves the old
+ *   run untouched either way.
  * - Only files the previous manifest lists AND whose content still has the sha256 that
  *   manifest recorded (our signature) are removed. A manifest naming anything outside the
  *   folder, a folder, or a file whose hash does not match is ignored with a warning.
  */
-import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { accessSync, chmodSync, chownSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { PerfError } from '../core/errors.js';
+import { renameExchange } from '../core/fsops.js';
 
 /** The manifest's name in the results folder. */
 export const MANIFEST = 'manifest.json';
 
 /** Prefix of the temporary folder a write uses inside the results folder. */
 export const TEMP_PREFIX = '.prtip-perf-writing-';
+
+/** Between `.<folder name>` and `<pid>-<random>`: the sibling a whole-folder write builds and swaps. */
+export const SWAP_INFIX = '.prtip-perf-swap-';
 
 /** Every file `npm run bench` may write into the results folder (the manifest aside). */
 export const RESULT_FILES = [
@@ -123,8 +134,11 @@ export function checkResultsFolder(dir: string, option = '--out'): { warnings: s
     throw new ResultsFolderError(`${option} ${dir}: ${existing} is not writable`);
   }
   probeWrite(existing, option, dir);
-  if (existing !== abs) return { warnings: [] };
-  const swept = sweepTempFolders(abs);
+  // A killed whole-folder write leaves a sibling (the folder itself is always one complete run).
+  const real = existing === abs ? realpathSync(abs) : existing === dirname(abs) ? join(realpathSync(existing), basename(abs)) : undefined;
+  const siblings = real === undefined ? [] : sweepSwapSiblings(real);
+  if (existing !== abs) return { warnings: siblings };
+  const swept = [...siblings, ...sweepTempFolders(abs)];
   const { ours, listed, warnings } = ourEarlierFiles(abs);
   warnings.unshift(...swept);
   // A file of ours by name may be replaced only when a manifest of ours lists it (older
@@ -235,15 +249,30 @@ function rollForward(dir: string, temp: string): void {
   for (const n of ours.keys()) if (!manifest.files.includes(n)) rmSync(join(dir, n), { force: true });
 }
 
+/** What `writeResultsFolder` did. */
+export interface ResultsWritten {
+  /** The paths written, the manifest last. */
+  written: string[];
+  /** The earlier run's files this run did not write and that were removed. */
+  removed: string[];
+  warnings: string[];
+  /** 'swap': the folder was replaced in one step; 'per-file': ours were renamed in one by one. */
+  method: 'swap' | 'per-file';
+  /** With 'per-file': one line saying why the folder could not be swapped whole. */
+  note?: string;
+}
+
 /**
- * Writes `files` (name → content) into `dir` (temp folder, fsync, rename, manifest last),
- * then removes the earlier run's files this run did not write and that are still provably
- * ours. Returns the paths written (the manifest last), the names removed and warnings.
+ * Writes `files` (name → content) into `dir`: the whole folder swapped in one step when it
+ * holds only our files (see the top of this file), else ours renamed in one by one with the
+ * manifest last. The earlier run's files this run did not write, and that are still
+ * provably ours, are removed; nothing else is touched.
  */
-export function writeResultsFolder(dir: string, startedAt: string, files: readonly (readonly [string, string])[]): { written: string[]; removed: string[]; warnings: string[] } {
-  mkdirSync(dir, { recursive: true });
-  const swept = sweepTempFolders(dir);
-  const { ours, warnings } = ourEarlierFiles(dir);
+export function writeResultsFolder(dir: string, startedAt: string, files: readonly (readonly [string, string])[]): ResultsWritten {
+  const real = realFolderPath(dir);
+  const exists = isDirectory(real);
+  const swept = [...sweepSwapSiblings(real), ...(exists ? sweepTempFolders(real) : [])];
+  const { ours, warnings } = exists ? ourEarlierFiles(real) : { ours: new Map<string, string>(), warnings: [] as string[] };
   warnings.unshift(...swept);
   const names = files.map(([name]) => name);
   const stale = [...ours.keys()].filter((n) => !names.includes(n));
@@ -252,26 +281,216 @@ export function writeResultsFolder(dir: string, startedAt: string, files: readon
     sha256: Object.fromEntries(files.map(([n, t]) => [n, sha256(t)])), removed: stale,
   };
   const all: [string, string][] = [...files.map(([n, t]): [string, string] => [n, t]), [MANIFEST, JSON.stringify(manifest, null, 2) + '\n']];
-  const temp = mkdtempSync(join(dir, TEMP_PREFIX));
-  try {
-    // The manifest gets its name in the temp folder only once every file is on disk: the
-    // mark by which a later run finishes (rather than discards) a write killed mid-rename.
-    for (const [name, text] of all) writeSynced(join(temp, name === MANIFEST ? `${MANIFEST}.partial` : name), text);
-    renameSync(join(temp, `${MANIFEST}.partial`), join(temp, MANIFEST));
-    for (const [name] of all) renameSync(join(temp, name), join(dir, name));
-    fsyncDir(dir);
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
+  const written = all.map(([n]) => join(dir, n));
+  const why = whyNotWhole(real, exists, ours) ?? writeWhole(real, all, exists, ours, warnings);
+  if (why === undefined) return { written, removed: stale, warnings, method: 'swap' };
+  writePerFile(real, all);
   const removed = stale.filter((n) => {
     try {
-      unlinkSync(join(dir, n));
+      unlinkSync(join(real, n));
       return true;
     } catch {
       return false;
     }
   });
-  return { written: all.map(([n]) => join(dir, n)), removed, warnings };
+  return { written, removed, warnings, method: 'per-file', note: `replaced the results one file at a time (not in one step): ${why}` };
+}
+
+/** The folder's real path (symlinks resolved, so a swap replaces the folder, not the link); its parent is created. */
+function realFolderPath(dir: string): string {
+  const abs = resolve(dir);
+  try {
+    return realpathSync(abs);
+  } catch {
+    mkdirSync(dirname(abs), { recursive: true });
+    return join(realpathSync(dirname(abs)), basename(abs));
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Why the folder cannot be replaced whole, or undefined when it can. */
+function whyNotWhole(real: string, exists: boolean, ours: Map<string, string>): string | undefined {
+  if (exists) {
+    const foreign = readdirSync(real).filter((n) => (n === MANIFEST ? isForeignManifest(real) : !ours.has(n)));
+    if (foreign.length > 0) return `the folder holds files prtip-perf did not write (${nameList(foreign)}), which must stay where they are`;
+    if (isMountPoint(real)) return 'the folder is a mount point, which cannot be swapped';
+    const cwd = process.cwd();
+    if (cwd === real || cwd.startsWith(real + '/')) return 'the folder is (or holds) the current directory, which would be left in the swapped-out old folder';
+  }
+  try {
+    accessSync(dirname(real), constants.W_OK | constants.X_OK);
+  } catch {
+    return `its parent folder ${dirname(real)} is not writable`;
+  }
+  return undefined;
+}
+
+function nameList(names: string[]): string {
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
+/** A mount point: on another device than its parent, or listed in /proc/self/mountinfo (a bind mount). */
+function isMountPoint(real: string): boolean {
+  if (dirname(real) === real || statSync(real).dev !== statSync(dirname(real)).dev) return true;
+  try {
+    const unescape = (f: string): string => f.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => unescape(line.split(' ')[4] ?? '') === real);
+  } catch {
+    return false;
+  }
+}
+
+/** `.<name>.prtip-perf-swap-`: what every sibling of `real` built by a write starts with. */
+function swapPrefix(real: string): string {
+  return `.${basename(real)}${SWAP_INFIX}`;
+}
+
+/**
+ * Builds the new run in a sibling of `real` and swaps it in: renameat2(RENAME_EXCHANGE)
+ * when the folder exists, a plain rename when it does not (both one step). Returns
+ * undefined when done, or why the swap could not be made (the folder is then untouched
+ * and the caller writes file by file). A failure while writing the files is thrown.
+ */
+function writeWhole(real: string, all: [string, string][], exists: boolean, ours: Map<string, string>, warnings: string[]): string | undefined {
+  const sibling = join(dirname(real), `${swapPrefix(real)}${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    mkdirSync(sibling);
+  } catch (err) {
+    return `cannot create ${basename(sibling)} beside it (${(err as NodeJS.ErrnoException).code})`;
+  }
+  let swapped = false;
+  try {
+    for (const [name, text] of all) writeSynced(join(sibling, name), text);
+    if (exists) copyOwnerAndMode(real, sibling); // after the writes: the old mode may not let us write
+    fsyncDir(sibling);
+    try {
+      if (exists) renameExchange(sibling, real);
+      else renameSync(sibling, real);
+      swapped = true;
+    } catch (err) {
+      if (exists && !(err instanceof PerfError)) throw err;
+      return `${exists ? 'renameat2(RENAME_EXCHANGE)' : 'rename'} refused (${(err as NodeJS.ErrnoException).code})`;
+    }
+    fsyncDir(dirname(real));
+  } finally {
+    if (!swapped) rmSync(sibling, { recursive: true, force: true });
+  }
+  if (exists) warnings.push(...removeSwappedOut(sibling, real, ours));
+  return undefined;
+}
+
+/** The new folder gets the old one's permissions (and owner, when we may set it). */
+function copyOwnerAndMode(from: string, to: string): void {
+  const st = statSync(from);
+  chmodSync(to, st.mode & 0o7777);
+  if (process.getuid?.() === 0 && (st.uid !== 0 || st.gid !== 0)) {
+    try {
+      chownSync(to, st.uid, st.gid);
+    } catch {
+      // best effort: the files are still ours and readable
+    }
+  }
+}
+
+/**
+ * Removes the previous run, swapped out to `old`: only our files (hash as its manifest
+ * recorded). Anything else (a file a user put in the folder between the check and the swap)
+ * is moved back into the folder. Returns warnings.
+ */
+function removeSwappedOut(old: string, real: string, ours: Map<string, string>): string[] {
+  const warnings: string[] = [];
+  for (const n of readdirSync(old)) {
+    const p = join(old, n);
+    if (n === MANIFEST || (ours.has(n) && lstatSync(p).isFile() && sha256(readFileSync(p)) === ours.get(n))) unlinkSync(p);
+    else if (!existsPlain(join(real, n))) renameSync(p, join(real, n));
+  }
+  try {
+    rmdirSync(old);
+  } catch {
+    warnings.push(`left ${old}: it holds files prtip-perf did not write (${nameList(readdirSync(old))}) and the folder already has files by those names`);
+  }
+  return warnings;
+}
+
+/** Today's fallback: every file into a temp folder inside `real`, fsynced, then renamed into place one by one, the manifest last. */
+function writePerFile(real: string, all: [string, string][]): void {
+  mkdirSync(real, { recursive: true });
+  const temp = mkdtempSync(join(real, TEMP_PREFIX));
+  try {
+    // The manifest gets its name in the temp folder only once every file is on disk: the
+    // mark by which a later run finishes (rather than discards) a write killed mid-rename.
+    for (const [name, text] of all) writeSynced(join(temp, name === MANIFEST ? `${MANIFEST}.partial` : name), text);
+    renameSync(join(temp, `${MANIFEST}.partial`), join(temp, MANIFEST));
+    for (const [name] of all) renameSync(join(temp, name), join(real, name));
+    fsyncDir(real);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+function ownerGone(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Removes the siblings of `real` that a killed whole-folder write left (its owner's pid is
+ * gone): either its unfinished new run (killed before the swap) or the previous run it had
+ * swapped out (killed after). Either way the folder itself holds one complete run. Only our
+ * files in a sibling are removed; anything else goes back into the folder (or stays, said).
+ * Returns what was done, one line each.
+ */
+export function sweepSwapSiblings(real: string): string[] {
+  const done: string[] = [];
+  const parent = dirname(real);
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return done;
+  }
+  const prefix = swapPrefix(real);
+  for (const n of names) {
+    const m = n.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}$/.exec(n.slice(prefix.length)) : null;
+    if (!m || !ownerGone(Number(m[1])) || !isDirectory(join(parent, n))) continue;
+    const left = clearSibling(join(parent, n), real);
+    done.push(left.length === 0
+      ? `removed ${n} beside the results folder, left by a killed write (its unfinished run, or the run it had swapped out); the folder holds one complete run`
+      : `left ${n} beside the results folder: it holds files prtip-perf did not write (${nameList(left)})`);
+  }
+  return done;
+}
+
+/** Empties and removes a killed write's sibling; returns the names it had to leave. */
+function clearSibling(sibling: string, real: string): string[] {
+  let listed: unknown = [];
+  try {
+    listed = (JSON.parse(readFileSync(join(sibling, MANIFEST), 'utf8')) as { files?: unknown }).files;
+  } catch {
+    // an unfinished run has no manifest yet: its files carry our names
+  }
+  const ourNames = new Set<string>([...RESULT_FILES, MANIFEST, ...(Array.isArray(listed) ? listed.filter((f): f is string => typeof f === 'string') : [])]);
+  const left: string[] = [];
+  for (const n of readdirSync(sibling)) {
+    const p = join(sibling, n);
+    if (ourNames.has(n) && lstatSync(p).isFile()) unlinkSync(p);
+    else if (isDirectory(real) && !existsPlain(join(real, n))) renameSync(p, join(real, n));
+    else left.push(n);
+  }
+  if (left.length === 0) rmdirSync(sibling);
+  return left;
 }
 
 function fsyncDir(dir: string): void {
