@@ -16,9 +16,7 @@ import { openCounters } from '../src/measure/counters.js';
 import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindPlan, type CallgrindTaskResult, type PmuSideBySide } from './callgrind-plans.js';
 import type { SuiteContext } from './suite.js';
 
-/** The counter backends bench can use. */
-export const COUNTER_BACKENDS = ['perf_event', 'callgrind'] as const;
-export type CounterBackend = (typeof COUNTER_BACKENDS)[number];
+export { COUNTER_BACKENDS, type CounterBackend } from '../src/measure/callgrind.js';
 
 /** Options of the callgrind pass. */
 export interface CallgrindBenchOptions {

@@ -9,8 +9,7 @@
  *   prtip-perf record [options] -- cmd… a sampled profile of one run (see --help)
  *   prtip-perf compare [options] OLD NEW did a build make prtip faster or slower (see --help)
  */
-import { EXIT, newCommand, packageVersion, parseCommandLine, UsageError } from '../src/cli/program.js';
-import { listEvents, tracefsStatus } from '../src/measure/counters.js';
+import { EXIT, packageVersion, UsageError } from '../src/cli/program.js';
 import { PerfError } from '../src/core/errors.js';
 
 const USAGE = `Usage: prtip-perf <command> [options]
@@ -28,39 +27,11 @@ options:
 
 exit status: 0 ok, 1 a command or suite failed, 2 bad options, 3 a regression beyond --fail-on-regression (each command's --help says more)`;
 
-function eventsCommand(argv: string[]): number {
-  const parsed = parseCommandLine(
-    newCommand('events', 'Lists every event with supported / unsupported and the reason.').option('--json', 'print them as JSON'),
-    argv,
-  );
-  if (parsed.kind === 'print') {
-    process.stdout.write(parsed.text);
-    return EXIT.ok;
-  }
-  if (parsed.operands.length > 0) throw new UsageError(`events: takes no arguments, got "${parsed.operands[0]}" (see prtip-perf events --help)`);
-  const json = parsed.options['json'] === true;
-  const events = listEvents();
-  // Listing probes the tracepoints, which mounts tracefs where it was missing and allowed: say so.
-  const { note } = tracefsStatus();
-  if (json) {
-    process.stdout.write(JSON.stringify(events, null, 2) + '\n');
-    if (note) process.stderr.write(`prtip-perf: ${note}\n`);
-    return 0;
-  }
-  const width = Math.max(...events.map((e) => e.name.length));
-  for (const e of events) {
-    const state = e.supported ? 'supported' : 'unsupported';
-    console.log(`${e.name.padEnd(width)}  ${e.kind.padEnd(14)}  ${state}${e.reason ? `  (${e.reason})` : ''}`);
-  }
-  if (note) console.log(`\nnote: ${note}`);
-  return 0;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'events':
-      return eventsCommand(rest);
+      return (await import('../src/cli/commands/events.js')).eventsCommand(rest);
     case 'stat': {
       const { statCommand } = await import('../src/cli/commands/stat.js');
       return statCommand(rest);

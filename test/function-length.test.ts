@@ -11,12 +11,6 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '..');
 const MAX_LINES = 100;
 
-/**
- * Removed when the bench command moves to src/cli/commands/bench.ts and is split there
- * (issue 22, "one CLI"); nothing else may be added here.
- */
-const NOT_YET_SPLIT = new Set(['bench/index.ts benchCommand']);
-
 /** Every top-level function, arrow or function expression bound at top level, and top-level class method, with its length in lines. */
 function longFunctions(file: string, text: string): { name: string; lines: number }[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
@@ -54,7 +48,7 @@ describe('function length', () => {
     const long = [...sources(join(root, 'src')), ...sources(join(root, 'bench'))].flatMap((f) => {
       const rel = relative(root, f);
       return longFunctions(rel, readFileSync(f, 'utf8')).map((x) => ({ ...x, id: `${rel} ${x.name}` }));
-    }).filter((x) => !NOT_YET_SPLIT.has(x.id));
+    });
     expect(long.map((x) => `${x.id}: ${x.lines} lines`)).toEqual([]);
   });
 

@@ -132,14 +132,14 @@ describe('options', () => {
   });
 
   it('names what is wrong', () => {
-    expect(() => parseBenchArgs(['--quik'])).toThrow(/unknown option "--quik" \(did you mean --quick\?\)/);
-    expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown option "--frobnicate"/);
+    expect(() => parseBenchArgs(['--quik'])).toThrow(/unknown option '--quik' \(Did you mean --quick\?\)/);
+    expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown option '--frobnicate'/);
     expect(() => parseBenchArgs(['--suite', 'checksums'])).toThrow(/unknown suite "checksums" \(did you mean checksum/);
-    expect(() => parseBenchArgs(['--out'])).toThrow(/--out needs a value/);
+    expect(() => parseBenchArgs(['--out'])).toThrow(/option '--out <dir>' argument missing/);
     expect(() => parseBenchArgs(['--fail-on-regression', 'x', '--baseline', 'b'])).toThrow(/--fail-on-regression: expected a percentage/);
     expect(() => parseBenchArgs(['--fail-on-regression', '5'])).toThrow(/needs --baseline/);
     expect(() => parseBenchArgs(['--save-baseline', '../etc'])).toThrow(/--save-baseline: expected a baseline name/);
-    expect(() => parseBenchArgs(['--quick=yes'])).toThrow(/--quick takes no value/);
+    expect(() => parseBenchArgs(['--quick=yes'])).toThrow(/unknown option '--quick=yes'/);
   });
 
   it('an unknown option exits 2 before running anything; --help exits 0', async () => {
@@ -151,7 +151,7 @@ describe('options', () => {
     } finally {
       console.error = original;
     }
-    expect(errors.join('\n')).toContain('unknown option "--bogus"');
+    expect(errors.join('\n')).toContain("unknown option '--bogus'");
     expect(await benchCommand(['--help'])).toBe(0);
   });
 });

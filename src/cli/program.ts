@@ -10,14 +10,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, type Option } from 'commander';
 
-/** Exit statuses shared by every subcommand. */
+/** Exit statuses shared by every subcommand: the one table (each command's --help says which it uses). */
 export const EXIT = {
   ok: 0,
-  /** The measured command failed, or the harness did. */
+  /** The measured command failed, a suite failed, or the harness did. */
   failure: 1,
   /** Bad options or arguments (as bench, perf and most Unix tools use 2). */
   usage: 2,
+  /** A regression beyond --fail-on-regression (bench, compare). */
+  regression: 3,
+  /** Ctrl-C (SIGINT); other signals give 128 + N (SIGHUP 129, SIGTERM 143). */
+  interrupted: 130,
+  terminated: 143,
 } as const;
+
+/** compare --bisect: what `git bisect run` expects. */
+export const BISECT_EXIT = { good: 0, bad: 1, skip: 125 } as const;
 
 /** A bad option or argument: the CLI prints the message and exits with EXIT.usage. */
 export class UsageError extends RangeError {

@@ -510,3 +510,7 @@ export class CallgrindTasks {
     return out;
   }
 }
+
+/** The counter backends bench can use. */
+export const COUNTER_BACKENDS = ['perf_event', 'callgrind'] as const;
+export type CounterBackend = (typeof COUNTER_BACKENDS)[number];

@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { implausibleEstimate, readJsonFile } from '../core/inputs.js';
-import { join, relative } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import type { Metric } from '../model/result.js';
 
 /** A criterion estimate: the point and its confidence interval, ns per iteration. */
@@ -372,3 +372,21 @@ export function criterionRows(results: CriterionResults, metrics: ReadonlyMap<st
 export const CRITERION_RERUN_HINT = 'run cargo bench -p prtip-network --bench packet_crafting several times on a quiet machine, ' +
   'saving each (cargo bench -p prtip-network --bench packet_crafting -- --save-baseline runN), and judge each with --criterion-baseline runN: ' +
   'the claim is decided when the runs agree';
+
+/**
+ * prtip's criterion runs from --criterion DIR (repeatable; else PRTIP_CRITERION, several
+ * directories separated by ":") and --criterion-baseline NAME[,NAME…] (default "new"): every
+ * baseline of every directory is one run. Empty when no directory is named.
+ * Throws TypeError/RangeError naming the option for a bad directory or baseline.
+ */
+export function criterionOption(dirs: readonly string[], baseline: string | undefined, env: NodeJS.ProcessEnv = process.env): CriterionResults[] {
+  const fromEnv = dirs.length === 0;
+  const chosen = fromEnv ? (env['PRTIP_CRITERION'] ?? '').split(delimiter).filter((d) => d !== '') : dirs;
+  if (chosen.length === 0) {
+    if (baseline !== undefined) throw new RangeError('--criterion-baseline needs --criterion DIR (or PRTIP_CRITERION)');
+    return [];
+  }
+  const baselines = (baseline ?? 'new').split(',');
+  if (baselines.some((b) => b === '')) throw new RangeError(`--criterion-baseline: expected NAME or NAME,NAME,…, got "${baseline}"`);
+  return chosen.flatMap((dir) => baselines.map((b) => readCriterion(dir, b, fromEnv ? 'PRTIP_CRITERION' : '--criterion')));
+}

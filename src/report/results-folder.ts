@@ -21,6 +21,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, chownSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { EXPORTERS } from './exporters.js';
 import { PerfError } from '../core/errors.js';
 import { renameExchange } from '../core/fsops.js';
 
@@ -33,11 +34,8 @@ export const TEMP_PREFIX = '.prtip-perf-writing-';
 /** Between `.<folder name>` and `<pid>-<random>`: the sibling a whole-folder write builds and swaps. */
 export const SWAP_INFIX = '.prtip-perf-swap-';
 
-/** Every file `npm run bench` may write into the results folder (the manifest aside). */
-export const RESULT_FILES = [
-  'bench.json', 'bench.md', 'bench.html', 'metrics.csv', 'claims.csv', 'tables.csv', 'comparison.csv',
-  'github-action-benchmark-smaller.json', 'github-action-benchmark-bigger.json', 'github-action-benchmark-ungated.json', 'hyperfine.json', 'bencher.json',
-] as const;
+/** Every file `npm run bench` may write into the results folder (the manifest aside): one per exporter. */
+export const RESULT_FILES: readonly string[] = EXPORTERS.map((e) => e.file);
 
 /** What manifest.json records. */
 export interface ResultsManifest {

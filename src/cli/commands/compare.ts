@@ -3,7 +3,7 @@
  * the exporters, the regression gate (exit 3) and `git bisect run`'s exit statuses.
  */
 import { writeFileSync } from 'node:fs';
-import { checked, collect, EXIT, newCommand, parseCommandLine, UsageError } from '../program.js';
+import { BISECT_EXIT, checked, collect, EXIT, newCommand, parseCommandLine, UsageError } from '../program.js';
 import { PerfError } from '../../core/errors.js';
 import { SCENARIOS } from '../../measure/scenarios.js';
 import { formatCompareHtml, formatCompareJson, formatCompareMarkdown, formatCompareText } from '../../report/compare.js';
@@ -14,8 +14,9 @@ import { parseBuildArgument, defaultBuildName } from '../../measure/compare/buil
 import { compareCriterion, type CriterionSideBySide, formatCriterionText } from '../../analyse/compare/criterion.js';
 
 /** compare's exit statuses: EXIT's, plus the gate's; --bisect maps them to git bisect run's. */
-export const COMPARE_EXIT = { ...EXIT, regression: 3, interrupted: 130 } as const;
-export const BISECT_EXIT = { good: 0, bad: 1, skip: 125 } as const;
+/** compare's exit statuses: the CLI's one table (src/cli/program.ts). */
+export const COMPARE_EXIT = EXIT;
+export { BISECT_EXIT };
 
 const percent = (flag: string) => checked((v: string): number => {
   const x = Number(v);
