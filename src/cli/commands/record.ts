@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { DEFAULT_EVENT, DEFAULT_FREQUENCY_HZ, checkFrequency, checkSamplingEvent, maxSampleRate, recordCommand, sharesByLibrary } from '../../measure/profile/record.js';
 import { measureSamplerOverhead } from '../../measure/profile/overhead.js';
 import { perfRecordShares } from '../../measure/profile/perf-compare.js';
@@ -15,6 +14,7 @@ import type { LibraryShares, RecordOptions, RecordResult } from '../../measure/p
 import { functionReport } from '../../measure/profile/function-report.js';
 import { median } from '../../core/stats.js';
 import { exitOnSignals, sweepAndSay } from '../../measure/leftovers.js';
+import { EXIT, newCommand, parseCommandLine, UsageError } from '../program.js';
 
 const HELP = `Usage: prtip-perf record [options] -- cmd args...
 
@@ -66,8 +66,6 @@ export interface RecordJson {
   warnings: string[];
 }
 
-class UsageError extends Error {}
-
 interface RecordArgs {
   command: string[];
   options: RecordOptions;
@@ -77,32 +75,21 @@ interface RecordArgs {
   overheadBlocks?: number;
 }
 
+/** record's options, parsed by commander like every command; the help is HELP, as it always was. */
+function recordParser(): ReturnType<typeof newCommand> {
+  const command = newCommand('record', 'A sampled profile of one run.')
+    .option('-F, --frequency <hz>').option('-e, --event <event>').option('-t, --timeout <sec>')
+    .option('--netns <path>').option('--json <file>').option('--compare-perf').option('--overhead <n>')
+    .argument('[command...]');
+  command.helpInformation = () => HELP + '\n';
+  return command;
+}
+
 function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
-  const dash = argv.indexOf('--');
-  const optionPart = dash < 0 ? argv : argv.slice(0, dash);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: optionPart,
-      allowPositionals: dash < 0,
-      strict: true,
-      options: {
-        frequency: { type: 'string', short: 'F' },
-        event: { type: 'string', short: 'e' },
-        timeout: { type: 'string', short: 't' },
-        netns: { type: 'string' },
-        json: { type: 'string' },
-        'compare-perf': { type: 'boolean' },
-        overhead: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}${dash < 0 ? ' (put the command after --)' : ''}`);
-  }
-  const v = parsed.values;
-  if (v.help) return 'help';
-  const command = dash < 0 ? parsed.positionals : argv.slice(dash + 1);
+  const parsed = parseCommandLine(recordParser(), argv);
+  if (parsed.kind === 'print') return 'help';
+  const v = parsed.options as { frequency?: string; event?: string; timeout?: string; netns?: string; json?: string; comparePerf?: boolean; overhead?: string };
+  const command = parsed.operands;
   if (command.length === 0) throw new UsageError('no command given: prtip-perf record [options] -- cmd args...');
   const options: RecordOptions = { stdin: 'inherit', stderr: 'inherit', stdout: v.json === '-' ? 'null' : 'inherit' };
   try {
@@ -125,12 +112,12 @@ function parseRecordArgs(argv: string[]): RecordArgs | 'help' {
   if (v.overhead !== undefined) {
     overheadBlocks = Number(v.overhead);
     if (!Number.isInteger(overheadBlocks) || overheadBlocks < 1 || overheadBlocks > 10000) throw new UsageError(`--overhead must be a number of blocks from 1 to 10000, got "${v.overhead}"`);
-    if (v.netns !== undefined || v['compare-perf'] === true) throw new UsageError('--overhead runs the command in this namespace only and cannot be combined with --netns or --compare-perf');
+    if (v.netns !== undefined || v.comparePerf === true) throw new UsageError('--overhead runs the command in this namespace only and cannot be combined with --netns or --compare-perf');
   }
   return {
     command,
     options,
-    comparePerf: v['compare-perf'] === true,
+    comparePerf: v.comparePerf === true,
     ...(v.json !== undefined ? { json: v.json } : {}),
     ...(overheadBlocks !== undefined ? { overheadBlocks } : {}),
   };
@@ -199,12 +186,12 @@ export async function recordCli(argv: string[]): Promise<number> {
     args = parseRecordArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    console.error(`prtip-perf record: ${err.message}\n${HELP}`);
-    return 2;
+    console.error(`prtip-perf record: ${err.message.replace(/^record: /, '')}\n${HELP}`);
+    return EXIT.usage;
   }
   if (args === 'help') {
     console.log(HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (args.overheadBlocks !== undefined) return overheadCli(args, args.overheadBlocks);
   await sweepAndSay('record');
@@ -239,7 +226,7 @@ async function recordAndReport(args: RecordArgs): Promise<number> {
   }
   // An idle program (sleep 1) finishing without a sample is a normal finish, not a failure.
   if (j.samples === 0) console.error(`prtip-perf record: ${result.warnings.find((w) => w.startsWith('0 samples')) ?? '0 samples'}`);
-  return 0;
+  return EXIT.ok;
 }
 
 /** `record --overhead N`: the sampler's cost to the command's CPU time, printed (or as JSON). */
@@ -253,7 +240,7 @@ async function overheadCli(args: RecordArgs, blocks: number): Promise<number> {
     const text = JSON.stringify({ command: args.command, ...r, loadAverage1m: load }, null, 2) + '\n';
     if (args.json === '-') process.stdout.write(text);
     else writeFileSync(args.json, text);
-    if (args.json === '-') return 0;
+    if (args.json === '-') return EXIT.ok;
   }
   const ms = (ns: number): string => (ns / 1e6).toFixed(1);
   const pct = (fraction: number): string => (100 * fraction).toFixed(2);
@@ -267,5 +254,5 @@ async function overheadCli(args: RecordArgs, blocks: number): Promise<number> {
       `    recording the samples (rings, call chains, side-band, draining) on top of it: ${pct(r.recordingOverhead)} %`,
     ].join('\n'),
   );
-  return 0;
+  return EXIT.ok;
 }

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { CALLGRIND_EVENTS, CALLGRIND_SOURCE, type CallgrindRun, callgrindLabel, runCallgrind } from '../../measure/callgrind.js';
 import { median } from '../../core/stats.js';
+import { checked, EXIT, newCommand, parseCommandLine, UsageError } from '../program.js';
 
 /** The counter backends `stat` knows. */
 export const STAT_BACKENDS = ['perf_event', 'callgrind'] as const;
@@ -32,7 +33,7 @@ export function takeCountersOption(argv: readonly string[]): { backend: (typeof 
   return { backend: backend as (typeof STAT_BACKENDS)[number], rest };
 }
 
-export const CALLGRIND_STAT_HELP = `usage: prtip-perf stat --counters callgrind [options] -- cmd args...
+export const CALLGRIND_STAT_HELP = `Usage: prtip-perf stat --counters callgrind [options] -- cmd args...
 
 Runs the command under valgrind --tool=callgrind (instrumented from its first instruction,
 every thread) and reports the instructions it executed: ${CALLGRIND_SOURCE}, not a PMU count.
@@ -56,38 +57,37 @@ interface Parsed {
   json?: string;
 }
 
-function parse(argv: readonly string[]): Parsed {
+/** The callgrind form's options, parsed by commander like every command; its help is CALLGRIND_STAT_HELP. */
+function callgrindParser(): ReturnType<typeof newCommand> {
+  const whole = (name: string) => checked((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new RangeError(`stat: ${name} must be a whole number from 1 to 1000, got "${v}"`);
+    return n;
+  });
+  const seconds = (name: string) => checked((v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new RangeError(`stat: ${name} must be a number of seconds > 0, got "${v}"`);
+    return n;
+  });
+  const command = newCommand('stat', 'stat --counters callgrind')
+    .option('-r, --runs <n>', '', whole('--runs')).option('-t, --timeout <sec>', '', seconds('--timeout'))
+    .option('--cache-sim').option('--trace-children').option('--show-output').option('--json <file>')
+    .argument('[command...]');
+  command.helpInformation = () => CALLGRIND_STAT_HELP + '\n';
+  return command;
+}
+
+function parse(argv: readonly string[]): Parsed | 'help' {
+  const parsed = parseCommandLine(callgrindParser(), argv);
+  if (parsed.kind === 'print') return 'help';
   const dd = argv.indexOf('--');
-  if (dd < 0 || dd === argv.length - 1) throw new RangeError('stat --counters callgrind: put the command after "--" (e.g. prtip-perf stat --counters callgrind -- /bin/ls -la /usr/bin)');
-  const p: Parsed = { command: argv.slice(dd + 1), runs: 2, cacheSim: false, traceChildren: false, timeoutMs: 600_000, showOutput: false };
-  for (let i = 0; i < dd; i++) {
-    const a = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || i >= dd) throw new RangeError(`stat: ${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '-r': case '--runs': {
-        const v = value(), n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > 1000) throw new RangeError(`stat: ${a} must be a whole number from 1 to 1000, got "${v}"`);
-        p.runs = n;
-        break;
-      }
-      case '-t': case '--timeout': {
-        const v = value(), n = Number(v);
-        if (!Number.isFinite(n) || n <= 0) throw new RangeError(`stat: ${a} must be a number of seconds > 0, got "${v}"`);
-        p.timeoutMs = Math.ceil(n * 1000);
-        break;
-      }
-      case '--cache-sim': p.cacheSim = true; break;
-      case '--trace-children': p.traceChildren = true; break;
-      case '--show-output': p.showOutput = true; break;
-      case '--json': p.json = value(); break;
-      default: throw new RangeError(`stat --counters callgrind: unknown or unsupported option "${a}" (see prtip-perf stat --counters callgrind --help)`);
-    }
-  }
-  return p;
+  if (dd < 0 || dd === argv.length - 1) throw new UsageError('stat --counters callgrind: put the command after "--" (e.g. prtip-perf stat --counters callgrind -- /bin/ls -la /usr/bin)');
+  const v = parsed.options as { runs?: number; timeout?: number; cacheSim?: boolean; traceChildren?: boolean; showOutput?: boolean; json?: string };
+  return {
+    command: argv.slice(dd + 1), runs: v.runs ?? 2, cacheSim: v.cacheSim === true, traceChildren: v.traceChildren === true,
+    timeoutMs: v.timeout === undefined ? 600_000 : Math.ceil(v.timeout * 1000), showOutput: v.showOutput === true,
+    ...(v.json !== undefined ? { json: v.json } : {}),
+  };
 }
 
 /** One event over the runs. */
@@ -112,13 +112,11 @@ export function summariseRuns(runs: readonly CallgrindRun[]): CallgrindStatEvent
 
 /** The callgrind form of `stat`; returns the exit code. */
 export async function callgrindStatCommand(argv: readonly string[]): Promise<number> {
-  const dd = argv.indexOf('--');
-  const before = dd < 0 ? argv : argv.slice(0, dd);
-  if (before.includes('-h') || before.includes('--help')) {
-    console.log(CALLGRIND_STAT_HELP);
-    return 0;
-  }
   const p = parse(argv);
+  if (p === 'help') {
+    console.log(CALLGRIND_STAT_HELP);
+    return EXIT.ok;
+  }
   const log = (line: string): void => (p.json === '-' ? console.error(line) : console.log(line));
   const runs: CallgrindRun[] = [];
   for (let k = 0; k < p.runs; k++) {
