@@ -213,7 +213,7 @@ describe('prtip-perf record (CLI)', () => {
       [['-F', '0', '--', 'true'], /-F must be an integer from 1 to/],
       [['-F', 'lots', '--', 'true'], /-F must be a number of samples per second/],
       [['-e', 'cpu-clok', '--', 'true'], /did you mean "cpu-clock"/],
-      [['--bogus', '--', 'true'], /Unknown option '--bogus'/],
+      [['--bogus', '--', 'true'], /unknown option '--bogus'/],
       [[], /no command given/],
       [['-t', '0', '--', 'true'], /-t must be a positive number of seconds/],
       [['--overhead', '0', '--', 'true'], /--overhead must be a number of blocks from 1 to 10000, got "0"/],
