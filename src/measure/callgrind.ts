@@ -449,12 +449,12 @@ export function allocatorCost(text: string): Record<string, number> {
 }
 
 /** options.backend of sample() and CountedBench: 'perf_event' (default) or 'callgrind'; anything else is a RangeError. */
-export function sampleBackend(options: unknown, param = 'options.backend'): 'perf_event' | 'callgrind' {
+export function sampleBackend(options: unknown, param = 'options.backend'): CounterBackend {
   if (options === null || typeof options !== 'object') return 'perf_event';
   const backend = (options as { backend?: unknown }).backend;
-  if (backend === undefined || backend === 'perf_event') return 'perf_event';
-  if (backend === 'callgrind') return 'callgrind';
-  throw new RangeError(`${param} must be "perf_event" or "callgrind", got ${typeof backend === 'string' ? `"${backend}"` : typeof backend}`);
+  if (backend === undefined) return 'perf_event';
+  if ((COUNTER_BACKENDS as readonly unknown[]).includes(backend)) return backend as CounterBackend;
+  throw new RangeError(`${param} must be ${COUNTER_BACKENDS.map((b) => `"${b}"`).join(' or ')}, got ${typeof backend === 'string' ? `"${backend}"` : typeof backend}`);
 }
 
 /** Counts per op for one task on the callgrind backend (the shape CountedBench returns). */

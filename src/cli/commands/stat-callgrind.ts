@@ -5,12 +5,12 @@
  * shared runner, where times do not.
  */
 import { writeFileSync } from 'node:fs';
-import { CALLGRIND_EVENTS, CALLGRIND_SOURCE, type CallgrindRun, callgrindLabel, runCallgrind } from '../../measure/callgrind.js';
+import { CALLGRIND_EVENTS, CALLGRIND_SOURCE, COUNTER_BACKENDS, type CallgrindRun, callgrindLabel, runCallgrind } from '../../measure/callgrind.js';
 import { median } from '../../core/stats.js';
 import { checked, EXIT, newCommand, parseCommandLine, UsageError } from '../program.js';
 
-/** The counter backends `stat` knows. */
-export const STAT_BACKENDS = ['perf_event', 'callgrind'] as const;
+/** The counter backends `stat` knows: the same list as bench and sample() (src/measure/callgrind.ts). */
+export const STAT_BACKENDS = COUNTER_BACKENDS;
 
 /**
  * Takes `--counters BACKEND` (or --counters=BACKEND) out of stat's options (before `--`).
