@@ -17,11 +17,10 @@
  * points spread evenly over the list (the default is all of them). Needs strace and ptrace.
  *
  * Cases: "ours", a folder holding only files prtip-perf wrote (swapped whole with
- * renameat2); "user", one also holding the user's notes.txt (ours are renamed in one by one).
- * Prints one JSON line per case. Exit 1 when a user file was lost, anything was left after
- * the next start, a folder was not complete after it, or (case "ours") one was mixed at the
- * kill; the mixed count of case "user" is reported, not judged (per-file renames cannot be
- * atomic). Needs `npm run build` (dist/).
+ * renameat2); "user", one also holding the user's notes.txt (carried into the new folder as
+ * a hard link of the same file, then swapped the same way). Prints one JSON line per case.
+ * Exit 1 when a user file was lost, anything was left after the next start, a folder was
+ * not complete after it, or one was mixed at the kill. Needs `npm run build` (dist/).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomInt } from 'node:crypto';
@@ -208,7 +207,7 @@ try {
   for (const withUser of opts.case === 'both' ? [false, true] : [opts.case === 'user']) {
     const c = opts.eachSyscall ? await eachSyscall(root, withUser, opts.maxKills) : await runCase(root, opts.trials, withUser);
     console.log(JSON.stringify(c));
-    failed ||= c.userFilesLost > 0 || c.leftoversAfterNextStart > 0 || c.incompleteAfterNextStart > 0 || (c.sweepsNotSaid ?? 0) > 0 || (!withUser && c.mixedAtKill > 0);
+    failed ||= c.userFilesLost > 0 || c.leftoversAfterNextStart > 0 || c.incompleteAfterNextStart > 0 || (c.sweepsNotSaid ?? 0) > 0 || c.mixedAtKill > 0;
   }
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -4,9 +4,9 @@
  * traces, and bencher.json is in Bencher Metric Format.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchCommand, writeResults } from '../bench/index.js';
 import Ajv from 'ajv';
@@ -113,17 +113,31 @@ describe('the folder swapped whole (renameat2 RENAME_EXCHANGE) when it holds onl
     expect(readdirSync(dir).sort()).toEqual(['bench.json', 'bench.md', MANIFEST]);
   });
 
-  it('a folder holding a user file: ours renamed in one by one, with a one-line note why, the user file untouched', () => {
+  it('a folder holding a user file and symlink: swapped whole, each carried as the same file (same inode, same link)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
     writeResultsFolder(dir, 'one', run('one'));
     writeFileSync(join(dir, 'notes.txt'), 'mine');
+    symlinkSync('notes.txt', join(dir, 'latest'));
     const ino = lstatSync(join(dir, 'notes.txt')).ino;
     const r = writeResultsFolder(dir, 'two', run('two'));
-    expect(r.method).toBe('per-file');
-    expect(r.note).toMatch(/one file at a time .*notes\.txt/);
-    expect(r.note).not.toMatch(/\n/);
+    expect(r.method).toBe('swap');
     expect(lstatSync(join(dir, 'notes.txt')).ino).toBe(ino);
+    expect(lstatSync(join(dir, 'notes.txt')).nlink).toBe(1); // the old folder's extra link is gone
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readlinkSync(join(dir, 'latest'))).toBe('notes.txt');
+    expect(readdirSync(dirname(dir)).filter((n) => n.startsWith(`.${basename(dir)}.prtip-perf-swap-`))).toEqual([]);
+  });
+
+  it('a folder holding a user subfolder: ours renamed in one by one, with a one-line note why, the subfolder untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prtip-swap-'));
+    writeResultsFolder(dir, 'one', run('one'));
+    mkdirSync(join(dir, 'mine'));
+    writeFileSync(join(dir, 'mine', 'notes.txt'), 'mine');
+    const r = writeResultsFolder(dir, 'two', run('two'));
+    expect(r.method).toBe('per-file');
+    expect(r.note).toMatch(/one file at a time .*mine/);
+    expect(r.note).not.toMatch(/\n/);
+    expect(readFileSync(join(dir, 'mine', 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   it('--out as the current directory: written file by file (a swap would leave the cwd in the removed old folder)', () => {

@@ -8,8 +8,12 @@
  *   (or is new or empty): the new run is built in a sibling folder (same parent, so same
  *   filesystem), fsynced, and swapped in with renameat2(RENAME_EXCHANGE); the old run, now
  *   at the sibling's name, is then removed. At every moment the folder is one complete run.
- * - Otherwise (a user's file in it, a mount point, an unwritable parent, a filesystem that
- *   cannot exchange) it falls back, with a one-line note why, to writing every file into a
+ * - A user's regular files and symlinks in the folder do not stop the swap: each is
+ *   hard-linked (a symlink re-created) into the new folder before the exchange, so it is in
+ *   the folder at every moment, as the same file (same inode: a write to it lands in both
+ *   names), and the old folder's extra link is removed after.
+ * - Otherwise (a user's subfolder or special file in it, a mount point, an unwritable parent,
+ *   a filesystem that cannot exchange or link) it falls back, with a one-line note why, to writing every file into a
  *   hidden temporary folder inside the results folder, fsyncing them, then renaming them
  *   into place one by one, the manifest last; a SIGKILL between two renames leaves a mix
  *   that the next start finishes. A failure while writing (ENOSPC, EROFS) leaves the old
@@ -19,7 +23,7 @@
  *   folder, a folder, or a file whose hash does not match is ignored with a warning.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, chmodSync, chownSync, closeSync, constants, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, closeSync, constants, fsyncSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EXPORTERS } from './exporters.js';
 import { PerfError } from '../core/errors.js';
@@ -317,7 +321,8 @@ function isDirectory(path: string): boolean {
 function whyNotWhole(real: string, exists: boolean, ours: Map<string, string>): string | undefined {
   if (exists) {
     const foreign = readdirSync(real).filter((n) => (n === MANIFEST ? isForeignManifest(real) : !ours.has(n)));
-    if (foreign.length > 0) return `the folder holds files prtip-perf did not write (${nameList(foreign)}), which must stay where they are`;
+    const unlinkable = foreign.filter((n) => n === MANIFEST || !isFileOrSymlink(join(real, n)));
+    if (unlinkable.length > 0) return `the folder holds entries prtip-perf did not write that cannot be carried into a new folder as the same file (${nameList(unlinkable)}: a folder, a device or a foreign manifest), which must stay where they are`;
     if (isMountPoint(real)) return 'the folder is a mount point, which cannot be swapped';
     const cwd = process.cwd();
     if (cwd === real || cwd.startsWith(real + '/')) return 'the folder is (or holds) the current directory, which would be left in the swapped-out old folder';
@@ -366,7 +371,11 @@ function writeWhole(real: string, all: [string, string][], exists: boolean, ours
   let swapped = false;
   try {
     for (const [name, text] of all) writeSynced(join(sibling, name), text);
-    if (exists) copyOwnerAndMode(real, sibling); // after the writes: the old mode may not let us write
+    if (exists) {
+      const carried = carryUserFiles(real, sibling, ours, new Set(all.map(([n]) => n)));
+      if (carried !== undefined) return carried;
+      copyOwnerAndMode(real, sibling); // after the writes: the old mode may not let us write
+    }
     fsyncDir(sibling);
     try {
       if (exists) renameExchange(sibling, real);
@@ -397,6 +406,47 @@ function copyOwnerAndMode(from: string, to: string): void {
   }
 }
 
+function isFileOrSymlink(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() || st.isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts every entry of `real` that is not ours into the new folder as the same file: a hard
+ * link (same inode) for a regular file, a copy of the link for a symlink. Returns why it
+ * could not (the caller then writes file by file), or undefined.
+ */
+function carryUserFiles(real: string, sibling: string, ours: Map<string, string>, ourNames: ReadonlySet<string>): string | undefined {
+  for (const n of readdirSync(real)) {
+    if (ours.has(n) || n === MANIFEST) continue;
+    if (ourNames.has(n)) return `the folder holds a file named ${n} that prtip-perf did not write`;
+    const from = join(real, n), to = join(sibling, n);
+    try {
+      if (lstatSync(from).isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+      else linkSync(from, to);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // the user removed it meanwhile
+      return `cannot carry ${n} into the new folder as the same file (${(err as NodeJS.ErrnoException).code})`;
+    }
+  }
+  return undefined;
+}
+
+/** True when `a` and `b` are the same file (hard links of one inode) or equal symlinks. */
+function sameEntry(a: string, b: string): boolean {
+  try {
+    const x = lstatSync(a), y = lstatSync(b);
+    if (x.isSymbolicLink() && y.isSymbolicLink()) return readlinkSync(a) === readlinkSync(b);
+    return x.isFile() && y.isFile() && x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Removes the previous run, swapped out to `old`: only our files (hash as its manifest
  * recorded). Anything else (a file a user put in the folder between the check and the swap)
@@ -407,6 +457,7 @@ function removeSwappedOut(old: string, real: string, ours: Map<string, string>):
   for (const n of readdirSync(old)) {
     const p = join(old, n);
     if (n === MANIFEST || (ours.has(n) && lstatSync(p).isFile() && sha256(readFileSync(p)) === ours.get(n))) unlinkSync(p);
+    else if (sameEntry(p, join(real, n))) unlinkSync(p); // a user's file, carried into the new folder as the same file
     else if (!existsPlain(join(real, n))) renameSync(p, join(real, n));
   }
   try {
@@ -484,6 +535,7 @@ function clearSibling(sibling: string, real: string): string[] {
   for (const n of readdirSync(sibling)) {
     const p = join(sibling, n);
     if (ourNames.has(n) && lstatSync(p).isFile()) unlinkSync(p);
+    else if (sameEntry(p, join(real, n))) unlinkSync(p); // a user's file, also in the folder as the same file
     else if (isDirectory(real) && !existsPlain(join(real, n))) renameSync(p, join(real, n));
     else left.push(n);
   }
