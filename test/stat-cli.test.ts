@@ -48,6 +48,16 @@ describe('--version and --help', () => {
       expect(r.stdout.trim()).toBe(version);
     }
   });
+  // One help style and one usage status for every command (issue 22).
+  it.each([['events'], ['stat'], ['stat', '--counters', 'callgrind'], ['bench'], ['record'], ['compare']])('%j --help begins "Usage:" and exits 0; an unknown option exits 2 naming it', (...command) => {
+    const help = run([...command, '--help']);
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: prtip-perf /);
+    const bad = run([...command, '--no-such-option', '--', 'true']);
+    expect(bad.status, bad.stderr).toBe(2);
+    expect(bad.stderr).toMatch(/unknown option '--no-such-option'/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
   it('stat --help lists the hyperfine and perf options, exit 0', () => {
     const r = run(['stat', '--help']);
     expect(r.status).toBe(0);
