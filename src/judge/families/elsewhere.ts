@@ -6,6 +6,13 @@ import { type Claim, unmeasurable } from '../claim.js';
 
 export const ELSEWHERE_CLAIMS: readonly Claim[] = [
   unmeasurable({
+    id: 'release-vs-debug-10-100x', family: 'elsewhere', subject: 'whole-binary',
+    statement: 'a release build of prtip is 10-100× faster than a debug build',
+    quote: { doc: '001', where: 'Best Practices > 1. Profiling Environment', words: '**Release Builds:** Always profile with `--release` (10-100x faster than debug)' },
+    why: 'needs a debug build of prtip beside the release one, and the harness never builds prtip',
+    decide: 'build both (cargo build; cargo build --release), then prtip-perf compare debug=target/debug/prtip release=target/release/prtip',
+  }),
+  unmeasurable({
     id: 'whole-ipv6-1k-113ms', family: 'elsewhere', subject: 'whole-binary',
     statement: 'an IPv6 SYN scan of 1,000 ports takes ~113 ms (15% over IPv4)',
     quote: { doc: '003', where: '11: IPv6 SYN Scan (1,000 ports, localhost)', words: '**Baseline Performance:** ~113ms (15% overhead vs IPv4)' },
