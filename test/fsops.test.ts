@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fuzzTarget, notString } from './fuzz-bad-values.js';
 import { PerfError } from '../src/core/errors.js';
-import { renameExchange } from '../src/core/fsops.js';
+import { evictFromPageCache, renameExchange } from '../src/core/fsops.js';
 import { nativeAddon } from '../src/core/native.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prtip-fsops-'));
@@ -43,5 +43,21 @@ describe('renameExchange', () => {
     fuzzTarget('renameExchange', [{ name: 'renameExchange: a', bad }, { name: 'renameExchange: b', bad }], (slot, value) =>
       slot.endsWith('a') ? raw(value, join(root, 'a')) : raw(join(root, 'a'), value));
     expect(readFileSync(join(root, 'a', 'x'), 'utf8')).toBe('B');
+  });
+
+  it('evictFromPageCache drops a file\'s cached pages (the file unchanged); a folder, a missing path and bad arguments are refused', () => {
+    const file = join(root, 'evict.bin');
+    writeFileSync(file, Buffer.alloc(1 << 20, 7));
+    evictFromPageCache(file);
+    expect(readFileSync(file).equals(Buffer.alloc(1 << 20, 7))).toBe(true);
+    const code = (f: () => void): unknown => { try { f(); } catch (e) { return (e as PerfError).code; } return 'no error'; };
+    expect(code(() => evictFromPageCache(root))).toBe('EISDIR');
+    expect(code(() => evictFromPageCache(join(root, 'missing')))).toBe('ENOENT');
+    expect(() => evictFromPageCache('')).toThrow(RangeError);
+    expect(() => evictFromPageCache(3 as unknown as string)).toThrow(/evictFromPageCache: path must be a string/);
+    const raw = nativeAddon<{ evictFromPageCache(...a: unknown[]): void }>().evictFromPageCache;
+    expect(() => raw()).toThrow(/takes one argument/);
+    expect(() => raw({})).toThrow(TypeError);
+    expect(() => raw('a\0b')).toThrow(/NUL/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseInterleaved, judge } from '../src/analyse/power.js';
 import { benchmarkCommand, compare } from '../src/measure/runner/benchmark.js';
 import { MockExecutor } from '../src/measure/runner/executor.js';
-import { mirroredBlocks, runInterleaved } from '../src/measure/runner/interleave.js';
+import { MIN_BLOCKS, mirroredBlocks, runInterleaved } from '../src/measure/runner/interleave.js';
 import { rng } from './sim-rng.js';
 
 describe('mirroredBlocks', () => {
@@ -56,6 +56,14 @@ describe('runInterleaved', () => {
     expect(runs.blocks[0]).toMatchObject({ A: [expect.any(Number), expect.any(Number)] });
     expect(runs.results.B!.runs).toHaveLength(4);
     expect(runs.results.B!.warmupRuns).toBe(1);
+  });
+  it('a deadline stops it between whole blocks (at least MIN_BLOCKS), and says it ran out of time', async () => {
+    const past = await runInterleaved(conditionsFor(driftingMachine(2)), { blocks: 10, warmup: 0, deadline: Date.now() - 1 });
+    expect([past.completedBlocks, past.outOfTime]).toEqual([MIN_BLOCKS, true]);
+    expect(past.order).toHaveLength(MIN_BLOCKS * 6);
+    const far = await runInterleaved(conditionsFor(driftingMachine(3)), { blocks: 10, warmup: 0, deadline: Date.now() + 3_600_000 });
+    expect([far.completedBlocks, far.outOfTime]).toEqual([10, false]);
+    await expect(runInterleaved(conditionsFor(driftingMachine(4)), { blocks: 2, deadline: Number.NaN })).rejects.toThrow(/options\.deadline: expected a time in ms/);
   });
   it('stops at an abort between runs and keeps only completed blocks', async () => {
     const controller = new AbortController();

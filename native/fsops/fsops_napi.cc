@@ -4,6 +4,7 @@
 
 #include "../common/args.h"
 #include "../common/errors.h"
+#include "cache.h"
 #include "exchange.h"
 
 namespace prtip {
@@ -32,10 +33,22 @@ Napi::Value RenameExchangeJs(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// evictFromPageCache(path): writes back and drops the file's pages, so the next run reads it anew.
+// A failure is a PerfError whose .code is the errno's name (ENOENT, EACCES, EISDIR, EINVAL ...).
+Napi::Value EvictFromPageCacheJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 1) ThrowRangeError(env, "evictFromPageCache takes one argument (path), got " + std::to_string(info.Length()));
+  std::string path = PathArg(info[0], "evictFromPageCache: path");
+  int err = EvictFromPageCache(path.c_str());
+  if (err != 0) ThrowError(env, ErrnoName(err), "evictFromPageCache(" + path + ") failed", err, "posix_fadvise");
+  return env.Undefined();
+}
+
 }  // namespace
 
 void InitFsOps(Napi::Env env, Napi::Object exports) {
   exports.Set("renameExchange", Napi::Function::New(env, RenameExchangeJs, "renameExchange"));
+  exports.Set("evictFromPageCache", Napi::Function::New(env, EvictFromPageCacheJs, "evictFromPageCache"));
 }
 
 }  // namespace prtip

@@ -31,6 +31,8 @@ export interface CompareBinariesOptions {
   verdict?: Partial<VerdictOptions>;
   signal?: AbortSignal;
   onRun?: (scenario: string, build: string, done: number, total: number) => void;
+  /** Wall time the blocks may take, ms, all scenarios together: no block starts after it (each scenario still runs 2). */
+  timeBudgetMs?: number;
 }
 
 function specsOf(a: BuildInput, b: BuildInput | readonly BuildInput[]): BuildSpec[] {
@@ -65,9 +67,11 @@ export async function compareBinaries(options: CompareBinariesOptions): Promise<
   const scenarios = checkScenarios(options.scenarios ?? DEFAULT_SCENARIOS);
   const blocks = expectInteger('blocks', options.blocks ?? DEFAULT_BLOCKS.full, 2, 10_000);
   const builds: Build[] = await checkBuilds(specsOf(options.a, options.b));
+  const budget = options.timeBudgetMs === undefined ? undefined : expectInteger('timeBudgetMs', options.timeBudgetMs, 1000, 86_400_000);
   const started = Date.now(), startLoad = loadavg();
   const runs = await measureScenarios(builds, scenarios, {
     blocks, ...(options.signal ? { signal: options.signal } : {}), ...(options.onRun ? { onRun: options.onRun } : {}),
+    ...(budget !== undefined ? { deadline: started + budget } : {}),
   });
   const old = builds[0]!.name, news = builds.slice(1).map((b) => b.name);
   const analysed: ScenarioComparison[] = runs.map((r) => r.error !== undefined && r.blocks.length === 0
@@ -78,7 +82,7 @@ export async function compareBinaries(options: CompareBinariesOptions): Promise<
     version: 1,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    builds, blocksRequested: blocks, options: verdict,
+    builds, blocksRequested: blocks, timeBudgetMs: budget ?? null, options: verdict,
     load: { start: round(startLoad), end: round(loadavg()), cores: availableParallelism() },
     interrupted: options.signal?.aborted === true,
     scenarios: analysed,

@@ -58,6 +58,8 @@ export interface CompareResult {
   builds: Build[];
   /** Blocks asked for per scenario (a Ctrl-C may leave fewer). */
   blocksRequested: number;
+  /** The wall-time budget of the blocks (ms; --quick), null when none: a scenario with fewer blocks than requested ran out of it. */
+  timeBudgetMs: number | null;
   /** Thresholds, as fractions. */
   options: VerdictOptions;
   /** 1-, 5- and 15-minute load averages at the start and the end (the machine's business while measuring). */

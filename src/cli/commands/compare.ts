@@ -7,7 +7,7 @@ import { BISECT_EXIT, checked, collect, EXIT, newCommand, parseCommandLine, Usag
 import { PerfError } from '../../core/errors.js';
 import { SCENARIOS } from '../../measure/scenarios.js';
 import { formatCompareHtml, formatCompareJson, formatCompareMarkdown, formatCompareText } from '../../report/compare.js';
-import { DEFAULT_BLOCKS, DEFAULT_SCENARIOS, QUICK_SCENARIOS } from '../../measure/compare/measure.js';
+import { DEFAULT_BLOCKS, DEFAULT_SCENARIOS, QUICK_BUDGET_MS, QUICK_SCENARIOS } from '../../measure/compare/measure.js';
 import { compareBinaries, checkScenarios, regressions, undecided, undecidedAt } from '../../analyse/compare/index.js';
 import type { CompareResult } from '../../analyse/compare/result.js';
 import { parseBuildArgument, defaultBuildName } from '../../measure/compare/builds.js';
@@ -28,7 +28,7 @@ function program() {
   return newCommand('compare', 'Did NEW make prtip faster or slower than OLD? Runs the builds interleaved, with a null control, on the scenarios.')
     .argument('<builds...>', 'OLD NEW [NEW…]: prtip binaries, each PATH or name=PATH; every NEW is compared with OLD')
     .option('--scenario <names>', `scenarios, comma-separated, repeatable (default: ${DEFAULT_SCENARIOS.join(', ')}; all: ${SCENARIOS.map((s) => s.id).join(', ')})`, collect)
-    .option('--quick', `${QUICK_SCENARIOS.join(', ')} only, ${DEFAULT_BLOCKS.quick} blocks (under a minute here)`)
+    .option('--quick', `${QUICK_SCENARIOS.join(', ')} only, up to ${DEFAULT_BLOCKS.quick} blocks within a ${QUICK_BUDGET_MS / 1000} s budget (under a minute)`)
     .option('--blocks <n>', `blocks per scenario (default ${DEFAULT_BLOCKS.full}, ${DEFAULT_BLOCKS.quick} with --quick)`, checked((v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 2 || n > 10_000) throw new RangeError(`--blocks: expected a whole number from 2 to 10000, got "${v}"`);
@@ -50,6 +50,8 @@ interface CompareCli {
   builds: { name: string; path: string }[];
   scenarios: string[];
   blocks: number;
+  /** With --quick: the blocks' wall-time budget, ms. */
+  timeBudgetMs?: number;
   noiseThreshold: number;
   margin: number;
   failPct: number | undefined;
@@ -86,6 +88,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareCli | { print:
     criterion,
     builds, scenarios,
     blocks: (o['blocks'] as number | undefined) ?? (quick ? DEFAULT_BLOCKS.quick : DEFAULT_BLOCKS.full),
+    ...(quick ? { timeBudgetMs: QUICK_BUDGET_MS } : {}),
     noiseThreshold: ((o['noiseThreshold'] as number | undefined) ?? 1) / 100,
     margin: ((o['margin'] as number | undefined) ?? failPct ?? 5) / 100,
     failPct, bisect: o['bisect'] === true,
@@ -143,6 +146,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     let last = '';
     const result = await compareBinaries({
       a: cli.builds[0]!, b: cli.builds.slice(1), scenarios: cli.scenarios, blocks: cli.blocks,
+      ...(cli.timeBudgetMs !== undefined ? { timeBudgetMs: cli.timeBudgetMs } : {}),
       verdict: { noiseThreshold: cli.noiseThreshold, margin: cli.margin }, signal: controller.signal,
       onRun: (scenario, _build, done, total) => {
         const line = `${scenario}: ${Math.floor((100 * done) / total)}%`;
@@ -154,6 +158,12 @@ export async function compareCommand(argv: string[]): Promise<number> {
     });
     if (cli.criterion) result.criterion = cli.criterion;
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    for (const b of result.builds) if (b.pageCache) process.stderr.write(`compare: ${b.name}: ${b.pageCache}\n`);
+    for (const s of result.scenarios) {
+      if (result.timeBudgetMs !== null && s.blocks > 0 && s.blocks < result.blocksRequested && !result.interrupted) {
+        process.stderr.write(`compare: ${s.scenario}: ${s.blocks} of ${result.blocksRequested} blocks, then --quick's time budget (${result.timeBudgetMs / 1000} s) was spent; the verdicts use those blocks\n`);
+      }
+    }
     report(result, cli);
     const status = gateStatus(result, cli.failPct, cli.bisect, (s) => process.stderr.write(s + '\n'));
     if (cli.bisect) return status;

@@ -25,6 +25,13 @@ export const QUICK_SCENARIOS: readonly string[] = ['syn-scan-1k'];
  */
 export const DEFAULT_BLOCKS = { quick: 70, full: 60 } as const;
 
+/**
+ * --quick's budget for the blocks: 50 s, so that with the builds' --version checks, the warm-up
+ * and the analysis the whole command stays under a minute on a loaded machine (at loads above
+ * 10 here, 70 blocks of syn-scan-1k took up to 80 s); the blocks that fit are judged.
+ */
+export const QUICK_BUDGET_MS = 50_000;
+
 /** The id of OLD run again in the same blocks. */
 export const primeId = (old: string): string => `${old}′`;
 
@@ -40,6 +47,8 @@ export interface MeasureOptions {
   signal?: AbortSignal;
   /** Called before every measured run (progress lines). */
   onRun?: (scenario: string, build: string, done: number, total: number) => void;
+  /** No new block starts after this time (Date.now() ms): the --quick budget. */
+  deadline?: number;
 }
 
 function conditionsFor(builds: readonly Build[], scenario: Scenario, tls: TlsMaterial | null) {
@@ -61,6 +70,7 @@ export async function measureScenario(builds: readonly Build[], scenarioId: stri
     const runs = await runInterleaved(conditionsFor(builds, scenario, tls), {
       blocks: options.blocks, warmup: 1,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
       onRun: (id, done, total) => options.onRun?.(scenarioId, id, done, total),
     });
     return { scenario: scenarioId, blocks: runs.blockRecords };

@@ -42,7 +42,15 @@ export interface InterleavedOptions {
   signal?: AbortSignal;
   /** Called before each measured run (for progress lines). */
   onRun?: (id: string, done: number, total: number) => void;
+  /**
+   * A time (Date.now() ms) after which no new block starts: a time budget. Whole blocks
+   * only, so the mirror stays balanced; at least MIN_BLOCKS run whatever the time.
+   */
+  deadline?: number;
 }
+
+/** Blocks that run even past a deadline: the fewest a paired test can use. */
+export const MIN_BLOCKS = 2;
 
 export interface InterleavedRuns {
   /** The ids in the order they ran, measured runs only. */
@@ -55,6 +63,8 @@ export interface InterleavedRuns {
   blockRecords: Record<string, RunRecord[]>[];
   /** Every measured run of each condition, analysed as one command. */
   results: Record<string, CommandResult>;
+  /** True when the deadline stopped it before `blocks` blocks. */
+  outOfTime: boolean;
 }
 
 /**
@@ -71,6 +81,7 @@ export async function runInterleaved(conditions: readonly InterleavedCondition[]
   });
   const blocks = expectInteger('options.blocks', options.blocks, 1, 100_000);
   const warmup = options.warmup === undefined ? 1 : expectInteger('options.warmup', options.warmup, 0, 1000);
+  if (options.deadline !== undefined && !Number.isFinite(options.deadline)) throw new RangeError(`options.deadline: expected a time in ms (Date.now()), got ${String(options.deadline)}`);
   const schedule = mirroredBlocks(conditions.map((c) => c.id), blocks);
   const byId = new Map(conditions.map((c) => [c.id, c]));
   const records = new Map<string, RunRecord[]>(conditions.map((c) => [c.id, []]));
@@ -94,7 +105,12 @@ export async function runInterleaved(conditions: readonly InterleavedCondition[]
   const perBlock: Record<string, number[]>[] = [];
   const perBlockRecords: Record<string, RunRecord[]>[] = [];
   const total = blocks * conditions.length * 2;
+  let outOfTime = false;
   outer: for (const block of schedule) {
+    if (options.deadline !== undefined && perBlock.length >= MIN_BLOCKS && Date.now() >= options.deadline) {
+      outOfTime = true;
+      break;
+    }
     const walls: Record<string, number[]> = Object.fromEntries(conditions.map((c) => [c.id, []]));
     const recs: Record<string, RunRecord[]> = Object.fromEntries(conditions.map((c) => [c.id, []]));
     for (const id of block) {
@@ -120,5 +136,5 @@ export async function runInterleaved(conditions: readonly InterleavedCondition[]
     const runs = records.get(c.id)!;
     if (runs.length > 0) results[c.id] = analyse(c.command.name ?? c.command.argv.join(' '), [...c.command.argv], runs, warmup);
   }
-  return { order, completedBlocks: perBlock.length, blocks: perBlock, blockRecords: perBlockRecords, results };
+  return { order, completedBlocks: perBlock.length, blocks: perBlock, blockRecords: perBlockRecords, results, outOfTime };
 }
