@@ -26,7 +26,7 @@ module.exports = {
       name: 'layers-never-import-the-face',
       comment: 'src/index.ts re-exports the layers; a layer importing it would import itself',
       severity: 'error',
-      from: { path: '^src/' , pathNot: '^src/index\\.ts$' },
+      from: { path: '^src/', pathNot: '^src/index\\.ts$' },
       to: { path: '^src/index\\.ts$' },
     },
     {
