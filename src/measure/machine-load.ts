@@ -12,6 +12,9 @@ import type { MachineLoad } from '../model/result.js';
 /** USER_HZ: /proc/stat and /proc/<pid>/stat count in 1/100 s on every Linux architecture. */
 const TICKS_PER_SECOND = 100;
 
+/** The shortest suite that gets a figure of its own (see endSuite). */
+const MIN_SUITE_WINDOW_MS = 1000;
+
 /** Busy ticks (user, nice, system, irq, softirq, steal; guest is inside user) and the CPU count. */
 export function parseProcStat(text: string): { busyTicks: number; cpus: number } {
   const lines = text.split('\n');
@@ -62,7 +65,11 @@ export class MachineLoadMeter {
 
   endSuite(name: string): void {
     const end = read();
-    if (this.#suiteStart !== null && end !== null) this.#suites[name] = coresBetween(this.#suiteStart, end).otherCores;
+    // /proc/stat counts in 10 ms ticks: over a window shorter than a second (a skipped suite)
+    // one tick either way is a tenth of a core or more, so such a suite keeps the run's figure.
+    if (this.#suiteStart !== null && end !== null && end.atMs - this.#suiteStart.atMs >= MIN_SUITE_WINDOW_MS) {
+      this.#suites[name] = coresBetween(this.#suiteStart, end).otherCores;
+    }
     this.#suiteStart = null;
   }
 
