@@ -10,7 +10,7 @@ export const ELSEWHERE_CLAIMS: readonly Claim[] = [
     statement: 'a release build of prtip is 10-100× faster than a debug build',
     quote: { doc: '001', where: 'Best Practices > 1. Profiling Environment', words: '**Release Builds:** Always profile with `--release` (10-100x faster than debug)' },
     why: 'needs a debug build of prtip beside the release one, and the harness never builds prtip',
-    decide: 'build both (cargo build; cargo build --release), then prtip-perf compare debug=target/debug/prtip release=target/release/prtip',
+    decide: 'with a debug and a release build of your own (the harness never builds prtip): prtip-perf compare debug=PATH/TO/debug/prtip release=PATH/TO/release/prtip',
   }),
   unmeasurable({
     id: 'whole-ipv6-1k-113ms', family: 'elsewhere', subject: 'whole-binary',
