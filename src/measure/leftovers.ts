@@ -15,7 +15,8 @@ import { join } from 'node:path';
 /** Prefix of a bench fork's temporary folder: the parent's pid follows, so a sweep can tell a dead owner. */
 export const FORK_DIR_PREFIX = 'prtip-perf-fork-';
 
-function pidGone(pid: number): boolean {
+/** True when no process has `pid` (never for our own): its leftovers may be swept. */
+export function pidGone(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);

@@ -28,6 +28,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { EXPORTERS } from './exporters.js';
 import { PerfError } from '../core/errors.js';
 import { renameExchange } from '../core/fsops.js';
+import { pidGone } from '../measure/leftovers.js';
 
 /** The manifest's name in the results folder. */
 export const MANIFEST = 'manifest.json';
@@ -484,16 +485,6 @@ function writePerFile(real: string, all: [string, string][]): void {
   }
 }
 
-function ownerGone(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 /**
  * Removes the siblings of `real` that a killed whole-folder write left (its owner's pid is
  * gone): either its unfinished new run (killed before the swap) or the previous run it had
@@ -513,7 +504,7 @@ export function sweepSwapSiblings(real: string): string[] {
   const prefix = swapPrefix(real);
   for (const n of names) {
     const m = n.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}$/.exec(n.slice(prefix.length)) : null;
-    if (!m || !ownerGone(Number(m[1])) || !isDirectory(join(parent, n))) continue;
+    if (!m || !pidGone(Number(m[1])) || !isDirectory(join(parent, n))) continue;
     const left = clearSibling(join(parent, n), real);
     done.push(left.length === 0
       ? `removed ${n} beside the results folder, left by a killed write (its unfinished run, or the run it had swapped out); the folder holds one complete run`
