@@ -16,7 +16,6 @@ import { openCounters } from '../src/measure/counters.js';
 import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindPlan, type CallgrindTaskResult, type PmuSideBySide } from './callgrind-plans.js';
 import type { SuiteContext } from './suite.js';
 
-export { COUNTER_BACKENDS, type CounterBackend } from '../src/measure/callgrind.js';
 
 /** Options of the callgrind pass. */
 export interface CallgrindBenchOptions {

@@ -7,18 +7,26 @@ import { pathToFileURL } from 'node:url';
 import { benchCommand as runBench, DEFAULT_FORKS, parseBenchArgs as parseWith, type BenchOptions, type SuiteRegistry, writeResults } from '../src/cli/commands/bench.js';
 import { EXIT } from '../src/cli/program.js';
 import type { SuiteResult } from '../src/model/result.js';
+import { COUNTER_BACKENDS, type CounterBackendName } from '../src/measure/backends/index.js';
 import { runSuiteUnderCallgrind } from './callgrind.js';
 import { runSuiteInForks } from './fork.js';
 import type { Suite, SuiteContext } from './suite.js';
 
 export { DEFAULT_FORKS, EXIT, writeResults };
 
+/** A suite in the registry: its name, whether it runs in forks, and how to load it. */
+interface SuiteEntry {
+  name: string;
+  forked: boolean;
+  load: () => Promise<Suite>;
+}
+
 /**
  * Every suite, in run order (the comparison suite, prtip, reads the earlier ones).
  * `forked`: an in-process suite, run in --forks fresh processes (bench/fork.ts); criterion
  * reads files and prtip runs whole binaries, each run already its own process.
  */
-export const SUITES: readonly { name: string; forked: boolean; load: () => Promise<Suite> }[] = [
+export const SUITES: readonly SuiteEntry[] = [
   { name: 'counters', forked: true, load: async () => (await import('./suites/counters.bench.js')).suite },
   { name: 'checksum', forked: true, load: async () => (await import('./suites/checksum.bench.js')).suite },
   { name: 'packet-crafting', forked: true, load: async () => (await import('./suites/packet-crafting.bench.js')).suite },
@@ -62,13 +70,19 @@ async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext, forks
   }
 }
 
-/** The registry the bench command runs: names in order, and how to run one (under callgrind with --counters callgrind). */
+type SuiteRunner = (entry: SuiteEntry, ctx: SuiteContext, how: Parameters<SuiteRegistry['run']>[2]) => Promise<SuiteResult>;
+
+/** How a suite runs on each counter backend bench supports: in forks (perf_event), under valgrind with its plan (callgrind). */
+const RUNNERS: Partial<Record<CounterBackendName, SuiteRunner>> = {
+  perf_event: (entry, ctx, how) => runSuite(entry, ctx, how.forks),
+  callgrind: (entry, ctx, how) => runSuiteUnderCallgrind(entry.name, ctx, { cacheSim: how.cacheSim }),
+};
+
+/** The registry the bench command runs: names in order, the backends, and how to run one. */
 export const REGISTRY: SuiteRegistry = {
   names: SUITES.map((s) => s.name),
-  run: (name, ctx, how) => {
-    const entry = SUITES.find((s) => s.name === name)!;
-    return how.counters === 'callgrind' ? runSuiteUnderCallgrind(name, ctx, { cacheSim: how.cacheSim }) : runSuite(entry, ctx, how.forks);
-  },
+  counters: COUNTER_BACKENDS.filter((b) => RUNNERS[b] !== undefined),
+  run: (name, ctx, how) => RUNNERS[how.counters]!(SUITES.find((s) => s.name === name)!, ctx, how),
 };
 
 /** `prtip-perf bench` with this registry. */
@@ -78,7 +92,7 @@ export function benchCommand(argv: readonly string[]): Promise<number> {
 
 /** bench's options, checked against this registry's suites. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  return parseWith(argv, REGISTRY.names);
+  return parseWith(argv, REGISTRY.names, REGISTRY.counters);
 }
 
 if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url) {

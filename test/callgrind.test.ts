@@ -10,9 +10,10 @@ import { parseBenchArgs } from '../bench/index.js';
 import { DEFAULT_DETERMINISTIC_THRESHOLD_PCT, compareResults, comparisonTable, regressionsBeyond } from '../src/analyse/baseline.js';
 import {
   ALLOCATOR_FUNCTIONS, CALLGRIND_SOURCE, allocatorCost, callgrindLabel, callgrindStatus, findValgrind, measureNativeBlock, parseCallgrindDump,
-  runCallgrind, sampleBackend, selfCostByFunction,
+  runCallgrind, selfCostByFunction,
 } from '../src/measure/callgrind.js';
-import { takeCountersOption } from '../src/cli/commands/stat-callgrind.js';
+import { takeCountersOption } from '../src/cli/commands/stat-backend.js';
+import { backendOf } from '../src/measure/backends/index.js';
 import { PerfError } from '../src/core/errors.js';
 import { machineInfo } from '../src/measure/machine.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type Metric } from '../src/model/result.js';
@@ -104,13 +105,13 @@ describe('callgrind options', () => {
   });
 
   it('stat takes --counters before "--" only', () => {
-    expect(takeCountersOption(['--counters', 'callgrind', '-r', '2', '--', 'ls'])).toEqual({ backend: 'callgrind', rest: ['-r', '2', '--', 'ls'] });
-    expect(takeCountersOption(['--', 'prog', '--counters', 'callgrind'])).toEqual({ backend: 'perf_event', rest: ['--', 'prog', '--counters', 'callgrind'] });
+    expect(takeCountersOption(['--counters', 'callgrind', '-r', '2', '--', 'ls'])).toMatchObject({ backend: { name: 'callgrind' }, rest: ['-r', '2', '--', 'ls'] });
+    expect(takeCountersOption(['--', 'prog', '--counters', 'callgrind'])).toMatchObject({ backend: { name: 'perf_event' }, rest: ['--', 'prog', '--counters', 'callgrind'] });
     expect(() => takeCountersOption(['--counters=cycles', '--', 'ls'])).toThrow(/expected one of perf_event, callgrind, got "cycles"/);
   });
 
   it('sample and CountedBench refuse an unknown backend, and callgrind outside valgrind is unsupported with the reason', () => {
-    expect(() => sampleBackend({ backend: 'pmu' })).toThrow(RangeError);
+    expect(() => backendOf({ backend: 'pmu' })).toThrow(RangeError);
     expect(() => sample(() => 1, { events: ['instructions'], backend: 'pmu' as 'callgrind' })).toThrow(/options.backend must be "perf_event" or "callgrind", got "pmu"/);
     const status = callgrindStatus();
     expect(status.runningOnValgrind).toBe(false);

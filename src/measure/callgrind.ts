@@ -448,15 +448,6 @@ export function allocatorCost(text: string): Record<string, number> {
   return total;
 }
 
-/** options.backend of sample() and CountedBench: 'perf_event' (default) or 'callgrind'; anything else is a RangeError. */
-export function sampleBackend(options: unknown, param = 'options.backend'): CounterBackend {
-  if (options === null || typeof options !== 'object') return 'perf_event';
-  const backend = (options as { backend?: unknown }).backend;
-  if (backend === undefined) return 'perf_event';
-  if ((COUNTER_BACKENDS as readonly unknown[]).includes(backend)) return backend as CounterBackend;
-  throw new RangeError(`${param} must be ${COUNTER_BACKENDS.map((b) => `"${b}"`).join(' or ')}, got ${typeof backend === 'string' ? `"${backend}"` : typeof backend}`);
-}
-
 /** Counts per op for one task on the callgrind backend (the shape CountedBench returns). */
 export interface CallgrindTaskCounters {
   task: string;
@@ -510,7 +501,3 @@ export class CallgrindTasks {
     return out;
   }
 }
-
-/** The counter backends bench can use. */
-export const COUNTER_BACKENDS = ['perf_event', 'callgrind'] as const;
-export type CounterBackend = (typeof COUNTER_BACKENDS)[number];

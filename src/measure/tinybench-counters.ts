@@ -1,43 +1,20 @@
 /**
- * Counters for tinybench. The group is read once before and once after each task's
- * measured phase and divided by the task's runs: per-call reads would cost more than a
- * sub-microsecond task itself.
- *
- * The window is the Bench's own per-task setup/teardown hooks (mode 'run'), which
- * CountedBench wraps around the user's. That is why every task of the bench is counted,
- * whether it was added with `cb.add()` or straight with `bench.add()`: tinybench offers
- * no way to wrap a task's hooks after it was added, but it calls the bench's hooks for
- * every task. The window holds tinybench's own per-iteration work (timer reads, sample
- * bookkeeping) and the task's beforeAll/afterAll; the empty-task floor (`floor`, measured
- * by `run()` the same way in the same process) is that cost, and `netPerOp` subtracts it.
- *
- * On the callgrind backend (`backend: 'callgrind'`, in a process under valgrind) run() counts
- * each task's instructions instead (src/measure/callgrind.ts, CallgrindTasks). That needs the task's
- * function, which tinybench keeps private, so there only tasks added with `cb.add()` can be
- * counted, and run() refuses a bench with others.
+ * Counters for tinybench: CountedBench counts each task of a Bench on a counter backend
+ * (src/measure/backends/): on perf_event (the default) the group is read around each task's
+ * measured phase and an empty-task floor is measured and subtracted; on callgrind (in a process
+ * under valgrind) each task's instructions are counted instead, with no timing runs. How each
+ * backend counts is in its file; this one holds the bench, the results and the table.
  */
-import { Bench, type Hook, type HookMode, type Task } from 'tinybench';
-import { type CounterOptions, type CounterSnapshot, type CounterValue, type Counters, openCounters, validateCounterOptions } from './counters.js';
+import { Bench } from 'tinybench';
 import { eventUnit, formatCount } from './counter-format.js';
 import { formatTable } from '../core/text.js';
 import { expectBoolean, expectFunction, expectObject, expectString, readOptions } from '../core/validate.js';
-import { CallgrindTasks, sampleBackend } from './callgrind.js';
+import { type BackendTasks, backendOf, type CounterBackendName, type FloorCounters, type TaskCounters } from './backends/index.js';
+import type { CounterOptions, CounterValue, Counters } from './counters.js';
+import { FLOOR_TASK, PerfEventTasks } from './backends/perf-event.js';
 
-/** Counters per op for one task, keyed by the bench's event names (E). */
-export interface TaskCounters<E extends string = string> {
-  task: string;
-  runs: number;
-  /** Scaled count per op, or null when not counted / unsupported. */
-  perOp: Record<E, number | null>;
-  /**
-   * perOp minus the empty task's perOp (the floor), clamped at 0; null when either is
-   * null (not counted, or no floor was measured: `subtractFloor: false`, or the bench was
-   * run directly rather than through `run()`).
-   */
-  netPerOp: Record<E, number | null>;
-  /** The whole-phase counts, with states and reasons. */
-  window: Record<E, CounterValue>;
-}
+export type { FloorCounters, TaskCounters } from './backends/index.js';
+export { FLOOR_TASK } from './backends/perf-event.js';
 
 /**
  * What run() returns: the tasks' counters in the order added (an array, as before), and
@@ -54,31 +31,21 @@ function withByTask<E extends string, T extends string>(tasks: TaskCounters<E>[]
   return Object.defineProperty(tasks, 'byTask', { value: byTask, enumerable: false }) as CountedResults<E, T>;
 }
 
-/** The empty task's counts per op, measured by run() just before the bench's tasks. */
-export interface FloorCounters {
-  /** How many runs of the empty task tinybench made. */
-  runs: number;
-  /** Per op; null when not counted. */
-  perOp: Record<string, number | null>;
-}
-
 /** Options of CountedBench: the group's CounterOptions plus the floor switch. */
 export interface CountedBenchOptions extends CounterOptions {
   /** Measure an empty task before the bench's tasks and report netPerOp. Default true (perf_event only). */
   subtractFloor?: boolean;
   /**
-   * 'callgrind' (in a process under valgrind --tool=callgrind --instr-atstart=no): run() calls
-   * each task a few times inside callgrind's counted block instead of timing it, and perOp holds
-   * "instructions (simulated by callgrind)". Default 'perf_event'.
+   * A backend's name (src/measure/backends/index.ts). 'callgrind' (in a process under valgrind
+   * --tool=callgrind --instr-atstart=no): run() calls each task a few times inside callgrind's
+   * counted block instead of timing it, and perOp holds "instructions (simulated by callgrind)".
+   * Default 'perf_event'.
    */
-  backend?: 'perf_event' | 'callgrind';
+  backend?: CounterBackendName;
 }
 
 /** One row of `CountedBench.table()`: tinybench's `bench.table()` row plus a column per event. */
 export type CountedTableRow = Record<string, string | number | undefined>;
-
-/** The name the floor's empty task runs under (in its own Bench, never in the user's). */
-export const FLOOR_TASK = '(empty task)';
 
 /**
  * A tinybench Bench whose tasks are counted. Run it with `run()` (which also measures
@@ -87,100 +54,52 @@ export const FLOOR_TASK = '(empty task)';
  */
 export class CountedBench<const E extends string = string, T extends string = never> implements Disposable {
   readonly bench: Bench;
-  /** The perf_event group; null on the callgrind backend. */
+  /** The perf_event group; null on another backend. */
   readonly group: Counters<E> | null;
-  /** Set on the callgrind backend: run() counts instructions instead of timing. */
-  private readonly callgrind: CallgrindTasks | null = null;
-  private callgrindResults: TaskCounters[] = [];
-  /** The empty task's counts, once run() has measured them (null before, or with subtractFloor: false). */
+  /** How the backend counts this bench's tasks. */
+  private readonly counting: BackendTasks;
+  /** The empty task's counts, once run() has measured them (null before, with subtractFloor: false, or on a backend without one). */
   floor: FloorCounters | null = null;
   private readonly subtractFloor: boolean;
-  /** Counts over each task's measured phase; divided by its runs once tinybench has set them. */
-  private readonly windows = new Map<string, Record<string, CounterValue>>();
-  private readonly userSetup: Bench['setup'];
-  private readonly userTeardown: Bench['teardown'];
 
   constructor(bench: Bench, events: readonly E[], options?: CountedBenchOptions) {
     if (!(bench instanceof Bench)) throw new TypeError(`bench must be a tinybench Bench (new Bench(...)), got ${bench === null ? 'null' : typeof bench}`);
     const { subtractFloor, backend: _backend, ...counterOptions } = options === undefined ? {} : readOptions('options', options);
     this.subtractFloor = subtractFloor === undefined ? true : expectBoolean('options.subtractFloor', subtractFloor);
     this.bench = bench;
-    this.userSetup = bench.setup;
-    this.userTeardown = bench.teardown;
-    if (sampleBackend(options) === 'callgrind') {
-      this.callgrind = new CallgrindTasks(events);
-      this.group = null;
-      return;
-    }
-    this.group = openCounters(events, validateCounterOptions(counterOptions, 'options'));
-    this.group.enable();
-    const hooks = windowHooks(this.group, this.windows, bench, this.userSetup, this.userTeardown);
-    // Bench declares them readonly for users; they are plain fields, called for every task.
-    Object.assign(bench, hooks);
+    this.counting = backendOf(options).tasks(bench, events, counterOptions);
+    this.group = this.counting instanceof PerfEventTasks ? (this.counting.group as Counters<E>) : null;
   }
 
   /**
-   * bench.add() with its arguments checked; a task added with bench.add() is counted the same,
-   * but only a name added here is known to the type of run()'s `byTask`.
+   * bench.add() with its arguments checked; a task added with bench.add() is counted the same
+   * on perf_event, but only a name added here is known to the type of run()'s `byTask`.
    */
   add<const N extends string>(name: N, fn: () => unknown, fnOpts: Parameters<Bench['add']>[2] = {}): CountedBench<E, T | N> {
     expectString('name', name);
     expectFunction('fn', fn);
     expectObject('fnOpts', fnOpts);
-    this.callgrind?.add(name, fn);
+    this.counting.add(name, fn);
     this.bench.add(name, fn, fnOpts);
     return this as unknown as CountedBench<E, T | N>;
   }
 
   /**
-   * Measures the empty-task floor (unless subtractFloor: false), then runs the bench;
+   * Measures the empty-task floor (perf_event, unless subtractFloor: false), then runs the bench;
    * returns counters per task in the order added.
    */
   async run(): Promise<CountedResults<E, T>> {
     if (this.bench.concurrency !== null) {
       throw new RangeError(`CountedBench needs bench.concurrency null (tasks one after another), got "${this.bench.concurrency}": counters count the whole thread, so overlapping tasks would count each other`);
     }
-    if (this.callgrind) {
-      const added = new Set(this.callgrind.names());
-      const other = this.bench.tasks.find((t) => !added.has(t.name));
-      if (other) throw new TypeError(`task "${other.name}" was added with bench.add(); on the callgrind backend add tasks with cb.add(name, fn), since tinybench does not expose a task's function to count it`);
-      this.callgrindResults = (await this.callgrind.run()).map((c) => ({ ...c, netPerOp: Object.fromEntries(Object.keys(c.perOp).map((k) => [k, null])) }));
-      return withByTask([...this.counters()]);
-    }
-    if (this.subtractFloor) this.floor = await this.measureFloor();
-    await this.bench.run();
-    return withByTask(this.counters());
-  }
-
-  /** An empty task, in a Bench with the user's bench's timing, counted through the same hooks. */
-  private async measureFloor(): Promise<FloorCounters> {
-    const b = this.bench, group = this.group!;
-    const windows = new Map<string, Record<string, CounterValue>>();
-    const floorBench = new Bench({
-      time: b.time, iterations: b.iterations, warmup: b.warmup, warmupTime: b.warmupTime, warmupIterations: b.warmupIterations,
-      timestampProvider: b.timestampProvider, throws: true, ...(b.signal ? { signal: b.signal } : {}),
-      ...windowHooks(group, windows, undefined, noHook, noHook),
-    });
-    floorBench.add(FLOOR_TASK, () => {});
-    await floorBench.run();
-    const task = floorBench.tasks[0]!;
-    return { runs: task.runs, perOp: perOpOf(windows.get(FLOOR_TASK) ?? {}, task.runs) };
+    const { tasks, floor } = await this.counting.run(this.subtractFloor);
+    this.floor = floor;
+    return withByTask(tasks as TaskCounters<E>[]);
   }
 
   /** Counters per task so far, in the order added. */
   counters(): TaskCounters<E>[] {
-    if (this.callgrind) return this.callgrindResults as TaskCounters<E>[];
-    return this.bench.tasks.map((t) => {
-      const window = this.windows.get(t.name) ?? {};
-      const runs = t.runs; // tinybench sets it after teardown, so divide here rather than in the hook
-      const perOp = perOpOf(window, runs);
-      const netPerOp: Record<string, number | null> = {};
-      for (const [event, v] of Object.entries(perOp)) {
-        const floor = this.floor?.perOp[event];
-        netPerOp[event] = v === null || floor === null || floor === undefined ? null : Math.max(0, v - floor);
-      }
-      return { task: t.name, runs, perOp, netPerOp, window } as TaskCounters<E>;
-    });
+    return this.counting.counters() as TaskCounters<E>[];
   }
 
   /**
@@ -192,7 +111,7 @@ export class CountedBench<const E extends string = string, T extends string = ne
     const counted = new Map(this.counters().map((c) => [c.task, c]));
     const net = this.floor !== null;
     const column = (event: string): string => `${event} (${eventUnit(event)}/op${net ? ', above empty task' : ''})`;
-    const events = (this.group?.events ?? Object.keys(this.callgrindResults[0]?.perOp ?? {})) as readonly E[];
+    const events = this.counting.events as readonly E[];
     const rows: CountedTableRow[] = this.bench.table().map((row) => {
       const out: CountedTableRow = { ...(row ?? {}) };
       const c = counted.get(String(out['Task name']));
@@ -225,52 +144,10 @@ export class CountedBench<const E extends string = string, T extends string = ne
   }
 
   close(): void {
-    Object.assign(this.bench, { setup: this.userSetup, teardown: this.userTeardown });
-    this.group?.close();
+    this.counting.close();
   }
 
   [Symbol.dispose](): void {
     this.close();
   }
-}
-
-const noHook = (): void => {};
-
-function perOpOf(window: Record<string, CounterValue>, runs: number): Record<string, number | null> {
-  const perOp: Record<string, number | null> = {};
-  for (const [event, v] of Object.entries(window)) perOp[event] = v.value === null || runs === 0 ? null : v.value / runs;
-  return perOp;
-}
-
-/**
- * Bench setup/teardown that snapshot the group around each task's measured phase ('run'
- * mode) and keep the delta under the task's name, calling the user's hooks outside it.
- * They stay synchronous when the user's are, so bench.runSync() works too.
- */
-function windowHooks(
-  group: Counters,
-  windows: Map<string, Record<string, CounterValue>>,
-  bench: Bench | undefined,
-  userSetup: Bench['setup'],
-  userTeardown: Bench['teardown'],
-): { setup: Hook; teardown: Hook } {
-  const before = new Map<string, CounterSnapshot>();
-  const start = (task: Task | undefined, mode: HookMode | undefined): void => {
-    if (task !== undefined && mode === 'run') before.set(task.name, group.snapshot());
-  };
-  const stop = (task: Task | undefined, mode: HookMode | undefined): void => {
-    const b = task === undefined ? undefined : before.get(task.name);
-    if (mode === 'run' && b !== undefined) windows.set(task!.name, group.delta(b, group.snapshot()));
-  };
-  return {
-    setup: (task, mode) => {
-      const r = userSetup.call(bench, task!, mode!);
-      if (r instanceof Promise) return r.then(() => start(task, mode));
-      start(task, mode);
-    },
-    teardown: (task, mode) => {
-      stop(task, mode);
-      return userTeardown.call(bench, task!, mode!);
-    },
-  };
 }

@@ -14,7 +14,7 @@ import { ProgressLine } from '../../core/progress.js';
 import { formatTable } from '../../core/text.js';
 import { nearNames } from '../../core/validate.js';
 import { judgeClaims, measurementsOf } from '../../judge/index.js';
-import { COUNTER_BACKENDS, type CounterBackend } from '../../measure/callgrind.js';
+import { backendChoices, COUNTER_BACKENDS, type CounterBackendName, counterBackend, DEFAULT_COUNTER_BACKEND } from '../../measure/backends/index.js';
 import { type CriterionResults, criterionOption } from '../../measure/criterion.js';
 import { exitStatusFor, sweepAndSay } from '../../measure/leftovers.js';
 import { MachineLoadMeter } from '../../measure/machine-load.js';
@@ -28,10 +28,12 @@ import { checkResultsFolder, ResultsFolderError, writeResultsFolder } from '../.
 import { printSuite } from '../../report/suite-text.js';
 import { checked, collect, EXIT, newCommand, parseCommandLine, UsageError } from '../program.js';
 
-/** The suites, handed in by the CLI entry: their names in run order, and how to run one. */
+/** The suites, handed in by the CLI entry: their names in run order, the counter backends it runs them on, and how to run one. */
 export interface SuiteRegistry {
   names: readonly string[];
-  run(name: string, ctx: SuiteContext, how: { forks: number; counters: CounterBackend; cacheSim: boolean }): Promise<SuiteResult>;
+  /** The values --counters takes: backends (src/measure/backends/) the suites can run on, the default first. */
+  counters: readonly CounterBackendName[];
+  run(name: string, ctx: SuiteContext, how: { forks: number; counters: CounterBackendName; cacheSim: boolean }): Promise<SuiteResult>;
 }
 
 /** Forks per in-process suite unless --forks says otherwise: enough for a between-process test, within the time goals. */
@@ -107,7 +109,7 @@ export interface BenchOptions {
   noiseThresholdPct: number;
   failOnRegressionPct?: number;
   /** Where counts come from: perf_event (timed suites) or callgrind (exact simulated instructions). */
-  counters: CounterBackend;
+  counters: CounterBackendName;
   /** With callgrind: simulate the caches too. */
   cacheSim: boolean;
 }
@@ -119,14 +121,11 @@ function percent(option: string, text: string): number {
 }
 
 /** The commander parser of bench's options; the help is USAGE, as it always was. */
-function benchParser(suites: readonly string[]): ReturnType<typeof newCommand> {
+function benchParser(suites: readonly string[], backends: readonly CounterBackendName[]): ReturnType<typeof newCommand> {
   const command = newCommand('bench', 'Runs the benchmark suites.')
     .option('--quick').option('--cache-sim')
     .option('--suite <names>', '', collect)
-    .option('--counters <backend>', '', checked((v) => {
-      if (!(COUNTER_BACKENDS as readonly string[]).includes(v)) throw new RangeError(`--counters: expected one of ${COUNTER_BACKENDS.join(', ')}, got "${v}"`);
-      return v as CounterBackend;
-    }))
+    .option('--counters <backend>', '', checked((v) => countersOption(v, backends)))
     .option('--forks <n>', '', checked((v) => {
       const n = Number(v);
       if (v.trim() === '' || !Number.isInteger(n) || n < 1 || n > 100) throw new RangeError(`--forks: expected an integer from 1 to 100, got "${v}"`);
@@ -140,6 +139,13 @@ function benchParser(suites: readonly string[]): ReturnType<typeof newCommand> {
     .option('--fail-on-regression <pct>', '', checked((v) => percent('--fail-on-regression', v)));
   command.helpInformation = () => usage(suites) + '\n';
   return command;
+}
+
+/** --counters NAME: a backend the suites run on (a backend of the registry that bench cannot run on says so). */
+function countersOption(value: string, backends: readonly CounterBackendName[]): CounterBackendName {
+  if (!(COUNTER_BACKENDS as readonly string[]).includes(value)) throw new RangeError(`--counters: expected one of ${backends.join(', ')}, got "${value}"`);
+  if (!(backends as readonly string[]).includes(value)) throw new RangeError(`--counters: bench runs its suites on ${backendChoices(backends)}; "${value}" is a counter backend without a suite runner (bench/index.ts RUNNERS)`);
+  return value as CounterBackendName;
 }
 
 /** --suite NAME[,NAME…] (repeatable), each a known suite, in order, once. */
@@ -156,9 +162,9 @@ function suitesOption(values: readonly string[], known: readonly string[]): stri
 }
 
 /** Parses bench's options; a UsageError (a RangeError) names the offending option. */
-export function parseBenchArgs(argv: readonly string[], suites: readonly string[]): BenchOptions {
-  const parsed = parseCommandLine(benchParser(suites), argv);
-  const base = { quick: false, counters: 'perf_event' as CounterBackend, cacheSim: false, suites: [], criterion: [], out: DEFAULT_OUT, baselineDir: DEFAULT_BASELINE_DIR, noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT };
+export function parseBenchArgs(argv: readonly string[], suites: readonly string[], backends: readonly CounterBackendName[] = [DEFAULT_COUNTER_BACKEND]): BenchOptions {
+  const parsed = parseCommandLine(benchParser(suites, backends), argv);
+  const base = { quick: false, counters: DEFAULT_COUNTER_BACKEND, cacheSim: false, suites: [], criterion: [], out: DEFAULT_OUT, baselineDir: DEFAULT_BASELINE_DIR, noiseThresholdPct: DEFAULT_NOISE_THRESHOLD_PCT };
   if (parsed.kind === 'print') return { ...base, print: parsed.text };
   if (parsed.operands.length > 0) throw new UsageError(`bench: takes no arguments, got "${parsed.operands[0]}" (see prtip-perf bench --help)`);
   const v = parsed.options as Record<string, string | string[] | number | boolean | undefined>;
@@ -167,7 +173,7 @@ export function parseBenchArgs(argv: readonly string[], suites: readonly string[
     quick: v['quick'] === true, cacheSim: v['cacheSim'] === true,
     suites: suitesOption((v['suite'] as string[] | undefined) ?? [], suites),
     criterion: (v['criterion'] as string[] | undefined) ?? [],
-    ...(v['counters'] !== undefined ? { counters: v['counters'] as CounterBackend } : {}),
+    ...(v['counters'] !== undefined ? { counters: v['counters'] as CounterBackendName } : {}),
     ...(v['forks'] !== undefined ? { forks: v['forks'] as number } : {}),
     ...(v['prtip'] !== undefined ? { prtip: v['prtip'] as string } : {}),
     ...(v['criterionBaseline'] !== undefined ? { criterionBaseline: v['criterionBaseline'] as string } : {}),
@@ -178,7 +184,8 @@ export function parseBenchArgs(argv: readonly string[], suites: readonly string[
     ...(v['noiseThreshold'] !== undefined ? { noiseThresholdPct: v['noiseThreshold'] as number } : {}),
     ...(v['failOnRegression'] !== undefined ? { failOnRegressionPct: v['failOnRegression'] as number } : {}),
   };
-  if (o.cacheSim && o.counters !== 'callgrind') throw new UsageError('--cache-sim needs --counters callgrind (the cache misses are callgrind\'s simulation)');
+  const simulating = backends.filter((b) => counterBackend(b).command?.switches.some((s) => s.name === 'cache-sim'));
+  if (o.cacheSim && !simulating.includes(o.counters)) throw new UsageError(`--cache-sim needs --counters ${simulating.join(' or ') || '(a backend that simulates caches)'} (the cache misses are its simulation)`);
   if (o.failOnRegressionPct !== undefined && o.baseline === undefined) throw new UsageError('--fail-on-regression needs --baseline NAME (what would it compare with?)');
   return o;
 }
@@ -298,7 +305,9 @@ async function runSuites(options: BenchOptions, registry: SuiteRegistry, criteri
   const selected = registry.names.filter((s) => wanted.length === 0 || wanted.includes(s));
   const machine = await machineInfo();
   const forks = options.forks ?? (options.quick ? DEFAULT_FORKS.quick : DEFAULT_FORKS.full);
-  const how = options.counters === 'callgrind' ? `--counters callgrind${options.cacheSim ? ' --cache-sim' : ''}: each under valgrind, instructions simulated by callgrind` : `in-process suites in ${forks} fork${forks === 1 ? '' : 's'} each`;
+  const how = options.counters !== DEFAULT_COUNTER_BACKEND
+    ? `--counters ${options.counters}${options.cacheSim ? ' --cache-sim' : ''}: ${counterBackend(options.counters).summary}`
+    : `in-process suites in ${forks} fork${forks === 1 ? '' : 's'} each`;
   console.log(`prtip-perf bench${options.quick ? ' --quick' : ''}: ${selected.join(', ')} (${how})\nmachine: ${machineSummary(machine)}`);
   const line = new ProgressLine();
   const controller = new AbortController();
@@ -438,7 +447,7 @@ async function exitStatus(result: BenchResult, run: Run, comparison: BaselineCom
 export async function benchCommand(argv: readonly string[], registry: SuiteRegistry): Promise<number> {
   let options: BenchOptions;
   try {
-    options = parseBenchArgs(argv, registry.names);
+    options = parseBenchArgs(argv, registry.names, registry.counters);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     console.error(`prtip-perf bench: ${err.message.replace(/^bench: /, '')}`);

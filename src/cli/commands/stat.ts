@@ -22,7 +22,8 @@ import { analyse, type BenchmarkOptions, benchmarkCommand, type CommandResult, c
 import { DEFAULT_RUN_EVENTS } from '../../measure/runner/events.js';
 import type { CommandSpec } from '../../measure/runner/executor.js';
 import { expectRuns, type RunRecord } from '../../measure/runner/spawn.js';
-import { callgrindStatCommand, takeCountersOption } from './stat-callgrind.js';
+import { backendStatCommand, takeCountersOption } from './stat-backend.js';
+import { COUNTER_BACKEND_LIST, DEFAULT_COUNTER_BACKEND } from '../../measure/backends/index.js';
 import { sweepAndSay } from '../../measure/leftovers.js';
 
 const AFTER_HELP = `
@@ -40,9 +41,9 @@ Events: perf's names (prtip-perf events), category:name tracepoints, rNNNN raw e
 modifiers :u (user space only) and :k (kernel only); as in perf, each event is a perf_event
 group of its own and {a,b} opens a and b as one group, scheduled together ({a,b}:u = a:u,b:u).
 Without -e the default events are one group.
-With --counters callgrind the command runs under valgrind --tool=callgrind instead, and its
-instructions (all threads, simulated by callgrind: no PMU needed, deterministic) are reported
-per run (prtip-perf stat --counters callgrind --help).
+With --counters NAME another counter backend counts the command instead, run N times, each
+event reported per run (prtip-perf stat --counters NAME --help):
+${COUNTER_BACKEND_LIST.filter((b) => b.command).map((b) => `  ${b.name.padEnd(11)}${b.summary}`).join('\n')}
 
 Each run gets a cgroup v2 of its own where the machine allows it: whatever the command
 started (daemons included) is killed when it ends, at a timeout, or when stat gets SIGINT,
@@ -396,8 +397,8 @@ type StopSignal = (typeof STOP_SIGNALS)[number];
 const EXIT_FOR_SIGNAL: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /**
- * Measures one planned command. The perf_event counters of the native executor are the one
- * backend today; another counter backend (e.g. callgrind) is one more branch here.
+ * Measures one planned command with the default backend's counters (perf_event, through the
+ * native executor). Other backends have their own form (stat-backend.ts).
  */
 function measure(c: PlannedCommand, signal: AbortSignal, onRun: (record: RunRecord) => void): Promise<CommandResult> {
   return benchmarkCommand(c.spec, { ...c.options, signal, onRun: (_name, _i, record) => onRun(record) });
@@ -428,7 +429,7 @@ function counterWriter(args: StatArgs): (text: string) => void {
 /** The `stat` subcommand; returns the process exit code. */
 export async function statCommand(argv: string[]): Promise<number> {
   const counters = takeCountersOption(argv);
-  if (counters.backend === 'callgrind') return callgrindStatCommand(counters.rest);
+  if (counters.backend.name !== DEFAULT_COUNTER_BACKEND) return backendStatCommand(counters.backend, counters.rest);
   const args = parseStatArgs(counters.rest, true);
   if ('print' in args) {
     process.stdout.write(args.print);
