@@ -21,7 +21,8 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('the counter-backend registry', () => {
   it('lists each backend once, the default (perf_event) first, each with every hook but the optional command', () => {
-    expect(COUNTER_BACKENDS).toEqual(['perf_event', 'callgrind']);
+    expect(COUNTER_BACKENDS[0]).toBe('perf_event');
+    expect(COUNTER_BACKENDS).toContain('callgrind');
     expect(DEFAULT_COUNTER_BACKEND).toBe('perf_event');
     expect(new Set(COUNTER_BACKENDS).size).toBe(COUNTER_BACKENDS.length);
     for (const b of COUNTER_BACKEND_LIST) {
@@ -37,15 +38,17 @@ describe('the counter-backend registry', () => {
   });
 
   it('names the parameter and the valid names for an unknown backend, everywhere it is looked up', () => {
-    expect(backendChoices()).toBe('"perf_event" or "callgrind"');
+    expect(backendChoices(['a', 'b'])).toBe('"a" or "b"');
     expect(backendChoices(['a', 'b', 'c'])).toBe('"a", "b" or "c"');
-    expect(() => counterBackend('pmu', '--counters')).toThrow(/^--counters must be "perf_event" or "callgrind", got "pmu"$/);
-    expect(() => backendOf({ backend: 7 })).toThrow(/options.backend must be "perf_event" or "callgrind", got number/);
+    const choices = backendChoices(); // the list may grow: the messages follow it
+    expect(choices).toMatch(/^"perf_event", .*"callgrind"|^"perf_event" or "callgrind"$/);
+    expect(() => counterBackend('pmu', '--counters')).toThrow(`--counters must be ${choices}, got "pmu"`);
+    expect(() => backendOf({ backend: 7 })).toThrow(`options.backend must be ${choices}, got number`);
     expect(backendOf(undefined).name).toBe('perf_event');
     expect(backendOf({}).name).toBe('perf_event');
     expect(() => sample(() => 1, { events: ['task-clock'], backend: 'rusage' as 'callgrind' })).toThrow(RangeError);
     expect(() => new CountedBench(new Bench(), ['task-clock'], { backend: 'rusage' as 'callgrind' })).toThrow(/options.backend must be/);
-    expect(() => takeCountersOption(['--counters', 'pmu', '--', 'ls'])).toThrow(/expected one of perf_event, callgrind, got "pmu"/);
+    expect(() => takeCountersOption(['--counters', 'pmu', '--', 'ls'])).toThrow(`expected one of ${COUNTER_BACKENDS.join(', ')}, got "pmu"`);
   });
 
   it('sample() and CountedBench hand the work to the named backend', async () => {

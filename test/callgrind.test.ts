@@ -107,12 +107,12 @@ describe('callgrind options', () => {
   it('stat takes --counters before "--" only', () => {
     expect(takeCountersOption(['--counters', 'callgrind', '-r', '2', '--', 'ls'])).toMatchObject({ backend: { name: 'callgrind' }, rest: ['-r', '2', '--', 'ls'] });
     expect(takeCountersOption(['--', 'prog', '--counters', 'callgrind'])).toMatchObject({ backend: { name: 'perf_event' }, rest: ['--', 'prog', '--counters', 'callgrind'] });
-    expect(() => takeCountersOption(['--counters=cycles', '--', 'ls'])).toThrow(/expected one of perf_event, callgrind, got "cycles"/);
+    expect(() => takeCountersOption(['--counters=cycles', '--', 'ls'])).toThrow(/expected one of perf_event, (.*, )?callgrind(, .*)?, got "cycles"/);
   });
 
   it('sample and CountedBench refuse an unknown backend, and callgrind outside valgrind is unsupported with the reason', () => {
     expect(() => backendOf({ backend: 'pmu' })).toThrow(RangeError);
-    expect(() => sample(() => 1, { events: ['instructions'], backend: 'pmu' as 'callgrind' })).toThrow(/options.backend must be "perf_event" or "callgrind", got "pmu"/);
+    expect(() => sample(() => 1, { events: ['instructions'], backend: 'pmu' as 'callgrind' })).toThrow(/options.backend must be "perf_event",? .*"callgrind".*, got "pmu"/);
     const status = callgrindStatus();
     expect(status.runningOnValgrind).toBe(false);
     expect(status.inProcess).toBe(false);
