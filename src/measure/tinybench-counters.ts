@@ -11,7 +11,7 @@ import { formatTable } from '../core/text.js';
 import { expectBoolean, expectFunction, expectObject, expectString, readOptions } from '../core/validate.js';
 import { type BackendTasks, backendOf, type CounterBackendName, type FloorCounters, type TaskCounters } from './backends/index.js';
 import type { CounterOptions, CounterValue, Counters } from './counters.js';
-import { FLOOR_TASK, PerfEventTasks } from './backends/perf-event.js';
+import { FLOOR_TASK } from './backends/perf-event.js';
 
 export type { FloorCounters, TaskCounters } from './backends/index.js';
 export { FLOOR_TASK } from './backends/perf-event.js';
@@ -68,7 +68,7 @@ export class CountedBench<const E extends string = string, T extends string = ne
     this.subtractFloor = subtractFloor === undefined ? true : expectBoolean('options.subtractFloor', subtractFloor);
     this.bench = bench;
     this.counting = backendOf(options).tasks(bench, events, counterOptions);
-    this.group = this.counting instanceof PerfEventTasks ? (this.counting.group as Counters<E>) : null;
+    this.group = (this.counting.group as Counters<E> | undefined) ?? null;
   }
 
   /**

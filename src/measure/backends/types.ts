@@ -9,7 +9,7 @@
  * ./index.ts.
  */
 import type { Bench } from 'tinybench';
-import type { CounterValue } from '../counters.js';
+import type { CounterValue, Counters } from '../counters.js';
 
 /** Whether a backend can count in this process and on this machine. */
 export interface BackendStatus {
@@ -46,6 +46,8 @@ export interface FloorCounters {
 export interface BackendTasks {
   /** The event names the columns are labelled with. */
   readonly events: readonly string[];
+  /** The perf_event group, on a backend that counts with one (CountedBench.group). */
+  readonly group?: Counters;
   /** A task added through CountedBench.add() (a backend that calls tasks itself needs the function). */
   add(name: string, fn: () => unknown): void;
   /** Counts the bench's tasks (running the bench if the backend times it); the floor where it measures one. */
