@@ -14,7 +14,7 @@ import { packageRoot } from '../src/core/native.js';
 import type { SuiteResult } from '../src/model/result.js';
 import { openCounters } from '../src/measure/counters.js';
 import { CALLGRIND_PLANS, type CallgrindChildInfo, type CallgrindPlan, type CallgrindTaskResult, type PmuSideBySide } from './callgrind-plans.js';
-import type { SuiteContext } from './suite.js';
+import { skippedSuite as skipped, type SuiteContext } from './suite.js';
 
 
 /** Options of the callgrind pass. */
@@ -30,10 +30,6 @@ export interface CallgrindBenchOptions {
  * while a native block is counted (callgrind counts every thread of the process).
  */
 const CHILD_NODE_FLAGS = ['--single-threaded', '--v8-pool-size=0'];
-
-function skipped(name: string, title: string, reason: string): SuiteResult {
-  return { suite: name, title, status: 'skipped', reason, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
-}
 
 /** The compiled child (next to this module once built; from dist/ when this runs from source, e.g. under vitest). */
 function childScript(): string {

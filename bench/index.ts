@@ -10,7 +10,7 @@ import type { SuiteResult } from '../src/model/result.js';
 import { COUNTER_BACKENDS, type CounterBackendName } from '../src/measure/backends/index.js';
 import { runSuiteUnderCallgrind } from './callgrind.js';
 import { runSuiteInForks } from './fork.js';
-import type { Suite, SuiteContext } from './suite.js';
+import { skippedSuite, type Suite, type SuiteContext } from './suite.js';
 
 export { DEFAULT_FORKS, EXIT, writeResults };
 
@@ -35,10 +35,6 @@ export const SUITES: readonly SuiteEntry[] = [
   { name: 'prtip', forked: false, load: async () => (await import('./suites/prtip.bench.js')).suite },
 ];
 
-function notRun(name: string, reason: string): SuiteResult {
-  return { suite: name, title: name, status: 'skipped', reason, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
-}
-
 /** One suite: in forks (in-process suites), or loaded and run here; a failure is a failed suite, never a crash. */
 async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext, forks: number): Promise<SuiteResult> {
   const started = Date.now();
@@ -46,14 +42,14 @@ async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext, forks
     try {
       return await runSuiteInForks(entry.name, entry.name, ctx, forks);
     } catch (err) {
-      return { ...notRun(entry.name, ''), status: 'failed', durationMs: Date.now() - started, reason: `forks: ${(err as Error).message}` };
+      return { ...skippedSuite(entry.name, entry.name, ''), status: 'failed', durationMs: Date.now() - started, reason: `forks: ${(err as Error).message}` };
     }
   }
   let suite: Suite;
   try {
     suite = await entry.load();
   } catch (err) {
-    return { ...notRun(entry.name, ''), status: 'failed', reason: `cannot load the suite: ${(err as Error).message}` };
+    return { ...skippedSuite(entry.name, entry.name, ''), status: 'failed', reason: `cannot load the suite: ${(err as Error).message}` };
   }
   try {
     const result = await suite.run(ctx);
@@ -62,7 +58,7 @@ async function runSuite(entry: (typeof SUITES)[number], ctx: SuiteContext, forks
     const e = err as Error;
     if (!ctx.signal.aborted && e.stack) console.error(`prtip-perf bench: ${entry.name} failed: ${e.stack}`);
     return {
-      ...notRun(entry.name, ''), title: suite.title, status: 'failed', durationMs: Date.now() - started,
+      ...skippedSuite(entry.name, entry.name, ''), title: suite.title, status: 'failed', durationMs: Date.now() - started,
       reason: ctx.signal.aborted ? `interrupted: ${e.message}` : `${e.name}: ${e.message}`,
       // The stack is for whoever debugs the suite (stderr), not for the report.
       warnings: [],

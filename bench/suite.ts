@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { criterionOption } from '../src/measure/criterion.js';
-import type { Suite, SuiteContext } from '../src/measure/suite.js';
+import { skippedSuite, type Suite, type SuiteContext } from '../src/measure/suite.js';
 import { printSuite } from '../src/report/suite-text.js';
 import { PerfError } from '../src/core/errors.js';
 import type { SuiteResult } from '../src/model/result.js';
@@ -17,7 +17,7 @@ import { formatTable } from '../src/core/text.js';
 import { ProgressLine } from '../src/core/progress.js';
 
 export type { ForkInfo, Suite, SuiteContext } from '../src/measure/suite.js';
-export { scaledTime } from '../src/measure/suite.js';
+export { scaledTime, skippedSuite } from '../src/measure/suite.js';
 export { criterionOption } from '../src/measure/criterion.js';
 export { printSuite } from '../src/report/suite-text.js';
 
@@ -79,7 +79,7 @@ export function skipWhenAddonMissing(name: string, title: string, run: (ctx: Sui
         return await run(ctx);
       } catch (error) {
         if (!(error instanceof PerfError) || error.code !== 'ADDON_NOT_BUILT') throw error;
-        return { suite: name, title, status: 'skipped', reason: error.message, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
+        return skippedSuite(name, title, error.message);
       }
     },
   };

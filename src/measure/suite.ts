@@ -40,6 +40,11 @@ export function scaledTime(ctx: SuiteContext, ms: number, floorMs = 10): number 
   return Math.max(floorMs, Math.round(ms * (ctx.fork?.measureScale ?? 1)));
 }
 
+/** A suite that did not run (status 'skipped', the reason said); a failure spreads it and sets status 'failed'. */
+export function skippedSuite(name: string, title: string, reason: string): SuiteResult {
+  return { suite: name, title, status: 'skipped', reason, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
+}
+
 export interface Suite {
   name: string;
   title: string;

@@ -19,7 +19,7 @@ import { type CriterionResults, criterionOption } from '../../measure/criterion.
 import { exitStatusFor, sweepAndSay } from '../../measure/leftovers.js';
 import { MachineLoadMeter } from '../../measure/machine-load.js';
 import { machineInfo, machineSummary } from '../../measure/machine.js';
-import type { SuiteContext } from '../../measure/suite.js';
+import { skippedSuite, type SuiteContext } from '../../measure/suite.js';
 import { BENCH_RESULT_VERSION, type BenchResult, type SuiteResult } from '../../model/result.js';
 import { claimsTable } from '../../report/claims.js';
 import { exportedFiles } from '../../report/exporters.js';
@@ -238,10 +238,6 @@ function exitCodeFor(signal: NodeJS.Signals | undefined): number {
   return signal === undefined ? EXIT.interrupted : exitStatusFor(signal);
 }
 
-function notRun(name: string, reason: string): SuiteResult {
-  return { suite: name, title: name, status: 'skipped', reason, durationMs: 0, tables: [], metrics: [], claims: [], warnings: [] };
-}
-
 /** Writes every export into `dir` (src/report/exporters.ts), with manifest.json listing them. */
 export function writeResults(dir: string, result: BenchResult, comparison?: BaselineComparison): ReturnType<typeof writeResultsFolder> {
   return writeResultsFolder(dir, result.startedAt, exportedFiles(result, comparison));
@@ -322,7 +318,7 @@ async function runSuites(options: BenchOptions, registry: SuiteRegistry, criteri
       // is only seen now: let it be handled before deciding to start the next suite.
       await signalsDelivered();
       if (controller.signal.aborted) {
-        results.set(name, notRun(name, `not run: interrupted by ${interrupts.signal() === 'SIGINT' ? 'Ctrl-C' : interrupts.signal()}`));
+        results.set(name, skippedSuite(name, name, `not run: interrupted by ${interrupts.signal() === 'SIGINT' ? 'Ctrl-C' : interrupts.signal()}`));
         continue;
       }
       running = name;
