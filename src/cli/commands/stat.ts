@@ -24,7 +24,7 @@ import type { CommandSpec } from '../../measure/runner/executor.js';
 import { expectRuns, type RunRecord } from '../../measure/runner/spawn.js';
 import { backendStatCommand, takeCountersOption } from './stat-backend.js';
 import { COUNTER_BACKEND_LIST, DEFAULT_COUNTER_BACKEND } from '../../measure/backends/index.js';
-import { sweepAndSay } from '../../measure/leftovers.js';
+import { exitStatusFor, sweepAndSay } from '../../measure/leftovers.js';
 
 const AFTER_HELP = `
 The command runs without a shell unless --shell is given. -P/-L replace {VAR} in the command,
@@ -393,8 +393,6 @@ function summaryText(done: { planned: PlannedCommand; result: CommandResult }[])
 /** Signals that stop `stat`: the running command is killed with all it started, the finished runs are summarised. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type StopSignal = (typeof STOP_SIGNALS)[number];
-/** 128 + the signal's number, as a shell reports a process killed by it. */
-const EXIT_FOR_SIGNAL: Record<StopSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /**
  * Measures one planned command with the default backend's counters (perf_event, through the
@@ -444,7 +442,7 @@ export async function statCommand(argv: string[]): Promise<number> {
     if (stoppedBy !== undefined) {
       // A second signal: stop waiting for clean-up. The exec helper still kills the running
       // command and everything it started when this process is gone.
-      process.exit(EXIT_FOR_SIGNAL[signal]);
+      process.exit(exitStatusFor(signal));
     }
     stoppedBy = signal;
     controller.abort(new PerfError(`interrupted by ${signal}`, { code: 'ABORTED' }));
@@ -511,7 +509,7 @@ export async function statCommand(argv: string[]): Promise<number> {
     log(summary.text);
   }
   writeOutputs(args, done, comparisons, stoppedBy);
-  return stoppedBy === undefined ? EXIT.ok : EXIT_FOR_SIGNAL[stoppedBy];
+  return stoppedBy === undefined ? EXIT.ok : exitStatusFor(stoppedBy);
 }
 
 /** --json and the hyperfine exports, from the commands that finished. */
