@@ -454,19 +454,27 @@ function sameEntry(a: string, b: string): boolean {
  * is moved back into the folder. Returns warnings.
  */
 function removeSwappedOut(old: string, real: string, ours: Map<string, string>): string[] {
-  const warnings: string[] = [];
-  for (const n of readdirSync(old)) {
-    const p = join(old, n);
-    if (n === MANIFEST || (ours.has(n) && lstatSync(p).isFile() && sha256(readFileSync(p)) === ours.get(n))) unlinkSync(p);
-    else if (sameEntry(p, join(real, n))) unlinkSync(p); // a user's file, carried into the new folder as the same file
-    else if (!existsPlain(join(real, n))) renameSync(p, join(real, n));
+  const left = emptySibling(old, real, (n, p) => n === MANIFEST || (ours.has(n) && lstatSync(p).isFile() && sha256(readFileSync(p)) === ours.get(n)));
+  if (left.length === 0) return [];
+  return [`left ${old}: it holds files prtip-perf did not write (${nameList(left)}) and the folder already has files by those names`];
+}
+
+/**
+ * Empties a sibling of the folder `real` (a swapped-out run, or what a killed write left) and
+ * removes it when nothing is left: our files (`isOurs`) and a user's file that is also in the
+ * folder as the same file are removed; anything else goes back into the folder where its name
+ * is free there. Returns the names it had to leave.
+ */
+function emptySibling(sibling: string, real: string, isOurs: (name: string, path: string) => boolean): string[] {
+  const left: string[] = [];
+  for (const n of readdirSync(sibling)) {
+    const p = join(sibling, n), inFolder = join(real, n);
+    if (isOurs(n, p) || sameEntry(p, inFolder)) unlinkSync(p);
+    else if (isDirectory(real) && !existsPlain(inFolder)) renameSync(p, inFolder);
+    else left.push(n);
   }
-  try {
-    rmdirSync(old);
-  } catch {
-    warnings.push(`left ${old}: it holds files prtip-perf did not write (${nameList(readdirSync(old))}) and the folder already has files by those names`);
-  }
-  return warnings;
+  if (left.length === 0) rmdirSync(sibling);
+  return left;
 }
 
 /** Today's fallback: every file into a temp folder inside `real`, fsynced, then renamed into place one by one, the manifest last. */
@@ -522,16 +530,7 @@ function clearSibling(sibling: string, real: string): string[] {
     // an unfinished run has no manifest yet: its files carry our names
   }
   const ourNames = new Set<string>([...RESULT_FILES, MANIFEST, ...(Array.isArray(listed) ? listed.filter((f): f is string => typeof f === 'string') : [])]);
-  const left: string[] = [];
-  for (const n of readdirSync(sibling)) {
-    const p = join(sibling, n);
-    if (ourNames.has(n) && lstatSync(p).isFile()) unlinkSync(p);
-    else if (sameEntry(p, join(real, n))) unlinkSync(p); // a user's file, also in the folder as the same file
-    else if (isDirectory(real) && !existsPlain(join(real, n))) renameSync(p, join(real, n));
-    else left.push(n);
-  }
-  if (left.length === 0) rmdirSync(sibling);
-  return left;
+  return emptySibling(sibling, real, (n, p) => ourNames.has(n) && lstatSync(p).isFile());
 }
 
 function fsyncDir(dir: string): void {
