@@ -6,17 +6,20 @@
  * DONTNEED), which compare does to every build before it measures (native/fsops/cache.h).
  */
 import { nativeAddon } from './native.js';
-import { describe } from './validate.js';
+import { expectName } from './validate.js';
 
 interface FsOpsNative {
   renameExchange(a: string, b: string): void;
   evictFromPageCache(path: string): void;
 }
 
+/** PATH_MAX (4096) less the terminator: the longest path the kernel takes. */
+const PATH_MAX_CHARS = 4095;
+
 function pathArg(name: string, value: unknown, fn = 'renameExchange'): string {
-  if (typeof value !== 'string') throw new TypeError(`${fn}: ${name} must be a string (a path), got ${describe(value)}`);
-  if (value === '' || value.includes('\0')) throw new RangeError(`${fn}: ${name} must be a non-empty path without NUL, got ${describe(value)}`);
-  return value;
+  const path = expectName(`${fn}: ${name}`, value, PATH_MAX_CHARS, 'a string (a path)');
+  if (path === '') throw new RangeError(`${fn}: ${name} must be a non-empty path, got ""`);
+  return path;
 }
 
 /**

@@ -13,8 +13,7 @@ import type { CompareResult } from '../../analyse/compare/result.js';
 import { parseBuildArgument, defaultBuildName } from '../../measure/compare/builds.js';
 import { compareCriterion, type CriterionSideBySide, formatCriterionText } from '../../analyse/compare/criterion.js';
 
-/** compare's exit statuses: EXIT's, plus the gate's; --bisect maps them to git bisect run's. */
-/** compare's exit statuses: the CLI's one table (src/cli/program.ts). */
+/** compare's exit statuses: the CLI's one table (src/cli/program.ts); --bisect maps them to git bisect run's. */
 export const COMPARE_EXIT = EXIT;
 export { BISECT_EXIT };
 
