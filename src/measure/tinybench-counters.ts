@@ -64,10 +64,10 @@ export class CountedBench<const E extends string = string, T extends string = ne
 
   constructor(bench: Bench, events: readonly E[], options?: CountedBenchOptions) {
     if (!(bench instanceof Bench)) throw new TypeError(`bench must be a tinybench Bench (new Bench(...)), got ${bench === null ? 'null' : typeof bench}`);
-    const { subtractFloor, backend: _backend, ...counterOptions } = options === undefined ? {} : readOptions('options', options);
+    const { subtractFloor, backend, ...counterOptions } = options === undefined ? {} : readOptions('options', options);
     this.subtractFloor = subtractFloor === undefined ? true : expectBoolean('options.subtractFloor', subtractFloor);
     this.bench = bench;
-    this.counting = backendOf(options).tasks(bench, events, counterOptions);
+    this.counting = backendOf({ backend }).tasks(bench, events, counterOptions); // the value read once above (a getter is read once)
     this.group = (this.counting.group as Counters<E> | undefined) ?? null;
   }
 

@@ -74,17 +74,16 @@ function backendParser(name: string, counting: CommandCounting): ReturnType<type
   return command;
 }
 
-const camel = (kebab: string): string => kebab.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-
 function parse(name: string, counting: CommandCounting, argv: readonly string[]): Parsed | 'help' {
-  const parsed = parseCommandLine(backendParser(name, counting), argv);
+  const parser = backendParser(name, counting);
+  const parsed = parseCommandLine(parser, argv);
   if (parsed.kind === 'print') return 'help';
   const dd = argv.indexOf('--');
   if (dd < 0 || dd === argv.length - 1) throw new UsageError(`stat --counters ${name}: put the command after "--" (e.g. prtip-perf stat --counters ${name} -- /bin/ls -la /usr/bin)`);
   const v = parsed.options as Record<string, unknown>;
   return {
     command: argv.slice(dd + 1), runs: (v['runs'] as number | undefined) ?? 2,
-    switches: Object.fromEntries(counting.switches.map((s) => [s.name, v[camel(s.name)] === true])),
+    switches: Object.fromEntries(counting.switches.map((s) => [s.name, v[parser.options.find((o) => o.long === `--${s.name}`)!.attributeName()] === true])),
     timeoutMs: v['timeout'] === undefined ? 600_000 : Math.ceil((v['timeout'] as number) * 1000), showOutput: v['showOutput'] === true,
     ...(v['json'] !== undefined ? { json: v['json'] as string } : {}),
   };
